@@ -1,0 +1,67 @@
+"""Roles of a user, read once per request. Apps build their scoped querysets
+(``action_plans_for(user, "change")``) on top of these primitives; views never
+fetch an object without them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from kotacerdas.core.models import Membership, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one user may do, by region id."""
+
+    superuser: bool = False
+    admin_regions: frozenset[int] = frozenset()
+    member_regions: frozenset[int] = frozenset()
+    editor_agencies: frozenset[int] = frozenset()
+    by_region: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def is_member(self) -> bool:
+        return self.superuser or bool(self.member_regions)
+
+    def is_admin_of(self, region_id: int) -> bool:
+        return self.superuser or region_id in self.admin_regions
+
+    def can_view_region(self, region_id: int) -> bool:
+        return self.superuser or region_id in self.member_regions
+
+
+CACHE_ATTR = "_kotacerdas_roles"
+
+
+def roles_of(user: User) -> Roles:
+    if not user.is_authenticated or not user.is_active:
+        return Roles()
+    cached: Roles | None = getattr(user, CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    admin: set[int] = set()
+    member: set[int] = set()
+    editor: set[int] = set()
+    by_region: dict[int, set[str]] = {}
+    rows: Any = Membership.objects.filter(user=user).values_list("region_id", "role", "agency_id")
+    for region_id, role, agency_id in rows:
+        member.add(region_id)
+        by_region.setdefault(region_id, set()).add(role)
+        if role == Role.ADMIN:
+            admin.add(region_id)
+        elif role == Role.AGENCY_EDITOR:
+            editor.add(agency_id)
+    roles = Roles(
+        superuser=bool(getattr(user, "is_superuser", False)),
+        admin_regions=frozenset(admin),
+        member_regions=frozenset(member),
+        editor_agencies=frozenset(editor),
+        by_region={k: frozenset(v) for k, v in by_region.items()},
+    )
+    setattr(user, CACHE_ATTR, roles)
+    return roles

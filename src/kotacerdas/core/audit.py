@@ -1,0 +1,76 @@
+"""Recording audit events. Services call :func:`audit_record` inside their
+transaction; nothing here depends on a web request, so commands and imports
+leave the same history as the web UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from kotacerdas.core.models import AuditEvent
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """A JSON-ready copy of the named fields: foreign keys as ids, many-to-many
+    as sorted id lists, decimals as strings (exact)."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            value: Any = (
+                sorted(obj.pk for obj in getattr(instance, name).all()) if instance.pk else []
+            )
+        elif field.is_relation:
+            value = getattr(instance, field.attname)
+        else:
+            value = getattr(instance, name)
+        if isinstance(value, Decimal):
+            value = str(value)
+        data[name] = value
+    return data
+
+
+def actor_label(actor: Actor) -> str:
+    if actor is None or not actor.is_authenticated:
+        return "sistem"
+    return str(actor.get_username())
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    region_code: str = "",
+    object_id: Any = None,
+) -> AuditEvent:
+    """Write one audit event. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the service's transaction")
+    user = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=actor_label(actor),
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(object_id if object_id is not None else instance.pk),
+        object_repr=str(instance)[:300],
+        region_code=region_code,
+        before=before,
+        after=after,
+    )
+
+
+def history_for(instance: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
+    ).select_related("actor")

@@ -1,0 +1,142 @@
+"""Audit events and role memberships: the two things every other app leans on."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to rewrite history."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when (UTC), with the values before and after.
+
+    Written by services in the same transaction as the change it records, so a
+    change without its audit event cannot exist.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("dibuat")
+        UPDATE = "update", _("diubah")
+        DELETE = "delete", _("dihapus")
+        LOAD = "load", _("dimuat")
+
+    occurred_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("pelaku (teks)"), max_length=150)
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("objek"), max_length=300)
+    region_code = models.CharField(_("kode wilayah"), max_length=13, blank=True, db_index=True)
+    before = models.JSONField(_("sebelum"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("sesudah"), null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("peristiwa audit")
+        verbose_name_plural = _("jejak audit")
+        ordering: ClassVar = ["-occurred_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["content_type", "object_id", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events are append-only.")
+
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """(field, old, new) for every field whose value differs."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Tim smart city (admin)")
+    AGENCY_EDITOR = "agency_editor", _("Editor perangkat daerah")
+    AGENCY_HEAD = "agency_head", _("Kepala perangkat daerah")
+    REGISTRY_OFFICER = "registry_officer", _("Petugas registri UMKM")
+    ASSESSOR = "assessor", _("Asesor")
+
+
+AGENCY_ROLES = (Role.AGENCY_EDITOR, Role.AGENCY_HEAD)
+
+
+class Membership(models.Model):
+    """A user's role in one region; agency roles also name the agency."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("peran"), max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(
+        "masterplan.Agency",
+        verbose_name=_("perangkat daerah"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user", "region", "role", "agency"],
+                name="membership_unique",
+                violation_error_message=_("Pengguna sudah memiliki peran ini."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=[r.value for r in AGENCY_ROLES], agency__isnull=False)
+                    | (
+                        ~models.Q(role__in=[r.value for r in AGENCY_ROLES])
+                        & models.Q(agency__isnull=True)
+                    )
+                ),
+                name="membership_agency_matches_role",
+                violation_error_message=_(
+                    "Peran perangkat daerah wajib menyebut perangkat daerahnya; "
+                    "peran lain tidak."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" · {self.agency}" if self.agency_id else ""
+        return f"{self.user} · {self.get_role_display()} · {self.region}{suffix}"

@@ -1,0 +1,85 @@
+"""Scoped querysets: the only way views, the API and commands fetch masterplan
+objects. ``action`` is "view", "change", "add" or "delete".
+
+- admin of a region (smart city team): everything of that region;
+- agency editor: views the region's masterplan, changes only the action
+  plans of its own agencies;
+- agency head, registry officer, assessor: view the region's masterplan;
+- anonymous: nothing here (the public portal has its own published views).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from kotacerdas.core.access import User, roles_of
+from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
+from kotacerdas.regions.models import Region
+
+Action = Literal["view", "change", "add", "delete"]
+M = TypeVar("M", bound=models.Model)
+
+
+def regions_for(user: User, action: Action = "view") -> models.QuerySet[Region]:
+    roles = roles_of(user)
+    if roles.superuser:
+        return Region.objects.all()
+    ids = roles.member_regions if action == "view" else roles.admin_regions
+    return Region.objects.filter(id__in=ids)
+
+
+def masterplans_for(user: User, action: Action = "view") -> models.QuerySet[Masterplan]:
+    return Masterplan.objects.filter(region__in=regions_for(user, action)).select_related(
+        "region"
+    )
+
+
+def agencies_for(user: User, action: Action = "view") -> models.QuerySet[Agency]:
+    """With "change": the agencies this user may put on an action plan."""
+    roles = roles_of(user)
+    qs = Agency.objects.select_related("region")
+    if roles.superuser:
+        return qs
+    if action == "view":
+        return qs.filter(region_id__in=roles.member_regions)
+    return qs.filter(
+        models.Q(region_id__in=roles.admin_regions) | models.Q(id__in=roles.editor_agencies)
+    )
+
+
+def programmes_for(user: User, action: Action = "view") -> models.QuerySet[Programme]:
+    return Programme.objects.filter(
+        masterplan__region__in=regions_for(user, "view" if action == "view" else "change")
+    ).select_related("masterplan", "element__pillar", "lead_agency")
+
+
+def action_plans_for(user: User, action: Action = "view") -> models.QuerySet[ActionPlan]:
+    roles = roles_of(user)
+    qs = ActionPlan.objects.select_related(
+        "masterplan__region", "programme__element__pillar", "agency"
+    )
+    if roles.superuser:
+        return qs
+    if action == "view":
+        return qs.filter(masterplan__region_id__in=roles.member_regions)
+    if action == "change":
+        return qs.filter(
+            models.Q(masterplan__region_id__in=roles.admin_regions)
+            | models.Q(agency_id__in=roles.editor_agencies)
+        )
+    return qs.filter(masterplan__region_id__in=roles.admin_regions)
+
+
+def fetch(visible: models.QuerySet[M], permitted: models.QuerySet[M], **lookup: object) -> M:
+    """The object if ``permitted``; 403 when the user may see it but not do
+    this; 404 when the user may not even see it (no existence leak)."""
+    obj = permitted.filter(**lookup).first()
+    if obj is not None:
+        return obj
+    if visible.filter(**lookup).exists():
+        raise PermissionDenied
+    raise Http404

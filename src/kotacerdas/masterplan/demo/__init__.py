@@ -1,0 +1,180 @@
+"""The Kota Dumai demo: region 14.72, its masterplan 2022–2032, agencies,
+51 programmes and 103 action plans (``dumai.json``), and one demo user per
+role. Aggregate figures follow Kota Dumai's public report of November 2024;
+names beyond the public ones are illustrative.
+
+Loading is idempotent: what exists is left as it is (so edits made while
+trying the demo survive ``make run``), unless ``reset`` restores the demo's
+values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from kotacerdas.core.audit import Actor
+from kotacerdas.core.models import Role
+from kotacerdas.core.services import membership_grant, user_create
+from kotacerdas.masterplan import services
+from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
+
+DEMO_PASSWORD = "dumai-cerdas-2024"  # noqa: S105 - documented demo credential, local use only
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: str | None
+    agency: str | None = None
+    superuser: bool = False
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin", "Tim Smart City Diskominfotiksan", Role.ADMIN),
+    DemoUser("opd.diskopukm", "Editor Dinas Koperasi dan UKM", Role.AGENCY_EDITOR, "Diskop UKM"),
+    DemoUser("opd.dispar", "Editor Dinas Pariwisata", Role.AGENCY_EDITOR, "Dispar"),
+    DemoUser("kepala.diskopukm", "Kepala Dinas Koperasi dan UKM", Role.AGENCY_HEAD, "Diskop UKM"),
+    DemoUser("umkm", "Petugas Registri UMKM", Role.REGISTRY_OFFICER),
+    DemoUser("asesor", "Asesor Kementerian Komdigi", Role.ASSESSOR),
+    DemoUser("operator", "Operator Platform", None, superuser=True),
+)
+
+
+@dataclass
+class DemoResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: dict[str, int], kind: str) -> None:
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def demo_data() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("dumai.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _upsert(
+    result: DemoResult,
+    kind: str,
+    existing: Any,
+    create: Any,
+    update: Any,
+    reset: bool,
+) -> Any:
+    if existing is None:
+        result.count(result.created, kind)
+        return create()
+    if reset:
+        before = existing.__dict__.copy()
+        obj = update(existing)
+        if obj.__dict__ != before:
+            result.count(result.updated, kind)
+        return obj
+    return existing
+
+
+def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:  # noqa: C901
+    data = demo_data()
+    result = DemoResult()
+    with transaction.atomic():
+        region_data = data["region"]
+        region = services.region_get_or_create(
+            actor=actor, code=region_data["code"], name=region_data["name"]
+        )
+        mp_data = data["masterplan"]
+        masterplan = _upsert(
+            result, "masterplan",
+            Masterplan.objects.filter(region=region, start_year=mp_data["start_year"]).first(),
+            lambda: services.masterplan_create(actor=actor, region=region, **mp_data),
+            lambda mp: services.masterplan_update(actor=actor, masterplan=mp, **mp_data),
+            reset,
+        )
+        agencies: dict[str, Agency] = {}
+        for item in data["agencies"]:
+            agencies[item["short_name"]] = _upsert(
+                result, "agency",
+                Agency.objects.filter(region=region, short_name=item["short_name"]).first(),
+                lambda item=item: services.agency_create(actor=actor, region=region, **item),
+                lambda a, item=item: services.agency_update(actor=actor, agency=a, **item),
+                reset,
+            )
+        elements = {
+            e.code: e for e in Element.objects.filter(pillar__masterplan=masterplan)
+        }
+        for prog in data["programmes"]:
+            fields = {
+                "code": prog["code"],
+                "name": prog["name"],
+                "description": prog["description"],
+                "element": elements[prog["element"]],
+                "horizon": prog["horizon"],
+                "lead_agency": agencies[prog["lead_agency"]],
+                "supporting_agencies": [agencies[s] for s in prog["supporting_agencies"]],
+                "start_year": prog["start_year"],
+                "end_year": prog["end_year"],
+                "funding_source": prog["funding_source"],
+                "estimated_cost": Decimal(prog["estimated_cost"]),
+                "output": prog["output"],
+                "outcome": prog["outcome"],
+                "quick_win_year": prog["quick_win_year"],
+            }
+            programme = _upsert(
+                result, "programme",
+                Programme.objects.filter(masterplan=masterplan, code=prog["code"]).first(),
+                lambda fields=fields: services.programme_create(
+                    actor=actor, masterplan=masterplan, **fields
+                ),
+                lambda p, fields=fields: services.programme_update(
+                    actor=actor, programme=p, **fields
+                ),
+                reset,
+            )
+            for plan in prog["action_plans"]:
+                plan_fields = {**plan, "agency": agencies[plan["agency"]]}
+                _upsert(
+                    result, "action_plan",
+                    ActionPlan.objects.filter(masterplan=masterplan, code=plan["code"]).first(),
+                    lambda plan_fields=plan_fields, programme=programme: (
+                        services.action_plan_create(
+                            actor=actor, programme=programme, **plan_fields
+                        )
+                    ),
+                    lambda a, plan_fields=plan_fields: services.action_plan_update(
+                        actor=actor, action_plan=a, **plan_fields
+                    ),
+                    reset,
+                )
+        _demo_users(actor=actor, region=region, agencies=agencies, result=result)
+    return result
+
+
+def _demo_users(
+    *, actor: Actor, region: Any, agencies: dict[str, Agency], result: DemoResult
+) -> None:
+    user_model = get_user_model()
+    for demo in DEMO_USERS:
+        user = user_model.objects.filter(username=demo.username).first()
+        if user is None:
+            first, _sep, last = demo.full_name.partition(" ")
+            user = user_create(
+                actor=actor, username=demo.username, password=DEMO_PASSWORD,
+                superuser=demo.superuser, first_name=first, last_name=last,
+            )
+            result.count(result.created, "user")
+        if demo.role is not None:
+            agency = agencies[demo.agency] if demo.agency else None
+            membership_grant(actor=actor, user=user, region=region, role=demo.role, agency=agency)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from kotacerdas.core.formatting import percent_id
+from kotacerdas.masterplan.selectors import Figures, current_masterplan, masterplan_figures
+from kotacerdas.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Tampilkan capaian masterplan sebuah wilayah. / Print a region's masterplan figures."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--region", required=True, help="Kode Kemendagri, mis. 14.72")
+        parser.add_argument("--json", action="store_true", help="Keluaran JSON. / JSON output.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = options["region"].strip()
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise CommandError(
+                f"Wilayah {code} belum terdaftar di KotaCerdas. / Region {code} is not set up."
+            )
+        masterplan = current_masterplan(region=region)
+        if masterplan is None:
+            raise CommandError(
+                f"{region.name} belum memiliki masterplan. / {region.name} has no masterplan."
+            )
+        figures = masterplan_figures(masterplan=masterplan)
+        if options["json"]:
+            self.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
+            return
+        console = Console(file=self.stdout, width=110, highlight=False)
+        console.print(f"[bold]{masterplan.title}[/bold] — {region.name} ({region.code})")
+        if masterplan.legal_basis:
+            console.print(masterplan.legal_basis)
+        table = Table(title="Capaian masterplan", title_justify="left")
+        table.add_column("Cakupan")
+        table.add_column("Rencana aksi", justify="right")
+        table.add_column("Terimplementasi", justify="right")
+        table.add_column("Capaian", justify="right")
+        table.add_column("Program", justify="right")
+        table.add_column("Berjalan", justify="right")
+        table.add_column("Implementasi", justify="right")
+
+        def row(fig: Figures, bold: bool = False) -> None:
+            cells = [
+                fig.label,
+                str(fig.action_plans.denominator),
+                str(fig.action_plans.numerator),
+                percent_id(fig.action_plans.percent),
+                str(fig.programmes.denominator),
+                str(fig.programmes.numerator),
+                percent_id(fig.programmes.percent),
+            ]
+            table.add_row(*[f"[bold]{c}[/bold]" if bold else c for c in cells])
+
+        row(figures.overall, bold=True)
+        for pillar in figures.pillars:
+            row(pillar)
+        console.print(table)
+        console.print(f"Quick win: {len(figures.quick_wins)}")
+        for qw in figures.quick_wins:
+            console.print(f"  {qw.year} · {qw.pillar_name} · {qw.name} — {qw.status_label}")

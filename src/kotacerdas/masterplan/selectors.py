@@ -1,0 +1,546 @@
+"""The figures of a masterplan, computed here and only here.
+
+The counting rule (version ``RULE_VERSION``; stated on the "Cara menghitung"
+page, tested in tests/masterplan/test_figures.py):
+
+- An action plan is *in implementation* when its status is ``berjalan`` or
+  ``selesai``.
+- An action plan that is ``dibatalkan`` (cancelled) is not counted at all: it
+  leaves both numerator and denominator. One that is ``ditunda`` (postponed)
+  stays in the denominator and is not in implementation: a postponement is a
+  delay the plan still owes.
+- A programme *runs* when at least one of its action plans in scope is in
+  implementation. A programme is counted unless it has action plans in scope
+  and every one of them is cancelled; a programme without action plans is
+  counted and not running.
+- Percentages are exact ratios rounded half-up once, at the end, to two
+  decimals.
+
+Every figure is built from one load of the masterplan's rows (a fixed number
+of queries, whatever the number of programmes and action plans) and can list
+the items behind its numerator and denominator.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.core.formatting import percent_of
+from kotacerdas.masterplan.models import (
+    ActionPlan,
+    ActionPlanStatus,
+    Agency,
+    Horizon,
+    Masterplan,
+    Pillar,
+    Programme,
+)
+from kotacerdas.regions.models import Region
+
+RULE_VERSION = "1"
+IN_IMPLEMENTATION = frozenset({ActionPlanStatus.RUNNING.value, ActionPlanStatus.DONE.value})
+NOT_COUNTED = frozenset({ActionPlanStatus.CANCELLED.value})
+
+Metric = Literal["action_plans", "programmes"]
+ScopeKind = Literal["overall", "pillar", "element", "agency", "year"]
+METRICS: tuple[Metric, ...] = ("action_plans", "programmes")
+SCOPE_KINDS: tuple[ScopeKind, ...] = ("overall", "pillar", "element", "agency", "year")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent_of(self.numerator, self.denominator)
+
+    def as_dict(self, numerator_key: str) -> dict[str, Any]:
+        percent = self.percent
+        return {
+            "total": self.denominator,
+            numerator_key: self.numerator,
+            "percent": None if percent is None else str(percent),
+        }
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    code: str
+    activity: str
+    status: str
+    year: int
+    agency_id: int
+    programme_id: int
+
+    @property
+    def counted(self) -> bool:
+        return self.status not in NOT_COUNTED
+
+    @property
+    def in_implementation(self) -> bool:
+        return self.status in IN_IMPLEMENTATION
+
+    @property
+    def status_label(self) -> str:
+        return str(ActionPlanStatus(self.status).label)
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    id: int
+    code: str
+    name: str
+    element_id: int
+    pillar_code: str
+    lead_agency_id: int
+    start_year: int
+    end_year: int
+    horizon: str
+    quick_win_year: int | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ScopeKind
+    key: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.kind if self.kind == "overall" else f"{self.kind}:{self.key}"
+
+    @classmethod
+    def parse(cls, slug: str) -> Scope:
+        kind, _sep, key = slug.partition(":")
+        if kind not in SCOPE_KINDS or (kind == "overall") != (key == ""):
+            raise ValueError(slug)
+        return cls(kind, key)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Both headline ratios for one scope."""
+
+    scope: Scope
+    label: str
+    action_plans: Ratio
+    programmes: Ratio
+
+
+@dataclass(frozen=True)
+class QuickWin:
+    id: int
+    code: str
+    name: str
+    year: int
+    pillar_code: str
+    pillar_name: str
+    lead_agency: str
+    status: str
+    status_label: str
+    plans_total: int
+    plans_in_implementation: int
+
+
+@dataclass(frozen=True)
+class PillarFigures(Figures):
+    elements: tuple[Figures, ...] = ()
+
+
+@dataclass(frozen=True)
+class MasterplanFigures:
+    masterplan: Masterplan
+    computed_at: Any
+    rule_version: str
+    overall: Figures
+    pillars: tuple[PillarFigures, ...]
+    agencies: tuple[Figures, ...]
+    years: tuple[Figures, ...]
+    quick_wins: tuple[QuickWin, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``kotacerdas figures --json`` (and later the API)."""
+
+        def pair(fig: Figures) -> dict[str, Any]:
+            return {
+                "action_plans": fig.action_plans.as_dict("in_implementation"),
+                "programmes": fig.programmes.as_dict("running"),
+            }
+
+        return {
+            "region": self.masterplan.region.code,
+            "region_name": self.masterplan.region.name,
+            "masterplan": {
+                "id": self.masterplan.pk,
+                "title": self.masterplan.title,
+                "period": self.masterplan.period_label,
+                "legal_basis": self.masterplan.legal_basis,
+            },
+            "rule_version": self.rule_version,
+            "computed_at": self.computed_at.isoformat(),
+            **pair(self.overall),
+            "quick_wins": {
+                "total": len(self.quick_wins),
+                "items": [
+                    {
+                        "code": q.code,
+                        "name": q.name,
+                        "year": q.year,
+                        "pillar": q.pillar_code,
+                        "lead_agency": q.lead_agency,
+                        "status": q.status,
+                    }
+                    for q in self.quick_wins
+                ],
+            },
+            "pillars": [
+                {
+                    "code": p.scope.key,
+                    "name": p.label,
+                    **pair(p),
+                    "elements": [{"name": e.label, **pair(e)} for e in p.elements],
+                }
+                for p in self.pillars
+            ],
+            "agencies": [{"short_name": a.label, **pair(a)} for a in self.agencies],
+            "years": [{"year": int(y.scope.key), **pair(y)} for y in self.years],
+        }
+
+
+@dataclass
+class _Loaded:
+    masterplan: Masterplan
+    plans: list[PlanRow]
+    programmes: list[ProgrammeRow]
+    pillars: list[Pillar]
+    agencies: dict[int, Agency]
+    plans_by_programme: dict[int, list[PlanRow]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_programme: dict[int, list[PlanRow]] = defaultdict(list)
+        for plan in self.plans:
+            by_programme[plan.programme_id].append(plan)
+        self.plans_by_programme = dict(by_programme)
+
+
+def _load(masterplan: Masterplan) -> _Loaded:
+    plans = [
+        PlanRow(**row)
+        for row in ActionPlan.objects.filter(masterplan=masterplan)
+        .order_by("code")
+        .values("id", "code", "activity", "status", "year", "agency_id", "programme_id")
+    ]
+    programmes = [
+        ProgrammeRow(
+            id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            element_id=row["element_id"],
+            pillar_code=row["element__pillar__code"],
+            lead_agency_id=row["lead_agency_id"],
+            start_year=row["start_year"],
+            end_year=row["end_year"],
+            horizon=row["horizon"],
+            quick_win_year=row["quick_win_year"],
+        )
+        for row in Programme.objects.filter(masterplan=masterplan)
+        .order_by("code")
+        .values(
+            "id", "code", "name", "element_id", "element__pillar__code", "lead_agency_id",
+            "start_year", "end_year", "horizon", "quick_win_year",
+        )
+    ]
+    pillars = list(
+        Pillar.objects.filter(masterplan=masterplan).prefetch_related("elements").order_by("order")
+    )
+    agencies = {a.pk: a for a in Agency.objects.filter(region_id=masterplan.region_id)}
+    return _Loaded(masterplan, plans, programmes, pillars, agencies)
+
+
+# --- The rule -------------------------------------------------------------------
+
+
+def action_plan_ratio(plans: Iterable[PlanRow]) -> Ratio:
+    counted = [p for p in plans if p.counted]
+    return Ratio(sum(1 for p in counted if p.in_implementation), len(counted))
+
+
+def programme_counted(plans: list[PlanRow]) -> bool:
+    return not plans or any(p.counted for p in plans)
+
+
+def programme_running(plans: list[PlanRow]) -> bool:
+    return any(p.in_implementation for p in plans)
+
+
+def programme_ratio(
+    programmes: Iterable[ProgrammeRow], plans_of: dict[int, list[PlanRow]]
+) -> Ratio:
+    counted = [p for p in programmes if programme_counted(plans_of.get(p.id, []))]
+    return Ratio(sum(1 for p in counted if programme_running(plans_of.get(p.id, []))), len(counted))
+
+
+# --- Scopes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ScopeItems:
+    label: str
+    plans: list[PlanRow]
+    programmes: list[ProgrammeRow]
+    plans_of: dict[int, list[PlanRow]]
+
+
+def _items(data: _Loaded, scope: Scope) -> _ScopeItems:
+    all_plans_of = data.plans_by_programme
+    if scope.kind == "overall":
+        return _ScopeItems(str(_("Keseluruhan")), data.plans, data.programmes, all_plans_of)
+    if scope.kind in ("pillar", "element"):
+        if scope.kind == "pillar":
+            pillar = next((p for p in data.pillars if p.code == scope.key), None)
+            if pillar is None:
+                raise LookupError(scope.slug)
+            label = pillar.name
+            programmes = [p for p in data.programmes if p.pillar_code == scope.key]
+        else:
+            element = next(
+                (e for p in data.pillars for e in p.elements.all() if str(e.pk) == scope.key),
+                None,
+            )
+            if element is None:
+                raise LookupError(scope.slug)
+            label = element.name
+            programmes = [p for p in data.programmes if str(p.element_id) == scope.key]
+        ids = {p.id for p in programmes}
+        plans = [p for p in data.plans if p.programme_id in ids]
+        return _ScopeItems(label, plans, programmes, all_plans_of)
+    if scope.kind == "agency":
+        agency = data.agencies.get(int(scope.key)) if scope.key.isdigit() else None
+        if agency is None:
+            raise LookupError(scope.slug)
+        return _ScopeItems(
+            agency.short_name,
+            [p for p in data.plans if p.agency_id == agency.pk],
+            [p for p in data.programmes if p.lead_agency_id == agency.pk],
+            all_plans_of,
+        )
+    if not scope.key.isdigit():
+        raise LookupError(scope.slug)
+    year = int(scope.key)
+    year_plans = [p for p in data.plans if p.year == year]
+    year_plans_of: dict[int, list[PlanRow]] = defaultdict(list)
+    for plan in year_plans:
+        year_plans_of[plan.programme_id].append(plan)
+    return _ScopeItems(
+        str(year),
+        year_plans,
+        [p for p in data.programmes if p.start_year <= year <= p.end_year],
+        dict(year_plans_of),
+    )
+
+
+def _figures(data: _Loaded, scope: Scope) -> Figures:
+    items = _items(data, scope)
+    return Figures(
+        scope=scope,
+        label=items.label,
+        action_plans=action_plan_ratio(items.plans),
+        programmes=programme_ratio(items.programmes, items.plans_of),
+    )
+
+
+def _quick_wins(data: _Loaded) -> tuple[QuickWin, ...]:
+    pillar_names = {p.code: p.name for p in data.pillars}
+    result = []
+    for prog in data.programmes:
+        if prog.horizon != Horizon.QUICK_WIN or prog.quick_win_year is None:
+            continue
+        plans = [p for p in data.plans_by_programme.get(prog.id, []) if p.counted]
+        ratio = action_plan_ratio(plans)
+        if plans and all(p.status == ActionPlanStatus.DONE for p in plans):
+            status = ActionPlanStatus.DONE
+        elif programme_running(plans):
+            status = ActionPlanStatus.RUNNING
+        else:
+            status = ActionPlanStatus.NOT_STARTED
+        agency = data.agencies.get(prog.lead_agency_id)
+        result.append(
+            QuickWin(
+                id=prog.id,
+                code=prog.code,
+                name=prog.name,
+                year=prog.quick_win_year,
+                pillar_code=prog.pillar_code,
+                pillar_name=pillar_names.get(prog.pillar_code, prog.pillar_code),
+                lead_agency=agency.short_name if agency else "",
+                status=status.value,
+                status_label=str(status.label),
+                plans_total=ratio.denominator,
+                plans_in_implementation=ratio.numerator,
+            )
+        )
+    order = {p.code: i for i, p in enumerate(data.pillars)}
+    return tuple(sorted(result, key=lambda q: (-q.year, order.get(q.pillar_code, 99), q.code)))
+
+
+def masterplan_figures(*, masterplan: Masterplan) -> MasterplanFigures:
+    """Every figure of a masterplan, overall and per pillar, element, agency
+    and year, from one load of its rows."""
+    data = _load(masterplan)
+    pillars = tuple(
+        PillarFigures(
+            **vars(_figures(data, Scope("pillar", pillar.code))),
+            elements=tuple(
+                _figures(data, Scope("element", str(e.pk))) for e in pillar.elements.all()
+            ),
+        )
+        for pillar in data.pillars
+    )
+    used_agencies = {p.agency_id for p in data.plans} | {p.lead_agency_id for p in data.programmes}
+    agencies = tuple(
+        sorted(
+            (_figures(data, Scope("agency", str(a))) for a in used_agencies),
+            key=lambda f: f.label.lower(),
+        )
+    )
+    years = sorted({p.year for p in data.plans})
+    return MasterplanFigures(
+        masterplan=masterplan,
+        computed_at=timezone.now(),
+        rule_version=RULE_VERSION,
+        overall=_figures(data, Scope("overall")),
+        pillars=pillars,
+        agencies=agencies,
+        years=tuple(_figures(data, Scope("year", str(y))) for y in years),
+        quick_wins=_quick_wins(data),
+    )
+
+
+# --- Explaining a figure --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExplainedItem:
+    id: int
+    code: str
+    title: str
+    status_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    masterplan: Masterplan
+    metric: Metric
+    scope: Scope
+    scope_label: str
+    ratio: Ratio
+    formula: str
+    numerator_label: str
+    denominator_label: str
+    numerator_items: tuple[ExplainedItem, ...]
+    other_counted_items: tuple[ExplainedItem, ...]
+    excluded_items: tuple[ExplainedItem, ...]
+    rule_version: str = RULE_VERSION
+
+
+def figure_explain(*, masterplan: Masterplan, metric: Metric, scope: Scope) -> Explanation:
+    """The formula, numerator, denominator and the items behind each, for one
+    figure. Raises LookupError for an unknown scope or metric."""
+    if metric not in METRICS:
+        raise LookupError(metric)
+    data = _load(masterplan)
+    items = _items(data, scope)
+    numerator: list[ExplainedItem] = []
+    others: list[ExplainedItem] = []
+    excluded: list[ExplainedItem] = []
+    if metric == "action_plans":
+        for plan in items.plans:
+            item = ExplainedItem(plan.id, plan.code, plan.activity, plan.status_label, "")
+            if not plan.counted:
+                excluded.append(
+                    ExplainedItem(**{**vars(item), "reason": str(_("dibatalkan: tidak dihitung"))})
+                )
+            elif plan.in_implementation:
+                numerator.append(item)
+            else:
+                others.append(item)
+        ratio = action_plan_ratio(items.plans)
+        formula = str(_("Capaian rencana aksi = rencana aksi terimplementasi ÷ rencana aksi dihitung"))
+        num_label = str(_("Rencana aksi terimplementasi (berjalan atau selesai)"))
+        den_label = str(_("Rencana aksi dihitung (semua kecuali dibatalkan)"))
+    else:
+        for prog in items.programmes:
+            plans = items.plans_of.get(prog.id, [])
+            running = programme_running(plans)
+            ratio_text = str(action_plan_ratio(plans).numerator) + "/" + str(
+                action_plan_ratio(plans).denominator
+            )
+            label = str(_("berjalan")) if running else str(_("belum berjalan"))
+            item = ExplainedItem(prog.id, prog.code, prog.name, label, "")
+            if not programme_counted(plans):
+                excluded.append(
+                    ExplainedItem(
+                        **{**vars(item), "reason": str(_("semua rencana aksinya dibatalkan"))}
+                    )
+                )
+            elif running:
+                numerator.append(
+                    ExplainedItem(
+                        **{
+                            **vars(item),
+                            "reason": str(_("rencana aksi terimplementasi: %(r)s"))
+                            % {"r": ratio_text},
+                        }
+                    )
+                )
+            else:
+                reason = (
+                    str(_("belum ada rencana aksi"))
+                    if not plans
+                    else str(_("belum ada rencana aksi yang berjalan atau selesai"))
+                )
+                others.append(ExplainedItem(**{**vars(item), "reason": reason}))
+        ratio = programme_ratio(items.programmes, items.plans_of)
+        formula = str(_("Implementasi program = program berjalan ÷ program dihitung"))
+        num_label = str(_("Program berjalan (minimal satu rencana aksi berjalan atau selesai)"))
+        den_label = str(_("Program dihitung"))
+    return Explanation(
+        masterplan=masterplan,
+        metric=metric,
+        scope=scope,
+        scope_label=items.label,
+        ratio=ratio,
+        formula=formula,
+        numerator_label=num_label,
+        denominator_label=den_label,
+        numerator_items=tuple(numerator),
+        other_counted_items=tuple(others),
+        excluded_items=tuple(excluded),
+    )
+
+
+# --- Lookups ----------------------------------------------------------------------
+
+
+def current_masterplan(*, region: Region) -> Masterplan | None:
+    """The masterplan in force: enacted and covering this year; else the most
+    recent one."""
+    year = timezone.localdate().year
+    qs: QuerySet[Masterplan] = Masterplan.objects.filter(region=region).select_related("region")
+    return (
+        qs.filter(
+            status=Masterplan.Status.ENACTED, start_year__lte=year, end_year__gte=year
+        ).first()
+        or qs.order_by("-start_year").first()
+    )

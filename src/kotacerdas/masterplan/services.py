@@ -1,0 +1,147 @@
+"""Writes to the masterplan. Each service takes the acting user explicitly,
+runs in one transaction, validates with ``full_clean()`` and writes its audit
+event in the same transaction (``kotacerdas.core.services``). Views, the API
+and commands call these and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from kotacerdas.core.audit import Actor
+from kotacerdas.core.services import model_create, model_delete, model_update
+from kotacerdas.masterplan.models import (
+    ActionPlan,
+    Agency,
+    Element,
+    Masterplan,
+    Pillar,
+    Programme,
+)
+from kotacerdas.masterplan.pillars import PILLARS
+from kotacerdas.regions.models import Region
+
+MASTERPLAN_FIELDS = ("region", "title", "start_year", "end_year", "legal_basis", "status")
+AGENCY_FIELDS = ("region", "name", "short_name", "head")
+PROGRAMME_FIELDS = (
+    "masterplan", "code", "name", "description", "element", "horizon", "lead_agency",
+    "supporting_agencies", "start_year", "end_year", "funding_source", "estimated_cost",
+    "output", "outcome", "quick_win_year",
+)
+ACTION_PLAN_FIELDS = (
+    "masterplan", "programme", "code", "year", "agency", "activity", "target", "status",
+)
+LABEL_FIELDS = ("name",)
+
+
+def region_get_or_create(*, actor: Actor, code: str, name: str) -> Region:
+    existing = Region.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    return model_create(
+        actor=actor, instance=Region(), data={"code": code, "name": name},
+        audit_fields=("code", "name"), region_code=code,
+    )
+
+
+def masterplan_create(*, actor: Actor, region: Region, **data: Any) -> Masterplan:
+    """Create a masterplan with its six pillars and eighteen elements."""
+    with transaction.atomic():
+        masterplan = model_create(
+            actor=actor, instance=Masterplan(), data={"region": region, **data},
+            audit_fields=MASTERPLAN_FIELDS, region_code=region.code,
+        )
+        for order, seed in enumerate(PILLARS, start=1):
+            pillar = Pillar.objects.create(
+                masterplan=masterplan, code=seed.code, name=seed.name, order=order
+            )
+            Element.objects.bulk_create(
+                Element(pillar=pillar, code=code, name=name, order=i)
+                for i, (code, name) in enumerate(seed.elements, start=1)
+            )
+    return masterplan
+
+
+def masterplan_update(*, actor: Actor, masterplan: Masterplan, **data: Any) -> Masterplan:
+    return model_update(
+        actor=actor, instance=masterplan, data=data, audit_fields=MASTERPLAN_FIELDS,
+        region_code=masterplan.region.code,
+    )[0]
+
+
+def pillar_update(*, actor: Actor, pillar: Pillar, name: str) -> Pillar:
+    return model_update(
+        actor=actor, instance=pillar, data={"name": name}, audit_fields=LABEL_FIELDS,
+        region_code=pillar.masterplan.region.code,
+    )[0]
+
+
+def element_update(*, actor: Actor, element: Element, name: str) -> Element:
+    return model_update(
+        actor=actor, instance=element, data={"name": name}, audit_fields=LABEL_FIELDS,
+        region_code=element.pillar.masterplan.region.code,
+    )[0]
+
+
+def agency_create(*, actor: Actor, region: Region, **data: Any) -> Agency:
+    return model_create(
+        actor=actor, instance=Agency(), data={"region": region, **data},
+        audit_fields=AGENCY_FIELDS, region_code=region.code,
+    )
+
+
+def agency_update(*, actor: Actor, agency: Agency, **data: Any) -> Agency:
+    return model_update(
+        actor=actor, instance=agency, data=data, audit_fields=AGENCY_FIELDS,
+        region_code=agency.region.code,
+    )[0]
+
+
+def programme_create(*, actor: Actor, masterplan: Masterplan, **data: Any) -> Programme:
+    return model_create(
+        actor=actor, instance=Programme(), data={"masterplan": masterplan, **data},
+        audit_fields=PROGRAMME_FIELDS, region_code=masterplan.region.code,
+    )
+
+
+def programme_update(*, actor: Actor, programme: Programme, **data: Any) -> Programme:
+    return model_update(
+        actor=actor, instance=programme, data=data, audit_fields=PROGRAMME_FIELDS,
+        region_code=programme.masterplan.region.code,
+    )[0]
+
+
+def programme_delete(*, actor: Actor, programme: Programme) -> None:
+    """Refused (ProtectedError) while the programme still has action plans:
+    deleting a programme must never silently take its action plans along."""
+    model_delete(
+        actor=actor, instance=programme, audit_fields=PROGRAMME_FIELDS,
+        region_code=programme.masterplan.region.code,
+    )
+
+
+def action_plan_create(*, actor: Actor, programme: Programme, **data: Any) -> ActionPlan:
+    return model_create(
+        actor=actor,
+        instance=ActionPlan(),
+        data={"masterplan": programme.masterplan, "programme": programme, **data},
+        audit_fields=ACTION_PLAN_FIELDS,
+        region_code=programme.masterplan.region.code,
+    )
+
+
+def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **data: Any) -> ActionPlan:
+    if "programme" in data:
+        data["masterplan"] = data["programme"].masterplan
+    return model_update(
+        actor=actor, instance=action_plan, data=data, audit_fields=ACTION_PLAN_FIELDS,
+        region_code=action_plan.masterplan.region.code,
+    )[0]
+
+
+def action_plan_delete(*, actor: Actor, action_plan: ActionPlan) -> None:
+    model_delete(
+        actor=actor, instance=action_plan, audit_fields=ACTION_PLAN_FIELDS,
+        region_code=action_plan.masterplan.region.code,
+    )
