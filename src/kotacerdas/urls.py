@@ -1,4 +1,26 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from kotacerdas.core import views as core_views
+from kotacerdas.masterplan import views as masterplan_views
+
+urlpatterns = [
+    path("", masterplan_views.home, name="home"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("bahasa/", set_language, name="set_language"),
+    path("healthz/", core_views.healthz, name="healthz"),
+    path("", include("kotacerdas.masterplan.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "kotacerdas.core.views.bad_request"
+handler403 = "kotacerdas.core.views.permission_denied"
+handler404 = "kotacerdas.core.views.page_not_found"
+handler500 = "kotacerdas.core.views.server_error"

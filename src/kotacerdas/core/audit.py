@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 
 from kotacerdas.core.models import AuditEvent
@@ -73,4 +74,34 @@ def audit_record(
 def history_for(instance: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
-    ).select_related("actor")
+    ).select_related("actor", "content_type")
+
+
+def _readable(field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.many_to_many:
+        return ", ".join(str(o) for o in field.related_model.objects.filter(pk__in=value)) or "—"
+    if field.is_relation:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def readable_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
+    """(field label, old, new) in words a clerk reads: choice labels and the
+    names of related objects instead of codes and ids."""
+    model = event.content_type.model_class()
+    rows = []
+    for name, old, new in event.changed_fields():
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        if field is None:
+            rows.append((name, str(old), str(new)))
+        else:
+            rows.append((str(field.verbose_name), _readable(field, old), _readable(field, new)))
+    return rows

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kotacerdas import __version__
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    return {"app_version": __version__}

@@ -44,6 +44,20 @@ def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     return -result if exact < 0 else result
 
 
+def ratio_exact_id(numerator: int, denominator: int, digits: int = 6) -> str:
+    """The unrounded ratio for explanations: ``0,611650…`` (truncated, marked
+    with an ellipsis when it does not terminate within ``digits``)."""
+    if denominator == 0:
+        return "—"
+    whole, remainder = divmod(numerator, denominator)
+    decimals = []
+    for _ in range(digits):
+        remainder *= 10
+        digit, remainder = divmod(remainder, denominator)
+        decimals.append(str(digit))
+    return f"{whole}," + "".join(decimals) + ("…" if remainder else "")
+
+
 def _group_thousands(digits: str) -> str:
     groups = []
     while len(digits) > 3:

@@ -145,3 +145,29 @@ def action_plan_delete(*, actor: Actor, action_plan: ActionPlan) -> None:
         actor=actor, instance=action_plan, audit_fields=ACTION_PLAN_FIELDS,
         region_code=action_plan.masterplan.region.code,
     )
+
+
+def masterplan_labels_update(
+    *,
+    actor: Actor,
+    masterplan: Masterplan,
+    pillar_names: dict[int, str],
+    element_names: dict[int, str],
+) -> int:
+    """Rename pillars and elements of one masterplan in one transaction.
+    Returns how many labels changed."""
+    changed = 0
+    with transaction.atomic():
+        for pillar in masterplan.pillars.filter(pk__in=pillar_names):
+            _obj, did = model_update(
+                actor=actor, instance=pillar, data={"name": pillar_names[pillar.pk]},
+                audit_fields=LABEL_FIELDS, region_code=masterplan.region.code,
+            )
+            changed += did
+        for element in Element.objects.filter(pillar__masterplan=masterplan, pk__in=element_names):
+            _obj, did = model_update(
+                actor=actor, instance=element, data={"name": element_names[element.pk]},
+                audit_fields=LABEL_FIELDS, region_code=masterplan.region.code,
+            )
+            changed += did
+    return changed

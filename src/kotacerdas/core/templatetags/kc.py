@@ -1,0 +1,44 @@
+"""Template filters for Indonesian notation; the same helpers serve the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from kotacerdas.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    """``61,17%``."""
+    return formatting.percent_id(value)
+
+
+@register.filter
+def rupiah(value: Decimal | int | None) -> str:
+    return formatting.rupiah(value)
+
+
+@register.filter
+def tanggal(value: dt.date | dt.datetime | None) -> str:
+    """``18 November 2024``."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return formatting.date_id(value)
+
+
+@register.filter
+def svgnum(value: Decimal | None) -> str:
+    """A plain number for SVG attributes (never localised)."""
+    return "0" if value is None else format(value, "f")
+
+
+@register.filter
+def exact(ratio: Any) -> str:
+    """The unrounded value of a Ratio, ``0,611650…``."""
+    return formatting.ratio_exact_id(ratio.numerator, ratio.denominator)

@@ -1,0 +1,103 @@
+"""One filter definition per list, shared by the HTML pages, exports and the
+API (NetBox habit): a form that validates the query string and applies itself
+to a queryset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Agency, Horizon, Masterplan
+from kotacerdas.masterplan.pillars import PILLARS
+
+YES_NO = [("", _("Semua")), ("1", _("Ya")), ("0", _("Bukan"))]
+
+
+class _MasterplanFilter(forms.Form):
+    q = forms.CharField(label=_("Cari"), required=False, max_length=100)
+    pillar = forms.ChoiceField(label=_("Pilar"), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Perangkat daerah"), required=False, queryset=Agency.objects.none(),
+        empty_label=_("Semua"),
+    )
+    year = forms.TypedChoiceField(label=_("Tahun"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label=_("Status rencana aksi"), required=False,
+        choices=[("", _("Semua")), *ActionPlanStatus.choices],
+    )
+    quick_win = forms.ChoiceField(label=_("Quick win"), required=False, choices=YES_NO)
+
+    def __init__(self, *args: Any, masterplan: Masterplan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.masterplan = masterplan
+        labels = dict(masterplan.pillars.values_list("code", "name"))
+        self.fields["pillar"].choices = [("", _("Semua"))] + [
+            (p.code, labels.get(p.code, p.name)) for p in PILLARS
+        ]
+        self.fields["agency"].queryset = Agency.objects.filter(region_id=masterplan.region_id)
+        self.fields["year"].choices = [("", _("Semua"))] + [
+            (y, str(y)) for y in masterplan.years()
+        ]
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(v not in (None, "") for v in self.cleaned_data.values())
+
+    def values(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class ProgrammeFilter(_MasterplanFilter):
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        data = self.values()
+        if q := data.get("q"):
+            qs = qs.filter(
+                Q(code__icontains=q) | Q(name__icontains=q) | Q(description__icontains=q)
+            )
+        if pillar := data.get("pillar"):
+            qs = qs.filter(element__pillar__code=pillar)
+        if agency := data.get("agency"):
+            qs = qs.filter(
+                Q(lead_agency=agency)
+                | Q(supporting_agencies=agency)
+                | Q(action_plans__agency=agency)
+            )
+        if (year := data.get("year")) is not None:
+            qs = qs.filter(start_year__lte=year, end_year__gte=year)
+        if status := data.get("status"):
+            qs = qs.filter(action_plans__status=status)
+        if quick_win := data.get("quick_win"):
+            qs = qs.filter(horizon=Horizon.QUICK_WIN) if quick_win == "1" else qs.exclude(
+                horizon=Horizon.QUICK_WIN
+            )
+        return qs.distinct()
+
+
+class ActionPlanFilter(_MasterplanFilter):
+    def apply(self, qs: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+        data = self.values()
+        if q := data.get("q"):
+            qs = qs.filter(
+                Q(code__icontains=q)
+                | Q(activity__icontains=q)
+                | Q(target__icontains=q)
+                | Q(programme__name__icontains=q)
+            )
+        if pillar := data.get("pillar"):
+            qs = qs.filter(programme__element__pillar__code=pillar)
+        if agency := data.get("agency"):
+            qs = qs.filter(agency=agency)
+        if (year := data.get("year")) is not None:
+            qs = qs.filter(year=year)
+        if status := data.get("status"):
+            qs = qs.filter(status=status)
+        if quick_win := data.get("quick_win"):
+            qs = (
+                qs.filter(programme__horizon=Horizon.QUICK_WIN)
+                if quick_win == "1"
+                else qs.exclude(programme__horizon=Horizon.QUICK_WIN)
+            )
+        return qs

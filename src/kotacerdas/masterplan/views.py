@@ -1,0 +1,553 @@
+"""Masterplan pages. Views parse input, fetch through the scoped helpers in
+``access``, call a service or a selector, and render; nothing else."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, ProtectedError, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kotacerdas.core.access import roles_of
+from kotacerdas.core.audit import history_for, readable_changes
+from kotacerdas.core.forms import apply_errors
+from kotacerdas.masterplan import services
+from kotacerdas.masterplan.access import (
+    action_plans_for,
+    agencies_for,
+    fetch,
+    masterplans_for,
+    programmes_for,
+    regions_for,
+)
+from kotacerdas.masterplan.filters import ActionPlanFilter, ProgrammeFilter
+from kotacerdas.masterplan.forms import ActionPlanForm, LabelsForm, MasterplanForm, ProgrammeForm
+from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Masterplan, Programme
+from kotacerdas.masterplan.selectors import (
+    IN_IMPLEMENTATION,
+    METRICS,
+    RULE_VERSION,
+    Scope,
+    current_masterplan,
+    figure_explain,
+    masterplan_figures,
+)
+from kotacerdas.regions.models import Region
+
+PAGE_SIZE = 50
+
+
+# --- Lookups shared by the views -------------------------------------------------
+
+
+def _region(request: HttpRequest, code: str) -> Region:
+    region = regions_for(request.user).filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def _masterplan(region: Region) -> Masterplan:
+    masterplan = current_masterplan(region=region)
+    if masterplan is None:
+        raise Http404(_("Wilayah ini belum memiliki masterplan."))
+    return masterplan
+
+
+def _is_admin(request: HttpRequest, region: Region) -> bool:
+    return roles_of(request.user).is_admin_of(region.pk)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- Home and dashboard --------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    regions = list(regions_for(request.user))
+    if len(regions) == 1:
+        return redirect("masterplan:dashboard", code=regions[0].code)
+    return render(request, "masterplan/region_picker.html", {"regions": regions})
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    region = _region(request, code)
+    masterplan = _masterplan(region)
+    figures = masterplan_figures(masterplan=masterplan)
+    return render(
+        request,
+        "masterplan/dashboard.html",
+        {
+            "region": region,
+            "masterplan": masterplan,
+            "figures": figures,
+            "is_admin": _is_admin(request, region),
+        },
+    )
+
+
+@login_required
+def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpResponse:
+    region = _region(request, code)
+    masterplan = _masterplan(region)
+    if metric not in METRICS:
+        raise Http404
+    try:
+        explanation = figure_explain(
+            masterplan=masterplan, metric=metric, scope=Scope.parse(scope)  # type: ignore[arg-type]
+        )
+    except (ValueError, LookupError):
+        raise Http404 from None
+    return render(
+        request,
+        "masterplan/explain.html",
+        {"region": region, "masterplan": masterplan, "e": explanation},
+    )
+
+
+def method(request: HttpRequest) -> HttpResponse:
+    """How every figure is counted: public, no login."""
+    return render(
+        request,
+        "masterplan/method.html",
+        {
+            "rule_version": RULE_VERSION,
+            "statuses": ActionPlanStatus.choices,
+            "in_implementation": IN_IMPLEMENTATION,
+        },
+    )
+
+
+# --- Masterplan settings ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def masterplan_edit(request: HttpRequest, code: str) -> HttpResponse:
+    region = _region(request, code)
+    masterplan = fetch(
+        masterplans_for(request.user),
+        masterplans_for(request.user, "change"),
+        pk=_masterplan(region).pk,
+    )
+    form = MasterplanForm(request.POST or None, instance=copy.copy(masterplan), prefix="mp")
+    labels = LabelsForm(request.POST or None, masterplan=masterplan, prefix="lb")
+    if request.method == "POST" and form.is_valid() and labels.is_valid():
+        try:
+            services.masterplan_update(actor=request.user, masterplan=masterplan, **form.cleaned_data)
+            services.masterplan_labels_update(
+                actor=request.user,
+                masterplan=masterplan,
+                pillar_names=labels.names("pillar_"),
+                element_names=labels.names("element_"),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Masterplan disimpan."))
+            return redirect("masterplan:dashboard", code=region.code)
+    return render(
+        request,
+        "masterplan/masterplan_form.html",
+        {"region": region, "masterplan": masterplan, "form": form, "labels": labels},
+    )
+
+
+# --- Programmes ------------------------------------------------------------------------------
+
+
+def _programme_rows(qs: Any) -> Any:
+    return qs.annotate(
+        plans_total=Count("action_plans", distinct=True),
+        plans_implemented=Count(
+            "action_plans",
+            filter=Q(action_plans__status__in=IN_IMPLEMENTATION),
+            distinct=True,
+        ),
+    ).select_related("element__pillar", "lead_agency")
+
+
+@login_required
+def programme_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The masterplan browser: pillar → element → programme, with filters."""
+    region = _region(request, code)
+    masterplan = _masterplan(region)
+    filters = ProgrammeFilter(request.GET or None, masterplan=masterplan)
+    programmes = list(
+        _programme_rows(
+            filters.apply(programmes_for(request.user).filter(masterplan=masterplan))
+        ).order_by("element__pillar__order", "element__order", "code")
+    )
+    tree: list[dict[str, Any]] = []
+    for programme in programmes:
+        pillar, element = programme.element.pillar, programme.element
+        if not tree or tree[-1]["pillar"].pk != pillar.pk:
+            tree.append({"pillar": pillar, "elements": []})
+        elements = tree[-1]["elements"]
+        if not elements or elements[-1]["element"].pk != element.pk:
+            elements.append({"element": element, "programmes": []})
+        elements[-1]["programmes"].append(programme)
+    context = {
+        "region": region,
+        "masterplan": masterplan,
+        "filters": filters,
+        "tree": tree,
+        "count": len(programmes),
+        "is_admin": _is_admin(request, region),
+    }
+    template = (
+        "masterplan/_programme_results.html" if _is_htmx(request) else "masterplan/programme_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = fetch(programmes_for(request.user), programmes_for(request.user), pk=pk)
+    region = programme.masterplan.region
+    plans = action_plans_for(request.user).filter(programme=programme).order_by("year", "code")
+    editable = set(
+        action_plans_for(request.user, "change")
+        .filter(programme=programme)
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "masterplan/programme_detail.html",
+        {
+            "region": region,
+            "masterplan": programme.masterplan,
+            "programme": programme,
+            "supporting": list(programme.supporting_agencies.all()),
+            "plans": plans,
+            "editable": editable,
+            "statuses_choices": ActionPlanStatus.choices,
+            "is_admin": _is_admin(request, region),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest, code: str) -> HttpResponse:
+    region = _region(request, code)
+    if not _is_admin(request, region):
+        raise PermissionDenied
+    masterplan = _masterplan(region)
+    form = ProgrammeForm(request.POST or None, masterplan=masterplan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                actor=request.user, masterplan=masterplan, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Program %(code)s dibuat.") % {"code": programme.code})
+            return redirect("masterplan:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "masterplan/form.html",
+        {
+            "region": region,
+            "masterplan": masterplan,
+            "form": form,
+            "title": _("Program baru"),
+            "cancel_url": reverse("masterplan:programme_list", args=[region.code]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = fetch(programmes_for(request.user), programmes_for(request.user, "change"), pk=pk)
+    masterplan = programme.masterplan
+    form = ProgrammeForm(request.POST or None, instance=copy.copy(programme), masterplan=masterplan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(actor=request.user, programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Program %(code)s disimpan.") % {"code": programme.code})
+            return redirect("masterplan:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "masterplan/form.html",
+        {
+            "region": masterplan.region,
+            "masterplan": masterplan,
+            "form": form,
+            "title": _("Ubah program %(code)s") % {"code": programme.code},
+            "cancel_url": reverse("masterplan:programme_detail", args=[programme.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = fetch(programmes_for(request.user), programmes_for(request.user, "delete"), pk=pk)
+    region = programme.masterplan.region
+    blocked = programme.action_plans.count()
+    if request.method == "POST" and not blocked:
+        try:
+            services.programme_delete(actor=request.user, programme=programme)
+        except ProtectedError:
+            blocked = programme.action_plans.count()
+        else:
+            messages.success(request, _("Program dihapus."))
+            return redirect("masterplan:programme_list", code=region.code)
+    return render(
+        request,
+        "masterplan/confirm_delete.html",
+        {
+            "region": region,
+            "object": programme,
+            "blocked_reason": (
+                _(
+                    "Program ini masih memiliki %(n)s rencana aksi. Hapus atau pindahkan "
+                    "rencana aksinya dulu."
+                )
+                % {"n": blocked}
+                if blocked
+                else ""
+            ),
+            "cancel_url": reverse("masterplan:programme_detail", args=[programme.pk]),
+        },
+    )
+
+
+# --- Action plans ---------------------------------------------------------------------------
+
+
+@login_required
+def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = _region(request, code)
+    masterplan = _masterplan(region)
+    filters = ActionPlanFilter(request.GET or None, masterplan=masterplan)
+    qs = filters.apply(action_plans_for(request.user).filter(masterplan=masterplan)).order_by(
+        "programme__element__pillar__order", "code"
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    editable = set(
+        action_plans_for(request.user, "change")
+        .filter(pk__in=[p.pk for p in page.object_list])
+        .values_list("pk", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    context = {
+        "region": region,
+        "masterplan": masterplan,
+        "filters": filters,
+        "page": page,
+        "editable": editable,
+        "query": query.urlencode(),
+        "statuses": ActionPlanStatus.choices,
+    }
+    template = (
+        "masterplan/_action_plan_results.html"
+        if _is_htmx(request)
+        else "masterplan/action_plan_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = fetch(action_plans_for(request.user), action_plans_for(request.user), pk=pk)
+    region = plan.masterplan.region
+    return render(
+        request,
+        "masterplan/action_plan_detail.html",
+        {
+            "region": region,
+            "masterplan": plan.masterplan,
+            "plan": plan,
+            "can_change": action_plans_for(request.user, "change").filter(pk=pk).exists(),
+            "is_admin": _is_admin(request, region),
+            "statuses": ActionPlanStatus.choices,
+        },
+    )
+
+
+def _action_plan_form(
+    request: HttpRequest, masterplan: Masterplan, instance: ActionPlan, full_access: bool
+) -> ActionPlanForm:
+    agencies = agencies_for(request.user, "change").filter(region_id=masterplan.region_id)
+    return ActionPlanForm(
+        request.POST or None,
+        instance=instance,
+        masterplan=masterplan,
+        agencies=agencies,
+        full_access=full_access,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = fetch(programmes_for(request.user), programmes_for(request.user, "add"), pk=pk)
+    masterplan = programme.masterplan
+    form = _action_plan_form(
+        request, masterplan, ActionPlan(programme=programme, agency=programme.lead_agency), True
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        target_programme = data.pop("programme")
+        try:
+            plan = services.action_plan_create(
+                actor=request.user, programme=target_programme, **data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Rencana aksi %(code)s dibuat.") % {"code": plan.code})
+            return redirect("masterplan:action_plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "masterplan/form.html",
+        {
+            "region": masterplan.region,
+            "masterplan": masterplan,
+            "form": form,
+            "title": _("Rencana aksi baru untuk %(code)s") % {"code": programme.code},
+            "cancel_url": reverse("masterplan:programme_detail", args=[programme.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = fetch(action_plans_for(request.user), action_plans_for(request.user, "change"), pk=pk)
+    masterplan = plan.masterplan
+    full_access = _is_admin(request, masterplan.region)
+    form = _action_plan_form(request, masterplan, copy.copy(plan), full_access)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_plan_update(
+                actor=request.user, action_plan=plan, **form.changed_values()
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Rencana aksi %(code)s disimpan.") % {"code": plan.code})
+            return redirect("masterplan:action_plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "masterplan/form.html",
+        {
+            "region": masterplan.region,
+            "masterplan": masterplan,
+            "form": form,
+            "title": _("Ubah rencana aksi %(code)s") % {"code": plan.code},
+            "cancel_url": reverse("masterplan:action_plan_detail", args=[plan.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Quick status change from a list or detail page (htmx or plain form)."""
+    plan = fetch(action_plans_for(request.user), action_plans_for(request.user, "change"), pk=pk)
+    status = request.POST.get("status", "")
+    ok = False
+    if status not in ActionPlanStatus.values:
+        feedback = _("Status tidak dikenal.")
+    else:
+        try:
+            services.action_plan_update(actor=request.user, action_plan=plan, status=status)
+        except ValidationError as error:
+            feedback = " ".join(error.messages)
+        else:
+            ok = True
+            feedback = _("Status %(code)s menjadi %(status)s.") % {
+                "code": plan.code,
+                "status": plan.get_status_display(),
+            }
+    if _is_htmx(request):
+        return render(
+            request,
+            "masterplan/_status_cell.html",
+            {
+                "plan": plan,
+                "statuses": ActionPlanStatus.choices,
+                "can_change": True,
+                "feedback": _("Tersimpan") if ok else feedback,
+                "feedback_class": "ok" if ok else "error",
+            },
+        )
+    (messages.success if ok else messages.error)(request, feedback)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("masterplan:action_plan_detail", args=[pk])
+    return HttpResponseRedirect(next_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = fetch(action_plans_for(request.user), action_plans_for(request.user, "delete"), pk=pk)
+    programme = plan.programme
+    if request.method == "POST":
+        services.action_plan_delete(actor=request.user, action_plan=plan)
+        messages.success(request, _("Rencana aksi dihapus."))
+        return redirect("masterplan:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "masterplan/confirm_delete.html",
+        {
+            "region": plan.masterplan.region,
+            "object": plan,
+            "blocked_reason": "",
+            "cancel_url": reverse("masterplan:action_plan_detail", args=[plan.pk]),
+        },
+    )
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+@login_required
+def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The audit trail of one object, for anyone who may see the object."""
+    obj: Masterplan | Programme | ActionPlan
+    if kind == "program":
+        obj = fetch(programmes_for(request.user), programmes_for(request.user), pk=pk)
+        back = reverse("masterplan:programme_detail", args=[pk])
+        region = obj.masterplan.region
+    elif kind == "rencana-aksi":
+        obj = fetch(action_plans_for(request.user), action_plans_for(request.user), pk=pk)
+        back = reverse("masterplan:action_plan_detail", args=[pk])
+        region = obj.masterplan.region
+    elif kind == "masterplan":
+        obj = fetch(masterplans_for(request.user), masterplans_for(request.user), pk=pk)
+        region = obj.region
+        back = reverse("masterplan:dashboard", args=[region.code])
+    else:
+        raise Http404
+    events = [(event, readable_changes(event)) for event in history_for(obj)[:200]]
+    return render(
+        request,
+        "core/history.html",
+        {"region": region, "object": obj, "events": events, "back_url": back},
+    )
