@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import roles_of
 from kotacerdas.core.audit import history_for, readable_changes
@@ -75,6 +75,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 # --- Home and dashboard --------------------------------------------------------------
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
@@ -85,6 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)
     masterplan = _masterplan(region)
@@ -102,6 +104,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpResponse:
     region = _region(request, code)
     masterplan = _masterplan(region)
@@ -120,6 +123,7 @@ def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpRes
     )
 
 
+@require_safe
 def method(request: HttpRequest) -> HttpResponse:
     """How every figure is counted: public, no login."""
     return render(
@@ -183,6 +187,7 @@ def _programme_rows(qs: Any) -> Any:
 
 
 @login_required
+@require_safe
 def programme_list(request: HttpRequest, code: str) -> HttpResponse:
     """The masterplan browser: pillar → element → programme, with filters."""
     region = _region(request, code)
@@ -217,6 +222,7 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = fetch(programmes_for(request.user), programmes_for(request.user), pk=pk)
     region = programme.masterplan.region
@@ -338,6 +344,7 @@ def programme_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)
     masterplan = _masterplan(region)
@@ -371,6 +378,7 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = fetch(action_plans_for(request.user), action_plans_for(request.user), pk=pk)
     region = plan.masterplan.region
@@ -528,6 +536,7 @@ def action_plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The audit trail of one object, for anyone who may see the object."""
     obj: Masterplan | Programme | ActionPlan

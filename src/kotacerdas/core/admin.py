@@ -1,0 +1,85 @@
+"""Django admin is for platform operators (superusers) and reference data.
+Every admin write leaves the same audit event as a service would; the
+masterplan itself is edited in the application, where the rules live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from kotacerdas.core.audit import audit_record, snapshot
+from kotacerdas.core.models import AuditEvent, Membership
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Writes an AuditEvent for every add, change and delete made in the admin."""
+
+    audit_fields: tuple[str, ...] = ()
+
+    def _region_code(self, obj: models.Model) -> str:
+        return ""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = None
+            if change:
+                previous = type(obj).objects.get(pk=obj.pk)
+                before = snapshot(previous, self.audit_fields)
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+                instance=obj,
+                before=before,
+                after=snapshot(obj, self.audit_fields),
+                region_code=self._region_code(obj),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.DELETE,
+                instance=obj,
+                before=snapshot(obj, self.audit_fields),
+                region_code=self._region_code(obj),
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "actor_label", "action", "content_type", "object_repr")
+    list_filter = ("action", "content_type", "region_code")
+    search_fields = ("object_repr", "actor_label", "object_id")
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedModelAdmin):
+    audit_fields = ("user", "region", "role", "agency")
+    list_display = ("user", "role", "region", "agency")
+    list_filter = ("role", "region")
+    search_fields = ("user__username", "agency__short_name")
+    autocomplete_fields = ("user", "agency")
+
+    def _region_code(self, obj: Membership) -> str:
+        return obj.region.code

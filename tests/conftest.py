@@ -1,0 +1,94 @@
+"""Shared fixtures. Personas follow STYLE.md: admin (smart city team), editor_a
+(OPD editor of agency A), editor_b (OPD editor of agency B), assessor and
+anonymous; ``world`` builds one region with a masterplan, two agencies, a
+programme and one action plan per agency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from kotacerdas.core.models import Membership, Role
+from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
+from kotacerdas.regions.models import Region
+from tests.factories import (
+    AgencyFactory,
+    RegionFactory,
+    make_action_plan,
+    make_masterplan,
+    make_programme,
+    make_user,
+)
+
+
+@dataclass
+class World:
+    region: Region
+    masterplan: Masterplan
+    agency_a: Agency
+    agency_b: Agency
+    programme: Programme
+    plan_a: ActionPlan
+    plan_b: ActionPlan
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    # PBKDF2's deliberate slowness protects real accounts, not test personas.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    region = RegionFactory()
+    masterplan = make_masterplan(region)
+    agency_a = AgencyFactory(region=region, short_name="Diskominfo", name="Dinas Kominfo")
+    agency_b = AgencyFactory(region=region, short_name="Dispar", name="Dinas Pariwisata")
+    programme = make_programme(masterplan, lead_agency=agency_a)
+    plan_a = make_action_plan(programme, agency=agency_a)
+    plan_b = make_action_plan(programme, agency=agency_b)
+    return World(region, masterplan, agency_a, agency_b, programme, plan_a, plan_b)
+
+
+def _member(username: str, world: World, role: str, agency: Agency | None = None):  # type: ignore[no-untyped-def]
+    user = make_user(username)
+    Membership.objects.create(user=user, region=world.region, role=role, agency=agency)
+    return user
+
+
+@pytest.fixture
+def admin_user(world: World):  # type: ignore[no-untyped-def]
+    return _member("alice", world, Role.ADMIN)
+
+
+@pytest.fixture
+def editor_a(world: World):  # type: ignore[no-untyped-def]
+    return _member("bob", world, Role.AGENCY_EDITOR, world.agency_a)
+
+
+@pytest.fixture
+def editor_b(world: World):  # type: ignore[no-untyped-def]
+    return _member("charlie", world, Role.AGENCY_EDITOR, world.agency_b)
+
+
+@pytest.fixture
+def assessor(world: World):  # type: ignore[no-untyped-def]
+    return _member("dewi", world, Role.ASSESSOR)
+
+
+@pytest.fixture
+def personas(world: World, admin_user, editor_a, editor_b, assessor) -> dict[str, Client]:  # type: ignore[no-untyped-def]
+    """A logged-in client per persona, plus ``anonymous``."""
+    clients = {"anonymous": Client()}
+    for name, user in (
+        ("admin", admin_user),
+        ("editor_a", editor_a),
+        ("editor_b", editor_b),
+        ("assessor", assessor),
+    ):
+        client = Client()
+        client.force_login(user)
+        clients[name] = client
+    return clients
