@@ -4,13 +4,16 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kotacerdas.core import views as core_views
+from kotacerdas.core.forms import LoginForm
 from kotacerdas.masterplan import views as masterplan_views
 
 urlpatterns = [
     path("", masterplan_views.home, name="home"),
     path(
         "masuk/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -14,3 +16,13 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
                 form.add_error(target, item.messages)
     else:
         form.add_error(None, error.messages)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Nama pengguna atau kata sandi salah. Perhatikan huruf besar/kecil."
+        ),
+        "inactive": _("Akun ini tidak aktif. Hubungi tim smart city."),
+    }
