@@ -1,0 +1,47 @@
+# KotaCerdas — `make run` to try it, `make test` to check it.
+# Only Python 3.11+, git and make are needed: scripts/uv uses the uv on PATH
+# or installs one into .tools/ (see docs/operations.md).
+
+UV ?= scripts/uv
+# The project's console script, inside the environment uv keeps in .venv/.
+KOTACERDAS = $(UV) run --frozen --no-sync kotacerdas
+# Extra pytest arguments: make test ARGS="-k figures -x"
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run install install-dev test lint format clean
+
+help: ## Daftar perintah / list the targets
+	@echo "KotaCerdas"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: install ## Siapkan demo Kota Dumai dan jalankan di http://127.0.0.1:8000 / set up the demo and serve it
+	$(KOTACERDAS) migrate --noinput
+	$(KOTACERDAS) demo
+	$(KOTACERDAS) collectstatic --noinput --verbosity 0
+	$(KOTACERDAS) serve
+
+install: ## Pasang dependensi aplikasi dari uv.lock / install the runtime dependencies
+	$(UV) sync --frozen --no-dev --inexact
+
+install-dev: ## Pasang dependensi aplikasi + pengembangan / install runtime and dev dependencies
+	$(UV) sync --frozen
+
+test: install-dev ## Jalankan seluruh uji (DATABASE_URL dihormati) / run the whole suite
+	scripts/ensure-chromium
+	$(UV) run --frozen --no-sync pytest $(ARGS)
+
+lint: install-dev ## ruff check, ruff format --check, mypy src
+	@status=0; \
+	$(UV) run --frozen --no-sync ruff check || status=1; \
+	$(UV) run --frozen --no-sync ruff format --check || status=1; \
+	$(UV) run --frozen --no-sync mypy src || status=1; \
+	exit $$status
+
+format: install-dev ## Rapikan kode (ruff) / fix imports and format the code
+	$(UV) run --frozen --no-sync ruff check --fix --exit-zero
+	$(UV) run --frozen --no-sync ruff format
+
+clean: ## Hapus cache dan berkas hasil (basis data di var/ tetap) / remove caches, keep the database
+	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist var/static var/test-artifacts
+	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +

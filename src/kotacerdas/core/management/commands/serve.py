@@ -1,0 +1,171 @@
+"""``kotacerdas serve``: the production web server (gunicorn) in one command.
+
+Static files are served by WhiteNoise (see settings), so no separate web
+server is needed on one machine; behind a reverse proxy the same command is
+used with ``--bind``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connections
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.base import Worker
+from gunicorn.workers.gthread import ThreadWorker
+
+from kotacerdas.env import env_int, env_str
+
+DEFAULT_BIND = "127.0.0.1:8000"
+
+
+class QuickExitThreadWorker(ThreadWorker):
+    """gunicorn's ``gthread`` worker with a quick shutdown (SIGINT, SIGQUIT)
+    that cannot hang.
+
+    gunicorn's own handler calls ``ThreadPoolExecutor.shutdown()`` from the
+    signal handler, which takes a lock that the interrupted main thread may be
+    holding in ``submit()``: the worker then deadlocks until the master kills
+    it after ``graceful_timeout`` (seen with Ctrl+C, which signals master and
+    workers at once; python/cpython#121649). Raising ``SystemExit`` instead
+    unwinds ``submit()`` and releases the lock; the pool's threads are joined at
+    interpreter exit.
+    Graceful shutdown (SIGTERM) is unchanged.
+    """
+
+    def handle_quit(self, sig: int, frame: Any) -> None:
+        Worker.handle_quit(self, sig, frame)
+
+
+class KotaCerdasApplication(BaseApplication):
+    """Gunicorn configured in code, loading ``kotacerdas.wsgi:application`` in
+    each worker."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            # gunicorn >= 25.1 opens a control socket at one fixed path per
+            # user ($HOME/.gunicorn/gunicorn.ctl); two servers would share it.
+            self.cfg.set("control_socket_disable", True)
+
+    def load(self) -> Any:
+        from kotacerdas.wsgi import application
+
+        return application
+
+
+def url_for_bind(bind: str) -> str:
+    """The address a person types for a gunicorn bind value."""
+    if bind.startswith(("unix:", "fd://")):
+        return bind
+    host, _, port = bind.rpartition(":")
+    if not host:  # a bare port
+        host, port = "127.0.0.1", bind
+    if host in {"0.0.0.0", "[::]"}:  # noqa: S104 - display only
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/"
+
+
+def demo_logins() -> tuple[str, list[str]] | None:
+    """The demo password and the demo usernames present in the database, or
+    None in production, before ``migrate`` or when the demo is not loaded."""
+    if settings.PRODUCTION:
+        return None
+    from kotacerdas.masterplan.demo import DEMO_PASSWORD, DEMO_USERS, demo_data
+    from kotacerdas.regions.models import Region
+
+    try:
+        if not Region.objects.filter(code=demo_data()["region"]["code"]).exists():
+            return None
+        wanted = [user.username for user in DEMO_USERS]
+        present = set(
+            get_user_model().objects.filter(username__in=wanted).values_list("username", flat=True)
+        )
+    except DatabaseError:
+        return None
+    finally:
+        # Workers are forked from this process: they must not share its connection.
+        connections.close_all()
+    usernames = [name for name in wanted if name in present]
+    return (DEMO_PASSWORD, usernames) if usernames else None
+
+
+class Command(BaseCommand):
+    help = "Jalankan server web. / Run the web server."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--bind",
+            default=env_str("KOTACERDAS_BIND", DEFAULT_BIND),
+            help=(
+                "Alamat HOST:PORT atau unix:PATH (bawaan: KOTACERDAS_BIND atau "
+                f"{DEFAULT_BIND}). / Address to listen on."
+            ),
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=env_int("KOTACERDAS_WORKERS", 2),
+            help="Jumlah proses (bawaan: KOTACERDAS_WORKERS atau 2). / Worker processes.",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=env_int("KOTACERDAS_THREADS", 4),
+            help="Thread per proses (bawaan: KOTACERDAS_THREADS atau 4). / Threads per worker.",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=env_int("KOTACERDAS_TIMEOUT", 60),
+            help=(
+                "Batas detik per permintaan (bawaan: KOTACERDAS_TIMEOUT atau 60). / "
+                "Seconds before a stuck worker is restarted."
+            ),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        workers: int = options["workers"]
+        threads: int = options["threads"]
+        bind: str = options["bind"]
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers dan --threads minimal 1. / must be at least 1.")
+
+        url = url_for_bind(bind)
+        logins = demo_logins()
+        write = self.stdout.write
+        style = self.style
+
+        def when_ready(server: Any) -> None:
+            write(style.SUCCESS(f"KotaCerdas berjalan di / is running at {url}"))
+            if logins is not None:
+                password, usernames = logins
+                write(f"Akun demo / demo accounts: {', '.join(usernames)}")
+                write(f"Kata sandi / password: {password}")
+            write("Tekan Ctrl+C untuk berhenti. / Press Ctrl+C to stop.")
+            self.stdout.flush()
+
+        KotaCerdasApplication(
+            {
+                "bind": [bind],
+                "workers": workers,
+                "threads": threads,
+                "worker_class": QuickExitThreadWorker if threads > 1 else "sync",
+                "timeout": options["timeout"],
+                "graceful_timeout": 30,
+                "keepalive": 5,
+                "accesslog": "-",
+                "errorlog": "-",
+                "loglevel": env_str("KOTACERDAS_LOG_LEVEL", "INFO").lower(),
+                "proc_name": "kotacerdas",
+                "when_ready": when_ready,
+            }
+        ).run()
