@@ -49,18 +49,33 @@ PUBLIC_SAFE_ONLY = _row(405, 405, 405, 405, 405)
 # route name: (url args, extra POST data, {method: {persona: status}})
 MATRIX: dict[str, tuple[Args, dict[str, str], dict[str, dict[str, int]]]] = {
     "home": (_none, {}, {"GET": _row(302, 302, 302, 302, 302), "POST": PUBLIC_SAFE_ONLY}),
-    "login": (_none, {}, {"GET": _row(200, 200, 200, 200, 200), "POST": _row(200, 200, 200, 200, 200)}),
-    "logout": (_none, {}, {"GET": _row(405, 405, 405, 405, 405), "POST": _row(302, 302, 302, 302, 302)}),
+    "login": (
+        _none,
+        {},
+        {"GET": _row(200, 200, 200, 200, 200), "POST": _row(200, 200, 200, 200, 200)},
+    ),
+    "logout": (
+        _none,
+        {},
+        {"GET": _row(405, 405, 405, 405, 405), "POST": _row(302, 302, 302, 302, 302)},
+    ),
     "set_language": (
-        _none, {"language": "en"},
+        _none,
+        {"language": "en"},
         {"GET": _row(302, 302, 302, 302, 302), "POST": _row(302, 302, 302, 302, 302)},
     ),
     "healthz": (_none, {}, {"GET": _row(200, 200, 200, 200, 200), "POST": PUBLIC_SAFE_ONLY}),
-    "masterplan:method": (_none, {}, {"GET": _row(200, 200, 200, 200, 200), "POST": PUBLIC_SAFE_ONLY}),
+    "masterplan:method": (
+        _none,
+        {},
+        {"GET": _row(200, 200, 200, 200, 200), "POST": PUBLIC_SAFE_ONLY},
+    ),
     "masterplan:dashboard": (_region, {}, {"GET": READ, "POST": SAFE_ONLY}),
     "masterplan:masterplan_edit": (_region, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
     "masterplan:explain": (
-        lambda w: [w.region.code, "action_plans", "overall"], {}, {"GET": READ, "POST": SAFE_ONLY}
+        lambda w: [w.region.code, "action_plans", "overall"],
+        {},
+        {"GET": READ, "POST": SAFE_ONLY},
     ),
     "masterplan:programme_list": (_region, {}, {"GET": READ, "POST": SAFE_ONLY}),
     "masterplan:programme_create": (_region, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
@@ -72,7 +87,9 @@ MATRIX: dict[str, tuple[Args, dict[str, str], dict[str, dict[str, int]]]] = {
     "masterplan:action_plan_create": (_programme, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
     "masterplan:action_plan_detail": (_plan_a, {}, {"GET": READ, "POST": SAFE_ONLY}),
     "masterplan:action_plan_edit": (
-        _plan_a, {}, {"GET": _row(LOGIN, 200, 200, 403, 403), "POST": _row(LOGIN, 200, 200, 403, 403)}
+        _plan_a,
+        {},
+        {"GET": _row(LOGIN, 200, 200, 403, 403), "POST": _row(LOGIN, 200, 200, 403, 403)},
     ),
     "masterplan:action_plan_status": (
         _plan_a,
@@ -80,12 +97,17 @@ MATRIX: dict[str, tuple[Args, dict[str, str], dict[str, dict[str, int]]]] = {
         {"GET": SAFE_ONLY, "POST": _row(LOGIN, 302, 302, 403, 403)},
     ),
     "masterplan:action_plan_delete": (
-        _plan_a, {}, {"GET": ADMIN_ONLY, "POST": _row(LOGIN, 302, 403, 403, 403)}
+        _plan_a,
+        {},
+        {"GET": ADMIN_ONLY, "POST": _row(LOGIN, 302, 403, 403, 403)},
     ),
     "masterplan:history": (
-        lambda w: ["program", w.programme.pk], {}, {"GET": READ, "POST": SAFE_ONLY}
+        lambda w: ["program", w.programme.pk],
+        {},
+        {"GET": READ, "POST": SAFE_ONLY},
     ),
 }
+
 
 def _route_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     names: set[str] = set()

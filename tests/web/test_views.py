@@ -88,11 +88,19 @@ def test_an_editor_reports_status_and_the_figures_follow(world, personas, editor
     assert response.status_code == 302
     world.plan_a.refresh_from_db()
     assert (world.plan_a.status, world.plan_a.activity) == ("berjalan", "Kegiatan diperbarui")
-    assert (world.plan_a.code, world.plan_a.agency_id, world.plan_a.year) != ("HACKED", world.agency_b.pk, 2030)
+    assert (world.plan_a.code, world.plan_a.agency_id, world.plan_a.year) != (
+        "HACKED",
+        world.agency_b.pk,
+        2030,
+    )
     event = history_for(world.plan_a).get(action="update")
     assert event.actor == editor_a
     assert event.before["status"] == "belum_dimulai" and event.after["status"] == "berjalan"
-    html = personas["editor_a"].get(reverse("masterplan:dashboard", args=[world.region.code])).content.decode()
+    html = (
+        personas["editor_a"]
+        .get(reverse("masterplan:dashboard", args=[world.region.code]))
+        .content.decode()
+    )
     assert "50,00%" in html
 
 
@@ -245,8 +253,13 @@ def test_admins_rename_pillars_and_elements(world, personas):
     data[f"lb-element_{element.pk}"] = "Layanan publik prima"
     mp = world.masterplan
     data.update(
-        {"mp-title": mp.title, "mp-start_year": mp.start_year, "mp-end_year": mp.end_year,
-         "mp-legal_basis": mp.legal_basis, "mp-status": mp.status}
+        {
+            "mp-title": mp.title,
+            "mp-start_year": mp.start_year,
+            "mp-end_year": mp.end_year,
+            "mp-legal_basis": mp.legal_basis,
+            "mp-status": mp.status,
+        }
     )
     assert personas["admin"].post(url, data).status_code == 302
     pillar.refresh_from_db()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -23,7 +23,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     as sorted id lists, decimals as strings (exact)."""
     data: dict[str, Any] = {}
     for name in fields:
-        field = instance._meta.get_field(name)
+        field = cast("models.Field[Any, Any]", instance._meta.get_field(name))
         if field.many_to_many:
             value: Any = (
                 sorted(obj.pk for obj in getattr(instance, name).all()) if instance.pk else []
@@ -33,7 +33,8 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         else:
             value = getattr(instance, name)
         if isinstance(value, Decimal):
-            value = str(value)
+            # One canonical text per amount: 1000000, 1000000.00 and 1E+6 are one value.
+            value = format(value.normalize(), "f")
         data[name] = value
     return data
 
@@ -59,7 +60,7 @@ def audit_record(
         raise RuntimeError("audit_record must run inside the service's transaction")
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=user,
+        actor=cast(Any, user),
         actor_label=actor_label(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(instance),
@@ -97,7 +98,11 @@ def readable_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
     rows = []
     for name, old, new in event.changed_fields():
         try:
-            field = model._meta.get_field(name) if model is not None else None
+            field = (
+                cast("models.Field[Any, Any]", model._meta.get_field(name))
+                if model is not None
+                else None
+            )
         except FieldDoesNotExist:
             field = None
         if field is None:

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -64,7 +65,9 @@ class AuditEvent(models.Model):
         indexes: ClassVar = [models.Index(fields=["content_type", "object_id", "occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -131,8 +134,7 @@ class Membership(models.Model):
                 ),
                 name="membership_agency_matches_role",
                 violation_error_message=_(
-                    "Peran perangkat daerah wajib menyebut perangkat daerahnya; "
-                    "peran lain tidak."
+                    "Peran perangkat daerah wajib menyebut perangkat daerahnya; peran lain tidak."
                 ),
             ),
         ]
@@ -140,3 +142,12 @@ class Membership(models.Model):
     def __str__(self) -> str:
         suffix = f" · {self.agency}" if self.agency_id else ""
         return f"{self.user} · {self.get_role_display()} · {self.region}{suffix}"
+
+    def clean(self) -> None:
+        # Agency rights are granted per agency (Roles.editor_agencies), so an
+        # agency of another region would open that region's action plans.
+        agency = self.agency if self.agency_id else None
+        if agency is not None and self.region_id and agency.region_id != self.region_id:
+            raise ValidationError(
+                {"agency": _("Perangkat daerah ini bukan dari wilayah keanggotaan.")}
+            )

@@ -5,11 +5,12 @@ and an audit event in the same transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from kotacerdas.core.audit import Actor, audit_record, snapshot
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 
-def _split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _split(
+    instance: models.Model, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     plain: dict[str, Any] = {}
     many: dict[str, Any] = {}
     for name, value in data.items():
@@ -74,10 +77,16 @@ def model_update(
         before = snapshot(instance, fields)
         changed = []
         for name, value in plain.items():
-            field = instance._meta.get_field(name)
-            attname = field.attname if field.is_relation else name
-            current = getattr(instance, attname)
-            new = value.pk if field.is_relation and isinstance(value, models.Model) else value
+            field = cast("models.Field[Any, Any]", instance._meta.get_field(name))
+            current = getattr(instance, field.attname)
+            if field.is_relation:
+                new = value.pk if isinstance(value, models.Model) else value
+            else:
+                # Compare as the field stores it: "1000000" and Decimal("1000000.00") agree.
+                try:
+                    new = field.to_python(value)
+                except ValidationError as error:
+                    raise ValidationError({name: error.messages}) from None
             if current != new:
                 setattr(instance, name, value)
                 changed.append(name)
@@ -140,7 +149,9 @@ def user_create(
 def membership_grant(
     *, actor: Actor, user: AbstractUser, region: Region, role: str, agency: Agency | None = None
 ) -> Membership:
-    existing = Membership.objects.filter(user=user, region=region, role=role, agency=agency).first()
+    existing = Membership.objects.filter(
+        user_id=user.pk, region=region, role=role, agency=agency
+    ).first()
     if existing is not None:
         return existing
     return model_create(

@@ -28,14 +28,18 @@ class Masterplan(models.Model):
         ENACTED = "enacted", _("Ditetapkan")
 
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
         related_name="masterplans",
     )
     title = models.CharField(_("judul"), max_length=200)
     start_year = models.PositiveSmallIntegerField(_("tahun mulai"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(_("tahun akhir"), validators=YEAR_VALIDATORS)
     legal_basis = models.CharField(
-        _("dasar hukum"), max_length=300, blank=True,
+        _("dasar hukum"),
+        max_length=300,
+        blank=True,
         help_text=_("Mis. Peraturan Wali Kota Dumai Nomor 30 Tahun 2023."),
     )
     status = models.CharField(
@@ -74,12 +78,36 @@ class Masterplan(models.Model):
     def contains_year(self, year: int | None) -> bool:
         return year is not None and self.start_year <= year <= self.end_year
 
+    def clean(self) -> None:
+        # The readable form of the period trigger (migration 0002): a period
+        # may not shrink past the years of programmes and action plans it has.
+        if self.pk is None or self.start_year is None or self.end_year is None:
+            return
+        start, end = self.start_year, self.end_year
+        programmes = (
+            Programme.objects.filter(masterplan=self)
+            .filter(
+                Q(start_year__lt=start)
+                | Q(end_year__gt=end)
+                | Q(quick_win_year__lt=start)
+                | Q(quick_win_year__gt=end)
+            )
+            .count()
+        )
+        plans = ActionPlan.objects.filter(masterplan=self).exclude(year__range=(start, end)).count()
+        if programmes or plans:
+            raise ValidationError(
+                _(
+                    "Periode %(period)s tidak mencakup tahun %(programmes)s program dan "
+                    "%(plans)s rencana aksi yang sudah ada; ubah tahunnya lebih dulu."
+                )
+                % {"period": self.period_label, "programmes": programmes, "plans": plans}
+            )
+
 
 class Pillar(models.Model):
     masterplan = models.ForeignKey(Masterplan, on_delete=models.CASCADE, related_name="pillars")
-    code = models.CharField(
-        _("kode"), max_length=20, choices=[(p.code, p.name) for p in PILLARS]
-    )
+    code = models.CharField(_("kode"), max_length=20, choices=[(p.code, p.name) for p in PILLARS])
     name = models.CharField(_("nama"), max_length=120)
     order = models.PositiveSmallIntegerField(_("urutan"))
 
@@ -125,7 +153,9 @@ class Agency(models.Model):
     """A regional government agency (perangkat daerah, OPD)."""
 
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
         related_name="agencies",
     )
     name = models.CharField(_("nama lengkap"), max_length=200)
@@ -165,9 +195,7 @@ class FundingSource(models.TextChoices):
 
 
 class Programme(models.Model):
-    masterplan = models.ForeignKey(
-        Masterplan, on_delete=models.PROTECT, related_name="programmes"
-    )
+    masterplan = models.ForeignKey(Masterplan, on_delete=models.PROTECT, related_name="programmes")
     code = models.CharField(_("kode"), max_length=30)
     name = models.CharField(_("nama program"), max_length=250)
     description = models.TextField(_("deskripsi"), blank=True)
@@ -176,11 +204,15 @@ class Programme(models.Model):
     )
     horizon = models.CharField(_("jangka waktu"), max_length=10, choices=Horizon.choices)
     lead_agency = models.ForeignKey(
-        Agency, verbose_name=_("perangkat daerah pengampu"), on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("perangkat daerah pengampu"),
+        on_delete=models.PROTECT,
         related_name="led_programmes",
     )
     supporting_agencies = models.ManyToManyField(
-        Agency, verbose_name=_("perangkat daerah pendukung"), blank=True,
+        Agency,
+        verbose_name=_("perangkat daerah pendukung"),
+        blank=True,
         related_name="supported_programmes",
     )
     start_year = models.PositiveSmallIntegerField(_("tahun mulai"), validators=YEAR_VALIDATORS)
@@ -189,7 +221,10 @@ class Programme(models.Model):
         _("sumber pendanaan"), max_length=10, choices=FundingSource.choices
     )
     estimated_cost = models.DecimalField(
-        _("perkiraan biaya (Rp)"), max_digits=18, decimal_places=2, default=0,
+        _("perkiraan biaya (Rp)"),
+        max_digits=18,
+        decimal_places=2,
+        default=0,
         validators=[MinValueValidator(0)],
     )
     output = models.TextField(_("keluaran (output)"), blank=True)
@@ -303,19 +338,25 @@ class ActionPlan(models.Model):
         Masterplan, on_delete=models.PROTECT, related_name="action_plans"
     )
     programme = models.ForeignKey(
-        Programme, verbose_name=_("program"), on_delete=models.PROTECT,
+        Programme,
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
         related_name="action_plans",
     )
     code = models.CharField(_("kode"), max_length=40)
     year = models.PositiveSmallIntegerField(_("tahun"), validators=YEAR_VALIDATORS)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("perangkat daerah penanggung jawab"), on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("perangkat daerah penanggung jawab"),
+        on_delete=models.PROTECT,
         related_name="action_plans",
     )
     activity = models.TextField(_("kegiatan"))
     target = models.TextField(_("target/keluaran"), blank=True)
     status = models.CharField(
-        _("status"), max_length=15, choices=ActionPlanStatus.choices,
+        _("status"),
+        max_length=15,
+        choices=ActionPlanStatus.choices,
         default=ActionPlanStatus.NOT_STARTED,
     )
 

@@ -256,8 +256,16 @@ def _load(masterplan: Masterplan) -> _Loaded:
         for row in Programme.objects.filter(masterplan=masterplan)
         .order_by("code")
         .values(
-            "id", "code", "name", "element_id", "element__pillar__code", "lead_agency_id",
-            "start_year", "end_year", "horizon", "quick_win_year",
+            "id",
+            "code",
+            "name",
+            "element_id",
+            "element__pillar__code",
+            "lead_agency_id",
+            "start_year",
+            "end_year",
+            "horizon",
+            "quick_win_year",
         )
     ]
     pillars = list(
@@ -334,7 +342,7 @@ def _items(data: _Loaded, scope: Scope) -> _ScopeItems:
             [p for p in data.programmes if p.lead_agency_id == agency.pk],
             all_plans_of,
         )
-    if not scope.key.isdigit():
+    if not scope.key.isdigit() or not data.masterplan.contains_year(int(scope.key)):
         raise LookupError(scope.slug)
     year = int(scope.key)
     year_plans = [p for p in data.plans if p.year == year]
@@ -476,15 +484,19 @@ def figure_explain(*, masterplan: Masterplan, metric: Metric, scope: Scope) -> E
             else:
                 others.append(item)
         ratio = action_plan_ratio(items.plans)
-        formula = str(_("Capaian rencana aksi = rencana aksi terimplementasi ÷ rencana aksi dihitung"))
+        formula = str(
+            _("Capaian rencana aksi = rencana aksi terimplementasi ÷ rencana aksi dihitung")
+        )
         num_label = str(_("Rencana aksi terimplementasi (berjalan atau selesai)"))
         den_label = str(_("Rencana aksi dihitung (semua kecuali dibatalkan)"))
     else:
         for prog in items.programmes:
             plans = items.plans_of.get(prog.id, [])
             running = programme_running(plans)
-            ratio_text = str(action_plan_ratio(plans).numerator) + "/" + str(
-                action_plan_ratio(plans).denominator
+            ratio_text = (
+                str(action_plan_ratio(plans).numerator)
+                + "/"
+                + str(action_plan_ratio(plans).denominator)
             )
             label = str(_("berjalan")) if running else str(_("belum berjalan"))
             item = ExplainedItem(prog.id, prog.code, prog.name, label, "")
