@@ -48,7 +48,9 @@ def roles_of(user: User) -> Roles:
     member: set[int] = set()
     editor: set[int] = set()
     by_region: dict[int, set[str]] = {}
-    rows: Any = Membership.objects.filter(user=user).values_list("region_id", "role", "agency_id")
+    rows: Any = Membership.objects.filter(user_id=user.pk).values_list(
+        "region_id", "role", "agency_id"
+    )
     for region_id, role, agency_id in rows:
         member.add(region_id)
         by_region.setdefault(region_id, set()).add(role)

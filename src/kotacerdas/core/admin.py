@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import transaction
 from django.http import HttpRequest
 
 from kotacerdas.core.audit import audit_record, snapshot
@@ -19,7 +19,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     audit_fields: tuple[str, ...] = ()
 
-    def _region_code(self, obj: models.Model) -> str:
+    def _region_code(self, obj: Any) -> str:
         return ""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -81,5 +81,5 @@ class MembershipAdmin(AuditedModelAdmin):
     search_fields = ("user__username", "agency__short_name")
     autocomplete_fields = ("user", "agency")
 
-    def _region_code(self, obj: Membership) -> str:
+    def _region_code(self, obj: Any) -> str:
         return obj.region.code

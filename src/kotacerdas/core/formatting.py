@@ -59,7 +59,7 @@ def ratio_exact_id(numerator: int, denominator: int, digits: int = 6) -> str:
 
 
 def _group_thousands(digits: str) -> str:
-    groups = []
+    groups: list[str] = []
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -21,8 +21,6 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _(
-            "Nama pengguna atau kata sandi salah. Perhatikan huruf besar/kecil."
-        ),
+        "invalid_login": _("Nama pengguna atau kata sandi salah. Perhatikan huruf besar/kecil."),
         "inactive": _("Akun ini tidak aktif. Hubungi tim smart city."),
     }

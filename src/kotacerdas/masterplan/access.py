@@ -33,9 +33,7 @@ def regions_for(user: User, action: Action = "view") -> models.QuerySet[Region]:
 
 
 def masterplans_for(user: User, action: Action = "view") -> models.QuerySet[Masterplan]:
-    return Masterplan.objects.filter(region__in=regions_for(user, action)).select_related(
-        "region"
-    )
+    return Masterplan.objects.filter(region__in=regions_for(user, action)).select_related("region")
 
 
 def agencies_for(user: User, action: Action = "view") -> models.QuerySet[Agency]:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from kotacerdas.core.admin import AuditedModelAdmin, ReadOnlyAdmin
@@ -12,7 +14,7 @@ class AgencyAdmin(AuditedModelAdmin):
     list_filter = ("region",)
     search_fields = ("short_name", "name")
 
-    def _region_code(self, obj: Agency) -> str:
+    def _region_code(self, obj: Any) -> str:
         return obj.region.code
 
 

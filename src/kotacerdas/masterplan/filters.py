@@ -20,12 +20,15 @@ class _MasterplanFilter(forms.Form):
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
     pillar = forms.ChoiceField(label=_("Pilar"), required=False)
     agency = forms.ModelChoiceField(
-        label=_("Perangkat daerah"), required=False, queryset=Agency.objects.none(),
+        label=_("Perangkat daerah"),
+        required=False,
+        queryset=Agency.objects.none(),
         empty_label=_("Semua"),
     )
     year = forms.TypedChoiceField(label=_("Tahun"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label=_("Status rencana aksi"), required=False,
+        label=_("Status rencana aksi"),
+        required=False,
         choices=[("", _("Semua")), *ActionPlanStatus.choices],
     )
     quick_win = forms.ChoiceField(label=_("Quick win"), required=False, choices=YES_NO)
@@ -34,13 +37,14 @@ class _MasterplanFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.masterplan = masterplan
         labels = dict(masterplan.pillars.values_list("code", "name"))
-        self.fields["pillar"].choices = [("", _("Semua"))] + [
+        pillar, agency, year = self.fields["pillar"], self.fields["agency"], self.fields["year"]
+        assert isinstance(pillar, forms.ChoiceField) and isinstance(year, forms.ChoiceField)
+        assert isinstance(agency, forms.ModelChoiceField)
+        pillar.choices = [("", _("Semua"))] + [
             (p.code, labels.get(p.code, p.name)) for p in PILLARS
         ]
-        self.fields["agency"].queryset = Agency.objects.filter(region_id=masterplan.region_id)
-        self.fields["year"].choices = [("", _("Semua"))] + [
-            (y, str(y)) for y in masterplan.years()
-        ]
+        agency.queryset = Agency.objects.filter(region_id=masterplan.region_id)
+        year.choices = [("", _("Semua"))] + [(y, str(y)) for y in masterplan.years()]
 
     @property
     def active(self) -> bool:
@@ -70,8 +74,10 @@ class ProgrammeFilter(_MasterplanFilter):
         if status := data.get("status"):
             qs = qs.filter(action_plans__status=status)
         if quick_win := data.get("quick_win"):
-            qs = qs.filter(horizon=Horizon.QUICK_WIN) if quick_win == "1" else qs.exclude(
-                horizon=Horizon.QUICK_WIN
+            qs = (
+                qs.filter(horizon=Horizon.QUICK_WIN)
+                if quick_win == "1"
+                else qs.exclude(horizon=Horizon.QUICK_WIN)
             )
         return qs.distinct()
 

@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
 
 
+def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model-choice field, typed, for setting its queryset."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class MasterplanForm(forms.ModelForm):
     class Meta:
         model = Masterplan
@@ -57,9 +64,20 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields: ClassVar = [
-            "code", "name", "description", "element", "horizon", "quick_win_year",
-            "lead_agency", "supporting_agencies", "start_year", "end_year", "funding_source",
-            "estimated_cost", "output", "outcome",
+            "code",
+            "name",
+            "description",
+            "element",
+            "horizon",
+            "quick_win_year",
+            "lead_agency",
+            "supporting_agencies",
+            "start_year",
+            "end_year",
+            "funding_source",
+            "estimated_cost",
+            "output",
+            "outcome",
         ]
         widgets: ClassVar = {
             "supporting_agencies": forms.CheckboxSelectMultiple,
@@ -75,12 +93,12 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args: Any, masterplan: Masterplan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.masterplan = masterplan
-        self.fields["element"].queryset = Element.objects.filter(
+        choice(self, "element").queryset = Element.objects.filter(
             pillar__masterplan=masterplan
         ).select_related("pillar")
         agencies = Agency.objects.filter(region_id=masterplan.region_id)
-        self.fields["lead_agency"].queryset = agencies
-        self.fields["supporting_agencies"].queryset = agencies
+        choice(self, "lead_agency").queryset = agencies
+        choice(self, "supporting_agencies").queryset = agencies
 
 
 class ActionPlanForm(forms.ModelForm):
@@ -107,8 +125,8 @@ class ActionPlanForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instance.masterplan = masterplan
-        self.fields["programme"].queryset = Programme.objects.filter(masterplan=masterplan)
-        self.fields["agency"].queryset = agencies
+        choice(self, "programme").queryset = Programme.objects.filter(masterplan=masterplan)
+        choice(self, "agency").queryset = agencies
         if not full_access:
             for name, field in self.fields.items():
                 if name not in self.EDITOR_FIELDS:
@@ -121,7 +139,3 @@ class ActionPlanForm(forms.ModelForm):
             for name, value in self.cleaned_data.items()
             if not self.fields[name].disabled
         }
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ActionPlan._meta.get_field("status").choices)  # type: ignore[arg-type]

@@ -25,12 +25,31 @@ from kotacerdas.regions.models import Region
 MASTERPLAN_FIELDS = ("region", "title", "start_year", "end_year", "legal_basis", "status")
 AGENCY_FIELDS = ("region", "name", "short_name", "head")
 PROGRAMME_FIELDS = (
-    "masterplan", "code", "name", "description", "element", "horizon", "lead_agency",
-    "supporting_agencies", "start_year", "end_year", "funding_source", "estimated_cost",
-    "output", "outcome", "quick_win_year",
+    "masterplan",
+    "code",
+    "name",
+    "description",
+    "element",
+    "horizon",
+    "lead_agency",
+    "supporting_agencies",
+    "start_year",
+    "end_year",
+    "funding_source",
+    "estimated_cost",
+    "output",
+    "outcome",
+    "quick_win_year",
 )
 ACTION_PLAN_FIELDS = (
-    "masterplan", "programme", "code", "year", "agency", "activity", "target", "status",
+    "masterplan",
+    "programme",
+    "code",
+    "year",
+    "agency",
+    "activity",
+    "target",
+    "status",
 )
 LABEL_FIELDS = ("name",)
 
@@ -40,8 +59,11 @@ def region_get_or_create(*, actor: Actor, code: str, name: str) -> Region:
     if existing is not None:
         return existing
     return model_create(
-        actor=actor, instance=Region(), data={"code": code, "name": name},
-        audit_fields=("code", "name"), region_code=code,
+        actor=actor,
+        instance=Region(),
+        data={"code": code, "name": name},
+        audit_fields=("code", "name"),
+        region_code=code,
     )
 
 
@@ -49,8 +71,11 @@ def masterplan_create(*, actor: Actor, region: Region, **data: Any) -> Masterpla
     """Create a masterplan with its six pillars and eighteen elements."""
     with transaction.atomic():
         masterplan = model_create(
-            actor=actor, instance=Masterplan(), data={"region": region, **data},
-            audit_fields=MASTERPLAN_FIELDS, region_code=region.code,
+            actor=actor,
+            instance=Masterplan(),
+            data={"region": region, **data},
+            audit_fields=MASTERPLAN_FIELDS,
+            region_code=region.code,
         )
         for order, seed in enumerate(PILLARS, start=1):
             pillar = Pillar.objects.create(
@@ -65,49 +90,70 @@ def masterplan_create(*, actor: Actor, region: Region, **data: Any) -> Masterpla
 
 def masterplan_update(*, actor: Actor, masterplan: Masterplan, **data: Any) -> Masterplan:
     return model_update(
-        actor=actor, instance=masterplan, data=data, audit_fields=MASTERPLAN_FIELDS,
+        actor=actor,
+        instance=masterplan,
+        data=data,
+        audit_fields=MASTERPLAN_FIELDS,
         region_code=masterplan.region.code,
     )[0]
 
 
 def pillar_update(*, actor: Actor, pillar: Pillar, name: str) -> Pillar:
     return model_update(
-        actor=actor, instance=pillar, data={"name": name}, audit_fields=LABEL_FIELDS,
+        actor=actor,
+        instance=pillar,
+        data={"name": name},
+        audit_fields=LABEL_FIELDS,
         region_code=pillar.masterplan.region.code,
     )[0]
 
 
 def element_update(*, actor: Actor, element: Element, name: str) -> Element:
     return model_update(
-        actor=actor, instance=element, data={"name": name}, audit_fields=LABEL_FIELDS,
+        actor=actor,
+        instance=element,
+        data={"name": name},
+        audit_fields=LABEL_FIELDS,
         region_code=element.pillar.masterplan.region.code,
     )[0]
 
 
 def agency_create(*, actor: Actor, region: Region, **data: Any) -> Agency:
     return model_create(
-        actor=actor, instance=Agency(), data={"region": region, **data},
-        audit_fields=AGENCY_FIELDS, region_code=region.code,
+        actor=actor,
+        instance=Agency(),
+        data={"region": region, **data},
+        audit_fields=AGENCY_FIELDS,
+        region_code=region.code,
     )
 
 
 def agency_update(*, actor: Actor, agency: Agency, **data: Any) -> Agency:
     return model_update(
-        actor=actor, instance=agency, data=data, audit_fields=AGENCY_FIELDS,
+        actor=actor,
+        instance=agency,
+        data=data,
+        audit_fields=AGENCY_FIELDS,
         region_code=agency.region.code,
     )[0]
 
 
 def programme_create(*, actor: Actor, masterplan: Masterplan, **data: Any) -> Programme:
     return model_create(
-        actor=actor, instance=Programme(), data={"masterplan": masterplan, **data},
-        audit_fields=PROGRAMME_FIELDS, region_code=masterplan.region.code,
+        actor=actor,
+        instance=Programme(),
+        data={"masterplan": masterplan, **data},
+        audit_fields=PROGRAMME_FIELDS,
+        region_code=masterplan.region.code,
     )
 
 
 def programme_update(*, actor: Actor, programme: Programme, **data: Any) -> Programme:
     return model_update(
-        actor=actor, instance=programme, data=data, audit_fields=PROGRAMME_FIELDS,
+        actor=actor,
+        instance=programme,
+        data=data,
+        audit_fields=PROGRAMME_FIELDS,
         region_code=programme.masterplan.region.code,
     )[0]
 
@@ -116,7 +162,9 @@ def programme_delete(*, actor: Actor, programme: Programme) -> None:
     """Refused (ProtectedError) while the programme still has action plans:
     deleting a programme must never silently take its action plans along."""
     model_delete(
-        actor=actor, instance=programme, audit_fields=PROGRAMME_FIELDS,
+        actor=actor,
+        instance=programme,
+        audit_fields=PROGRAMME_FIELDS,
         region_code=programme.masterplan.region.code,
     )
 
@@ -135,14 +183,19 @@ def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **data: Any) ->
     if "programme" in data:
         data["masterplan"] = data["programme"].masterplan
     return model_update(
-        actor=actor, instance=action_plan, data=data, audit_fields=ACTION_PLAN_FIELDS,
+        actor=actor,
+        instance=action_plan,
+        data=data,
+        audit_fields=ACTION_PLAN_FIELDS,
         region_code=action_plan.masterplan.region.code,
     )[0]
 
 
 def action_plan_delete(*, actor: Actor, action_plan: ActionPlan) -> None:
     model_delete(
-        actor=actor, instance=action_plan, audit_fields=ACTION_PLAN_FIELDS,
+        actor=actor,
+        instance=action_plan,
+        audit_fields=ACTION_PLAN_FIELDS,
         region_code=action_plan.masterplan.region.code,
     )
 
@@ -160,14 +213,20 @@ def masterplan_labels_update(
     with transaction.atomic():
         for pillar in masterplan.pillars.filter(pk__in=pillar_names):
             _obj, did = model_update(
-                actor=actor, instance=pillar, data={"name": pillar_names[pillar.pk]},
-                audit_fields=LABEL_FIELDS, region_code=masterplan.region.code,
+                actor=actor,
+                instance=pillar,
+                data={"name": pillar_names[pillar.pk]},
+                audit_fields=LABEL_FIELDS,
+                region_code=masterplan.region.code,
             )
             changed += did
         for element in Element.objects.filter(pillar__masterplan=masterplan, pk__in=element_names):
-            _obj, did = model_update(
-                actor=actor, instance=element, data={"name": element_names[element.pk]},
-                audit_fields=LABEL_FIELDS, region_code=masterplan.region.code,
+            _element, did = model_update(
+                actor=actor,
+                instance=element,
+                data={"name": element_names[element.pk]},
+                audit_fields=LABEL_FIELDS,
+                region_code=masterplan.region.code,
             )
             changed += did
     return changed

@@ -8,9 +8,7 @@ urlpatterns = [
     path("cara-menghitung/", views.method, name="method"),
     path("wilayah/<str:code>/", views.dashboard, name="dashboard"),
     path("wilayah/<str:code>/masterplan/ubah/", views.masterplan_edit, name="masterplan_edit"),
-    path(
-        "wilayah/<str:code>/angka/<str:metric>/<str:scope>/", views.explain, name="explain"
-    ),
+    path("wilayah/<str:code>/angka/<str:metric>/<str:scope>/", views.explain, name="explain"),
     path("wilayah/<str:code>/program/", views.programme_list, name="programme_list"),
     path("wilayah/<str:code>/program/baru/", views.programme_create, name="programme_create"),
     path("wilayah/<str:code>/rencana-aksi/", views.action_plan_list, name="action_plan_list"),

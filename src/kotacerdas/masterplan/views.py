@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,6 +37,7 @@ from kotacerdas.masterplan.selectors import (
     IN_IMPLEMENTATION,
     METRICS,
     RULE_VERSION,
+    Metric,
     Scope,
     current_masterplan,
     figure_explain,
@@ -112,7 +113,9 @@ def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpRes
         raise Http404
     try:
         explanation = figure_explain(
-            masterplan=masterplan, metric=metric, scope=Scope.parse(scope)  # type: ignore[arg-type]
+            masterplan=masterplan,
+            metric=cast(Metric, metric),
+            scope=Scope.parse(scope),
         )
     except (ValueError, LookupError):
         raise Http404 from None
@@ -153,7 +156,9 @@ def masterplan_edit(request: HttpRequest, code: str) -> HttpResponse:
     labels = LabelsForm(request.POST or None, masterplan=masterplan, prefix="lb")
     if request.method == "POST" and form.is_valid() and labels.is_valid():
         try:
-            services.masterplan_update(actor=request.user, masterplan=masterplan, **form.cleaned_data)
+            services.masterplan_update(
+                actor=request.user, masterplan=masterplan, **form.cleaned_data
+            )
             services.masterplan_labels_update(
                 actor=request.user,
                 masterplan=masterplan,
@@ -216,7 +221,9 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
         "is_admin": _is_admin(request, region),
     }
     template = (
-        "masterplan/_programme_results.html" if _is_htmx(request) else "masterplan/programme_list.html"
+        "masterplan/_programme_results.html"
+        if _is_htmx(request)
+        else "masterplan/programme_list.html"
     )
     return render(request, template, context)
 

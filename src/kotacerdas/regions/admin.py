@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from kotacerdas.core.admin import AuditedModelAdmin
@@ -10,5 +12,5 @@ class RegionAdmin(AuditedModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
-    def _region_code(self, obj: Region) -> str:
+    def _region_code(self, obj: Any) -> str:
         return obj.code

@@ -87,7 +87,7 @@ def _upsert(
     return existing
 
 
-def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:  # noqa: C901
+def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
     data = demo_data()
     result = DemoResult()
     with transaction.atomic():
@@ -97,7 +97,8 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:  # noq
         )
         mp_data = data["masterplan"]
         masterplan = _upsert(
-            result, "masterplan",
+            result,
+            "masterplan",
             Masterplan.objects.filter(region=region, start_year=mp_data["start_year"]).first(),
             lambda: services.masterplan_create(actor=actor, region=region, **mp_data),
             lambda mp: services.masterplan_update(actor=actor, masterplan=mp, **mp_data),
@@ -106,15 +107,14 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:  # noq
         agencies: dict[str, Agency] = {}
         for item in data["agencies"]:
             agencies[item["short_name"]] = _upsert(
-                result, "agency",
+                result,
+                "agency",
                 Agency.objects.filter(region=region, short_name=item["short_name"]).first(),
                 lambda item=item: services.agency_create(actor=actor, region=region, **item),
                 lambda a, item=item: services.agency_update(actor=actor, agency=a, **item),
                 reset,
             )
-        elements = {
-            e.code: e for e in Element.objects.filter(pillar__masterplan=masterplan)
-        }
+        elements = {e.code: e for e in Element.objects.filter(pillar__masterplan=masterplan)}
         for prog in data["programmes"]:
             fields = {
                 "code": prog["code"],
@@ -133,7 +133,8 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:  # noq
                 "quick_win_year": prog["quick_win_year"],
             }
             programme = _upsert(
-                result, "programme",
+                result,
+                "programme",
                 Programme.objects.filter(masterplan=masterplan, code=prog["code"]).first(),
                 lambda fields=fields: services.programme_create(
                     actor=actor, masterplan=masterplan, **fields
@@ -146,12 +147,11 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:  # noq
             for plan in prog["action_plans"]:
                 plan_fields = {**plan, "agency": agencies[plan["agency"]]}
                 _upsert(
-                    result, "action_plan",
+                    result,
+                    "action_plan",
                     ActionPlan.objects.filter(masterplan=masterplan, code=plan["code"]).first(),
                     lambda plan_fields=plan_fields, programme=programme: (
-                        services.action_plan_create(
-                            actor=actor, programme=programme, **plan_fields
-                        )
+                        services.action_plan_create(actor=actor, programme=programme, **plan_fields)
                     ),
                     lambda a, plan_fields=plan_fields: services.action_plan_update(
                         actor=actor, action_plan=a, **plan_fields
@@ -167,12 +167,16 @@ def _demo_users(
 ) -> None:
     user_model = get_user_model()
     for demo in DEMO_USERS:
-        user = user_model.objects.filter(username=demo.username).first()
+        user: Any = user_model.objects.filter(username=demo.username).first()
         if user is None:
             first, _sep, last = demo.full_name.partition(" ")
             user = user_create(
-                actor=actor, username=demo.username, password=DEMO_PASSWORD,
-                superuser=demo.superuser, first_name=first, last_name=last,
+                actor=actor,
+                username=demo.username,
+                password=DEMO_PASSWORD,
+                superuser=demo.superuser,
+                first_name=first,
+                last_name=last,
             )
             result.count(result.created, "user")
         if demo.role is not None:

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kotacerdas.core.models import Role
 from kotacerdas.masterplan.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="Kembalikan nilai demo pada data yang sudah ada. / Restore demo values.",
         )
         parser.add_argument("--quiet", action="store_true", help="Tanpa keluaran. / No output.")
@@ -39,6 +41,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Akun demo (kata sandi: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
-            role = user.role.label if user.role else "superuser (admin Django)"
+            role = Role(user.role).label if user.role else "superuser (admin Django)"
             agency = f" — {user.agency}" if user.agency else ""
             self.stdout.write(f"  {user.username:<18} {role}{agency}")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
             return
-        console = Console(file=self.stdout, width=110, highlight=False)
+        console = Console(file=cast(TextIO, self.stdout), width=110, highlight=False)
         console.print(f"[bold]{masterplan.title}[/bold] — {region.name} ({region.code})")
         if masterplan.legal_basis:
             console.print(masterplan.legal_basis)
