@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import urllib.request
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -140,8 +142,9 @@ def test_it_loads_quietly(dumai):
 
 
 def test_it_runs_the_kotacerdas_console_script_end_to_end(tmp_path):
-    """migrate, demo and figures through the installed ``kotacerdas`` script on
-    a fresh SQLite database in a temporary data directory (slow: one test)."""
+    """migrate, demo, figures and serve through the installed ``kotacerdas``
+    script on a fresh SQLite database in a temporary data directory, as
+    ``make run`` does (slow: one test)."""
     script = Path(sys.executable).with_name("kotacerdas")
     assert script.exists()
     env = {
@@ -166,3 +169,32 @@ def test_it_runs_the_kotacerdas_console_script_end_to_end(tmp_path):
     assert "103 action_plan baru" in loaded
     assert_dumai_figures(json.loads(output))
     assert (tmp_path / "kotacerdas.sqlite3").exists()
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - the project's own script, fixed arguments
+        [str(script), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        banner = ""
+        assert server.stdout is not None
+        while "Ctrl+C" not in banner:
+            line = server.stdout.readline()
+            assert line, f"serve stopped before it was ready: {banner}"
+            banner += line
+        assert f"http://127.0.0.1:{port}/" in banner
+        assert "admin" in banner and "dumai-cerdas-2024" in banner
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/masuk/", timeout=10) as page:  # noqa: S310
+            assert page.status == 200
+            assert "Content-Security-Policy" in page.headers
+        with urllib.request.urlopen(f"{base}/static/kotacerdas/app.css", timeout=10) as css:  # noqa: S310
+            assert css.status == 200 and b"--brand" in css.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

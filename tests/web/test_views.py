@@ -287,3 +287,14 @@ def test_pages_carry_a_content_security_policy_without_inline_script(world, pers
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
+
+
+def test_the_interface_switches_to_english_and_keeps_indonesian_figures(world, personas):
+    client = personas["admin"]
+    make_action_plan(world.programme, status="berjalan")
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = _text(client.get(reverse("masterplan:dashboard", args=[world.region.code])))
+    assert "Action plan achievement" in html
+    assert "Capaian rencana aksi" not in html
+    assert "33,33%" in html  # figures keep the notation of the reports (docs/decisions.md §10)
