@@ -7,106 +7,29 @@ about who may use it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests.web
 from tests.conftest import World
-
-PERSONAS = ("anonymous", "admin", "editor_a", "editor_b", "assessor")
-LOGIN = 302  # anonymous users are sent to the login page
-
-Args = Callable[[World], list[Any]]
+from tests.web.matrix import PERSONAS, Rows
 
 
-def _none(w: World) -> list[Any]:
-    return []
+def _all_rows() -> Rows:
+    merged: Rows = {}
+    for module in pkgutil.iter_modules(tests.web.__path__):
+        if module.name.startswith("rows_"):
+            rows: Rows = importlib.import_module(f"tests.web.{module.name}").ROWS
+            overlap = set(rows) & set(merged)
+            assert not overlap, f"Routes in two row files: {sorted(overlap)}"
+            merged.update(rows)
+    return merged
 
 
-def _region(w: World) -> list[Any]:
-    return [w.region.code]
-
-
-def _programme(w: World) -> list[Any]:
-    return [w.programme.pk]
-
-
-def _plan_a(w: World) -> list[Any]:
-    return [w.plan_a.pk]
-
-
-def _row(anonymous: int, admin: int, editor_a: int, editor_b: int, assessor: int) -> dict[str, int]:
-    return dict(zip(PERSONAS, (anonymous, admin, editor_a, editor_b, assessor), strict=True))
-
-
-READ = _row(LOGIN, 200, 200, 200, 200)
-ADMIN_ONLY = _row(LOGIN, 200, 403, 403, 403)
-SAFE_ONLY = _row(LOGIN, 405, 405, 405, 405)
-PUBLIC_SAFE_ONLY = _row(405, 405, 405, 405, 405)
-
-# route name: (url args, extra POST data, {method: {persona: status}})
-MATRIX: dict[str, tuple[Args, dict[str, str], dict[str, dict[str, int]]]] = {
-    "home": (_none, {}, {"GET": _row(302, 302, 302, 302, 302), "POST": PUBLIC_SAFE_ONLY}),
-    "login": (
-        _none,
-        {},
-        {"GET": _row(200, 200, 200, 200, 200), "POST": _row(200, 200, 200, 200, 200)},
-    ),
-    "logout": (
-        _none,
-        {},
-        {"GET": _row(405, 405, 405, 405, 405), "POST": _row(302, 302, 302, 302, 302)},
-    ),
-    "set_language": (
-        _none,
-        {"language": "en"},
-        {"GET": _row(302, 302, 302, 302, 302), "POST": _row(302, 302, 302, 302, 302)},
-    ),
-    "healthz": (_none, {}, {"GET": _row(200, 200, 200, 200, 200), "POST": PUBLIC_SAFE_ONLY}),
-    "masterplan:method": (
-        _none,
-        {},
-        {"GET": _row(200, 200, 200, 200, 200), "POST": PUBLIC_SAFE_ONLY},
-    ),
-    "masterplan:dashboard": (_region, {}, {"GET": READ, "POST": SAFE_ONLY}),
-    "masterplan:masterplan_edit": (_region, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
-    "masterplan:explain": (
-        lambda w: [w.region.code, "action_plans", "overall"],
-        {},
-        {"GET": READ, "POST": SAFE_ONLY},
-    ),
-    "masterplan:programme_list": (_region, {}, {"GET": READ, "POST": SAFE_ONLY}),
-    "masterplan:programme_create": (_region, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
-    "masterplan:action_plan_list": (_region, {}, {"GET": READ, "POST": SAFE_ONLY}),
-    "masterplan:programme_detail": (_programme, {}, {"GET": READ, "POST": SAFE_ONLY}),
-    "masterplan:programme_edit": (_programme, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
-    # The programme still has action plans: the admin sees why it cannot go.
-    "masterplan:programme_delete": (_programme, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
-    "masterplan:action_plan_create": (_programme, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
-    "masterplan:action_plan_detail": (_plan_a, {}, {"GET": READ, "POST": SAFE_ONLY}),
-    "masterplan:action_plan_edit": (
-        _plan_a,
-        {},
-        {"GET": _row(LOGIN, 200, 200, 403, 403), "POST": _row(LOGIN, 200, 200, 403, 403)},
-    ),
-    "masterplan:action_plan_status": (
-        _plan_a,
-        {"status": "berjalan"},
-        {"GET": SAFE_ONLY, "POST": _row(LOGIN, 302, 302, 403, 403)},
-    ),
-    "masterplan:action_plan_delete": (
-        _plan_a,
-        {},
-        {"GET": ADMIN_ONLY, "POST": _row(LOGIN, 302, 403, 403, 403)},
-    ),
-    "masterplan:history": (
-        lambda w: ["program", w.programme.pk],
-        {},
-        {"GET": READ, "POST": SAFE_ONLY},
-    ),
-}
+MATRIX = _all_rows()
 
 
 def _route_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
