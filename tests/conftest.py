@@ -40,6 +40,12 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Uploaded evidence goes to a per-test folder, never into the real var/private.
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+
+
 @pytest.fixture
 def world(db: None) -> World:
     region = RegionFactory()

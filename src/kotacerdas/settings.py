@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kotacerdas.core",
     "kotacerdas.regions",
     "kotacerdas.masterplan",
+    "kotacerdas.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -220,3 +221,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("KOTACERDAS_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Uploads ------------------------------------------------------------------
+# Checked by kotacerdas.core.uploads, kept by kotacerdas.core.storage; see
+# docs/uploads.md. Uploaded files live in PRIVATE_FILES_DIR, which nothing
+# serves directly: they go out only through a view that checks access.
+KOTACERDAS_UPLOAD_MAX_MB = env_int("KOTACERDAS_UPLOAD_MAX_MB", 0)  # 0: per-kind defaults
+if KOTACERDAS_UPLOAD_MAX_MB < 0:
+    raise ImproperlyConfigured("KOTACERDAS_UPLOAD_MAX_MB must be 0 (defaults) or more.")
+# ClamAV's clamd, "unix:/run/clamav/clamd.ctl" or "tcp:127.0.0.1:3310"; empty: no scan.
+KOTACERDAS_CLAMD = env_str("KOTACERDAS_CLAMD").strip()
+KOTACERDAS_CLAMD_TIMEOUT = env_int("KOTACERDAS_CLAMD_TIMEOUT", 30)  # seconds
+if KOTACERDAS_CLAMD_TIMEOUT <= 0:
+    raise ImproperlyConfigured("KOTACERDAS_CLAMD_TIMEOUT must be a number of seconds above 0.")
+if KOTACERDAS_CLAMD and not (
+    KOTACERDAS_CLAMD.startswith("unix:/")
+    or (
+        KOTACERDAS_CLAMD.startswith("tcp:")
+        and KOTACERDAS_CLAMD.rpartition(":")[2].isdigit()
+        and KOTACERDAS_CLAMD.count(":") >= 2
+    )
+):
+    raise ImproperlyConfigured(
+        f"KOTACERDAS_CLAMD must be unix:/path/to/clamd.ctl or tcp:host:port, "
+        f"not {KOTACERDAS_CLAMD!r}"
+    )
+PRIVATE_FILES_DIR = Path(env_str("KOTACERDAS_PRIVATE_DIR") or DATA_DIR / "private").resolve()
+
+
+def _overlaps(first: Path, second: Path) -> bool:
+    first, second = first.resolve(), second.resolve()
+    return first == second or first.is_relative_to(second) or second.is_relative_to(first)
+
+
+for _served in [Path(STATIC_ROOT), *(Path(d) for d in STATICFILES_DIRS)]:
+    if _overlaps(PRIVATE_FILES_DIR, _served):
+        raise ImproperlyConfigured(
+            f"KOTACERDAS_PRIVATE_DIR ({PRIVATE_FILES_DIR}) must not overlap the static files "
+            f"directory {_served}: private uploads would be served to anyone."
+        )

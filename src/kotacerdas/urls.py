@@ -20,6 +20,7 @@ urlpatterns = [
     path("bahasa/", set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("", include("kotacerdas.masterplan.urls")),
+    path("", include("kotacerdas.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

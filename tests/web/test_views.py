@@ -259,6 +259,7 @@ def test_admins_rename_pillars_and_elements(world, personas):
             "mp-end_year": mp.end_year,
             "mp-legal_basis": mp.legal_basis,
             "mp-status": mp.status,
+            "mp-reporting_frequency": mp.reporting_frequency,
         }
     )
     assert personas["admin"].post(url, data).status_code == 302

@@ -16,12 +16,19 @@ User = AbstractBaseUser | AnonymousUser
 
 @dataclass(frozen=True)
 class Roles:
-    """What one user may do, by region id."""
+    """What one user may do, by region id.
+
+    ``region_wide``: regions where a role without an agency (admin, assessor,
+    registry officer) lets the user see every agency's reports; ``agencies``:
+    every agency the user belongs to (editor or head).
+    """
 
     superuser: bool = False
     admin_regions: frozenset[int] = frozenset()
     member_regions: frozenset[int] = frozenset()
     editor_agencies: frozenset[int] = frozenset()
+    agencies: frozenset[int] = frozenset()
+    region_wide: frozenset[int] = frozenset()
     by_region: dict[int, frozenset[str]] = field(default_factory=dict)
 
     @property
@@ -47,6 +54,8 @@ def roles_of(user: User) -> Roles:
     admin: set[int] = set()
     member: set[int] = set()
     editor: set[int] = set()
+    agencies: set[int] = set()
+    region_wide: set[int] = set()
     by_region: dict[int, set[str]] = {}
     rows: Any = Membership.objects.filter(user_id=user.pk).values_list(
         "region_id", "role", "agency_id"
@@ -56,13 +65,19 @@ def roles_of(user: User) -> Roles:
         by_region.setdefault(region_id, set()).add(role)
         if role == Role.ADMIN:
             admin.add(region_id)
-        elif role == Role.AGENCY_EDITOR:
+        if agency_id is None:
+            region_wide.add(region_id)
+        else:
+            agencies.add(agency_id)
+        if role == Role.AGENCY_EDITOR:
             editor.add(agency_id)
     roles = Roles(
         superuser=bool(getattr(user, "is_superuser", False)),
         admin_regions=frozenset(admin),
         member_regions=frozenset(member),
         editor_agencies=frozenset(editor),
+        agencies=frozenset(agencies),
+        region_wide=frozenset(region_wide),
         by_region={k: frozenset(v) for k, v in by_region.items()},
     )
     setattr(user, CACHE_ATTR, roles)

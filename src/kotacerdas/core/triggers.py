@@ -11,6 +11,7 @@ for every other write path (bulk imports, raw SQL, races between two checks).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
@@ -22,6 +23,25 @@ class RowCheck:
     violation: str
     events: tuple[str, ...]  # "INSERT", "UPDATE"
     message: str
+
+
+def around_table_rebuild(*checks: tuple[RowCheck, ...]) -> tuple[Any, Any]:
+    """RunPython operations to put before and after a schema change that makes
+    SQLite rebuild a table (AddField with a default, AlterField...). SQLite
+    drops a table's triggers with it, and triggers of other tables that name
+    it break during the rebuild, so the checks come down first and go back up
+    after. On PostgreSQL the pair is harmless (the checks are reinstalled)."""
+    all_checks = tuple(c for group in checks for c in group)
+
+    def down(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        remove(schema_editor, all_checks)
+
+    def up(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        install(schema_editor, all_checks)
+
+    from django.db import migrations
+
+    return migrations.RunPython(down, up), migrations.RunPython(up, down)
 
 
 def install(schema_editor: BaseDatabaseSchemaEditor, checks: tuple[RowCheck, ...]) -> None:

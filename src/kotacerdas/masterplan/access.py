@@ -81,3 +81,18 @@ def fetch(visible: models.QuerySet[M], permitted: models.QuerySet[M], **lookup: 
     if visible.filter(**lookup).exists():
         raise PermissionDenied
     raise Http404
+
+
+def action_plans_status_settable(user: User) -> models.QuerySet[ActionPlan]:
+    """Action plans whose status this user may set directly. The region's
+    admins always may; agency editors only while the masterplan runs no
+    monitoring cycle: once it has reporting periods, an agency's status comes
+    from its verified progress reports (docs/decisions.md §11)."""
+    roles = roles_of(user)
+    qs = action_plans_for(user, "change")
+    if roles.superuser:
+        return qs
+    return qs.filter(
+        models.Q(masterplan__region_id__in=roles.admin_regions)
+        | models.Q(masterplan__reporting_periods__isnull=True)
+    ).distinct()

@@ -22,7 +22,14 @@ def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
 class MasterplanForm(forms.ModelForm):
     class Meta:
         model = Masterplan
-        fields: ClassVar = ["title", "start_year", "end_year", "legal_basis", "status"]
+        fields: ClassVar = [
+            "title",
+            "start_year",
+            "end_year",
+            "legal_basis",
+            "status",
+            "reporting_frequency",
+        ]
 
 
 class LabelsForm(forms.Form):
@@ -121,6 +128,7 @@ class ActionPlanForm(forms.ModelForm):
         masterplan: Masterplan,
         agencies: Any,
         full_access: bool,
+        status_editable: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +139,11 @@ class ActionPlanForm(forms.ModelForm):
             for name, field in self.fields.items():
                 if name not in self.EDITOR_FIELDS:
                     field.disabled = True
+        if not status_editable:
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = _(
+                "Status diperbarui lewat laporan kemajuan yang diverifikasi."
+            )
 
     def changed_values(self) -> dict[str, Any]:
         """Only the fields the user may set."""

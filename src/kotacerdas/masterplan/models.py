@@ -22,6 +22,12 @@ from kotacerdas.masterplan.pillars import PILLARS
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
+class ReportingFrequency(models.TextChoices):
+    QUARTERLY = "quarterly", _("Triwulanan")
+    SEMESTER = "semester", _("Semesteran")
+    YEARLY = "yearly", _("Tahunan")
+
+
 class Masterplan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Rancangan")
@@ -44,6 +50,12 @@ class Masterplan(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    reporting_frequency = models.CharField(
+        _("frekuensi pelaporan"),
+        max_length=10,
+        choices=ReportingFrequency.choices,
+        default=ReportingFrequency.QUARTERLY,
     )
 
     class Meta:

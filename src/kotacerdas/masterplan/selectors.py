@@ -233,13 +233,20 @@ class _Loaded:
         self.plans_by_programme = dict(by_programme)
 
 
-def _load(masterplan: Masterplan) -> _Loaded:
-    plans = [
-        PlanRow(**row)
-        for row in ActionPlan.objects.filter(masterplan=masterplan)
+def _load(masterplan: Masterplan, status_overrides: dict[int, str] | None = None) -> _Loaded:
+    """One load of the masterplan's rows. ``status_overrides`` (action plan id →
+    status) lets monitoring compute what the figures would be if reports not
+    yet verified were accepted; official figures pass none."""
+    overrides = status_overrides or {}
+    plans = []
+    for row in (
+        ActionPlan.objects.filter(masterplan=masterplan)
         .order_by("code")
         .values("id", "code", "activity", "status", "year", "agency_id", "programme_id")
-    ]
+    ):
+        fields: dict[str, Any] = dict(row)
+        fields["status"] = overrides.get(fields["id"], fields["status"])
+        plans.append(PlanRow(**fields))
     programmes = [
         ProgrammeRow(
             id=row["id"],
@@ -401,10 +408,12 @@ def _quick_wins(data: _Loaded) -> tuple[QuickWin, ...]:
     return tuple(sorted(result, key=lambda q: (-q.year, order.get(q.pillar_code, 99), q.code)))
 
 
-def masterplan_figures(*, masterplan: Masterplan) -> MasterplanFigures:
+def masterplan_figures(
+    *, masterplan: Masterplan, status_overrides: dict[int, str] | None = None
+) -> MasterplanFigures:
     """Every figure of a masterplan, overall and per pillar, element, agency
     and year, from one load of its rows."""
-    data = _load(masterplan)
+    data = _load(masterplan, status_overrides)
     pillars = tuple(
         PillarFigures(
             **vars(_figures(data, Scope("pillar", pillar.code))),

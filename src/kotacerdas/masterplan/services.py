@@ -22,7 +22,15 @@ from kotacerdas.masterplan.models import (
 from kotacerdas.masterplan.pillars import PILLARS
 from kotacerdas.regions.models import Region
 
-MASTERPLAN_FIELDS = ("region", "title", "start_year", "end_year", "legal_basis", "status")
+MASTERPLAN_FIELDS = (
+    "region",
+    "title",
+    "start_year",
+    "end_year",
+    "legal_basis",
+    "status",
+    "reporting_frequency",
+)
 AGENCY_FIELDS = ("region", "name", "short_name", "head")
 PROGRAMME_FIELDS = (
     "masterplan",

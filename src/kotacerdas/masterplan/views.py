@@ -24,6 +24,7 @@ from kotacerdas.core.forms import apply_errors
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import (
     action_plans_for,
+    action_plans_status_settable,
     agencies_for,
     fetch,
     masterplans_for,
@@ -235,7 +236,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     region = programme.masterplan.region
     plans = action_plans_for(request.user).filter(programme=programme).order_by("year", "code")
     editable = set(
-        action_plans_for(request.user, "change")
+        action_plans_status_settable(request.user)
         .filter(programme=programme)
         .values_list("pk", flat=True)
     )
@@ -361,7 +362,7 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
     editable = set(
-        action_plans_for(request.user, "change")
+        action_plans_status_settable(request.user)
         .filter(pk__in=[p.pk for p in page.object_list])
         .values_list("pk", flat=True)
     )
@@ -396,7 +397,8 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "region": region,
             "masterplan": plan.masterplan,
             "plan": plan,
-            "can_change": action_plans_for(request.user, "change").filter(pk=pk).exists(),
+            "can_edit": action_plans_for(request.user, "change").filter(pk=pk).exists(),
+            "can_change": action_plans_status_settable(request.user).filter(pk=pk).exists(),
             "is_admin": _is_admin(request, region),
             "statuses": ActionPlanStatus.choices,
         },
@@ -404,7 +406,11 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_plan_form(
-    request: HttpRequest, masterplan: Masterplan, instance: ActionPlan, full_access: bool
+    request: HttpRequest,
+    masterplan: Masterplan,
+    instance: ActionPlan,
+    full_access: bool,
+    status_editable: bool = True,
 ) -> ActionPlanForm:
     agencies = agencies_for(request.user, "change").filter(region_id=masterplan.region_id)
     return ActionPlanForm(
@@ -413,6 +419,7 @@ def _action_plan_form(
         masterplan=masterplan,
         agencies=agencies,
         full_access=full_access,
+        status_editable=status_editable,
     )
 
 
@@ -455,7 +462,8 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = fetch(action_plans_for(request.user), action_plans_for(request.user, "change"), pk=pk)
     masterplan = plan.masterplan
     full_access = _is_admin(request, masterplan.region)
-    form = _action_plan_form(request, masterplan, copy.copy(plan), full_access)
+    status_editable = action_plans_status_settable(request.user).filter(pk=pk).exists()
+    form = _action_plan_form(request, masterplan, copy.copy(plan), full_access, status_editable)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_plan_update(
@@ -483,7 +491,7 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_plan_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Quick status change from a list or detail page (htmx or plain form)."""
-    plan = fetch(action_plans_for(request.user), action_plans_for(request.user, "change"), pk=pk)
+    plan = fetch(action_plans_for(request.user), action_plans_status_settable(request.user), pk=pk)
     status = request.POST.get("status", "")
     ok = False
     if status not in ActionPlanStatus.values:

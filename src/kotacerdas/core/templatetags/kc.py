@@ -42,3 +42,28 @@ def svgnum(value: Decimal | None) -> str:
 def exact(ratio: Any) -> str:
     """The unrounded value of a Ratio, ``0,611650…``."""
     return formatting.ratio_exact_id(ratio.numerator, ratio.denominator)
+
+
+@register.filter
+def pct_text(value: str | None) -> str:
+    """A percentage stored as text with a dot (JSON, snapshots) shown as ``61,17%``."""
+    return formatting.percent_id(None if value in (None, "") else Decimal(str(value)))
+
+
+@register.filter
+def signed(value: Decimal | None) -> str:
+    """A difference in percentage points: ``+1,94``, ``−0,50``, ``0,00``."""
+    if value is None:
+        return "—"
+    text = formatting.decimal_id(abs(value))
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)
+
+
+@register.filter
+def verbose_name(model: Any) -> str:
+    return str(model._meta.verbose_name).capitalize() if model is not None else ""

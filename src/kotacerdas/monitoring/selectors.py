@@ -1,0 +1,242 @@
+"""Reads of the monitoring cycle: the period board, lateness, figures that
+include reports not yet verified, comparisons of closed periods, and an
+action plan's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kotacerdas.core.models import AuditEvent
+from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Agency, Masterplan
+from kotacerdas.masterplan.selectors import MasterplanFigures, masterplan_figures
+from kotacerdas.monitoring.models import Evidence, ProgressReport, ReportingPeriod
+
+DONE_STATES = frozenset({ProgressReport.State.SUBMITTED, ProgressReport.State.VERIFIED})
+
+
+def current_period(*, masterplan: Masterplan) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(
+        masterplan=masterplan, state=ReportingPeriod.State.OPEN
+    ).first()
+
+
+def days_late(period: ReportingPeriod, today: dt.date | None = None) -> int:
+    """Days past the due date of an open period (0 when not late)."""
+    if not period.is_open:
+        return 0
+    today = today or timezone.localdate()
+    return max((today - period.due_on).days, 0)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    plan: ActionPlan
+    report: ProgressReport | None
+    days_late: int
+
+    @property
+    def state(self) -> str:
+        return self.report.state if self.report else "missing"
+
+    @property
+    def reported(self) -> bool:
+        return self.report is not None and self.report.state in DONE_STATES
+
+
+@dataclass(frozen=True)
+class Board:
+    period: ReportingPeriod
+    rows: tuple[BoardRow, ...]
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def period_board(*, period: ReportingPeriod, plans: QuerySet[ActionPlan]) -> Board:
+    """Every action plan in ``plans`` (already scoped to the user) with its
+    report for the period, if any, and how late it is. Two queries."""
+    plan_list = list(
+        plans.filter(masterplan_id=period.masterplan_id)
+        .select_related("agency", "programme")
+        .order_by("agency__short_name", "code")
+    )
+    reports = {
+        r.action_plan_id: r
+        for r in ProgressReport.objects.filter(
+            period=period, action_plan_id__in=[p.pk for p in plan_list]
+        )
+    }
+    late = days_late(period)
+    rows = []
+    counts: dict[str, int] = defaultdict(int)
+    for plan in plan_list:
+        report = reports.get(plan.pk)
+        row = BoardRow(
+            plan=plan,
+            report=report,
+            days_late=0 if report is not None and report.state in DONE_STATES else late,
+        )
+        counts[row.state] += 1
+        rows.append(row)
+    return Board(period=period, rows=tuple(rows), counts=dict(counts))
+
+
+@dataclass(frozen=True)
+class MissingReports:
+    agency: Agency
+    plans: tuple[ActionPlan, ...]
+
+
+def missing_reports(*, period: ReportingPeriod) -> list[MissingReports]:
+    """Per agency, the action plans of the period's masterplan that have no
+    submitted or verified report yet (what reminders are about)."""
+    done = ProgressReport.objects.filter(period=period, state__in=DONE_STATES).values(
+        "action_plan_id"
+    )
+    plans = (
+        ActionPlan.objects.filter(masterplan_id=period.masterplan_id)
+        .exclude(pk__in=done)
+        .exclude(status=ActionPlanStatus.CANCELLED)
+        .select_related("agency")
+        .order_by("agency__short_name", "code")
+    )
+    by_agency: dict[int, list[ActionPlan]] = defaultdict(list)
+    agencies: dict[int, Agency] = {}
+    for plan in plans:
+        by_agency[plan.agency_id].append(plan)
+        agencies[plan.agency_id] = plan.agency
+    return [MissingReports(agencies[a], tuple(p)) for a, p in by_agency.items()]
+
+
+@dataclass(frozen=True)
+class VerificationShare:
+    """Official figures (verified only) beside the figures that would result if
+    every submitted report were accepted."""
+
+    official: MasterplanFigures
+    self_reported: MasterplanFigures
+    pending: int
+
+
+def verification_share(*, period: ReportingPeriod) -> VerificationShare:
+    pending = dict(
+        ProgressReport.objects.filter(
+            period=period, state=ProgressReport.State.SUBMITTED
+        ).values_list("action_plan_id", "status")
+    )
+    masterplan = period.masterplan
+    return VerificationShare(
+        official=masterplan_figures(masterplan=masterplan),
+        self_reported=masterplan_figures(masterplan=masterplan, status_overrides=pending),
+        pending=len(pending),
+    )
+
+
+# --- Comparing closed periods -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    code: str
+    before: str
+    after: str
+
+    @property
+    def before_label(self) -> str:
+        return _status_label(self.before)
+
+    @property
+    def after_label(self) -> str:
+        return _status_label(self.after)
+
+
+def _status_label(value: str) -> str:
+    if not value:
+        return "—"
+    return str(ActionPlanStatus(value).label) if value in ActionPlanStatus.values else value
+
+
+@dataclass(frozen=True)
+class FigureDelta:
+    scope: str
+    metric: str
+    before: Decimal | None
+    after: Decimal | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class Comparison:
+    older: ReportingPeriod
+    newer: ReportingPeriod
+    changes: tuple[StatusChange, ...]
+    deltas: tuple[FigureDelta, ...]
+
+
+def _percent(block: dict[str, Any]) -> Decimal | None:
+    value = block.get("percent")
+    return None if value is None else Decimal(value)
+
+
+def periods_compare(*, older: ReportingPeriod, newer: ReportingPeriod) -> Comparison:
+    """What changed between two closed periods' snapshots: action plans that
+    moved from one status to another, and the figure deltas, overall and per
+    pillar. Both periods must be closed (their snapshots are the truth)."""
+    a, b = older.snapshot, newer.snapshot
+    codes = sorted(set(a.plan_statuses) | set(b.plan_statuses))
+    changes = tuple(
+        StatusChange(code, a.plan_statuses.get(code, ""), b.plan_statuses.get(code, ""))
+        for code in codes
+        if a.plan_statuses.get(code) != b.plan_statuses.get(code)
+    )
+    deltas: list[FigureDelta] = []
+
+    def add(scope: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+        for metric in ("action_plans", "programmes"):
+            deltas.append(
+                FigureDelta(scope, metric, _percent(before[metric]), _percent(after[metric]))
+            )
+
+    add("overall", a.figures, b.figures)
+    before_pillars = {p["code"]: p for p in a.figures["pillars"]}
+    for pillar in b.figures["pillars"]:
+        if pillar["code"] in before_pillars:
+            add(pillar["name"], before_pillars[pillar["code"]], pillar)
+    return Comparison(older, newer, changes, tuple(deltas))
+
+
+# --- Timeline -----------------------------------------------------------------------------------
+
+
+def plan_timeline(*, action_plan: ActionPlan) -> QuerySet[AuditEvent]:
+    """Every recorded change of an action plan, its progress reports and their
+    evidence: who and when, newest first."""
+    report_ids = list(
+        ProgressReport.objects.filter(action_plan=action_plan).values_list("pk", flat=True)
+    )
+    types = ContentType.objects.get_for_models(ActionPlan, ProgressReport, Evidence)
+    return (
+        AuditEvent.objects.filter(
+            Q(content_type=types[ActionPlan], object_id=str(action_plan.pk))
+            | Q(content_type=types[ProgressReport], object_id__in=[str(i) for i in report_ids])
+            | Q(content_type=types[Evidence], after__report__in=report_ids)
+            | Q(content_type=types[Evidence], before__report__in=report_ids)
+        )
+        .select_related("content_type", "actor")
+        .order_by("-occurred_at", "-id")
+    )

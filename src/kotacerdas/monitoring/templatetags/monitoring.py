@@ -1,0 +1,38 @@
+"""The dashboard's monitoring panel: the open period, lateness per agency, and
+the official (verified) figures beside the self-reported ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kotacerdas.core.access import roles_of
+from kotacerdas.masterplan.models import Masterplan
+from kotacerdas.monitoring.selectors import (
+    current_period,
+    days_late,
+    missing_reports,
+    verification_share,
+)
+
+register = template.Library()
+
+
+@register.inclusion_tag("monitoring/_dashboard_panel.html", takes_context=True)
+def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[str, Any]:
+    period = current_period(masterplan=masterplan)
+    if period is None:
+        return {"period": None, "region": masterplan.region}
+    roles = roles_of(context["request"].user)
+    sees_all = roles.superuser or masterplan.region_id in roles.region_wide
+    missing = missing_reports(period=period)
+    if not sees_all:
+        missing = [m for m in missing if m.agency.pk in roles.agencies]
+    return {
+        "region": masterplan.region,
+        "period": period,
+        "late": days_late(period),
+        "missing": missing,
+        "share": verification_share(period=period) if sees_all else None,
+    }

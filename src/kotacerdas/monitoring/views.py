@@ -1,0 +1,419 @@
+"""Monitoring pages: periods, the reporting board, reports with evidence,
+verification, frozen snapshots and comparisons. Views parse input, fetch
+through the scoped helpers, call a service or selector, and render."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kotacerdas.core.access import roles_of
+from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.storage import private_file_response
+from kotacerdas.masterplan.access import action_plans_for, fetch, regions_for
+from kotacerdas.masterplan.models import ActionPlan
+from kotacerdas.masterplan.selectors import current_masterplan
+from kotacerdas.monitoring import services
+from kotacerdas.monitoring.access import (
+    evidence_for,
+    periods_for,
+    plan_filter_for_reports,
+    reports_for,
+)
+from kotacerdas.monitoring.forms import (
+    EvidenceFileForm,
+    EvidenceLinkForm,
+    GenerateForm,
+    ReportForm,
+    ReturnForm,
+)
+from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
+from kotacerdas.monitoring.selectors import (
+    days_late,
+    period_board,
+    periods_compare,
+    plan_timeline,
+    verification_share,
+)
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+@require_safe
+def period_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = regions_for(request.user).filter(code=code).first()
+    masterplan = current_masterplan(region=region) if region else None
+    if region is None or masterplan is None:
+        raise Http404
+    periods = list(periods_for(request.user).filter(masterplan=masterplan))
+    closed = [p for p in periods if p.is_closed]
+    is_admin = roles_of(request.user).is_admin_of(region.pk)
+    return render(
+        request,
+        "monitoring/period_list.html",
+        {
+            "region": region,
+            "masterplan": masterplan,
+            "periods": periods,
+            "closed": closed,
+            "is_admin": is_admin,
+            "generate_form": GenerateForm(
+                years=masterplan.years(), initial={"year": timezone.localdate().year}
+            )
+            if is_admin
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_generate(request: HttpRequest, code: str) -> HttpResponse:
+    region = regions_for(request.user).filter(code=code).first()
+    if region is None:
+        raise Http404
+    if not roles_of(request.user).is_admin_of(region.pk):
+        raise PermissionDenied
+    masterplan = current_masterplan(region=region)
+    if masterplan is None:
+        raise Http404
+    form = GenerateForm(request.POST, years=masterplan.years())
+    if form.is_valid():
+        try:
+            created = services.periods_generate(
+                actor=request.user, masterplan=masterplan, year=form.cleaned_data["year"]
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("%(n)s periode pelaporan dibuat.") % {"n": len(created)})
+    else:
+        messages.error(request, _("Pilih tahun di dalam periode masterplan."))
+    return redirect("monitoring:period_list", code=region.code)
+
+
+def _period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    period = fetch(periods_for(request.user), periods_for(request.user, "change"), pk=pk)
+    try:
+        if action == "open":
+            services.period_open(actor=request.user, period=period)
+            messages.success(request, _("Periode %(p)s dibuka.") % {"p": period.label})
+        else:
+            services.period_close(actor=request.user, period=period)
+            messages.success(
+                request, _("Periode %(p)s ditutup dan angkanya dibekukan.") % {"p": period.label}
+            )
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("monitoring:period_detail", pk=period.pk)
+
+
+@login_required
+@require_POST
+def period_open(request: HttpRequest, pk: int) -> HttpResponse:
+    return _period_action(request, pk, "open")
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _period_action(request, pk, "close")
+
+
+@login_required
+@require_safe
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reporting board: every action plan the user may see, with its
+    report's state and lateness."""
+    period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
+    plans = ActionPlan.objects.filter(plan_filter_for_reports(request.user))
+    board = period_board(period=period, plans=plans)
+    state = request.GET.get("keadaan", "")
+    rows = [r for r in board.rows if not state or r.state == state]
+    roles = roles_of(request.user)
+    region = period.masterplan.region
+    writable = set(
+        ActionPlan.objects.filter(
+            plan_filter_for_reports(request.user, "change"), masterplan_id=period.masterplan_id
+        ).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "monitoring/period_detail.html",
+        {
+            "region": region,
+            "masterplan": period.masterplan,
+            "period": period,
+            "board": board,
+            "rows": rows,
+            "state": state,
+            "writable": writable,
+            "is_admin": roles.is_admin_of(region.pk),
+            # Region-wide figures only for those who see every agency's reports.
+            "share": verification_share(period=period)
+            if period.is_open and (roles.superuser or region.pk in roles.region_wide)
+            else None,
+            "late": days_late(period),
+            "states": [("missing", _("Belum ada")), *ProgressReport.State.choices],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, period_pk: int, plan_pk: int) -> HttpResponse:
+    period = fetch(periods_for(request.user), periods_for(request.user), pk=period_pk)
+    plan = fetch(
+        ActionPlan.objects.filter(plan_filter_for_reports(request.user)),
+        ActionPlan.objects.filter(plan_filter_for_reports(request.user, "change")),
+        pk=plan_pk,
+        masterplan_id=period.masterplan_id,
+    )
+    report = ProgressReport.objects.filter(period=period, action_plan=plan).first()
+    if report is not None and not report.editable_by_agency:
+        messages.info(request, _("Laporan ini tidak dapat diubah lagi."))
+        return redirect("monitoring:report_detail", pk=report.pk)
+    if not period.is_open:
+        messages.error(request, _("Periode ini tidak sedang dibuka untuk pelaporan."))
+        return redirect("monitoring:period_detail", pk=period.pk)
+    instance = copy.copy(report) if report else ProgressReport(status=plan.status)
+    form = ReportForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.report_save(
+                actor=request.user, period=period, action_plan=plan, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Laporan disimpan sebagai draf."))
+            return redirect("monitoring:report_detail", pk=saved.pk)
+    return render(
+        request,
+        "monitoring/report_form.html",
+        {
+            "region": period.masterplan.region,
+            "masterplan": period.masterplan,
+            "period": period,
+            "plan": plan,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_safe
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = fetch(reports_for(request.user), reports_for(request.user), pk=pk)
+    can_change = reports_for(request.user, "change").filter(pk=pk).exists()
+    can_verify = reports_for(request.user, "verify").filter(pk=pk).exists()
+    return render(
+        request,
+        "monitoring/report_detail.html",
+        {
+            "region": report.period.masterplan.region,
+            "masterplan": report.period.masterplan,
+            "report": report,
+            "evidence": list(report.evidence.all()),
+            "can_change": can_change and report.editable_by_agency,
+            "can_verify": can_verify
+            and report.period.is_open
+            and report.state == ProgressReport.State.SUBMITTED,
+            "file_form": EvidenceFileForm(),
+            "link_form": EvidenceLinkForm(),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _report_for(request: HttpRequest, pk: int, action: str) -> ProgressReport:
+    return fetch(reports_for(request.user), reports_for(request.user, action), pk=pk)  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk, "change")
+    try:
+        services.report_submit(actor=request.user, report=report)
+        messages.success(request, _("Laporan diajukan untuk verifikasi."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("monitoring:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk, "verify")
+    try:
+        services.report_verify(actor=request.user, report=report)
+        messages.success(request, _("Laporan diverifikasi; angka resmi diperbarui."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("monitoring:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk, "verify")
+    form = ReturnForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.report_return(actor=request.user, report=report, reason=reason)
+        messages.success(request, _("Laporan dikembalikan untuk diperbaiki."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("monitoring:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk, "change")
+    form = EvidenceFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("monitoring:report_detail", pk=pk)
+    try:
+        services.evidence_add_file(
+            actor=request.user,
+            report=report,
+            upload=form.cleaned_data["file"],
+            caption=form.cleaned_data["caption"],
+            is_public=form.cleaned_data["is_public"],
+        )
+        messages.success(request, _("Bukti dukung ditambahkan."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("monitoring:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk, "change")
+    form = EvidenceLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("monitoring:report_detail", pk=pk)
+    try:
+        services.evidence_add_link(
+            actor=request.user,
+            report=report,
+            url=form.cleaned_data["url"],
+            caption=form.cleaned_data["caption"],
+        )
+        messages.success(request, _("Tautan bukti ditambahkan."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("monitoring:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = fetch(evidence_for(request.user), evidence_for(request.user, "change"), pk=pk)
+    report_pk = evidence.report_id
+    try:
+        services.evidence_remove(actor=request.user, evidence=evidence)
+        messages.success(request, _("Bukti dukung dihapus."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("monitoring:report_detail", pk=report_pk)
+
+
+@login_required
+@require_safe
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    evidence = fetch(evidence_for(request.user), evidence_for(request.user), pk=pk)
+    if not evidence.file_name:
+        raise Http404
+    return private_file_response(
+        evidence.file_name,
+        download_name=evidence.original_name or evidence.file_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_safe
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
+    if not period.is_closed:
+        raise Http404
+    return render(
+        request,
+        "monitoring/snapshot.html",
+        {
+            "region": period.masterplan.region,
+            "masterplan": period.masterplan,
+            "period": period,
+            "snapshot": period.snapshot,
+            "figures": period.snapshot.figures,
+        },
+    )
+
+
+@login_required
+@require_safe
+def compare(request: HttpRequest, code: str) -> HttpResponse:
+    region = regions_for(request.user).filter(code=code).first()
+    if region is None:
+        raise Http404
+    closed = periods_for(request.user).filter(
+        masterplan__region=region, state=ReportingPeriod.State.CLOSED
+    )
+    try:
+        older = closed.get(pk=int(request.GET.get("a", "")))
+        newer = closed.get(pk=int(request.GET.get("b", "")))
+    except (ValueError, ReportingPeriod.DoesNotExist):
+        messages.error(request, _("Pilih dua periode yang sudah ditutup untuk dibandingkan."))
+        return redirect("monitoring:period_list", code=region.code)
+    if (older.year, older.number) > (newer.year, newer.number):
+        older, newer = newer, older
+    return render(
+        request,
+        "monitoring/compare.html",
+        {
+            "region": region,
+            "masterplan": older.masterplan,
+            "comparison": periods_compare(older=older, newer=newer),
+        },
+    )
+
+
+@login_required
+@require_safe
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every status change and report of an action plan, for those who may
+    see its reports."""
+    plan = fetch(
+        action_plans_for(request.user),
+        ActionPlan.objects.filter(plan_filter_for_reports(request.user)),
+        pk=pk,
+    )
+    return render(
+        request,
+        "monitoring/timeline.html",
+        {
+            "region": plan.masterplan.region,
+            "masterplan": plan.masterplan,
+            "plan": plan,
+            "events": plan_timeline(action_plan=plan)[:300],
+            "back_url": reverse("masterplan:action_plan_detail", args=[plan.pk]),
+        },
+    )
