@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
     path("", include("kotacerdas.masterplan.urls")),
     path("", include("kotacerdas.monitoring.urls")),
+    path("", include("kotacerdas.masterplan.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
 

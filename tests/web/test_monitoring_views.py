@@ -139,3 +139,27 @@ def test_the_dashboard_shows_lateness_and_the_verified_share(world, personas, se
     assert "terlambat 3 hari" in text
     assert "termasuk 1 laporan yang belum diverifikasi: 50,00%" in text
     assert "Dispar" in text  # agency B has not reported
+
+
+def test_an_oversized_upload_is_refused_with_a_message(world, personas, settings):
+    settings.KOTACERDAS_UPLOAD_MAX_MB = 1
+    r = report(world)
+    big = PDF.replace(b"%%EOF", b"%" + b"x" * (1024 * 1024 + 10) + b"\n%%EOF")
+    response = personas["editor_a"].post(
+        reverse("monitoring:evidence_upload", args=[r.pk]),
+        {"file": SimpleUploadedFile("besar.pdf", big, content_type="application/pdf")},
+        follow=True,
+    )
+    text = _messages(response)
+    assert "besar.pdf" in text and "MB" in text
+    assert not Evidence.objects.exists()
+
+
+def test_the_dashboard_links_every_closed_period(world, personas):
+    q2 = period(world, state="closed", number=2)
+    html = (
+        personas["assessor"]
+        .get(reverse("masterplan:dashboard", args=[world.region.code]))
+        .content.decode()
+    )
+    assert reverse("monitoring:snapshot_detail", args=[q2.pk]) in html

@@ -9,6 +9,7 @@ from django import template
 
 from kotacerdas.core.access import roles_of
 from kotacerdas.masterplan.models import Masterplan
+from kotacerdas.monitoring.models import ReportingPeriod
 from kotacerdas.monitoring.selectors import (
     current_period,
     days_late,
@@ -22,8 +23,13 @@ register = template.Library()
 @register.inclusion_tag("monitoring/_dashboard_panel.html", takes_context=True)
 def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[str, Any]:
     period = current_period(masterplan=masterplan)
+    closed = list(
+        ReportingPeriod.objects.filter(
+            masterplan=masterplan, state=ReportingPeriod.State.CLOSED
+        ).order_by("-year", "-number")[:8]
+    )
     if period is None:
-        return {"period": None, "region": masterplan.region}
+        return {"period": None, "region": masterplan.region, "closed": closed}
     roles = roles_of(context["request"].user)
     sees_all = roles.superuser or masterplan.region_id in roles.region_wide
     missing = missing_reports(period=period)
@@ -35,4 +41,5 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
         "late": days_late(period),
         "missing": missing,
         "share": verification_share(period=period) if sees_all else None,
+        "closed": closed,
     }

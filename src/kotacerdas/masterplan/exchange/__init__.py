@@ -1,0 +1,11 @@
+"""A region's whole masterplan in and out of one .xlsx workbook.
+
+- ``workbook``: the template (sheets, columns, accepted values), defined once;
+- ``export``: writing it (openpyxl);
+- ``importer``: reading it (python-calamine) → ``validate`` → ``apply``, with
+  ``results`` describing what happened; ``cells`` reads single cells;
+- ``views``/``forms``/``staging``/``urls``: the web upload, preview and confirm.
+
+The ``masterplan`` management command and the web views call the same
+``masterplan_import`` and ``masterplan_export``. See docs/masterplan-template.md.
+"""
