@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kotacerdas.monitoring import views
+from kotacerdas.monitoring import views, workbook_views
 
 app_name = "monitoring"
 
@@ -26,4 +26,29 @@ urlpatterns = [
     path("bukti/<int:pk>/hapus/", views.evidence_delete, name="evidence_delete"),
     path("bukti/<int:pk>/unduh/", views.evidence_download, name="evidence_download"),
     path("rencana-aksi/<int:pk>/lini-masa/", views.timeline, name="timeline"),
+]
+
+# The per-agency progress workbook (monitoring/workbook_views.py).
+urlpatterns += [
+    path("periode/<int:pk>/excel/", workbook_views.workbook_choose, name="workbook_choose"),
+    path(
+        "periode/<int:pk>/excel/<int:agency_pk>/unduh/",
+        workbook_views.workbook_export,
+        name="workbook_export",
+    ),
+    path(
+        "periode/<int:pk>/excel/<int:agency_pk>/unggah/",
+        workbook_views.workbook_upload,
+        name="workbook_upload",
+    ),
+    path(
+        "periode/<int:pk>/excel/<int:agency_pk>/terapkan/",
+        workbook_views.workbook_confirm,
+        name="workbook_confirm",
+    ),
+    path(
+        "periode/<int:pk>/excel/<int:agency_pk>/batal/",
+        workbook_views.workbook_cancel,
+        name="workbook_cancel",
+    ),
 ]
