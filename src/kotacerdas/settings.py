@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "kotacerdas.regions",
     "kotacerdas.masterplan",
     "kotacerdas.monitoring",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +208,41 @@ CONTENT_SECURITY_POLICY = {
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "KotaCerdas <noreply@localhost>")
+# SMTP, used when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+# Seconds; a mail server that hangs must not hold the worker (Django's default waits forever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+if not 0 < EMAIL_PORT < 65536:
+    raise ImproperlyConfigured(f"EMAIL_PORT must be a port number, not {EMAIL_PORT}.")
+if EMAIL_TIMEOUT <= 0:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a number of seconds above 0.")
+# The address people open KotaCerdas at; links in e-mails are built on it.
+KOTACERDAS_BASE_URL = env_str("KOTACERDAS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not KOTACERDAS_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"KOTACERDAS_BASE_URL must start with http:// or https://, not {KOTACERDAS_BASE_URL!r}"
+    )
+
+# --- Background tasks ---------------------------------------------------------
+# django-tasks with its database backend (the django-tasks-db package): tasks
+# wait in the database until `kotacerdas worker` runs them. The worker also
+# enqueues the daily jobs (kotacerdas.core.scheduler), such as the reporting
+# reminders at KOTACERDAS_REMINDER_HOUR local time.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+KOTACERDAS_REMINDER_HOUR = env_int("KOTACERDAS_REMINDER_HOUR", 8)
+if not 0 <= KOTACERDAS_REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured("KOTACERDAS_REMINDER_HOUR must be an hour from 0 to 23.")
+# Reminders start this many days before a period's due date (and go on until it).
+KOTACERDAS_REMINDER_DAYS_BEFORE = env_int("KOTACERDAS_REMINDER_DAYS_BEFORE", 7)
+if KOTACERDAS_REMINDER_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("KOTACERDAS_REMINDER_DAYS_BEFORE must be 0 or more.")
 
 # --- Logging: UTC timestamps, to stderr ---------------------------------------
 LOGGING = {

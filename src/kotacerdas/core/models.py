@@ -151,3 +151,29 @@ class Membership(models.Model):
             raise ValidationError(
                 {"agency": _("Perangkat daerah ini bukan dari wilayah keanggotaan.")}
             )
+
+
+class ScheduledRun(models.Model):
+    """A daily job that the worker's scheduler has enqueued for one day
+    (kotacerdas.core.scheduler). One row per job and day: the unique constraint
+    keeps two workers, or a restarted one, from enqueueing the same day twice."""
+
+    name = models.CharField(_("tugas"), max_length=100)
+    run_on = models.DateField(_("tanggal"))
+    enqueued_at = models.DateTimeField(_("diantrekan pada"), default=timezone.now)
+    task_id = models.CharField(_("ID tugas"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("jadwal harian yang dijalankan")
+        verbose_name_plural = _("jadwal harian yang dijalankan")
+        ordering: ClassVar = ["-run_on", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["name", "run_on"],
+                name="scheduled_run_once_a_day",
+                violation_error_message=_("Tugas ini sudah dijadwalkan untuk tanggal tersebut."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.run_on}"

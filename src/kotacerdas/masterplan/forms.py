@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
+from kotacerdas.masterplan.services import PROGRAMME_FIELDS
 
 
 def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -70,22 +71,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields: ClassVar = [
-            "code",
-            "name",
-            "description",
-            "element",
-            "horizon",
-            "quick_win_year",
-            "lead_agency",
-            "supporting_agencies",
-            "start_year",
-            "end_year",
-            "funding_source",
-            "estimated_cost",
-            "output",
-            "outcome",
-        ]
+        fields: ClassVar = [f for f in PROGRAMME_FIELDS if f != "masterplan"]
         widgets: ClassVar = {
             "supporting_agencies": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),

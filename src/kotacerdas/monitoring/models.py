@@ -261,3 +261,54 @@ class PeriodSnapshot(models.Model):
         if self.pk is not None:
             raise ValueError("A period snapshot is never rewritten.")
         super().save(*args, **kwargs)
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail that was sent: to whom, about which agency's missing
+    reports in which period, and on which day. Written only after the mail
+    server accepted the message; the unique constraint is what keeps a second
+    run on the same day from sending the same reminder again."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "pengingat", _("Pengingat")
+        ESCALATION = "eskalasi", _("Eskalasi")
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reminder_logs"
+    )
+    agency = models.ForeignKey(
+        "masterplan.Agency",
+        verbose_name=_("perangkat daerah"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penerima"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("tanggal kirim"))
+    days = models.SmallIntegerField(
+        _("hari"),
+        help_text=_("Sisa hari sebelum batas (pengingat) atau hari terlambat (eskalasi)."),
+    )
+    plan_count = models.PositiveIntegerField(_("rencana aksi belum dilaporkan"))
+
+    class Meta:
+        verbose_name = _("log pengingat")
+        verbose_name_plural = _("log pengingat")
+        ordering: ClassVar = ["-sent_on", "period", "agency", "kind", "recipient"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["period", "agency", "recipient", "kind", "sent_on"],
+                name="reminder_once_a_day",
+                violation_error_message=_(
+                    "Pengingat ini sudah dikirim ke penerima tersebut hari ini."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.period} · {self.agency} · {self.sent_on}"

@@ -5,7 +5,9 @@ through the scoped helpers, call a service or selector, and render."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,17 +108,18 @@ def period_generate(request: HttpRequest, code: str) -> HttpResponse:
 
 def _period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     period = fetch(periods_for(request.user), periods_for(request.user, "change"), pk=pk)
-    try:
-        if action == "open":
-            services.period_open(actor=request.user, period=period)
-            messages.success(request, _("Periode %(p)s dibuka.") % {"p": period.label})
-        else:
-            services.period_close(actor=request.user, period=period)
-            messages.success(
-                request, _("Periode %(p)s ditutup dan angkanya dibekukan.") % {"p": period.label}
-            )
-    except ValidationError as error:
-        _refused(request, error)
+    if action == "open":
+        _attempt(
+            request,
+            lambda: services.period_open(actor=request.user, period=period),
+            _("Periode %(p)s dibuka.") % {"p": period.label},
+        )
+    else:
+        _attempt(
+            request,
+            lambda: services.period_close(actor=request.user, period=period),
+            _("Periode %(p)s ditutup dan angkanya dibekukan.") % {"p": period.label},
+        )
     return redirect("monitoring:period_detail", pk=period.pk)
 
 
@@ -242,28 +245,48 @@ def _report_for(request: HttpRequest, pk: int, action: str) -> ProgressReport:
     return fetch(reports_for(request.user), reports_for(request.user, action), pk=pk)  # type: ignore[arg-type]
 
 
+def _attempt(request: HttpRequest, call: Callable[[], object], success: str) -> None:
+    """Run one service call; tell the user it worked or, in their words, why not."""
+    try:
+        call()
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, success)
+
+
+def _form_valid(request: HttpRequest, form: forms.Form) -> bool:
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return form.is_valid()
+
+
+def _back_to_report(pk: int) -> HttpResponse:
+    return redirect("monitoring:report_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "change")
-    try:
-        services.report_submit(actor=request.user, report=report)
-        messages.success(request, _("Laporan diajukan untuk verifikasi."))
-    except ValidationError as error:
-        _refused(request, error)
-    return redirect("monitoring:report_detail", pk=pk)
+    _attempt(
+        request,
+        lambda: services.report_submit(actor=request.user, report=report),
+        _("Laporan diajukan untuk verifikasi."),
+    )
+    return _back_to_report(pk)
 
 
 @login_required
 @require_POST
 def report_verify(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "verify")
-    try:
-        services.report_verify(actor=request.user, report=report)
-        messages.success(request, _("Laporan diverifikasi; angka resmi diperbarui."))
-    except ValidationError as error:
-        _refused(request, error)
-    return redirect("monitoring:report_detail", pk=pk)
+    _attempt(
+        request,
+        lambda: services.report_verify(actor=request.user, report=report),
+        _("Laporan diverifikasi; angka resmi diperbarui."),
+    )
+    return _back_to_report(pk)
 
 
 @login_required
@@ -272,12 +295,12 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "verify")
     form = ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.report_return(actor=request.user, report=report, reason=reason)
-        messages.success(request, _("Laporan dikembalikan untuk diperbaiki."))
-    except ValidationError as error:
-        _refused(request, error)
-    return redirect("monitoring:report_detail", pk=pk)
+    _attempt(
+        request,
+        lambda: services.report_return(actor=request.user, report=report, reason=reason),
+        _("Laporan dikembalikan untuk diperbaiki."),
+    )
+    return _back_to_report(pk)
 
 
 @login_required
@@ -285,21 +308,20 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "change")
     form = EvidenceFileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("monitoring:report_detail", pk=pk)
-    try:
-        services.evidence_add_file(
-            actor=request.user,
-            report=report,
-            upload=form.cleaned_data["file"],
-            caption=form.cleaned_data["caption"],
-            is_public=form.cleaned_data["is_public"],
+    if _form_valid(request, form):
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.evidence_add_file(
+                actor=request.user,
+                report=report,
+                upload=data["file"],
+                caption=data["caption"],
+                is_public=data["is_public"],
+            ),
+            _("Bukti dukung ditambahkan."),
         )
-        messages.success(request, _("Bukti dukung ditambahkan."))
-    except ValidationError as error:
-        _refused(request, error)
-    return redirect("monitoring:report_detail", pk=pk)
+    return _back_to_report(pk)
 
 
 @login_required
@@ -307,33 +329,28 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "change")
     form = EvidenceLinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("monitoring:report_detail", pk=pk)
-    try:
-        services.evidence_add_link(
-            actor=request.user,
-            report=report,
-            url=form.cleaned_data["url"],
-            caption=form.cleaned_data["caption"],
+    if _form_valid(request, form):
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.evidence_add_link(
+                actor=request.user, report=report, url=data["url"], caption=data["caption"]
+            ),
+            _("Tautan bukti ditambahkan."),
         )
-        messages.success(request, _("Tautan bukti ditambahkan."))
-    except ValidationError as error:
-        _refused(request, error)
-    return redirect("monitoring:report_detail", pk=pk)
+    return _back_to_report(pk)
 
 
 @login_required
 @require_POST
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = fetch(evidence_for(request.user), evidence_for(request.user, "change"), pk=pk)
-    report_pk = evidence.report_id
-    try:
-        services.evidence_remove(actor=request.user, evidence=evidence)
-        messages.success(request, _("Bukti dukung dihapus."))
-    except ValidationError as error:
-        _refused(request, error)
-    return redirect("monitoring:report_detail", pk=report_pk)
+    _attempt(
+        request,
+        lambda: services.evidence_remove(actor=request.user, evidence=evidence),
+        _("Bukti dukung dihapus."),
+    )
+    return _back_to_report(evidence.report_id)
 
 
 @login_required

@@ -91,9 +91,6 @@ def demo_logins() -> tuple[str, list[str]] | None:
         )
     except DatabaseError:
         return None
-    finally:
-        # Workers are forked from this process: they must not share its connection.
-        connections.close_all()
     usernames = [name for name in wanted if name in present]
     return (DEMO_PASSWORD, usernames) if usernames else None
 
@@ -141,6 +138,8 @@ class Command(BaseCommand):
 
         url = url_for_bind(bind)
         logins = demo_logins()
+        # Workers are forked from this process: they must not share its connection.
+        connections.close_all()
         write = self.stdout.write
         style = self.style
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO, cast
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
 from kotacerdas.core.formatting import percent_id
-from kotacerdas.masterplan.selectors import Figures, current_masterplan, masterplan_figures
-from kotacerdas.regions.models import Region
+from kotacerdas.masterplan.cli import region_masterplan
+from kotacerdas.masterplan.selectors import Figures, masterplan_figures
 
 
 class Command(BaseCommand):
@@ -20,17 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Keluaran JSON. / JSON output.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = options["region"].strip()
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise CommandError(
-                f"Wilayah {code} belum terdaftar di KotaCerdas. / Region {code} is not set up."
-            )
-        masterplan = current_masterplan(region=region)
-        if masterplan is None:
-            raise CommandError(
-                f"{region.name} belum memiliki masterplan. / {region.name} has no masterplan."
-            )
+        masterplan = region_masterplan(options["region"])
+        region = masterplan.region
         figures = masterplan_figures(masterplan=masterplan)
         if options["json"]:
             self.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))

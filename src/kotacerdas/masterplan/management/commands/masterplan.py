@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from kotacerdas.masterplan.cli import region_masterplan
 from kotacerdas.masterplan.exchange.export import masterplan_export, template_empty
 from kotacerdas.masterplan.exchange.importer import (
     ExchangeError,
@@ -22,8 +23,6 @@ from kotacerdas.masterplan.exchange.importer import (
     masterplan_import,
 )
 from kotacerdas.masterplan.exchange.results import KIND_LABELS
-from kotacerdas.masterplan.selectors import current_masterplan
-from kotacerdas.regions.models import Region
 
 
 class Command(BaseCommand):
@@ -80,16 +79,8 @@ class Command(BaseCommand):
             ) from None
 
     def _export(self, code: str, path: Path) -> None:
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise CommandError(
-                f"Wilayah {code} belum terdaftar di KotaCerdas. / Region {code} is not set up."
-            )
-        masterplan = current_masterplan(region=region)
-        if masterplan is None:
-            raise CommandError(
-                f"{region.name} belum memiliki masterplan. / {region.name} has no masterplan."
-            )
+        masterplan = region_masterplan(code)
+        region = masterplan.region
         self._write(path, masterplan_export(masterplan=masterplan))
         self.stdout.write(f"{masterplan.title} ({region.name}, {region.code}) ditulis ke {path}.")
 
