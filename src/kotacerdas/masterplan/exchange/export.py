@@ -320,7 +320,7 @@ def _write_guide(ws: Worksheet, about: list[tuple[str, str]]) -> None:
         (
             _(
                 "3. Impor tidak pernah menghapus. Data yang tidak ada di berkas dibiarkan dan "
-                "dilaporkan sebagai \u201ctidak ada di berkas\u201d."
+                "dilaporkan sebagai “tidak ada di berkas”."
             ),
         ),
         (

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kotacerdas.monitoring.reminders import ReminderResult, mask_email, reminders_send
 
@@ -80,9 +81,11 @@ class Command(BaseCommand):
             reminder = result.reminder
             recipient = reminder.recipient
             days = (
-                _("terlambat %(n)s hari") % {"n": reminder.days_late}
+                ngettext("terlambat %(n)s hari", "terlambat %(n)s hari", reminder.days_late)
+                % {"n": reminder.days_late}
                 if reminder.is_escalation
-                else _("%(n)s hari lagi") % {"n": reminder.days_left}
+                else ngettext("%(n)s hari lagi", "%(n)s hari lagi", reminder.days_left)
+                % {"n": reminder.days_left}
             )
             self.stdout.write(
                 " · ".join(
