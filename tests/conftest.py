@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
@@ -38,6 +40,15 @@ class World:
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # PBKDF2's deliberate slowness protects real accounts, not test personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    # Every test starts in the product's default language: a request or a test
+    # that switched to English must not leak into the next test on this thread.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
