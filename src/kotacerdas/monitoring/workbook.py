@@ -49,7 +49,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -62,6 +62,7 @@ from kotacerdas import __version__
 from kotacerdas.core.access import User
 from kotacerdas.core.audit import Actor
 from kotacerdas.core.formatting import date_id, percent_id, rupiah
+from kotacerdas.core.spreadsheets import put_cell
 from kotacerdas.masterplan.exchange import cells
 from kotacerdas.masterplan.exchange.cells import CellError, Raw
 from kotacerdas.masterplan.exchange.workbook import STATUSES, normalise
@@ -237,20 +238,6 @@ def workbook_export(*, period: ReportingPeriod, agency: Agency) -> bytes:
     return buffer.getvalue()
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    cell = ws.cell(row=row, column=column)
-    assert isinstance(cell, Cell)
-    if isinstance(value, str):
-        # Control characters are not allowed in the file; "=..." stays text, never a formula.
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    elif isinstance(value, Decimal):
-        cell.value = int(value) if value == value.to_integral_value() else value
-    else:
-        cell.value = value
-    return cell
-
-
 def _export_cells(plan: ActionPlan, report: ProgressReport | None) -> dict[str, Any]:
     values = _server_values(plan, report)
     return {
@@ -269,7 +256,7 @@ def _validation(**options: Any) -> DataValidation:
 
 def _write_data(ws: Worksheet, plans: list[ActionPlan], reports: dict[int, ProgressReport]) -> None:
     for index, column in enumerate(COLUMNS, start=1):
-        cell = _put(ws, 1, index, column.label())
+        cell = put_cell(ws, 1, index, column.label())
         cell.font = _HEADER_FONT
         cell.fill = _EDIT_HEADER if column.editable else _LOCKED_HEADER
         cell.alignment = _WRAP
@@ -282,7 +269,7 @@ def _write_data(ws: Worksheet, plans: list[ActionPlan], reports: dict[int, Progr
         )
         values = _export_cells(plan, report)
         for index, column in enumerate(COLUMNS, start=1):
-            cell = _put(ws, number, index, values[column.key])
+            cell = put_cell(ws, number, index, values[column.key])
             cell.alignment = _WRAP if column.width >= 28 else _TOP
             if column.kind == "percent":
                 cell.number_format = "0.00"
@@ -424,7 +411,7 @@ def _write_guide(
     ]
     for number, line in enumerate(lines, start=1):
         for index, value in enumerate(line, start=1):
-            _put(ws, number, index, value).alignment = _WRAP
+            put_cell(ws, number, index, value).alignment = _WRAP
     ws["A1"].font = Font(bold=True, size=14, color=_BRAND)
     ws["A7"].font = Font(bold=True)
     ws.column_dimensions["A"].width = 100
@@ -472,7 +459,7 @@ def _write_stamp(
         )
     for number, values in enumerate(rows, start=1):
         for index, value in enumerate(values, start=1):
-            _put(ws, number, index, value)
+            put_cell(ws, number, index, value)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 

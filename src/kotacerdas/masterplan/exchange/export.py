@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -20,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kotacerdas import __version__
+from kotacerdas.core.spreadsheets import put_cell
 from kotacerdas.masterplan.exchange.workbook import (
     FIELD_HEADER,
     MASTERPLAN_SHEET,
@@ -197,25 +197,8 @@ def _workbook(fields: Row, rows: dict[str, list[Row]], about: list[tuple[str, st
 # --- Cells and sheets ------------------------------------------------------------------
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    cell = ws.cell(row=row, column=column)
-    assert isinstance(cell, Cell)
-    if isinstance(value, str):
-        # Control characters are not allowed in the file; "=..." stays text, never a formula.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        cell.data_type = "s"
-    elif isinstance(value, Decimal):
-        integral = value == value.to_integral_value()
-        cell.value = int(value) if integral else value
-        cell.number_format = "#,##0" if integral else "#,##0.00"
-    else:
-        cell.value = value
-    return cell
-
-
 def _header(ws: Worksheet, column: int, key: str, spec: Column | None, row: int = 1) -> None:
-    cell = _put(ws, row, column, key)
+    cell = put_cell(ws, row, column, key)
     cell.font = _HEADER_FONT
     cell.fill = _REQUIRED_FILL if spec is None or spec.required else _OPTIONAL_FILL
     if spec is not None:
@@ -267,7 +250,7 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Row]) -> None:
             validation.add(f"{letter}2:{letter}{last}")
     for number, row in enumerate(rows, start=2):
         for index, spec in enumerate(sheet.columns, start=1):
-            cell = _put(ws, number, index, row.get(spec.key))
+            cell = put_cell(ws, number, index, row.get(spec.key))
             cell.alignment = _WRAP if spec.width >= 40 else _TOP
             if index == 1:
                 cell.fill = _CODE_FILL
@@ -280,12 +263,12 @@ def _write_fields(ws: Worksheet, sheet: Sheet, fields: Row) -> None:
     for index, key in enumerate(FIELD_HEADER, start=1):
         _header(ws, index, key, None)
     for number, spec in enumerate(sheet.columns, start=2):
-        key_cell = _put(ws, number, 1, spec.key)
+        key_cell = put_cell(ws, number, 1, spec.key)
         key_cell.fill = _CODE_FILL
         key_cell.font = Font(bold=spec.required)
-        _put(ws, number, 2, fields.get(spec.key)).alignment = _WRAP
+        put_cell(ws, number, 2, fields.get(spec.key)).alignment = _WRAP
         note = f"{spec.description} — {spec.gloss}. {spec.allowed_text()}"
-        _put(ws, number, 3, note).alignment = _WRAP
+        put_cell(ws, number, 3, note).alignment = _WRAP
         validation = _validation(spec, sheets)
         if validation is not None:
             ws.add_data_validation(validation)
@@ -346,7 +329,7 @@ def _write_guide(ws: Worksheet, about: list[tuple[str, str]]) -> None:
     number = 1
     for line in lines:
         for index, value in enumerate(line, start=1):
-            _put(ws, number, index, value)
+            put_cell(ws, number, index, value)
         if line == (_("Cara mengisi"),):
             ws.cell(row=number, column=1).font = Font(bold=True)
         number += 1
@@ -354,8 +337,8 @@ def _write_guide(ws: Worksheet, about: list[tuple[str, str]]) -> None:
     headings = (_("kolom"), _("wajib"), _("isi"), "English", _("nilai yang diterima"))
     for sheet in SHEETS:
         number += 1
-        _put(ws, number, 1, sheet.name).font = Font(bold=True, size=12, color=_BRAND)
-        _put(ws, number + 1, 1, f"{sheet.description} — {sheet.gloss}")
+        put_cell(ws, number, 1, sheet.name).font = Font(bold=True, size=12, color=_BRAND)
+        put_cell(ws, number + 1, 1, f"{sheet.description} — {sheet.gloss}")
         number += 2
         for index, heading in enumerate(headings, start=1):
             _header(ws, index, heading, None, row=number)
@@ -369,7 +352,7 @@ def _write_guide(ws: Worksheet, about: list[tuple[str, str]]) -> None:
                 spec.allowed_text(),
             )
             for index, value in enumerate(values, start=1):
-                _put(ws, number, index, value).alignment = _WRAP
+                put_cell(ws, number, index, value).alignment = _WRAP
         number += 1
     for letter, width in zip("ABCDE", (24, 10, 60, 40, 50), strict=True):
         ws.column_dimensions[letter].width = width
