@@ -74,6 +74,23 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _form_page(
+    request: HttpRequest, *, masterplan: Masterplan, form: Any, title: str, cancel_url: str
+) -> HttpResponse:
+    """The create/edit page shared by programmes and action plans."""
+    return render(
+        request,
+        "masterplan/form.html",
+        {
+            "region": masterplan.region,
+            "masterplan": masterplan,
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
 # --- Home and dashboard --------------------------------------------------------------
 
 
@@ -274,16 +291,12 @@ def programme_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Program %(code)s dibuat.") % {"code": programme.code})
             return redirect("masterplan:programme_detail", pk=programme.pk)
-    return render(
+    return _form_page(
         request,
-        "masterplan/form.html",
-        {
-            "region": region,
-            "masterplan": masterplan,
-            "form": form,
-            "title": _("Program baru"),
-            "cancel_url": reverse("masterplan:programme_list", args=[region.code]),
-        },
+        masterplan=masterplan,
+        form=form,
+        title=_("Program baru"),
+        cancel_url=reverse("masterplan:programme_list", args=[region.code]),
     )
 
 
@@ -301,16 +314,12 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Program %(code)s disimpan.") % {"code": programme.code})
             return redirect("masterplan:programme_detail", pk=programme.pk)
-    return render(
+    return _form_page(
         request,
-        "masterplan/form.html",
-        {
-            "region": masterplan.region,
-            "masterplan": masterplan,
-            "form": form,
-            "title": _("Ubah program %(code)s") % {"code": programme.code},
-            "cancel_url": reverse("masterplan:programme_detail", args=[programme.pk]),
-        },
+        masterplan=masterplan,
+        form=form,
+        title=_("Ubah program %(code)s") % {"code": programme.code},
+        cancel_url=reverse("masterplan:programme_detail", args=[programme.pk]),
     )
 
 
@@ -443,16 +452,12 @@ def action_plan_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Rencana aksi %(code)s dibuat.") % {"code": plan.code})
             return redirect("masterplan:action_plan_detail", pk=plan.pk)
-    return render(
+    return _form_page(
         request,
-        "masterplan/form.html",
-        {
-            "region": masterplan.region,
-            "masterplan": masterplan,
-            "form": form,
-            "title": _("Rencana aksi baru untuk %(code)s") % {"code": programme.code},
-            "cancel_url": reverse("masterplan:programme_detail", args=[programme.pk]),
-        },
+        masterplan=masterplan,
+        form=form,
+        title=_("Rencana aksi baru untuk %(code)s") % {"code": programme.code},
+        cancel_url=reverse("masterplan:programme_detail", args=[programme.pk]),
     )
 
 
@@ -474,16 +479,12 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Rencana aksi %(code)s disimpan.") % {"code": plan.code})
             return redirect("masterplan:action_plan_detail", pk=plan.pk)
-    return render(
+    return _form_page(
         request,
-        "masterplan/form.html",
-        {
-            "region": masterplan.region,
-            "masterplan": masterplan,
-            "form": form,
-            "title": _("Ubah rencana aksi %(code)s") % {"code": plan.code},
-            "cancel_url": reverse("masterplan:action_plan_detail", args=[plan.pk]),
-        },
+        masterplan=masterplan,
+        form=form,
+        title=_("Ubah rencana aksi %(code)s") % {"code": plan.code},
+        cancel_url=reverse("masterplan:action_plan_detail", args=[plan.pk]),
     )
 
 
