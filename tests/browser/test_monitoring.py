@@ -55,6 +55,7 @@ def test_a_report_travels_from_agency_to_verified_figure(browser, live_server, d
 
     admin.goto(live_server.url + reverse("masterplan:dashboard", args=["14.72"]))
     expect(admin.get_by_test_id("verified-vs-reported")).to_contain_text("61,17%")
+    expect(admin.get_by_test_id("verified-vs-reported")).to_contain_text("62,14%")  # 64/103
     expect(admin.get_by_test_id("kpi-action-plans")).to_contain_text("63 dari 103")
     admin.goto(report_url)
     admin.get_by_role("button", name="Verifikasi").click()

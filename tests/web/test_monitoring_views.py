@@ -137,7 +137,9 @@ def test_the_dashboard_shows_lateness_and_the_verified_share(world, personas, se
     report(world, state="submitted")
     text = _text(personas["admin"].get(reverse("masterplan:dashboard", args=[world.region.code])))
     assert "terlambat 3 hari" in text
-    assert "termasuk 1 laporan yang belum diverifikasi: 50,00%" in text
+    assert "Capaian rencana aksi 0,00% 50,00%" in text  # verified vs with submitted reports
+    assert "Implementasi program 0,00% 100,00%" in text
+    assert "1 laporan menunggu verifikasi" in text
     assert "Dispar" in text  # agency B has not reported
 
 
