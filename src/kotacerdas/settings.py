@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kotacerdas.regions",
     "kotacerdas.masterplan",
     "kotacerdas.monitoring",
+    "kotacerdas.evaluation",
     "django_tasks",
     "django_tasks_db",
 ]
