@@ -165,3 +165,24 @@ def test_the_dashboard_links_every_closed_period(world, personas):
         .content.decode()
     )
     assert reverse("monitoring:snapshot_detail", args=[q2.pk]) in html
+
+
+def test_the_dashboard_query_count_stays_flat_with_an_open_period(world, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_action_plan
+
+    period(world)
+    report(world, state="submitted")
+    url = reverse("masterplan:dashboard", args=[world.region.code])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert personas["admin"].get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for _ in range(15):
+        make_action_plan(world.programme, status="berjalan")
+    assert count() == small

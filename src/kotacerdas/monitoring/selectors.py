@@ -128,7 +128,11 @@ class VerificationShare:
     pending: int
 
 
-def verification_share(*, period: ReportingPeriod) -> VerificationShare:
+def verification_share(
+    *, period: ReportingPeriod, official: MasterplanFigures | None = None
+) -> VerificationShare:
+    """``official`` may be passed when the caller already computed it (the
+    dashboard), so the same figures are not loaded twice."""
     pending = dict(
         ProgressReport.objects.filter(
             period=period, state=ProgressReport.State.SUBMITTED
@@ -136,7 +140,7 @@ def verification_share(*, period: ReportingPeriod) -> VerificationShare:
     )
     masterplan = period.masterplan
     return VerificationShare(
-        official=masterplan_figures(masterplan=masterplan),
+        official=official or masterplan_figures(masterplan=masterplan),
         self_reported=masterplan_figures(masterplan=masterplan, status_overrides=pending),
         pending=len(pending),
     )

@@ -40,6 +40,9 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
         "period": period,
         "late": days_late(period),
         "missing": missing,
-        "share": verification_share(period=period) if sees_all else None,
+        # The dashboard has just computed the official figures; reuse them.
+        "share": verification_share(period=period, official=context.get("figures"))
+        if sees_all
+        else None,
         "closed": closed,
     }
