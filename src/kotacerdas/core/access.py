@@ -4,7 +4,7 @@ fetch an object without them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -29,7 +29,6 @@ class Roles:
     editor_agencies: frozenset[int] = frozenset()
     agencies: frozenset[int] = frozenset()
     region_wide: frozenset[int] = frozenset()
-    by_region: dict[int, frozenset[str]] = field(default_factory=dict)
 
     @property
     def is_member(self) -> bool:
@@ -56,13 +55,11 @@ def roles_of(user: User) -> Roles:
     editor: set[int] = set()
     agencies: set[int] = set()
     region_wide: set[int] = set()
-    by_region: dict[int, set[str]] = {}
     rows: Any = Membership.objects.filter(user_id=user.pk).values_list(
         "region_id", "role", "agency_id"
     )
     for region_id, role, agency_id in rows:
         member.add(region_id)
-        by_region.setdefault(region_id, set()).add(role)
         if role == Role.ADMIN:
             admin.add(region_id)
         if agency_id is None:
@@ -78,7 +75,6 @@ def roles_of(user: User) -> Roles:
         editor_agencies=frozenset(editor),
         agencies=frozenset(agencies),
         region_wide=frozenset(region_wide),
-        by_region={k: frozenset(v) for k, v in by_region.items()},
     )
     setattr(user, CACHE_ATTR, roles)
     return roles

@@ -502,11 +502,8 @@ def figure_explain(*, masterplan: Masterplan, metric: Metric, scope: Scope) -> E
         for prog in items.programmes:
             plans = items.plans_of.get(prog.id, [])
             running = programme_running(plans)
-            ratio_text = (
-                str(action_plan_ratio(plans).numerator)
-                + "/"
-                + str(action_plan_ratio(plans).denominator)
-            )
+            plan_ratio = action_plan_ratio(plans)
+            ratio_text = f"{plan_ratio.numerator}/{plan_ratio.denominator}"
             label = str(_("berjalan")) if running else str(_("belum berjalan"))
             item = ExplainedItem(prog.id, prog.code, prog.name, label, "")
             if not programme_counted(plans):

@@ -51,11 +51,6 @@ class GenerateForm(forms.Form):
         year.choices = [(y, str(y)) for y in years]
 
 
-class CompareForm(forms.Form):
-    a = forms.IntegerField(widget=forms.HiddenInput)
-    b = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class WorkbookUploadForm(forms.Form):
     """The filled-in progress workbook of one agency (checked by content in
     the view, through kotacerdas.core.uploads.validate_upload)."""

@@ -194,7 +194,11 @@ class ProgressReport(models.Model):
 
     @property
     def editable_by_agency(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.RETURNED) and self.period.is_open
+        return self.state in EDITABLE_REPORT_STATES and self.period.is_open
+
+
+# The states in which the agency may still change a report and its evidence.
+EDITABLE_REPORT_STATES = frozenset({ProgressReport.State.DRAFT, ProgressReport.State.RETURNED})
 
 
 class Evidence(models.Model):

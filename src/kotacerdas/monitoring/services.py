@@ -22,6 +22,7 @@ from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Masterpla
 from kotacerdas.masterplan.selectors import RULE_VERSION, masterplan_figures
 from kotacerdas.masterplan.services import action_plan_update
 from kotacerdas.monitoring.models import (
+    EDITABLE_REPORT_STATES,
     PERIODS_PER_YEAR,
     Evidence,
     Frequency,
@@ -240,7 +241,7 @@ def report_save(
                 audit_fields=REPORT_FIELDS,
                 region_code=_region_code(period.masterplan),
             )
-        if report.state not in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED):
+        if report.state not in EDITABLE_REPORT_STATES:
             raise ValidationError(
                 _("Laporan yang sudah %(state)s tidak dapat diubah.")
                 % {"state": report.get_state_display().lower()}
@@ -295,7 +296,7 @@ def report_submit(*, actor: Actor, report: ProgressReport) -> ProgressReport:
     return _transition(
         actor=actor,
         report=report,
-        allowed=(ProgressReport.State.DRAFT, ProgressReport.State.RETURNED),
+        allowed=tuple(EDITABLE_REPORT_STATES),
         data={
             "state": ProgressReport.State.SUBMITTED,
             "submitted_at": timezone.now(),
@@ -342,7 +343,7 @@ def report_verify(*, actor: Actor, report: ProgressReport) -> ProgressReport:
 
 def _require_editable(report: ProgressReport) -> None:
     _require_open(report.period)
-    if report.state not in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED):
+    if report.state not in EDITABLE_REPORT_STATES:
         raise ValidationError(
             _("Bukti hanya dapat diubah selama laporan masih draf atau dikembalikan.")
         )

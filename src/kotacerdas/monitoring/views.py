@@ -26,6 +26,7 @@ from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.masterplan.selectors import current_masterplan
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.access import (
+    ReportAction,
     evidence_for,
     periods_for,
     plan_filter_for_reports,
@@ -241,8 +242,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _report_for(request: HttpRequest, pk: int, action: str) -> ProgressReport:
-    return fetch(reports_for(request.user), reports_for(request.user, action), pk=pk)  # type: ignore[arg-type]
+def _report_for(request: HttpRequest, pk: int, action: ReportAction) -> ProgressReport:
+    return fetch(reports_for(request.user), reports_for(request.user, action), pk=pk)
 
 
 def _attempt(request: HttpRequest, call: Callable[[], object], success: str) -> None:

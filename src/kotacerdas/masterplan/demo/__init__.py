@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kotacerdas.core.audit import Actor
-from kotacerdas.core.models import Role
+from kotacerdas.core.models import AuditEvent, Role
 from kotacerdas.core.services import membership_grant, user_create
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
@@ -79,9 +79,10 @@ def _upsert(
         result.count(result.created, kind)
         return create()
     if reset:
-        before = existing.__dict__.copy()
+        # Services write an audit event only when an update changed something.
+        events = AuditEvent.objects.count()
         obj = update(existing)
-        if obj.__dict__ != before:
+        if AuditEvent.objects.count() > events:
             result.count(result.updated, kind)
         return obj
     return existing
