@@ -1,7 +1,7 @@
 """Shared fixtures. Personas follow STYLE.md: admin (smart city team), editor_a
-(OPD editor of agency A), editor_b (OPD editor of agency B), assessor and
-anonymous; ``world`` builds one region with a masterplan, two agencies, a
-programme and one action plan per agency."""
+(OPD editor of agency A), editor_b (OPD editor of agency B), assessor,
+officer (UMKM registry officer) and anonymous; ``world`` builds one region
+with a masterplan, two agencies, a programme and one action plan per agency."""
 
 from __future__ import annotations
 
@@ -96,7 +96,13 @@ def assessor(world: World):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def personas(world: World, admin_user, editor_a, editor_b, assessor) -> dict[str, Client]:  # type: ignore[no-untyped-def]
+def officer(world: World):  # type: ignore[no-untyped-def]
+    """A registry officer of the cooperatives & UMKM agency (UMKM registry)."""
+    return _member("rina", world, Role.REGISTRY_OFFICER)
+
+
+@pytest.fixture
+def personas(world: World, admin_user, editor_a, editor_b, assessor, officer) -> dict[str, Client]:  # type: ignore[no-untyped-def]
     """A logged-in client per persona, plus ``anonymous``."""
     clients = {"anonymous": Client()}
     for name, user in (
@@ -104,6 +110,7 @@ def personas(world: World, admin_user, editor_a, editor_b, assessor) -> dict[str
         ("editor_a", editor_a),
         ("editor_b", editor_b),
         ("assessor", assessor),
+        ("officer", officer),
     ):
         client = Client()
         client.force_login(user)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kotacerdas.masterplan",
     "kotacerdas.monitoring",
     "kotacerdas.evaluation",
+    "kotacerdas.umkm",
     "django_tasks",
     "django_tasks_db",
 ]

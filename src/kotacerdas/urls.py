@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("kotacerdas.masterplan.urls")),
     path("", include("kotacerdas.monitoring.urls")),
     path("", include("kotacerdas.masterplan.exchange.urls")),
+    path("", include("kotacerdas.umkm.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from tests.conftest import World
 
-PERSONAS = ("anonymous", "admin", "editor_a", "editor_b", "assessor")
+PERSONAS = ("anonymous", "admin", "editor_a", "editor_b", "assessor", "officer")
 LOGIN = 302  # anonymous users are sent to the login page
 
 Args = Callable[[World], list[Any]]
@@ -36,8 +36,20 @@ def plan_a(w: World) -> list[Any]:
     return [w.plan_a.pk]
 
 
-def row(anonymous: int, admin: int, editor_a: int, editor_b: int, assessor: int) -> dict[str, int]:
-    return dict(zip(PERSONAS, (anonymous, admin, editor_a, editor_b, assessor), strict=True))
+def row(
+    anonymous: int,
+    admin: int,
+    editor_a: int,
+    editor_b: int,
+    assessor: int,
+    officer: int | None = None,
+) -> dict[str, int]:
+    """Expected status per persona. The registry officer, like the assessor,
+    holds a region-wide role without an agency: outside the UMKM registry the
+    two are treated alike, so ``officer`` defaults to the assessor's status."""
+    officer = assessor if officer is None else officer
+    values = (anonymous, admin, editor_a, editor_b, assessor, officer)
+    return dict(zip(PERSONAS, values, strict=True))
 
 
 READ = row(LOGIN, 200, 200, 200, 200)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UmkmConfig(AppConfig):
+    name = "kotacerdas.umkm"
+    label = "umkm"
+    verbose_name = _("Registri UMKM/IKM")

@@ -1,0 +1,423 @@
+"""Indonesian identifiers and values as survey spreadsheets bring them
+(DOMAIN.md §5): NIK, NIB, NPWP, KBLI, phone numbers, Rupiah amounts, halal and
+P-IRT numbers.
+
+Every ``clean_*`` function takes the raw cell (text, int, float or None) and
+returns the normalised value, ``""``/``None`` for an empty cell, or raises
+:class:`Invalid` with a reason code from :data:`REASONS`. They are plain
+functions without Django so that the import pipeline can call them millions of
+times; the model's validators and the forms call the same functions, so a rule
+lives in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.umkm import kbli
+
+# reason code → message (Indonesian msgid, translated to English by gettext).
+REASONS: dict[str, Any] = {
+    "nik_length": _("NIK harus 16 digit angka."),
+    "nik_damaged": _(
+        "NIK rusak oleh format angka spreadsheet (mis. 1.47201E+15 atau digit akhir menjadi "
+        "000): isi ulang sebagai teks."
+    ),
+    "nik_date": _("NIK tidak sah: digit 7–12 bukan tanggal lahir (DDMMYY, perempuan DD+40)."),
+    "nik_serial": _(
+        "NIK tidak sah: nomor urut (4 digit terakhir) tidak boleh 0000; digit akhir yang "
+        "menjadi 0 biasanya tanda NIK rusak oleh format angka spreadsheet."
+    ),
+    "nik_region": _("NIK tidak sah: 6 digit pertama bukan kode wilayah."),
+    "nib_length": _("NIB harus 13 digit angka."),
+    "nib_damaged": _("NIB rusak oleh format angka spreadsheet: isi ulang sebagai teks."),
+    "npwp_length": _("NPWP harus 15 atau 16 digit angka."),
+    "npwp_check": _("NPWP tidak sah: digit pemeriksa (digit ke-9) tidak cocok."),
+    "npwp_damaged": _("NPWP rusak oleh format angka spreadsheet: isi ulang sebagai teks."),
+    "kbli_format": _("Kode KBLI harus 5 digit angka."),
+    "kbli_unknown": _("Kode KBLI ini tidak ada dalam KBLI versi tersebut."),
+    "kbli_version": _("Versi KBLI harus 2020 atau 2025."),
+    "phone_format": _("Nomor telepon tidak dikenali (gunakan 08…, 62… atau +62…)."),
+    "amount_format": _("Nilai Rupiah tidak dapat dibaca (contoh: Rp 1.500.000 atau 1,5 juta)."),
+    "amount_negative": _("Nilai Rupiah tidak boleh negatif."),
+    "integer_format": _("Harus bilangan bulat."),
+    "year_range": _("Tahun mulai usaha harus antara 1900 dan tahun ini."),
+    "halal_format": _("Nomor sertifikat halal harus diawali 'ID' diikuti angka."),
+    "pirt_format": _("Nomor P-IRT harus 15 digit angka."),
+    "bool_format": _("Isian ya/tidak tidak dikenali (gunakan ya/tidak)."),
+    "coordinate_format": _("Koordinat tidak sah (lintang −11…6, bujur 95…141)."),
+}
+
+
+class Invalid(ValueError):
+    """A value that cannot be stored; ``code`` is a key of :data:`REASONS`."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(REASONS[self.code])
+
+
+_NON_DIGIT = re.compile(r"\D")
+_SEPARATORS = re.compile(r"[\s.\-/'`\u2018\u2019]")
+_FLOATISH = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float):
+        # A number the spreadsheet stored as a float: whole numbers only.
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return "nan"
+        if raw.is_integer():
+            return str(int(raw))
+        return repr(raw)
+    return str(raw).strip()
+
+
+def _digits_of(raw: Any, *, damaged: str) -> str:
+    """The digits of an identifier cell. Cells that spreadsheet software has
+    turned into floating point (1.47201E+15, 1472010101900000.0 read back
+    with a fraction) lose their last digits: they are refused, never guessed."""
+    if isinstance(raw, float) and raw >= 1e15:
+        # IEEE doubles hold 15–17 significant digits; a 16-digit NIK typed
+        # into a number cell shows up rounded ("…000" or E+15).
+        raise Invalid(damaged)
+    text = _text(raw)
+    if _FLOATISH.match(text):
+        raise Invalid(damaged)
+    return _SEPARATORS.sub("", text)
+
+
+def clean_nik(raw: Any) -> str:
+    """16 digits ``PPKKCC DDMMYY SSSS`` (DOMAIN.md §5). An unknown region prefix
+    is accepted (it may predate today's codes; see :func:`nik_prefix_known`)."""
+    digits = _digits_of(raw, damaged="nik_damaged")
+    if not digits:
+        return ""
+    if not digits.isdigit() or len(digits) != 16:
+        if digits.isdigit() and 13 <= len(digits) <= 15:
+            # Excel's 15-significant-digit limit: a NIK typed as a number
+            # comes back with its tail lost or a digit short.
+            raise Invalid("nik_damaged")
+        raise Invalid("nik_length")
+    if digits[12:] == "0000":
+        raise Invalid("nik_serial")
+    province = int(digits[0:2])
+    if province < 11 or digits[2:4] == "00" or digits[4:6] == "00":
+        raise Invalid("nik_region")
+    day = int(digits[6:8])
+    month = int(digits[8:10])
+    if day > 40:
+        day -= 40
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        raise Invalid("nik_date")
+    return digits
+
+
+def nik_prefix_known(nik: str) -> bool:
+    """Whether the first six digits are a kecamatan code in today's reference."""
+    from kotacerdas.regions.reference import get_area
+
+    return get_area(f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}") is not None
+
+
+def mask_nik(nik: str) -> str:
+    """``147201**********``: the 6-digit region prefix, the rest masked."""
+    if not nik:
+        return ""
+    return nik[:6] + "*" * (len(nik) - 6)
+
+
+def mask_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    return phone[:4] + "*" * max(len(phone) - 6, 0) + phone[-2:]
+
+
+def clean_nib(raw: Any) -> str:
+    digits = _digits_of(raw, damaged="nib_damaged")
+    if not digits:
+        return ""
+    if not digits.isdigit() or len(digits) != 13:
+        raise Invalid("nib_length")
+    return digits
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def clean_npwp(raw: Any) -> str:
+    """Digits only: 15 (legacy, Luhn over the first 9 digits) or 16 ("0" + 15
+    for entities, the NIK for individuals)."""
+    digits = _digits_of(raw, damaged="npwp_damaged")
+    if not digits:
+        return ""
+    if not digits.isdigit() or len(digits) not in (15, 16):
+        raise Invalid("npwp_length")
+    if len(digits) == 15:
+        if not _luhn_ok(digits[:9]):
+            raise Invalid("npwp_check")
+    elif digits[0] == "0":
+        if not _luhn_ok(digits[1:10]):
+            raise Invalid("npwp_check")
+    else:
+        clean_nik(digits)
+    return digits
+
+
+def clean_kbli(raw: Any, version: str = kbli.DEFAULT_VERSION) -> tuple[str, str]:
+    """(code, category letter) of a KBLI code in ``version``."""
+    text = _text(raw)
+    if not text:
+        return "", ""
+    digits = _SEPARATORS.sub("", text)
+    if digits.isdigit() and len(digits) == 4:
+        digits = "0" + digits  # agriculture codes lose their leading zero in number cells
+    if not digits.isdigit() or len(digits) != 5:
+        raise Invalid("kbli_format")
+    if version not in kbli.VERSIONS:
+        raise Invalid("kbli_version")
+    category = kbli.category_of(digits, version)
+    if category is None:
+        raise Invalid("kbli_unknown")
+    return digits, category
+
+
+def clean_phone(raw: Any) -> str:
+    """One form for matching: ``62`` followed by the national number without its
+    leading 0 (0812-3456-789 → 628123456789)."""
+    text = _text(raw)
+    if not text:
+        return ""
+    digits = _NON_DIGIT.sub("", text)
+    if digits.startswith("0062"):
+        digits = digits[2:]
+    if digits.startswith("62"):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    elif digits.startswith("8"):
+        national = digits  # "812..." after a number cell ate the leading zero
+    else:
+        raise Invalid("phone_format")
+    national = national.lstrip("0")
+    if not 7 <= len(national) <= 13:
+        raise Invalid("phone_format")
+    return "62" + national
+
+
+_UNITS = {
+    "rb": 1_000,
+    "ribu": 1_000,
+    "k": 1_000,
+    "jt": 1_000_000,
+    "juta": 1_000_000,
+    "m": 1_000_000_000,
+    "miliar": 1_000_000_000,
+    "milyar": 1_000_000_000,
+    "t": 1_000_000_000_000,
+    "triliun": 1_000_000_000_000,
+}
+_AMOUNT = re.compile(r"^(?P<num>\d[\d.,\s]*)\s*(?P<unit>[a-z]*)\.?$")
+
+
+def clean_amount(raw: Any) -> Decimal | None:
+    """Whole Rupiah from "Rp 1.500.000", "1.500.000,00", "1,5 juta", "2 M",
+    "1500000" or a number cell."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise Invalid("amount_format")
+    if isinstance(raw, int):
+        if raw < 0:
+            raise Invalid("amount_negative")
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw:
+            raise Invalid("amount_format")
+        if raw < 0:
+            raise Invalid("amount_negative")
+        return Decimal(round(raw))
+    text = str(raw).strip().lower()
+    if not text or text in ("-", "–"):
+        return None
+    if text.startswith("-") or text.startswith("−"):
+        raise Invalid("amount_negative")
+    text = text.removeprefix("rp").removeprefix(".").strip()
+    match = _AMOUNT.match(text)
+    if match is None:
+        raise Invalid("amount_format")
+    number, unit = match.group("num").replace(" ", ""), match.group("unit")
+    if unit and unit not in _UNITS:
+        raise Invalid("amount_format")
+    multiplier = _UNITS.get(unit, 1)
+    if "," in number and "." in number:
+        # Indonesian: dots group thousands, a comma starts the decimals.
+        if number.rfind(",") > number.rfind("."):
+            number = number.replace(".", "").replace(",", ".")
+        else:
+            number = number.replace(",", "")
+    elif "," in number:
+        head, _sep, tail = number.rpartition(",")
+        number = (
+            number.replace(",", "")
+            if len(tail) == 3 and multiplier == 1 and number.count(",") >= 1 and head
+            else number.replace(",", ".")
+        )
+    elif "." in number:
+        parts = number.split(".")
+        if all(len(p) == 3 for p in parts[1:]) and (multiplier == 1 or len(parts) > 2):
+            number = number.replace(".", "")
+    try:
+        value = Decimal(number) * multiplier
+    except InvalidOperation:
+        raise Invalid("amount_format") from None
+    return value.quantize(Decimal(1))
+
+
+def clean_int(raw: Any) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise Invalid("integer_format")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        if raw.is_integer():
+            return int(raw)
+        raise Invalid("integer_format")
+    text = str(raw).strip().replace(".", "").replace(" ", "")
+    if not text:
+        return None
+    if text.endswith(",0") or text.endswith(",00"):
+        text = text.split(",")[0]
+    if not text.isdigit():
+        raise Invalid("integer_format")
+    return int(text)
+
+
+def clean_year(raw: Any, this_year: int) -> int | None:
+    text = _text(raw)
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Invalid("year_range")
+    year = int(text)
+    if not 1900 <= year <= this_year:
+        raise Invalid("year_range")
+    return year
+
+
+_TRUE = frozenset({"ya", "y", "yes", "1", "true", "benar", "ada", "sudah", "v", "✓", "x"})
+_FALSE = frozenset({"tidak", "tdk", "t", "no", "n", "0", "false", "salah", "belum", "tidak ada"})
+
+
+def clean_bool(raw: Any) -> bool | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).lower()
+    if not text or text == "-":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise Invalid("bool_format")
+
+
+_HALAL = re.compile(r"^ID\d{10,30}$")
+
+
+def clean_halal(raw: Any) -> str:
+    text = _text(raw).upper().replace(" ", "").replace("-", "")
+    if not text:
+        return ""
+    if not _HALAL.match(text):
+        raise Invalid("halal_format")
+    return text
+
+
+def clean_pirt(raw: Any) -> str:
+    digits = _digits_of(raw, damaged="pirt_format")
+    if not digits:
+        return ""
+    if not digits.isdigit() or len(digits) != 15:
+        raise Invalid("pirt_format")
+    return digits
+
+
+def pirt_expiry_year(pirt: str) -> int:
+    """The last two digits of a P-IRT number are the year it expires."""
+    return 2000 + int(pirt[-2:])
+
+
+def clean_coordinate(raw: Any, *, latitude: bool) -> Decimal | None:
+    text = _text(raw).replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise Invalid("coordinate_format") from None
+    low, high = (-11, 6) if latitude else (95, 141)
+    if not low <= value <= high:
+        raise Invalid("coordinate_format")
+    return value.quantize(Decimal("0.000001"))
+
+
+_NAME_PREFIXES = (
+    "TOKO",
+    "TK",
+    "WARUNG",
+    "WR",
+    "WRG",
+    "UD",
+    "CV",
+    "PT",
+    "RM",
+    "RUMAH MAKAN",
+    "KEDAI",
+    "KIOS",
+    "DEPOT",
+    "USAHA",
+    "KOPERASI",
+)
+_PREFIX_RE = re.compile(
+    r"^(?:(?:"
+    + "|".join(re.escape(p) for p in sorted(_NAME_PREFIXES, key=len, reverse=True))
+    + r")\b\.?\s*)+"
+)
+_NOT_WORD = re.compile(r"[^0-9A-Z]+")
+
+
+def name_key(name: str) -> str:
+    """A business name for matching: upper case, punctuation gone, the usual
+    prefixes (TOKO, WARUNG, UD, CV, RM…) stripped. "Toko Berkah Jaya" and
+    "BERKAH  JAYA." give "BERKAH JAYA"."""
+    text = _NOT_WORD.sub(" ", name.upper()).strip()
+    stripped = _PREFIX_RE.sub("", text).strip()
+    return stripped or text
+
+
+def normalise_space(text: Any) -> str:
+    return " ".join(_text(text).split())
