@@ -137,6 +137,7 @@ class Business(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    closed_at = models.DateTimeField(_("tutup sejak"), null=True, blank=True, editable=False)
     verification = models.CharField(
         _("verifikasi"), max_length=10, choices=Verification.choices, default=Verification.VERIFIED
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
@@ -166,4 +167,5 @@ def business_verify(*, actor: Actor, business: Business, accept: bool = True) ->
 def business_set_status(*, actor: Actor, business: Business, status: str) -> Business:
     if status not in Business.Status.values:
         raise ValueError(status)
-    return _set(actor, business, status=status)
+    closed_at = timezone.now() if status == Business.Status.CLOSED else None
+    return _set(actor, business, status=status, closed_at=closed_at)
