@@ -18,6 +18,7 @@ from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
 from kotacerdas.masterplan.selectors import current_masterplan, masterplan_figures
+from kotacerdas.umkm.demo import DEMO_BUSINESSES
 from tests.factories import demo_loaded_once
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,9 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(first_load):
         "programme": 51,
         "action_plan": 103,
         "user": len(DEMO_USERS),
+        "registry_settings": 1,
+        # Illustrative businesses, plus one planted twin per 60 for the duplicates queue.
+        "business": DEMO_BUSINESSES + 4,
     }
     assert first_load.updated == {}
 

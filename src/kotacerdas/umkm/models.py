@@ -244,7 +244,18 @@ class Business(models.Model):
             else ""
         )
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Identifiers arrive as people type them ("+62 812-3456-7890"): bring
+        # them to their stored form first, so that length limits apply to it.
+        errors = self._normalise_identifiers()
+        try:
+            super().clean_fields(exclude=[*(exclude or ()), *errors])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def _normalise_identifiers(self) -> dict[str, Any]:
         errors: dict[str, Any] = {}
         for field, cleaner in (
             ("owner_nik", identifiers.clean_nik),
@@ -259,14 +270,18 @@ class Business(models.Model):
                 try:
                     setattr(self, field, cleaner(value))
                 except identifiers.Invalid as exc:
-                    errors[field] = exc.message
+                    errors[field] = [exc.message]
         if self.kbli_code:
             try:
                 self.kbli_code, _category = identifiers.clean_kbli(
                     self.kbli_code, self.kbli_version
                 )
             except identifiers.Invalid as exc:
-                errors["kbli_code"] = exc.message
+                errors["kbli_code"] = [exc.message]
+        return errors
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
         if self.kelurahan_code and self.region_id:
             from kotacerdas.regions.reference import LEVEL_VILLAGE, get_area
 

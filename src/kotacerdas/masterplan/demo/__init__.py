@@ -24,6 +24,7 @@ from kotacerdas.core.models import AuditEvent, Role
 from kotacerdas.core.services import membership_grant, user_create
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
+from kotacerdas.umkm.demo import registry_demo_load
 
 DEMO_PASSWORD = "dumai-cerdas-2024"  # noqa: S105 - documented demo credential, local use only
 
@@ -160,6 +161,7 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
                     reset,
                 )
         _demo_users(actor=actor, region=region, agencies=agencies, result=result)
+        registry_demo_load(actor=actor, region=region, masterplan=masterplan, result=result)
     return result
 
 

@@ -1,0 +1,99 @@
+"""``kotacerdas umkm kbli-load FILE --version 2020``: load the official list of
+5-digit KBLI codes of one version (BPS/OSS publish it as a spreadsheet). Once
+a version's list is loaded, a business's KBLI code must be in it; before,
+codes are checked against the version's divisions (docs/decisions.md §16).
+
+The file needs a column of codes and a column of titles; the first row whose
+cells say "kode"/"kbli" and "judul"/"uraian"/"nama" is taken as the header.
+Loading replaces that version's list in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
+from python_calamine import CalamineWorkbook
+
+from kotacerdas.umkm import kbli
+from kotacerdas.umkm.models import KbliCode
+
+HELP = "Muat daftar resmi kode KBLI. / Load the official KBLI code list."
+
+CODE_HEADERS = {"kode", "kode kbli", "kbli", "code"}
+TITLE_HEADERS = {"judul", "uraian", "nama", "judul kbli", "title", "deskripsi"}
+
+
+def add_arguments(parser: CommandParser) -> None:
+    parser.add_argument("file", help="Berkas .xlsx/.csv daftar KBLI. / KBLI list file.")
+    parser.add_argument("--version", dest="kbli_version", required=True, choices=kbli.VERSIONS)
+
+
+def _rows(path: Path) -> list[list[Any]]:
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return list(csv.reader(handle))
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as error:
+        raise CommandError(
+            f"Berkas {path.name} tidak dapat dibaca ({error}). / Cannot read {path.name}."
+        ) from None
+    return book.get_sheet_by_index(0).to_python()
+
+
+def _header(rows: list[list[Any]]) -> tuple[int, int, int]:
+    """(header row index, code column, title column)."""
+    for index, row in enumerate(rows):
+        cells = [str(c).strip().lower() for c in row]
+        code_col = next((i for i, c in enumerate(cells) if c in CODE_HEADERS), None)
+        title_col = next((i for i, c in enumerate(cells) if c in TITLE_HEADERS), None)
+        if code_col is not None and title_col is not None:
+            return index, code_col, title_col
+    raise CommandError(
+        "Tidak ada baris judul dengan kolom 'kode' dan 'judul'. / "
+        "No header row with a 'kode' and a 'judul' column."
+    )
+
+
+def read_codes(path: Path, version: str) -> list[KbliCode]:
+    rows = _rows(path)
+    index, code_col, title_col = _header(rows)
+    codes: dict[str, KbliCode] = {}
+    for row in rows[index + 1 :]:
+        if len(row) <= max(code_col, title_col):
+            continue
+        raw = row[code_col]
+        code = str(int(raw)) if isinstance(raw, float) else str(raw).strip()
+        if code.isdigit() and len(code) == 4:
+            code = "0" + code
+        if not (code.isdigit() and len(code) == 5):
+            continue  # category, division, group rows of the hierarchy
+        category = kbli.DIVISIONS[version].get(code[:2])
+        if category is None:
+            raise CommandError(
+                f"Kode {code} tidak termasuk golongan pokok KBLI {version}. / "
+                f"Code {code} is not in a KBLI {version} division."
+            )
+        codes[code] = KbliCode(
+            version=version, code=code, title=str(row[title_col]).strip()[:300], category=category
+        )
+    if not codes:
+        raise CommandError("Tidak ada kode 5 digit dalam berkas. / No 5-digit codes in the file.")
+    return list(codes.values())
+
+
+def handle(command: Any, options: dict[str, Any]) -> None:
+    path = Path(options["file"])
+    if not path.is_file():
+        raise CommandError(f"Berkas {path} tidak ada. / File {path} does not exist.")
+    version = options["kbli_version"]
+    codes = read_codes(path, version)
+    with transaction.atomic():
+        KbliCode.objects.filter(version=version).delete()
+        KbliCode.objects.bulk_create(codes, batch_size=1000)
+    kbli.forget_loaded()
+    command.stdout.write(f"{len(codes)} kode KBLI {version} dimuat. / {len(codes)} codes loaded.")

@@ -1,0 +1,66 @@
+"""Loading the official KBLI list narrows the check from divisions to codes."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from kotacerdas.umkm import identifiers, kbli
+from kotacerdas.umkm.models import KbliCode
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    kbli.forget_loaded()
+    yield
+    kbli.forget_loaded()
+
+
+def _book(path, rows):  # type: ignore[no-untyped-def]
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def test_it_loads_the_codes_and_then_refuses_unknown_ones(db, tmp_path) -> None:
+    path = tmp_path / "kbli2020.xlsx"
+    _book(
+        path,
+        [
+            ["Daftar KBLI 2020"],
+            ["Kode", "Judul", "Uraian panjang"],
+            ["G", "PERDAGANGAN BESAR DAN ECERAN", ""],
+            ["47", "Perdagangan eceran", ""],
+            ["47111", "Perdagangan Eceran Yang Utamanya Makanan", ""],
+            [1110, "Pertanian Jagung", ""],  # a number cell that lost its leading zero
+        ],
+    )
+    # Before loading: any code of a known division passes.
+    assert identifiers.clean_kbli("47999", "2020") == ("47999", "G")
+    call_command("umkm", "kbli-load", str(path), "--version", "2020")
+    assert set(KbliCode.objects.values_list("code", flat=True)) == {"47111", "01110"}
+    assert identifiers.clean_kbli("47111", "2020") == ("47111", "G")
+    with pytest.raises(identifiers.Invalid):
+        identifiers.clean_kbli("47999", "2020")
+    # The other version is unaffected until its own list is loaded.
+    assert identifiers.clean_kbli("47999", "2025") == ("47999", "G")
+
+
+def test_a_file_without_header_is_refused_and_nothing_changes(db, tmp_path) -> None:
+    KbliCode.objects.create(version="2020", code="47111", title="x", category="G")
+    path = tmp_path / "bad.xlsx"
+    _book(path, [["apa", "ini"], ["47111", "x"]])
+    with pytest.raises(CommandError, match="kode"):
+        call_command("umkm", "kbli-load", str(path), "--version", "2020")
+    assert KbliCode.objects.count() == 1
+
+
+def test_division_rules_differ_per_version(db) -> None:
+    assert kbli.category_of("45101", "2020") == "G"
+    assert kbli.category_of("45101", "2025") is None  # ISIC Rev. 5 has no division 45
+    assert kbli.category_of("62011", "2020") == "J"
+    assert kbli.category_of("62011", "2025") == "K"
