@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("kotacerdas.monitoring.urls")),
     path("", include("kotacerdas.masterplan.exchange.urls")),
     path("", include("kotacerdas.umkm.urls")),
+    path("", include("kotacerdas.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]
 

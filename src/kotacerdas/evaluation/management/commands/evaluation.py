@@ -1,8 +1,12 @@
 """``kotacerdas evaluation index``: the evaluation index from five dimension
 scores and the weights, with the computation spelled out (DOMAIN.md §3).
 
-Thin on purpose: the rule and its checks live in
-``kotacerdas.evaluation.index``; this only reads ``code=value`` pairs."""
+``kotacerdas evaluation instrument --kind readiness --year 2025 [--activate]``:
+a new instrument version with the default dimensions, weights and
+(illustrative) items, e.g. to seed the readiness instrument.
+
+Thin on purpose: the rules and their checks live in
+``kotacerdas.evaluation.index`` and ``kotacerdas.evaluation.services``."""
 
 from __future__ import annotations
 
@@ -13,12 +17,14 @@ from typing import Any, TextIO, cast
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from kotacerdas.core.formatting import decimal_id
+from kotacerdas.evaluation import services
 from kotacerdas.evaluation.index import (
     DIMENSION_CODES,
     INDEX_PLACES,
@@ -27,6 +33,7 @@ from kotacerdas.evaluation.index import (
     number_id,
     parse_number,
 )
+from kotacerdas.evaluation.models import Instrument
 
 
 def parse_pairs(values: Sequence[str]) -> dict[str, Decimal]:
@@ -89,8 +96,24 @@ class Command(BaseCommand):
             "outcome=30 impact=20 quick_win=20). / Weights in percent summing to 100.",
         )
         index.add_argument("--json", action="store_true", help="Keluaran JSON. / JSON output.")
+        instrument = actions.add_parser(
+            "instrument",
+            help="Buat instrumen baru dengan isi bawaan. / Create an instrument with the defaults.",
+        )
+        instrument.add_argument(
+            "--kind", choices=[k.value for k in Instrument.Kind], default="evaluation"
+        )
+        instrument.add_argument("--year", type=int, required=True)
+        instrument.add_argument(
+            "--activate",
+            action="store_true",
+            help="Langsung aktifkan versi ini. / Activate the new version at once.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "instrument":
+            self._instrument(options)
+            return
         scores = parse_pairs(options["scores"])
         weights = None if options["weights"] is None else parse_pairs(options["weights"])
         try:
@@ -101,6 +124,25 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         else:
             self._report(result)
+
+    def _instrument(self, options: dict[str, Any]) -> None:
+        try:
+            with transaction.atomic():
+                instrument = services.instrument_create(
+                    actor=None, kind=options["kind"], year=options["year"]
+                )
+                if options["activate"]:
+                    services.instrument_activate(actor=None, instrument=instrument)
+        except ValidationError as error:
+            raise CommandError("\n".join(error.messages)) from None
+        self.stdout.write(
+            _("%(instrument)s dibuat (%(state)s), %(items)s butir.")
+            % {
+                "instrument": instrument,
+                "state": instrument.get_state_display().lower(),
+                "items": instrument.items.count(),
+            }
+        )
 
     def _report(self, result: IndexResult) -> None:
         console = Console(file=cast(TextIO, self.stdout), width=110, highlight=False)
