@@ -197,7 +197,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Map tiles of the UMKM map come from the server an operator configures
+        # (RegistrySettings.tile_url); its origin must be listed here.
+        "img-src": ["'self'", "data:", *env_list("KOTACERDAS_MAP_TILE_ORIGINS")],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -285,6 +287,17 @@ if KOTACERDAS_CLAMD and not (
         f"KOTACERDAS_CLAMD must be unix:/path/to/clamd.ctl or tcp:host:port, "
         f"not {KOTACERDAS_CLAMD!r}"
     )
+# A cache every web worker and the task worker share, and that survives a
+# restart: the UMKM statistics keep their tally here (umkm/statistics.py), so
+# a million-business region is counted once, not once per worker and restart.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(env_str("KOTACERDAS_CACHE_DIR") or DATA_DIR / "cache").resolve()),
+        "TIMEOUT": 24 * 60 * 60,
+    }
+}
+
 PRIVATE_FILES_DIR = Path(env_str("KOTACERDAS_PRIVATE_DIR") or DATA_DIR / "private").resolve()
 
 

@@ -18,6 +18,7 @@ User = AbstractBaseUser | AnonymousUser
 class Roles:
     """What one user may do, by region id.
 
+    ``officer_regions``: regions whose UMKM registry the user keeps;
     ``region_wide``: regions where a role without an agency (admin, assessor,
     registry officer) lets the user see every agency's reports; ``agencies``:
     every agency the user belongs to (editor or head).
@@ -29,6 +30,7 @@ class Roles:
     editor_agencies: frozenset[int] = frozenset()
     agencies: frozenset[int] = frozenset()
     region_wide: frozenset[int] = frozenset()
+    officer_regions: frozenset[int] = frozenset()
 
     @property
     def is_member(self) -> bool:
@@ -55,6 +57,7 @@ def roles_of(user: User) -> Roles:
     editor: set[int] = set()
     agencies: set[int] = set()
     region_wide: set[int] = set()
+    officer: set[int] = set()
     rows: Any = Membership.objects.filter(user_id=user.pk).values_list(
         "region_id", "role", "agency_id"
     )
@@ -68,6 +71,8 @@ def roles_of(user: User) -> Roles:
             agencies.add(agency_id)
         if role == Role.AGENCY_EDITOR:
             editor.add(agency_id)
+        if role == Role.REGISTRY_OFFICER:
+            officer.add(region_id)
     roles = Roles(
         superuser=bool(getattr(user, "is_superuser", False)),
         admin_regions=frozenset(admin),
@@ -75,6 +80,7 @@ def roles_of(user: User) -> Roles:
         editor_agencies=frozenset(editor),
         agencies=frozenset(agencies),
         region_wide=frozenset(region_wide),
+        officer_regions=frozenset(officer),
     )
     setattr(user, CACHE_ATTR, roles)
     return roles

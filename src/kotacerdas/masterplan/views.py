@@ -45,6 +45,9 @@ from kotacerdas.masterplan.selectors import (
     masterplan_figures,
 )
 from kotacerdas.regions.models import Region
+from kotacerdas.umkm import access as registry_access
+from kotacerdas.umkm.models import RegistrySettings
+from kotacerdas.umkm.statistics import registry_output
 
 PAGE_SIZE = 50
 
@@ -269,8 +272,22 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "statuses_choices": ActionPlanStatus.choices,
             "is_admin": _is_admin(request, region),
+            **_registry_output(request, programme),
         },
     )
+
+
+def _registry_output(request: HttpRequest, programme: Programme) -> dict[str, Any]:
+    """The UMKM registry as the output of the programme it reports to
+    (DIGILOKA), with a link to its statistics for those who may see them."""
+    registry = RegistrySettings.objects.filter(programme=programme).select_related("region").first()
+    if registry is None:
+        return {}
+    return {
+        "registry_output": registry_output(region=registry.region),
+        "registry_region": registry.region,
+        "registry_stats_visible": registry_access.can(request.user, "view", registry.region),
+    }
 
 
 @login_required

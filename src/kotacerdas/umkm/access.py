@@ -14,29 +14,31 @@ public sees only aggregates (``kotacerdas.umkm.statistics``).
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
 from django.db import models
 
 from kotacerdas.core.access import User, roles_of
-from kotacerdas.core.models import Membership, Role
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.models import Business, DuplicateCandidate, ImportJob
 
 Action = Literal["view", "change", "reveal"]
 
 
-def registry_regions(user: User, action: Action = "view") -> models.QuerySet[Region]:
+def registry_region_ids(user: User, action: Action = "view") -> frozenset[int] | None:
+    """Ids of the regions where ``user`` may do ``action``; None means every
+    region (superusers). Read from the roles cached on the user: no query."""
     roles = roles_of(user)
     if roles.superuser:
-        return Region.objects.all()
-    if not roles.member_regions:
-        return Region.objects.none()
-    roles_allowed = (
-        [Role.REGISTRY_OFFICER] if action == "reveal" else [Role.REGISTRY_OFFICER, Role.ADMIN]
-    )
-    ids = Membership.objects.filter(user_id=cast(int, user.pk), role__in=roles_allowed)
-    return Region.objects.filter(id__in=ids.values("region_id"))
+        return None
+    if action == "reveal":
+        return roles.officer_regions
+    return roles.officer_regions | roles.admin_regions
+
+
+def registry_regions(user: User, action: Action = "view") -> models.QuerySet[Region]:
+    ids = registry_region_ids(user, action)
+    return Region.objects.all() if ids is None else Region.objects.filter(id__in=ids)
 
 
 def businesses_for(user: User, action: Action = "view") -> models.QuerySet[Business]:
@@ -60,4 +62,5 @@ def candidates_for(user: User, action: Action = "change") -> models.QuerySet[Dup
 
 
 def can(user: User, action: Action, region: Region) -> bool:
-    return registry_regions(user, action).filter(pk=region.pk).exists()
+    ids = registry_region_ids(user, action)
+    return ids is None or region.pk in ids

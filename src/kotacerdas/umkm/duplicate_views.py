@@ -1,5 +1,259 @@
-"""Placeholder: routes arrive with this area."""
+"""The duplicate review queue: officers and admins of a region see pairs of
+businesses that may be one, side by side with personal data masked, and
+merge them, keep them apart, or undo a merge.
 
-from django.urls import URLPattern
+Views parse input, fetch through :mod:`kotacerdas.umkm.access` (403 for
+other members of the region, 404 for everyone else), call a service from
+:mod:`kotacerdas.umkm.merging` and render.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from kotacerdas.core.access import User, roles_of
+from kotacerdas.masterplan.access import fetch
+from kotacerdas.regions.models import Region
+from kotacerdas.umkm.access import candidates_for, registry_regions
+from kotacerdas.umkm.duplicates import candidate_comparison
+from kotacerdas.umkm.merging import (
+    business_merge,
+    business_merge_undo,
+    candidate_keep_apart,
+    merge_preview,
+)
+from kotacerdas.umkm.models import BusinessMerge, DuplicateCandidate
+from kotacerdas.umkm.selectors import area_names
+from kotacerdas.umkm.views import registry_region
+
+PAGE_SIZE = 25
+
+
+def _member_regions(user: User) -> models.QuerySet[Region]:
+    roles = roles_of(user)
+    if roles.superuser:
+        return Region.objects.all()
+    return Region.objects.filter(id__in=roles.member_regions)
+
+
+def _candidate(request: HttpRequest, pk: int) -> DuplicateCandidate:
+    return fetch(
+        DuplicateCandidate.objects.filter(region__in=_member_regions(request.user)),
+        candidates_for(request.user, "change"),
+        pk=pk,
+    )
+
+
+def _merge(request: HttpRequest, pk: int) -> BusinessMerge:
+    return fetch(
+        BusinessMerge.objects.filter(survivor__region__in=_member_regions(request.user)),
+        BusinessMerge.objects.filter(
+            survivor__region__in=registry_regions(request.user, "change")
+        ).select_related("survivor__region", "merged"),
+        pk=pk,
+    )
+
+
+def _still_pending(qs: models.QuerySet[DuplicateCandidate]) -> models.QuerySet[DuplicateCandidate]:
+    """Open pairs whose two businesses are both still in the registry."""
+    return qs.filter(
+        state=DuplicateCandidate.State.OPEN,
+        first__merged_into__isnull=True,
+        second__merged_into__isnull=True,
+        first__anonymised_at__isnull=True,
+        second__anonymised_at__isnull=True,
+    )
+
+
+class CandidateFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Dasar"),
+        required=False,
+        choices=[("", gettext_lazy("Semua")), *DuplicateCandidate.Kind.choices],
+    )
+    kelurahan = forms.ChoiceField(label=gettext_lazy("Kelurahan/desa"), required=False)
+
+    def __init__(self, *args: Any, kelurahan: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kelurahan"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Semua")), *sorted(kelurahan.items(), key=lambda kv: kv[1])]
+
+    def apply(self, qs: models.QuerySet[DuplicateCandidate]) -> models.QuerySet[DuplicateCandidate]:
+        if not self.is_valid():
+            return qs
+        if self.cleaned_data["kind"]:
+            qs = qs.filter(kind=self.cleaned_data["kind"])
+        if self.cleaned_data["kelurahan"]:
+            code = self.cleaned_data["kelurahan"]
+            qs = qs.filter(
+                models.Q(first__kelurahan_code=code) | models.Q(second__kelurahan_code=code)
+            )
+        return qs
+
+
+@login_required
+@require_safe
+def duplicate_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = registry_region(request, code, "change")
+    names = area_names(region)
+    filters = CandidateFilterForm(request.GET or None, kelurahan=names.kelurahan)
+    pending = _still_pending(candidates_for(request.user, "change").filter(region=region))
+    candidates = filters.apply(pending).order_by("-score", "kind", "id")
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    query = urlencode({k: request.GET[k] for k in ("kind", "kelurahan") if request.GET.get(k)})
+    items = [
+        (
+            c,
+            " · ".join(
+                dict.fromkeys(
+                    names.kelurahan.get(b.kelurahan_code, b.kelurahan_code)
+                    for b in (c.first, c.second)
+                )
+            ),
+        )
+        for c in page.object_list
+    ]
+    context = {
+        "region": region,
+        "filters": filters,
+        "page": page,
+        "items": items,
+        "query": query,
+        "open_count": pending.count(),
+    }
+    template = (
+        "umkm/duplicates/_results.html"
+        if request.headers.get("HX-Request") == "true"
+        else "umkm/duplicates/list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate(request, pk)
+    first, second = candidate.first, candidate.second
+    names = area_names(candidate.region)
+    decidable = candidate.state == DuplicateCandidate.State.OPEN and all(
+        b.merged_into_id is None and b.anonymised_at is None for b in (first, second)
+    )
+    merge = (
+        BusinessMerge.objects.filter(candidate=candidate, undone_at__isnull=True).first()
+        if candidate.state == DuplicateCandidate.State.MERGED
+        else None
+    )
+    return render(
+        request,
+        "umkm/duplicates/detail.html",
+        {
+            "region": candidate.region,
+            "candidate": candidate,
+            "first": first,
+            "second": second,
+            "rows": candidate_comparison(first, second, names.kelurahan),
+            "keep_first": merge_preview(first, second),
+            "keep_second": merge_preview(second, first),
+            "decidable": decidable,
+            "merge": merge,
+        },
+    )
+
+
+@login_required
+@require_POST
+def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate(request, pk)
+    choice = request.POST.get("survivor")
+    if choice not in ("first", "second"):
+        messages.error(request, _("Pilih usaha yang dipertahankan."))
+        return redirect("umkm:duplicate_detail", pk=candidate.pk)
+    survivor = candidate.first if choice == "first" else candidate.second
+    try:
+        merge = business_merge(actor=request.user, candidate=candidate, survivor=survivor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("umkm:duplicate_detail", pk=candidate.pk)
+    messages.success(
+        request,
+        _("%(merged)s digabung ke %(survivor)s. Penggabungan dapat dibatalkan.")
+        % {"merged": merge.merged.name, "survivor": merge.survivor.name},
+    )
+    return redirect("umkm:duplicate_list", code=candidate.region.code)
+
+
+@login_required
+@require_POST
+def duplicate_keep_apart(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate(request, pk)
+    try:
+        candidate_keep_apart(actor=request.user, candidate=candidate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("umkm:duplicate_detail", pk=candidate.pk)
+    messages.success(
+        request,
+        _("%(first)s dan %(second)s dinyatakan usaha yang berbeda.")
+        % {"first": candidate.first.name, "second": candidate.second.name},
+    )
+    return redirect("umkm:duplicate_list", code=candidate.region.code)
+
+
+@login_required
+@require_safe
+def merge_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = registry_region(request, code, "change")
+    merges = (
+        BusinessMerge.objects.filter(survivor__region=region, undone_at__isnull=True)
+        .select_related("survivor", "merged", "merged_by", "candidate")
+        .order_by("-merged_at", "-id")
+    )
+    page = Paginator(merges, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(
+        request, "umkm/duplicates/merge_list.html", {"region": region, "page": page, "query": ""}
+    )
+
+
+@login_required
+@require_POST
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = _merge(request, pk)
+    try:
+        business_merge_undo(actor=request.user, merge=merge)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Penggabungan %(merged)s ke %(survivor)s dibatalkan; keduanya kembali seperti "
+                "semula."
+            )
+            % {"merged": merge.merged.name, "survivor": merge.survivor.name},
+        )
+    return redirect("umkm:merge_list", code=merge.survivor.region.code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("wilayah/<str:code>/umkm/duplikat/", duplicate_list, name="duplicate_list"),
+    path("wilayah/<str:code>/umkm/penggabungan/", merge_list, name="merge_list"),
+    path("umkm/duplikat/<int:pk>/", duplicate_detail, name="duplicate_detail"),
+    path("umkm/duplikat/<int:pk>/gabung/", duplicate_merge, name="duplicate_merge"),
+    path("umkm/duplikat/<int:pk>/berbeda/", duplicate_keep_apart, name="duplicate_keep_apart"),
+    path("umkm/penggabungan/<int:pk>/batalkan/", merge_undo, name="merge_undo"),
+]

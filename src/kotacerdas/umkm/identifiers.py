@@ -261,7 +261,9 @@ def clean_amount(raw: Any) -> Decimal | None:
         return None
     if text.startswith("-") or text.startswith("−"):
         raise Invalid("amount_negative")
-    text = text.removeprefix("rp").removeprefix(".").strip()
+    text = text.removeprefix("idr").removeprefix("rp").removeprefix(".").strip()
+    # "Rp 1.500.000,-": the dash after the comma says "no cents".
+    text = text.removesuffix(",-").removesuffix(".-").removesuffix(",–").strip()
     match = _AMOUNT.match(text)
     if match is None:
         raise Invalid("amount_format")
@@ -284,7 +286,9 @@ def clean_amount(raw: Any) -> Decimal | None:
         )
     elif "." in number:
         parts = number.split(".")
-        if all(len(p) == 3 for p in parts[1:]) and (multiplier == 1 or len(parts) > 2):
+        # Groups of three after each dot are thousands ("1.500 juta" is 1,5
+        # miliar); anything else is an English decimal point ("1.5 jt").
+        if all(len(p) == 3 for p in parts[1:]):
             number = number.replace(".", "")
     try:
         value = Decimal(number) * multiplier

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,11 +69,18 @@ class Business(models.Model):
         PUBLIC_TASK = "public_task", _("Pelaksanaan tugas pelayanan publik (UU 27/2022 Pasal 20)")
         CONSENT = "consent", _("Persetujuan pemilik data")
 
+    # Every index of this table starts with the region; its own would be one
+    # more to maintain on each of millions of inserts.
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     name = models.CharField(_("nama usaha"), max_length=200)
-    name_key = models.CharField(_("kunci nama"), max_length=200, editable=False, db_index=True)
+    # Indexed with the region (umkm_region_name), where every search is.
+    name_key = models.CharField(_("kunci nama"), max_length=200, editable=False)
     owner_name = models.CharField(_("nama pemilik"), max_length=150, blank=True)
     owner_nik = models.CharField(_("NIK pemilik"), max_length=16, blank=True)
     nib = models.CharField(_("NIB"), max_length=13, blank=True)
@@ -185,6 +194,36 @@ class Business(models.Model):
             models.Index(fields=["region", "owner_nik"], name="umkm_region_nik"),
             models.Index(fields=["region", "phone"], name="umkm_region_phone"),
             models.Index(fields=["region", "fingerprint"], name="umkm_region_fingerprint"),
+            # --- statistics (umkm/statistics.py) -------------------------------
+            # One covering index for the aggregate of the statistics pages: the
+            # filter columns of "counted" first, then every column grouped on,
+            # so the figures come from the index alone (no table reads).
+            models.Index(
+                fields=[
+                    "region",
+                    "status",
+                    "verification",
+                    "merged_into",
+                    "kelurahan_code",
+                    "kbli_version",
+                    "kbli_category",
+                    "size_class",
+                    "sells_online",
+                    "uses_qris",
+                    "year_started",
+                    "created_at",
+                ],
+                name="umkm_stats_cover",
+            ),
+            # The newest change of a region's registry, read to know whether
+            # the cached statistics are still current.
+            models.Index(fields=["region", "updated_at"], name="umkm_region_updated"),
+            # --- end statistics ----------------------------------------------
+            # --- registry list (umkm/selectors.py business_search) -----------
+            # The list pages a region's registry in name order and searches by
+            # name prefix: this index answers both without sorting the region.
+            models.Index(fields=["region", "name_key", "id"], name="umkm_region_name"),
+            # --- end registry list -------------------------------------------
         ]
         constraints: ClassVar = [
             models.UniqueConstraint(
@@ -193,8 +232,11 @@ class Business(models.Model):
                 name="umkm_nib_once_per_region",
                 violation_error_message=_("NIB ini sudah terdaftar untuk usaha lain."),
             ),
+            # Length only: the digits are checked on the way in (identifiers),
+            # and a regex here would run a Python function per inserted row
+            # on SQLite (docs/benchmarks.md).
             models.CheckConstraint(
-                condition=Q(kbli_code="") | Q(kbli_code__regex=r"^[0-9]{5}$"),
+                condition=Q(kbli_code="") | Q(Exact(Length("kbli_code"), 5)),
                 name="umkm_kbli_five_digits",
                 violation_error_message=_("Kode KBLI harus 5 digit angka."),
             ),

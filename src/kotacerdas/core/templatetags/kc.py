@@ -67,3 +67,14 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 @register.filter
 def verbose_name(model: Any) -> str:
     return str(model._meta.verbose_name).capitalize() if model is not None else ""
+
+
+@register.simple_tag
+def is_region_admin(user: Any, region: Any) -> bool:
+    """Whether ``user`` belongs to the smart city team of ``region`` (or is a
+    superuser): navigation only; every view checks access itself."""
+    from kotacerdas.core.access import roles_of
+
+    if region is None or user is None:
+        return False
+    return roles_of(user).is_admin_of(region.pk)

@@ -1,0 +1,125 @@
+"""``kotacerdas umkm import FILE --region CODE``: import a survey spreadsheet
+into a region's registry (the same :func:`run_import` as the web upload)."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
+from kotacerdas.regions.models import Region
+from kotacerdas.umkm.importing import ImportFileError, run_import
+
+HELP = (
+    "Impor survei UMKM (CSV/XLSX/XLS/ODS) ke registri wilayah. / "
+    "Import a UMKM survey file into a region's registry."
+)
+# Files from the command line may be far larger than a web upload.
+MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "file", metavar="BERKAS", help="CSV, XLSX, XLS atau ODS. / CSV, XLSX, XLS or ODS."
+    )
+    parser.add_argument(
+        "--region",
+        required=True,
+        help="Kode wilayah Kemendagri, mis. 14.72. / Kemendagri region code, e.g. 14.72.",
+    )
+    parser.add_argument(
+        "--sheet",
+        help="Nama lembar (bawaan: lembar pertama yang dikenali). / "
+        "Sheet name (default: the first sheet with a recognised header).",
+    )
+    parser.add_argument(
+        "--report",
+        help="Tulis laporan baris ditolak ke berkas .xlsx ini. / "
+        "Write the report of rejected rows to this .xlsx file.",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="Ringkasan sebagai JSON. / Summary as JSON."
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="Tanpa bilah kemajuan. / No progress bar."
+    )
+    parser.add_argument(
+        "--actor",
+        help="Nama pengguna pelaku (bawaan: sistem). / Acting username (default: system).",
+    )
+
+
+def handle(command: BaseCommand, options: dict[str, Any]) -> None:
+    code = options["region"].strip()
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise CommandError(
+            f"Wilayah {code} tidak ada di KotaCerdas ini. / Region {code} does not exist here."
+        )
+    actor = None
+    if options["actor"]:
+        actor = get_user_model().objects.filter(username=options["actor"]).first()
+        if actor is None:
+            raise CommandError(
+                f"Pengguna {options['actor']} tidak ada. / User {options['actor']} does not exist."
+            )
+    path = Path(options["file"])
+    if not path.is_file():
+        raise CommandError(f"Berkas {path} tidak ada. / {path} does not exist.")
+    with path.open("rb") as handle:
+        try:
+            validate_upload(
+                File(handle, name=path.name), kinds=SPREADSHEET_KINDS, max_bytes=MAX_FILE_BYTES
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+    report = Path(options["report"]) if options["report"] else None
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=options["quiet"],
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(f"Impor {path.name}", total=None)
+
+        def advance(done: int, total: int | None) -> None:
+            progress.update(task, completed=done, total=max(total or 0, done) or None)
+
+        try:
+            result = run_import(
+                actor=actor,
+                region=region,
+                path=path,
+                filename=path.name,
+                sheet=options["sheet"],
+                progress=advance,
+                report_path=report,
+            )
+        except ImportFileError as error:
+            raise CommandError(error.message) from None
+    summary = result.as_dict()
+    summary["report"] = summary.pop("report_path")
+    if options["json"]:
+        command.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    command.stdout.write(
+        f"{path.name}: {result.rows} baris / rows — diimpor / imported {result.imported}, "
+        f"sudah terdaftar / already registered {result.matched_existing}, "
+        f"ganda dalam berkas / duplicates in file {result.duplicates_in_file}, "
+        f"ditolak / rejected {result.rejected}, peringatan / warnings {result.warnings}."
+    )
+    if result.report_path is not None:
+        command.stdout.write(f"Laporan / report: {result.report_path}")
