@@ -243,6 +243,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 KOTACERDAS_REMINDER_HOUR = env_int("KOTACERDAS_REMINDER_HOUR", 8)
 if not 0 <= KOTACERDAS_REMINDER_HOUR <= 23:
     raise ImproperlyConfigured("KOTACERDAS_REMINDER_HOUR must be an hour from 0 to 23.")
+# Local hour of the daily anonymisation of UMKM personal data past retention.
+KOTACERDAS_ANONYMISE_HOUR = env_int("KOTACERDAS_ANONYMISE_HOUR", 2)
+if not 0 <= KOTACERDAS_ANONYMISE_HOUR <= 23:
+    raise ImproperlyConfigured("KOTACERDAS_ANONYMISE_HOUR must be an hour from 0 to 23.")
 # Reminders start this many days before a period's due date (and go on until it).
 KOTACERDAS_REMINDER_DAYS_BEFORE = env_int("KOTACERDAS_REMINDER_DAYS_BEFORE", 7)
 if KOTACERDAS_REMINDER_DAYS_BEFORE < 0:

@@ -371,6 +371,7 @@ def test_worker_once_enqueues_and_runs_the_reminders_once_a_day(
     cycle, database_tasks, settings, monkeypatch
 ):
     settings.KOTACERDAS_REMINDER_HOUR = 8
+    settings.KOTACERDAS_ANONYMISE_HOUR = 23  # the other daily job stays out of this test
 
     _at(monkeypatch, FIVE_DAYS_BEFORE, 7)
     assert run("worker", "--once") == ""

@@ -332,3 +332,16 @@ def test_the_filter_redacts_arguments_and_tracebacks() -> None:
 def test_the_console_formatter_redacts_too() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "nik %s", (NIK,), None)
     assert NIK not in UTCFormatter("%(message)s").format(record)
+
+
+def test_the_worker_anonymises_every_day_at_its_hour(world, settings) -> None:
+    from kotacerdas.core.scheduler import daily_jobs
+    from kotacerdas.umkm.tasks import anonymise_expired
+
+    settings.KOTACERDAS_ANONYMISE_HOUR = 3
+    job = next(j for j in daily_jobs() if j.name == "umkm.anonymise_expired")
+    assert (job.task_path, job.hour) == ("kotacerdas.umkm.tasks.anonymise_expired", 3)
+    old = _closed(world, 6)
+    assert anonymise_expired.call(day="2026-11-28") == {world.region.code: 1}
+    old.refresh_from_db()
+    assert old.owner_nik == "" and old.anonymised_at is not None

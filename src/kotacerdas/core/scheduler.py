@@ -41,6 +41,13 @@ def daily_jobs() -> tuple[DailyJob, ...]:
             "kotacerdas.monitoring.tasks.send_reminders",
             settings.KOTACERDAS_REMINDER_HOUR,
         ),
+        # Personal data of businesses closed past their retention period
+        # (UU 27/2022); at night, before the working day.
+        DailyJob(
+            "umkm.anonymise_expired",
+            "kotacerdas.umkm.tasks.anonymise_expired",
+            settings.KOTACERDAS_ANONYMISE_HOUR,
+        ),
     )
 
 

@@ -558,3 +558,15 @@ def import_run(job_id: int) -> dict[str, Any]:
     _find_duplicates(job)
     _warm_statistics(job)
     return {key: value for key, value in result.as_dict().items() if key != "report_path"}
+
+
+@task()
+def anonymise_expired(day: str | None = None) -> dict[str, int]:
+    """Daily (kotacerdas.core.scheduler): clear the personal data of every
+    region's businesses closed longer than its retention period (UU 27/2022:
+    delete at the end of retention). Idempotent; ``day`` is the scheduler's."""
+    from kotacerdas.regions.models import Region
+    from kotacerdas.umkm.pdp import businesses_anonymise
+
+    result = businesses_anonymise(actor=None, regions=list(Region.objects.order_by("code")))
+    return dict(result.counts)
