@@ -402,3 +402,28 @@ def test_a_report_that_is_gone_is_not_found(
     job.refresh_from_db()
     delete_private(job.report_name)
     assert client_officer.get(reverse("umkm:import_report", args=[job.pk])).status_code == 404
+
+
+def test_the_report_is_personal_data_for_officers_only_and_each_download_is_recorded(
+    client_officer: Client,
+    admin_user: Any,
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from kotacerdas.umkm.models import PersonalDataAccess
+
+    content = SURVEY_CSV + b"3,Kedai Nol,Ani,1472010101900000,Kelurahan Antah,Jl. X,\n"
+    job = _uploaded_job(client_officer, content)
+    with django_capture_on_commit_callbacks(execute=True):
+        _map(client_officer, job, SUGGESTED, 7)
+    url = reverse("umkm:import_report", args=[job.pk])
+    admin = Client()
+    admin.force_login(admin_user)
+    before = PersonalDataAccess.objects.filter(action="export").count()
+    assert admin.get(url).status_code == 403
+    detail = admin.get(reverse("umkm:import_detail", args=[job.pk])).content.decode()
+    assert url not in detail and "hanya petugas registri" in detail
+    assert PersonalDataAccess.objects.filter(action="export").count() == before
+    assert client_officer.get(url).status_code == 200
+    record = PersonalDataAccess.objects.filter(action="export").latest("id")
+    assert f"#{job.pk}" in record.purpose and record.actor_label == "rina"

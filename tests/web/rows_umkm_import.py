@@ -54,5 +54,10 @@ ROWS: Rows = {
     "umkm:import_mapping": (mapping_job, {}, {"GET": REGISTRY, "POST": REGISTRY}),
     "umkm:import_detail": (mapping_job, {}, {"GET": REGISTRY, "POST": SAFE_ONLY}),
     "umkm:import_progress": (mapping_job, {}, {"GET": REGISTRY, "POST": SAFE_ONLY}),
-    "umkm:import_report": (done_job, {}, {"GET": REGISTRY, "POST": SAFE_ONLY}),
+    # The report holds rejected rows' personal data: officers ("reveal") only.
+    "umkm:import_report": (
+        done_job,
+        {},
+        {"GET": row(LOGIN, 403, 403, 403, 403, officer=200), "POST": SAFE_ONLY},
+    ),
 }

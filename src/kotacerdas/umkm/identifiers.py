@@ -44,6 +44,7 @@ REASONS: dict[str, Any] = {
     "phone_format": _("Nomor telepon tidak dikenali (gunakan 08…, 62… atau +62…)."),
     "amount_format": _("Nilai Rupiah tidak dapat dibaca (contoh: Rp 1.500.000 atau 1,5 juta)."),
     "amount_negative": _("Nilai Rupiah tidak boleh negatif."),
+    "amount_large": _("Nilai Rupiah terlalu besar (paling banyak 18 digit)."),
     "integer_format": _("Harus bilangan bulat."),
     "year_range": _("Tahun mulai usaha harus antara 1900 dan tahun ini."),
     "halal_format": _("Nomor sertifikat halal harus diawali 'ID' diikuti angka."),
@@ -51,6 +52,12 @@ REASONS: dict[str, Any] = {
     "bool_format": _("Isian ya/tidak tidak dikenali (gunakan ya/tidak)."),
     "coordinate_format": _("Koordinat tidak sah (lintang −11…6, bujur 95…141)."),
 }
+
+
+def is_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²" or other scripts' digits, which
+    ``int()`` then refuses or reads as another number."""
+    return text.isascii() and text.isdigit()
 
 
 class Invalid(ValueError):
@@ -103,8 +110,8 @@ def clean_nik(raw: Any) -> str:
     digits = _digits_of(raw, damaged="nik_damaged")
     if not digits:
         return ""
-    if not digits.isdigit() or len(digits) != 16:
-        if digits.isdigit() and 13 <= len(digits) <= 15:
+    if not is_digits(digits) or len(digits) != 16:
+        if is_digits(digits) and 13 <= len(digits) <= 15:
             # Excel's 15-significant-digit limit: a NIK typed as a number
             # comes back with its tail lost or a digit short.
             raise Invalid("nik_damaged")
@@ -147,7 +154,7 @@ def clean_nib(raw: Any) -> str:
     digits = _digits_of(raw, damaged="nib_damaged")
     if not digits:
         return ""
-    if not digits.isdigit() or len(digits) != 13:
+    if not is_digits(digits) or len(digits) != 13:
         raise Invalid("nib_length")
     return digits
 
@@ -170,7 +177,7 @@ def clean_npwp(raw: Any) -> str:
     digits = _digits_of(raw, damaged="npwp_damaged")
     if not digits:
         return ""
-    if not digits.isdigit() or len(digits) not in (15, 16):
+    if not is_digits(digits) or len(digits) not in (15, 16):
         raise Invalid("npwp_length")
     if len(digits) == 15:
         if not _luhn_ok(digits[:9]):
@@ -189,9 +196,9 @@ def clean_kbli(raw: Any, version: str = kbli.DEFAULT_VERSION) -> tuple[str, str]
     if not text:
         return "", ""
     digits = _SEPARATORS.sub("", text)
-    if digits.isdigit() and len(digits) == 4:
+    if is_digits(digits) and len(digits) == 4:
         digits = "0" + digits  # agriculture codes lose their leading zero in number cells
-    if not digits.isdigit() or len(digits) != 5:
+    if not is_digits(digits) or len(digits) != 5:
         raise Invalid("kbli_format")
     if version not in kbli.VERSIONS:
         raise Invalid("kbli_version")
@@ -249,13 +256,13 @@ def clean_amount(raw: Any) -> Decimal | None:
     if isinstance(raw, int):
         if raw < 0:
             raise Invalid("amount_negative")
-        return Decimal(raw)
+        return _whole_rupiah(Decimal(raw))
     if isinstance(raw, float):
-        if raw != raw:
+        if raw != raw or raw in (float("inf"), float("-inf")):
             raise Invalid("amount_format")
         if raw < 0:
             raise Invalid("amount_negative")
-        return Decimal(round(raw))
+        return _whole_rupiah(Decimal(round(raw)))
     text = str(raw).strip().lower()
     if not text or text in ("-", "–"):
         return None
@@ -294,10 +301,31 @@ def clean_amount(raw: Any) -> Decimal | None:
         value = Decimal(number) * multiplier
     except InvalidOperation:
         raise Invalid("amount_format") from None
+    return _whole_rupiah(value)
+
+
+AMOUNT_LIMIT = Decimal(10) ** 18  # the columns hold 18 digits
+
+
+def _whole_rupiah(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise Invalid("amount_format")
+    if value >= AMOUNT_LIMIT:
+        raise Invalid("amount_large")
     return value.quantize(Decimal(1))
 
 
+INT_LIMIT = 2_000_000_000  # a PositiveIntegerField holds up to 2^31 − 1
+
+
 def clean_int(raw: Any) -> int | None:
+    value = _int(raw)
+    if value is not None and not 0 <= value < INT_LIMIT:
+        raise Invalid("integer_format")
+    return value
+
+
+def _int(raw: Any) -> int | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
@@ -313,7 +341,7 @@ def clean_int(raw: Any) -> int | None:
         return None
     if text.endswith(",0") or text.endswith(",00"):
         text = text.split(",")[0]
-    if not text.isdigit():
+    if not is_digits(text):
         raise Invalid("integer_format")
     return int(text)
 
@@ -322,7 +350,7 @@ def clean_year(raw: Any, this_year: int) -> int | None:
     text = _text(raw)
     if not text:
         return None
-    if not text.isdigit():
+    if not is_digits(text):
         raise Invalid("year_range")
     year = int(text)
     if not 1900 <= year <= this_year:
@@ -365,7 +393,7 @@ def clean_pirt(raw: Any) -> str:
     digits = _digits_of(raw, damaged="pirt_format")
     if not digits:
         return ""
-    if not digits.isdigit() or len(digits) != 15:
+    if not is_digits(digits) or len(digits) != 15:
         raise Invalid("pirt_format")
     return digits
 
@@ -384,7 +412,7 @@ def clean_coordinate(raw: Any, *, latitude: bool) -> Decimal | None:
     except InvalidOperation:
         raise Invalid("coordinate_format") from None
     low, high = (-11, 6) if latitude else (95, 141)
-    if not low <= value <= high:
+    if not value.is_finite() or not low <= value <= high:
         raise Invalid("coordinate_format")
     return value.quantize(Decimal("0.000001"))
 

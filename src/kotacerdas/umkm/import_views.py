@@ -15,7 +15,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -31,7 +32,7 @@ from kotacerdas.core.uploads import KINDS
 from kotacerdas.masterplan.access import fetch
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import tasks
-from kotacerdas.umkm.access import import_jobs_for, registry_regions
+from kotacerdas.umkm.access import can, import_jobs_for, registry_regions
 from kotacerdas.umkm.import_forms import ImportUploadForm, MappingForm
 from kotacerdas.umkm.importing import (
     FIELDS,
@@ -40,7 +41,8 @@ from kotacerdas.umkm.importing import (
     header_signature,
     inspect,
 )
-from kotacerdas.umkm.models import PERSONAL_FIELDS, ImportJob
+from kotacerdas.umkm.models import PERSONAL_FIELDS, ImportJob, PersonalDataAccess
+from kotacerdas.umkm.pdp import record_access
 
 SAMPLE_VALUES = 5
 COUNTS = ("rows", "imported", "matched_existing", "duplicates_in_file", "rejected")
@@ -133,15 +135,34 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "umkm/import/upload.html", {"region": region, "form": form})
 
 
+# Fields whose sample values are shown as they are; a column suggested as
+# anything else, or not recognised at all (it may hold owner names or
+# addresses under an unusual header), shows its samples masked.
+PLAIN_SAMPLE_FIELDS = frozenset(
+    {
+        "name",
+        "kbli_code",
+        "kbli_version",
+        "kecamatan",
+        "kelurahan",
+        "workers",
+        "year_started",
+        "sells_online",
+        "uses_qris",
+    }
+)
+
+
 def _mask(value: str, field: str) -> str:
-    """A sample value fit to show on the mapping screen: personal data and
-    anything that looks like an identifier (10 digits or more) is masked."""
+    """A sample value fit to show on the mapping screen: personal data, any
+    column not known to be harmless, and anything that looks like an
+    identifier (10 digits or more) is masked."""
     if not value:
         return value
     digits = re.sub(r"\D", "", value)
     if field in ("capital", "annual_sales"):
         return "***"
-    if len(digits) >= 10 or field in PERSONAL_FIELDS:
+    if len(digits) >= 10 or field not in PLAIN_SAMPLE_FIELDS:
         keep = 6 if len(digits) >= 16 else 2
         return value[:keep] + "*" * min(max(len(value) - keep, 3), 12)
     return value
@@ -292,10 +313,24 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def import_report(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The rejection report holds the rejected rows' original cells, NIKs and
+    phone numbers included: it is an export of personal data, so only those
+    who may reveal it get it, and every download is recorded."""
     job = _job(request, pk)
     if job.state != State.DONE or not job.report_name:
         raise Http404
+    if not can(request.user, "reveal", job.region):
+        raise PermissionDenied
     stem = job.filename.rsplit(".", 1)[0] or "impor"
+    with transaction.atomic():
+        record_access(
+            actor=request.user,
+            region=job.region,
+            action=PersonalDataAccess.Action.EXPORT,
+            purpose=f"laporan penolakan impor #{job.pk} ({job.filename})",
+            fields=PERSONAL_FIELDS,
+            business_ids=[],
+        )
     try:
         return private_file_response(
             job.report_name,

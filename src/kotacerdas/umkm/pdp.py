@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -39,7 +40,7 @@ from kotacerdas.core.spreadsheets import put_cell
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.models import PERSONAL_FIELDS, Business, PersonalDataAccess, RegistrySettings
-from kotacerdas.umkm.services import audit_snapshot
+from kotacerdas.umkm.services import audit_snapshot, individual_npwp
 
 DEFAULT_RETENTION_YEARS = 5
 # Cleared by anonymisation: the personal fields plus the location of the home
@@ -88,7 +89,7 @@ PERSONAL_COLUMNS = (
 
 def display_npwp(npwp: str) -> str:
     """An individual's 16-digit NPWP is their NIK: shown masked like one."""
-    if len(npwp) == 16 and not npwp.startswith("0"):
+    if individual_npwp(npwp):
         return identifiers.mask_nik(npwp)
     return npwp
 
@@ -295,7 +296,7 @@ def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> S
     audit event that touched them. ``nik`` must already be clean."""
     with transaction.atomic():
         businesses = list(
-            Business.objects.filter(region=region, owner_nik=nik)
+            Business.objects.filter(Q(owner_nik=nik) | Q(npwp=nik), region=region)
             .select_related("region")
             .order_by("id")
         )
@@ -387,8 +388,10 @@ def businesses_anonymise(
                 before = audit_snapshot(business)
                 for name in ANONYMISED_FIELDS:
                     setattr(business, name, "" if name in _TEXT_FIELDS else None)
+                if individual_npwp(business.npwp):
+                    business.npwp = ""  # it is the owner's NIK
                 business.anonymised_at = now
-                business.save(update_fields=[*ANONYMISED_FIELDS, "anonymised_at"])
+                business.save(update_fields=[*ANONYMISED_FIELDS, "npwp", "anonymised_at"])
                 audit_record(
                     actor=actor,
                     action=AuditEvent.Action.UPDATE,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kotacerdas.umkm import pdp
 from kotacerdas.umkm.access import businesses_for, can
 from kotacerdas.umkm.forms import ExportForm, PurposeForm, SubjectReportForm
+from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.models import PersonalDataAccess
 from kotacerdas.umkm.selectors import BusinessFilters, access_log, business_search
 from kotacerdas.umkm.views import registry_business, registry_region
@@ -130,7 +131,7 @@ def access_log_view(request: HttpRequest, code: str) -> HttpResponse:
     if action in PersonalDataAccess.Action.values:
         rows = rows.filter(action=action)
     raw = request.GET.get("page", "1")
-    page = Paginator(rows, 50).get_page(int(raw) if raw.isdigit() else 1)
+    page = Paginator(rows, 50).get_page(int(raw) if is_digits(raw) else 1)
     return render(
         request,
         "umkm/registry/access_log.html",

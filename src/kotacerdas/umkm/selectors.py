@@ -22,6 +22,7 @@ from django.db import models
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import Area, kecamatan_of, kelurahan_of
 from kotacerdas.umkm import identifiers
+from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.models import Business, PersonalDataAccess
 
 PAGE_SIZE = 50
@@ -64,7 +65,7 @@ def business_search(
     q = filters.q
     if q:
         digits = q.replace(" ", "").replace(".", "").replace("-", "")
-        if digits.isdigit() and len(digits) == 13:
+        if is_digits(digits) and len(digits) == 13:
             # The NIB index is partial (non-empty NIB of live records); repeat
             # its condition so that SQLite's planner uses it.
             qs = qs.filter(nib=digits).exclude(nib="")

@@ -11,12 +11,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
+from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.models import PERSONAL_FIELDS, Business
 
 EDITABLE_FIELDS = (
@@ -52,9 +55,19 @@ AUDIT_FIELDS = (
     "legal_basis",
     "merged_into",
 )
+# Saved when changed: the audited fields and the derived ones that are not
+# audited (Business.derive), so that a renamed business is found by its new
+# name and a moved one counts in its new kecamatan.
+SAVED_FIELDS = (*AUDIT_FIELDS, "name_key", "kecamatan_code", "kbli_category")
 _ATTNAME = {"merged_into": "merged_into_id"}
 PERSONAL_MARK = "[data pribadi]"
 PERSONAL_CHANGED = "[data pribadi, diubah]"
+
+
+def individual_npwp(npwp: str) -> bool:
+    """An individual's 16-digit NPWP is their NIK (entities' start with 0):
+    personal data like the NIK itself."""
+    return len(npwp) == 16 and not npwp.startswith("0")
 
 
 def audit_snapshot(business: Business) -> dict[str, Any]:
@@ -64,6 +77,8 @@ def audit_snapshot(business: Business) -> dict[str, Any]:
         value = getattr(business, _ATTNAME.get(name, name))
         if name == "owner_nik":
             value = business.masked_nik
+        elif name == "npwp" and individual_npwp(business.npwp):
+            value = identifiers.mask_nik(business.npwp)
         elif name == "phone":
             value = business.masked_phone
         elif name in PERSONAL_FIELDS:
@@ -133,13 +148,13 @@ def business_update(
     """Apply ``data``; returns (business, whether anything changed)."""
     with transaction.atomic():
         before = audit_snapshot(business)
-        old = {name: getattr(business, _ATTNAME.get(name, name)) for name in AUDIT_FIELDS}
+        old = {name: getattr(business, _ATTNAME.get(name, name)) for name in SAVED_FIELDS}
         for name, value in data.items():
             if name not in EDITABLE_FIELDS:
                 raise ValueError(f"{name} is not an editable field")
             setattr(business, name, value)
         business.full_clean()
-        changed = [n for n in AUDIT_FIELDS if getattr(business, _ATTNAME.get(n, n)) != old[n]]
+        changed = [n for n in SAVED_FIELDS if getattr(business, _ATTNAME.get(n, n)) != old[n]]
         if not changed:
             return business, False
         business.save(update_fields=changed)
@@ -160,6 +175,10 @@ def _set(actor: Actor, business: Business, **values: Any) -> Business:
 def business_verify(*, actor: Actor, business: Business, accept: bool = True) -> Business:
     """An officer accepts (or rejects) a business registered through the
     public form."""
+    if business.verification != Business.Verification.PENDING:
+        raise ValidationError(
+            _("Hanya pendaftaran yang menunggu verifikasi yang dapat diterima atau ditolak.")
+        )
     verification = Business.Verification.VERIFIED if accept else Business.Verification.REJECTED
     return _set(actor, business, verification=verification)
 

@@ -367,6 +367,8 @@ def import_job_fail(*, actor: Actor, job: ImportJob, message: str) -> ImportJob:
     as it was. The message is shown to the officer."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        if job.state in (State.DONE, State.FAILED):
+            return job  # a finished job keeps its outcome
         before = _snapshot(job)
         job.state = State.FAILED
         job.error = message
@@ -533,6 +535,7 @@ def import_run(job_id: int) -> dict[str, Any]:
     except ImportFileError as error:
         report_path.unlink(missing_ok=True)
         import_job_fail(actor=job.created_by, job=job, message=error.message)
+        progress.remove()
         return {}
     except Exception:
         logger.exception("import job %s failed", job.pk)
@@ -546,15 +549,17 @@ def import_run(job_id: int) -> dict[str, Any]:
             )
             % {"number": job.pk},
         )
-        return {}
-    finally:
         progress.remove()
+        return {}
     import_job_finish(
         job=job,
         result=result,
         report_name=report_name if result.report_path and report_path.exists() else "",
         actor=job.created_by,
     )
+    # Only now: until the job row says DONE, the file's freshness is what
+    # tells a page that the worker is alive (give_up_if_stalled).
+    progress.remove()
     _find_duplicates(job)
     _warm_statistics(job)
     return {key: value for key, value in result.as_dict().items() if key != "report_path"}

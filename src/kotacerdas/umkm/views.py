@@ -27,6 +27,7 @@ from kotacerdas.regions.reference import get_area
 from kotacerdas.umkm import kbli, services
 from kotacerdas.umkm.access import Action, businesses_for, can, registry_regions
 from kotacerdas.umkm.forms import BusinessFilterForm, BusinessForm, StatusForm, VerifyForm
+from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.pdp import display_npwp
 from kotacerdas.umkm.selectors import (
@@ -76,7 +77,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() else 1
+    return int(raw) if is_digits(raw) else 1
 
 
 # --- The list ----------------------------------------------------------------------------
@@ -239,12 +240,16 @@ def business_verify(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Pilih terima atau tolak."))
     else:
         accept = form.cleaned_data["decision"] == "accept"
-        services.business_verify(actor=request.user, business=business, accept=accept)
-        messages.success(
-            request,
-            (_("%(name)s diverifikasi.") if accept else _("%(name)s ditolak."))
-            % {"name": business.name},
-        )
+        try:
+            services.business_verify(actor=request.user, business=business, accept=accept)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                (_("%(name)s diverifikasi.") if accept else _("%(name)s ditolak."))
+                % {"name": business.name},
+            )
     return redirect("umkm:verification_queue", code=business.region.code)
 
 
