@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -94,8 +95,11 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
     attribution = ""
     if tiles is not None:
         host = urlsplit(tiles[0]).netloc
+        # Leaflet inserts the attribution as HTML: escape the operator's host.
         attribution = (
-            "© OpenStreetMap contributors" if "openstreetmap" in host else host.replace("{s}.", "")
+            "© OpenStreetMap contributors"
+            if "openstreetmap" in host
+            else escape(host.replace("{s}.", ""))
         )
     response = render(
         request,
