@@ -17,15 +17,35 @@ class AppendOnlyError(Exception):
     """Raised when code tries to rewrite history."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Rows are added, never changed or removed (in the ORM; see
+    docs/decisions.md §6)."""
+
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("Audit events are append-only.")
+        raise AppendOnlyError(f"{self.model.__name__} is append-only.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Audit events are append-only.")
+        raise AppendOnlyError(f"{self.model.__name__} is append-only.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record of what happened: saved once, never rewritten."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} is append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """Who did what to which object, when (UTC), with the values before and after.
 
     Written by services in the same transaction as the change it records, so a
@@ -56,8 +76,6 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("sebelum"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("sesudah"), null=True, blank=True, encoder=DjangoJSONEncoder)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("peristiwa audit")
         verbose_name_plural = _("jejak audit")
@@ -68,14 +86,6 @@ class AuditEvent(models.Model):
         return (
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Audit events are append-only.")
 
     def changed_fields(self) -> list[tuple[str, Any, Any]]:
         """(field, old, new) for every field whose value differs."""

@@ -21,7 +21,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.core.models import AppendOnlyError
+from kotacerdas.core.models import AppendOnlyModel
 from kotacerdas.umkm import identifiers, kbli, sizes
 
 PERSONAL_FIELDS = ("owner_name", "owner_nik", "phone", "address", "capital", "annual_sales")
@@ -580,15 +580,7 @@ class BusinessMerge(models.Model):
         return f"{self.merged_id} → {self.survivor_id}"
 
 
-class PersonalDataAccessQuerySet(models.QuerySet["PersonalDataAccess"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("The personal-data access record is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The personal-data access record is append-only.")
-
-
-class PersonalDataAccess(models.Model):
+class PersonalDataAccess(AppendOnlyModel):
     """The record of processing (UU 27/2022): who revealed, exported,
     reported on or anonymised whose personal data, when (UTC) and why."""
 
@@ -616,8 +608,6 @@ class PersonalDataAccess(models.Model):
     business_ids = models.JSONField(_("usaha"), default=list)
     record_count = models.PositiveIntegerField(_("jumlah data"), default=0)
 
-    objects = PersonalDataAccessQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("akses data pribadi")
         verbose_name_plural = _("catatan pemrosesan data pribadi")
@@ -625,11 +615,3 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("The personal-data access record is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The personal-data access record is append-only.")
