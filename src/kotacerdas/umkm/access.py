@@ -19,6 +19,7 @@ from typing import Literal
 from django.db import models
 
 from kotacerdas.core.access import User, roles_of
+from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.models import Business, DuplicateCandidate, ImportJob
 
@@ -59,6 +60,12 @@ def candidates_for(user: User, action: Action = "change") -> models.QuerySet[Dup
     return DuplicateCandidate.objects.filter(
         region__in=registry_regions(user, action)
     ).select_related("first", "second", "region")
+
+
+def registry_region_fetch(user: User, code: str, action: Action = "view") -> Region:
+    """The region if ``user`` may do ``action`` in its registry; 403 for other
+    members of the region, 404 for everyone else (no existence leak)."""
+    return fetch(regions_for(user), registry_regions(user, action), code=code)
 
 
 def can(user: User, action: Action, region: Region) -> bool:

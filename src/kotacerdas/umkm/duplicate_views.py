@@ -25,9 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from kotacerdas.core.access import User, roles_of
-from kotacerdas.masterplan.access import fetch
-from kotacerdas.regions.models import Region
+from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.umkm.access import candidates_for, registry_regions
 from kotacerdas.umkm.duplicates import candidate_comparison
 from kotacerdas.umkm.merging import (
@@ -43,16 +41,9 @@ from kotacerdas.umkm.views import registry_region
 PAGE_SIZE = 25
 
 
-def _member_regions(user: User) -> models.QuerySet[Region]:
-    roles = roles_of(user)
-    if roles.superuser:
-        return Region.objects.all()
-    return Region.objects.filter(id__in=roles.member_regions)
-
-
 def _candidate(request: HttpRequest, pk: int) -> DuplicateCandidate:
     return fetch(
-        DuplicateCandidate.objects.filter(region__in=_member_regions(request.user)),
+        DuplicateCandidate.objects.filter(region__in=regions_for(request.user)),
         candidates_for(request.user, "change"),
         pk=pk,
     )
@@ -60,7 +51,7 @@ def _candidate(request: HttpRequest, pk: int) -> DuplicateCandidate:
 
 def _merge(request: HttpRequest, pk: int) -> BusinessMerge:
     return fetch(
-        BusinessMerge.objects.filter(survivor__region__in=_member_regions(request.user)),
+        BusinessMerge.objects.filter(survivor__region__in=regions_for(request.user)),
         BusinessMerge.objects.filter(
             survivor__region__in=registry_regions(request.user, "change")
         ).select_related("survivor__region", "merged"),

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,14 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kotacerdas.core.access import User, roles_of
 from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.uploads import KINDS
-from kotacerdas.masterplan.access import fetch
+from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import tasks
-from kotacerdas.umkm.access import can, import_jobs_for, registry_regions
+from kotacerdas.umkm.access import can, import_jobs_for, registry_region_fetch
 from kotacerdas.umkm.import_forms import ImportUploadForm, MappingForm
 from kotacerdas.umkm.importing import (
     FIELDS,
@@ -85,22 +84,12 @@ SUMMARY: tuple[tuple[str, Any, Any], ...] = (
 # --- Access ---------------------------------------------------------------------------------
 
 
-def _visible_regions(user: User) -> models.QuerySet[Region]:
-    """Regions this user belongs to in any role: there a refusal is a 403."""
-    roles = roles_of(user)
-    if roles.superuser:
-        return Region.objects.all()
-    return Region.objects.filter(id__in=roles.member_regions)
-
-
 def _region(request: HttpRequest, code: str) -> Region:
-    return fetch(
-        _visible_regions(request.user), registry_regions(request.user, "change"), code=code
-    )
+    return registry_region_fetch(request.user, code, "change")
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    visible = ImportJob.objects.filter(region__in=_visible_regions(request.user))
+    visible = ImportJob.objects.filter(region__in=regions_for(request.user))
     return fetch(visible, import_jobs_for(request.user, "change"), pk=pk)
 
 

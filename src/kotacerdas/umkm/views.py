@@ -10,22 +10,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import User, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.forms import apply_errors
-from kotacerdas.masterplan.access import fetch
+from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import get_area
 from kotacerdas.umkm import kbli, services
-from kotacerdas.umkm.access import Action, businesses_for, can, registry_regions
+from kotacerdas.umkm.access import (
+    Action,
+    businesses_for,
+    can,
+    registry_region_fetch,
+)
 from kotacerdas.umkm.forms import BusinessFilterForm, BusinessForm, StatusForm, VerifyForm
 from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.models import Business
@@ -41,22 +44,10 @@ from kotacerdas.umkm.selectors import (
 # --- Lookups shared with pdp_views ------------------------------------------------
 
 
-def _visible_region_ids(user: User) -> models.QuerySet[Region]:
-    roles = roles_of(user)
-    if roles.superuser:
-        return Region.objects.all()
-    return Region.objects.filter(id__in=roles.member_regions)
-
-
 def registry_region(request: HttpRequest, code: str, action: Action = "view") -> Region:
-    """The region if the user may do ``action`` in its registry; 403 for other
-    members of the region, 404 for everyone else (no existence leak)."""
-    region = registry_regions(request.user, action).filter(code=code).first()
-    if region is not None:
-        return region
-    if _visible_region_ids(request.user).filter(code=code).exists():
-        raise PermissionDenied
-    raise Http404
+    """The region if the user may do ``action`` in its registry
+    (:func:`kotacerdas.umkm.access.registry_region_fetch`)."""
+    return registry_region_fetch(request.user, code, action)
 
 
 def registry_business(
@@ -64,7 +55,7 @@ def registry_business(
 ) -> Business:
     """A business through the scoped helpers (see :func:`registry_region`);
     ``live`` refuses businesses merged into another one."""
-    visible = Business.objects.filter(region__in=_visible_region_ids(request.user))
+    visible = Business.objects.filter(region__in=regions_for(request.user))
     permitted = businesses_for(request.user, action)
     if live:
         permitted = permitted.filter(merged_into__isnull=True)

@@ -10,15 +10,14 @@ Loading replaces that version's list in one transaction.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
-from python_calamine import CalamineWorkbook
 
 from kotacerdas.umkm import kbli
+from kotacerdas.umkm.importing.reading import ImportFileError, open_book
 from kotacerdas.umkm.models import KbliCode
 
 HELP = "Muat daftar resmi kode KBLI. / Load the official KBLI code list."
@@ -33,16 +32,13 @@ def add_arguments(parser: CommandParser) -> None:
 
 
 def _rows(path: Path) -> list[list[Any]]:
-    if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return list(csv.reader(handle))
+    """The first sheet's rows, read like a survey import (the same checks on
+    the file, encodings and delimiters)."""
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as error:
-        raise CommandError(
-            f"Berkas {path.name} tidak dapat dibaca ({error}). / Cannot read {path.name}."
-        ) from None
-    return book.get_sheet_by_index(0).to_python()
+        with open_book(path, filename=path.name) as book:
+            return [cells for _number, cells in book.rows(book.sheets[0])]
+    except ImportFileError as error:
+        raise CommandError(error.message) from None
 
 
 def _header(rows: list[list[Any]]) -> tuple[int, int, int]:
