@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
+from kotacerdas.accounts.policy import mfa_required
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
 from kotacerdas.regions.models import Region
@@ -24,6 +25,9 @@ from tests.factories import (
     make_programme,
     make_user,
 )
+from tests.logins import login_verified
+
+pytest_plugins = ["tests.logscan"]  # no NIK, phone, password or token in any log line
 
 
 @dataclass
@@ -114,7 +118,9 @@ def officer(world: World):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def personas(world: World, admin_user, editor_a, editor_b, assessor, officer) -> dict[str, Client]:  # type: ignore[no-untyped-def]
-    """A logged-in client per persona, plus ``anonymous``."""
+    """A logged-in client per persona, plus ``anonymous``. Personas who must use
+    MFA have an authenticator device and a session verified by it
+    (tests/logins.py); the registry officer, for whom it is optional, has none."""
     clients = {"anonymous": Client()}
     for name, user in (
         ("admin", admin_user),
@@ -124,6 +130,9 @@ def personas(world: World, admin_user, editor_a, editor_b, assessor, officer) ->
         ("officer", officer),
     ):
         client = Client()
-        client.force_login(user)
+        if mfa_required(user):
+            login_verified(client, user)
+        else:  # MFA is optional for the registry officer, who has not enrolled
+            client.force_login(user)
         clients[name] = client
     return clients

@@ -8,7 +8,9 @@ allowed hosts.
 
 from __future__ import annotations
 
+import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,11 +71,20 @@ INSTALLED_APPS = [
     "kotacerdas.monitoring",
     "kotacerdas.evaluation",
     "kotacerdas.umkm",
+    "kotacerdas.portal",
+    "kotacerdas.api",
+    "ninja",  # static files and templates of the API docs (served from here, no CDN)
     "django_tasks",
     "django_tasks_db",
+    "kotacerdas.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    "kotacerdas.core.logging.RequestIdMiddleware",  # first: every log line of a request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,9 +92,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session lifetime, the second-factor gate, no-store for signed-in pages.
+    "kotacerdas.accounts.middleware.SessionTimeoutMiddleware",
+    "kotacerdas.accounts.middleware.MFARequiredMiddleware",
+    "kotacerdas.accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "kotacerdas.urls"
@@ -112,7 +129,11 @@ TEMPLATES = [
 # locked" on lock upgrade); PostgreSQL through DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections, checked before reuse: after a database restart
+    # (or a dropped connection) the next request reconnects instead of failing.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"].setdefault("OPTIONS", {})
 else:
@@ -149,6 +170,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Optional BSSN (Peraturan BSSN 4/2021) rules, off by default: see docs/security.md.
+KOTACERDAS_PASSWORD_COMPOSITION = env_bool("KOTACERDAS_PASSWORD_COMPOSITION", False)
+if KOTACERDAS_PASSWORD_COMPOSITION:
+    AUTH_PASSWORD_VALIDATORS.append({"NAME": "kotacerdas.accounts.validators.CompositionValidator"})
+KOTACERDAS_PASSWORD_MAX_AGE_DAYS = env_int("KOTACERDAS_PASSWORD_MAX_AGE_DAYS", 0)  # 0: never
+if KOTACERDAS_PASSWORD_MAX_AGE_DAYS < 0:
+    raise ImproperlyConfigured("KOTACERDAS_PASSWORD_MAX_AGE_DAYS must be 0 (off) or more.")
+# django-axes first: it refuses a username that failed too often from one address.
+AUTHENTICATION_BACKENDS = [
+    "kotacerdas.accounts.backends.AxesBackend",  # axes' backend; see there
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A lockout holds one username from one address, so nobody can lock a colleague
+# out from elsewhere; a success clears the count.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("KOTACERDAS_LOGIN_FAILURE_LIMIT", 5)
+KOTACERDAS_LOGIN_COOLOFF_MINUTES = env_int("KOTACERDAS_LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or KOTACERDAS_LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "KOTACERDAS_LOGIN_FAILURE_LIMIT and KOTACERDAS_LOGIN_COOLOFF_MINUTES must be 1 or more."
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=KOTACERDAS_LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kotacerdas.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kotacerdas.accounts.network.client_ip"  # proxies: see there
+AXES_VERBOSE = False  # lockouts are logged by kotacerdas.accounts (logger of that name)
+# Second factor (django-otp): the name authenticator apps show.
+OTP_TOTP_ISSUER = "KotaCerdas"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -176,7 +225,15 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("KOTACERDAS_SESSION_AGE", 8 * 60 * 60)
+# A session ends after KOTACERDAS_SESSION_IDLE_MINUTES without a request and
+# KOTACERDAS_SESSION_MAX_HOURS after sign-in (kotacerdas.accounts.middleware).
+KOTACERDAS_SESSION_IDLE_MINUTES = env_int("KOTACERDAS_SESSION_IDLE_MINUTES", 30)
+KOTACERDAS_SESSION_MAX_HOURS = env_int("KOTACERDAS_SESSION_MAX_HOURS", 12)
+if KOTACERDAS_SESSION_IDLE_MINUTES < 1 or KOTACERDAS_SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured(
+        "KOTACERDAS_SESSION_IDLE_MINUTES and KOTACERDAS_SESSION_MAX_HOURS must be 1 or more."
+    )
+SESSION_COOKIE_AGE = KOTACERDAS_SESSION_MAX_HOURS * 60 * 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -208,6 +265,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The public portal's widget (/publik/<code>/widget/) is the one page other
+# sites may frame: "*" (default) or origins separated by commas, e.g.
+# "https://dumaikota.go.id,https://*.dumaikota.go.id".
+KOTACERDAS_WIDGET_FRAME_ANCESTORS = env_list("KOTACERDAS_WIDGET_FRAME_ANCESTORS", ["*"])
 
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -252,19 +313,57 @@ KOTACERDAS_REMINDER_DAYS_BEFORE = env_int("KOTACERDAS_REMINDER_DAYS_BEFORE", 7)
 if KOTACERDAS_REMINDER_DAYS_BEFORE < 0:
     raise ImproperlyConfigured("KOTACERDAS_REMINDER_DAYS_BEFORE must be 0 or more.")
 
+# --- REST API -------------------------------------------------------------------
+# Rate limits ("60/min", "1000/hour", "10/s"): anonymous callers per address,
+# token and session callers per user; 429 with Retry-After beyond them.
+KOTACERDAS_API_RATE_ANON = env_str("KOTACERDAS_API_RATE_ANON", "60/min")
+KOTACERDAS_API_RATE_USER = env_str("KOTACERDAS_API_RATE_USER", "600/min")
+for _name in ("KOTACERDAS_API_RATE_ANON", "KOTACERDAS_API_RATE_USER"):
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must look like 60/min, not {globals()[_name]!r}")
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted for the
+# client address (0: use the connection's address; behind one nginx: 1).
+NINJA_NUM_PROXIES = env_int("KOTACERDAS_API_NUM_PROXIES", 0)
+
 # --- Logging: UTC timestamps, to stderr ---------------------------------------
+# text (default) or json (one object per line); personal data and secrets are
+# redacted by the formatters and the filter (core/logging.py, docs/security.md).
+KOTACERDAS_LOG_FORMAT = env_str("KOTACERDAS_LOG_FORMAT", "text").strip().lower()
+if KOTACERDAS_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(
+        f"KOTACERDAS_LOG_FORMAT must be text or json, not {KOTACERDAS_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {
             "()": "kotacerdas.core.logging.UTCFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "kotacerdas.core.logging.JSONFormatter"},
+    },
+    "filters": {
+        "request_id": {"()": "kotacerdas.core.logging.RequestIdFilter"},
+        "redact": {"()": "kotacerdas.core.logging.RedactPersonalData"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if KOTACERDAS_LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id", "redact"],
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("KOTACERDAS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers write unredacted lines (request lines carry
+        # query strings): everything goes through "console". gunicorn keeps
+        # its handlers, with these formatters and filters
+        # (core/gunicorn_logging.py, set by `kotacerdas serve`).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Uploads ------------------------------------------------------------------
@@ -277,6 +376,9 @@ if KOTACERDAS_UPLOAD_MAX_MB < 0:
 # ClamAV's clamd, "unix:/run/clamav/clamd.ctl" or "tcp:127.0.0.1:3310"; empty: no scan.
 KOTACERDAS_CLAMD = env_str("KOTACERDAS_CLAMD").strip()
 KOTACERDAS_CLAMD_TIMEOUT = env_int("KOTACERDAS_CLAMD_TIMEOUT", 30)  # seconds
+# clamd unreachable, too slow or answering an error: refuse the upload (the
+# default, fail closed), or with 1 accept it unscanned and log an ERROR.
+KOTACERDAS_CLAMD_FAIL_OPEN = env_bool("KOTACERDAS_CLAMD_FAIL_OPEN", False)
 if KOTACERDAS_CLAMD_TIMEOUT <= 0:
     raise ImproperlyConfigured("KOTACERDAS_CLAMD_TIMEOUT must be a number of seconds above 0.")
 if KOTACERDAS_CLAMD and not (

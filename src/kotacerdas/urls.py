@@ -3,27 +3,27 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kotacerdas.accounts import views as accounts_views
+from kotacerdas.api.main import api
 from kotacerdas.core import views as core_views
-from kotacerdas.core.forms import LoginForm
 from kotacerdas.masterplan import views as masterplan_views
 
 urlpatterns = [
     path("", masterplan_views.home, name="home"),
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", authentication_form=LoginForm
-        ),
-        name="login",
-    ),
+    path("masuk/", accounts_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
+    # First: the public portal's pages are the busiest and all start with publik/.
+    path("", include("kotacerdas.portal.urls")),
+    path("", include("kotacerdas.accounts.urls")),
     path("", include("kotacerdas.masterplan.urls")),
     path("", include("kotacerdas.monitoring.urls")),
     path("", include("kotacerdas.masterplan.exchange.urls")),
     path("", include("kotacerdas.umkm.urls")),
     path("", include("kotacerdas.evaluation.urls")),
+    path("api/v1/", api.urls),
+    path("", include("kotacerdas.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,7 +11,9 @@ Fixtures:
   a failing test leaves a screenshot and the page's HTML in var/test-artifacts/;
 - ``live_url`` ``live_url("login")`` or ``live_url("/masuk/")`` → absolute URL;
 - ``login``    ``login(page, live_server, username, password)`` signs in
-  through the login form.
+  through the login form, then completes the second factor: the OTP step with
+  a code computed from the user's TOTP device, or enrolment of a new device
+  for a user who must have one (tests/browser/second_factor.py).
 
 Every test in this directory is marked ``browser`` (``pytest -m "not browser"``
 skips them).
@@ -34,6 +36,8 @@ from django.urls import reverse
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.browser.second_factor import pass_second_factor
 
 CHROMIUM = os.environ.get("KOTACERDAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -151,5 +155,6 @@ def login() -> Callable[..., None]:
             form.locator("[type=submit]").first.click()
         if urlsplit(page.url).path == login_path:
             raise AssertionError(f"Login as {username!r} failed; the login form was shown again.")
+        pass_second_factor(page, username)
 
     return sign_in

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, expect
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.evaluation import services
 from kotacerdas.evaluation.models import EvaluationCycle, Instrument
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, RegionFactory, make_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
@@ -33,6 +34,7 @@ def _signed_in(browser: Browser, live_server, username: str, *, phone: bool = Fa
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit].btn-primary")
+    pass_second_factor(page, username)
     return page
 
 

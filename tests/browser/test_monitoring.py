@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, expect
 
 from kotacerdas.masterplan.demo import DEMO_PASSWORD, demo_load
 from kotacerdas.masterplan.models import ActionPlan
+from tests.browser.second_factor import pass_second_factor
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def _signed_in(browser: Browser, live_server, username: str):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit].btn-primary")
+    pass_second_factor(page, username)
     return page
 
 

@@ -12,11 +12,18 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kotacerdas.evaluation import services
+from kotacerdas.evaluation import assessment, services
 from kotacerdas.evaluation.instrument_xlsx import instrument_xlsx_export
 from kotacerdas.evaluation.models import EvaluationCycle, Instrument, Item
+from tests.evaluation.assessment_factories import (
+    JAMBI_ITEMS,
+    assign,
+    consolidate_all,
+    in_assessment,
+)
 from tests.evaluation.factories import active_instrument, make_cycle
 from tests.factories import RegionFactory, make_user
+from tests.logins import login_verified
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def operator(db: None) -> Client:
     client = Client()
-    client.force_login(make_user("operator", is_superuser=True, is_staff=True))
+    login_verified(client, make_user("operator", is_superuser=True, is_staff=True))
     return client
 
 
@@ -186,8 +193,14 @@ def test_the_team_creates_a_cycle_sets_its_schedule_and_moves_it(world, personas
     )
     assert "Batas bukti dukung tidak boleh sebelum tanggal wawancara." in bad.content.decode()
 
-    for state in ("in_assessment", "scored"):
-        admin.post(reverse("evaluation:cycle_advance", args=[cycle.pk]), {"state": state})
+    advance = reverse("evaluation:cycle_advance", args=[cycle.pk])
+    admin.post(advance, {"state": "in_assessment"})
+    # "Scored" is the lead assessor's, once every item is consolidated (assessment.py).
+    assert admin.post(advance, {"state": "scored"}).status_code == 403
+    cycle.refresh_from_db()
+    lead = assign(cycle, "lead", lead=True)
+    consolidate_all(lead, JAMBI_ITEMS)
+    assessment.cycle_mark_scored(actor=lead.assessor, cycle=cycle)
     cycle.refresh_from_db()
     assert cycle.state == "scored"
 
@@ -198,9 +211,10 @@ def test_the_team_creates_a_cycle_sets_its_schedule_and_moves_it(world, personas
 
 
 def test_only_the_ministry_publishes_and_published_is_final(world, personas, operator):
-    cycle = make_cycle(world.region)
-    for state in ("in_assessment", "scored"):
-        services.cycle_advance(actor=None, cycle=cycle, state=state)
+    cycle = in_assessment(world.region)
+    lead = assign(cycle, "lead", lead=True)
+    consolidate_all(lead, JAMBI_ITEMS)
+    assessment.cycle_mark_scored(actor=lead.assessor, cycle=cycle)
     url = reverse("evaluation:cycle_advance", args=[cycle.pk])
 
     assert personas["admin"].post(url, {"state": "published"}).status_code == 403

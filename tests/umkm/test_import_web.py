@@ -20,6 +20,7 @@ from odf.text import P  # type: ignore[import-untyped]
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.umkm.models import Business, ColumnMapping, ImportJob
 from tests.factories import RegionFactory, make_user
+from tests.logins import login_verified
 from tests.web.rows_umkm_import import SURVEY_CSV
 
 State = ImportJob.State
@@ -350,7 +351,7 @@ def test_it_hides_other_regions_imports(client_officer: Client, db: None) -> Non
 def test_an_agency_editor_may_not_import(client_officer: Client, editor_a: Any) -> None:
     job = _uploaded_job(client_officer)
     client = Client()
-    client.force_login(editor_a)
+    login_verified(client, editor_a)
     assert _upload(client, "14.72", SURVEY_CSV, "survei.csv").status_code == 403
     assert client.get(reverse("umkm:import_mapping", args=[job.pk])).status_code == 403
     assert _map(client, job, SUGGESTED, 7).status_code == 403
@@ -362,7 +363,7 @@ def test_an_agency_editor_may_not_import(client_officer: Client, editor_a: Any) 
 
 def test_an_admin_of_the_region_may_import(admin_user: Any, officer: Any) -> None:
     client = Client()
-    client.force_login(admin_user)
+    login_verified(client, admin_user)
     job = _uploaded_job(client)
     assert job.created_by == admin_user
 
@@ -418,7 +419,7 @@ def test_the_report_is_personal_data_for_officers_only_and_each_download_is_reco
         _map(client_officer, job, SUGGESTED, 7)
     url = reverse("umkm:import_report", args=[job.pk])
     admin = Client()
-    admin.force_login(admin_user)
+    login_verified(admin, admin_user)
     before = PersonalDataAccess.objects.filter(action="export").count()
     assert admin.get(url).status_code == 403
     detail = admin.get(reverse("umkm:import_detail", args=[job.pk])).content.decode()

@@ -25,6 +25,7 @@ from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Program
 from kotacerdas.regions.models import Region
 from tests.conftest import World
 from tests.factories import make_user
+from tests.logins import login_verified
 
 
 @pytest.fixture(autouse=True)
@@ -232,7 +233,7 @@ def test_a_token_only_works_for_its_user_and_region(world, personas, admin_user)
     other_admin = make_user("erin")
     Membership.objects.create(user=other_admin, region=world.region, role=Role.ADMIN)
     client = Client()
-    client.force_login(other_admin)
+    login_verified(client, other_admin)
     content = _edited(world, **{world.programme.code: "Tidak boleh"})
     mine = staging.stash(content=content, user_id=admin_user.pk, region_code=world.region.code)
     elsewhere = staging.stash(content=content, user_id=admin_user.pk, region_code="14.71")
@@ -243,7 +244,9 @@ def test_a_token_only_works_for_its_user_and_region(world, personas, admin_user)
     assert world.programme.name != "Tidak boleh"
 
 
-def test_a_stale_token_is_refused(world, personas, admin_user, monkeypatch):
+def test_a_stale_token_is_refused(world, personas, admin_user, monkeypatch, settings):
+    # The clock jumps past the token's age; the admin's session must outlive it.
+    settings.KOTACERDAS_SESSION_IDLE_MINUTES = 24 * 60
     content = _edited(world, **{world.programme.code: "Terlambat"})
     token = staging.stash(content=content, user_id=admin_user.pk, region_code=world.region.code)
     later = time.time() + staging.MAX_AGE + 60
@@ -293,7 +296,7 @@ def test_a_new_region_loads_its_masterplan_through_the_web(world, db):
     admin = make_user("fajar")
     Membership.objects.create(user=admin, region=kampar, role=Role.ADMIN)
     client = Client()
-    client.force_login(admin)
+    login_verified(client, admin)
     book = openpyxl.load_workbook(BytesIO(template_empty()))
     for number, value in enumerate(["Masterplan Kampar", 2025, 2034, "", "draft"], start=2):
         book["Masterplan"].cell(row=number, column=2, value=value)

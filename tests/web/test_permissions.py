@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.web
 from tests.conftest import World
+from tests.logins import login_verified
 from tests.web.matrix import PERSONAS, Rows
 
 
@@ -96,7 +97,7 @@ def test_it_requires_a_csrf_token_for_writes(world, editor_a):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor_a)
+    login_verified(client, editor_a)
     response = client.post(
         reverse("masterplan:action_plan_status", args=[world.plan_a.pk]), {"status": "selesai"}
     )

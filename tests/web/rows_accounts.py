@@ -1,0 +1,42 @@
+"""Permission matrix rows for sign-in's own pages (kotacerdas.accounts): the
+OTP step, MFA enrolment and recovery codes, password change and reset.
+
+The personas who must use MFA have a verified second factor
+(tests/logins.py): the OTP step sends them on and the MFA page shows its
+status. The registry officer has not enrolled (optional for that role): the
+MFA page offers enrolment, and there are no recovery codes to renew."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import World
+from tests.web.matrix import LOGIN, PUBLIC_SAFE_ONLY, Rows, none, row
+
+SIGNED_IN = row(LOGIN, 200, 200, 200, 200)
+ONWARD = row(302, 302, 302, 302, 302)
+OPEN = row(200, 200, 200, 200, 200)
+
+
+def reset_link(w: World) -> list[Any]:
+    return ["MQ", "bukan-token"]  # a link that is not valid: the page says so
+
+
+ROWS: Rows = {
+    "accounts:otp": (none, {"token": "bukan-kode"}, {"GET": ONWARD, "POST": ONWARD}),
+    "accounts:mfa": (
+        none,
+        {"token": "bukan-kode"},
+        {"GET": SIGNED_IN, "POST": row(LOGIN, 302, 302, 302, 302, officer=200)},
+    ),
+    "accounts:recovery_codes": (
+        none,
+        {},
+        {"GET": PUBLIC_SAFE_ONLY, "POST": row(LOGIN, 200, 200, 200, 200, officer=302)},
+    ),
+    "accounts:password_change": (none, {}, {"GET": SIGNED_IN, "POST": SIGNED_IN}),
+    "accounts:password_reset": (none, {}, {"GET": OPEN, "POST": OPEN}),
+    "accounts:password_reset_done": (none, {}, {"GET": OPEN, "POST": PUBLIC_SAFE_ONLY}),
+    "accounts:password_reset_confirm": (reset_link, {}, {"GET": OPEN, "POST": OPEN}),
+    "accounts:password_reset_complete": (none, {}, {"GET": OPEN, "POST": PUBLIC_SAFE_ONLY}),
+}
