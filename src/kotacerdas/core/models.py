@@ -57,6 +57,7 @@ class AuditEvent(AppendOnlyModel):
         UPDATE = "update", _("diubah")
         DELETE = "delete", _("dihapus")
         LOAD = "load", _("dimuat")
+        EXPORT = "export", _("diunduh")
 
     occurred_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

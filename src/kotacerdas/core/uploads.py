@@ -376,6 +376,9 @@ def _sniff_executable(head: bytes, *, inside_archive: bool = False) -> str | Non
     return None
 
 
+_HIDDEN_MARKUP = re.compile(rb"(?i)<(?:script|html[\s>]|svg[\s>]|iframe|!doctype\s+html)")
+
+
 def _sniff_markup(head: bytes) -> str | None:
     """HTML, SVG or other XML at the start: what a browser would sniff as a
     page that can run scripts."""
@@ -652,6 +655,14 @@ class _Inspection:
         # A zip reader looks for its directory at the end of the file.
         if self.sniffed != "zip" and b"PK\x05\x06" in self.tail:
             self.polyglot(self.sniffed or "data", "zip")
+        # A page hidden at either end of a photo or a PDF (JPEG and PDF readers
+        # ignore it; a browser that sniffs the bytes would run it). PNG and
+        # WebP refuse any trailing data in their own checks.
+        if self.sniffed in {"jpeg", "pdf"}:
+            for part in (self.head[:4096], self.tail):
+                if found := _HIDDEN_MARKUP.search(part):
+                    markup = "svg" if found.group(0)[1:4].lower() == b"svg" else "html"
+                    self.polyglot(self.sniffed, markup)
 
     # PDF -----------------------------------------------------------------------------
 
@@ -953,6 +964,16 @@ class _Inspection:
                     self.unsafe_archive(
                         f"arsip bersarang: {info.filename[:80]}",
                         f"nested archive: {info.filename[:80]}",
+                    )
+                # The embedded document is a zip of its own: the same bomb and
+                # name checks one level down (its members are not read).
+                try:
+                    with archive.open(info) as member, zipfile.ZipFile(member) as embedded:
+                        self._check_zip_structure(embedded, embedded.infolist())
+                except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+                    self.corrupt(
+                        f"dokumen tersemat rusak: {info.filename[:80]}",
+                        f"damaged embedded document: {info.filename[:80]}",
                     )
 
     # Legacy Office (OLE compound files) ------------------------------------------------
@@ -1324,6 +1345,12 @@ def _scan_for_viruses(inspection: _Inspection) -> None:
     if reply != "stream: OK":
         if reply:
             logger.error("virus scanner %s answered %r", address, reply[:200])
+        if settings.KOTACERDAS_CLAMD_FAIL_OPEN:
+            logger.error(
+                "upload %r accepted without a virus scan (KOTACERDAS_CLAMD_FAIL_OPEN)",
+                inspection.name,
+            )
+            return
         inspection.refuse(
             Refusal.SCANNER_UNAVAILABLE,
             _(

@@ -1,23 +1,58 @@
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
+import shutil
+import sys
+from pathlib import Path
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+# /healthz fails when the database's disk has less room than this left.
+HEALTHZ_MIN_FREE_BYTES = 32 * 1024 * 1024
+
+
+def _database_problem() -> str | None:
+    """Why the database cannot serve requests now, or None: it must answer a
+    query on a real table (an empty file SQLite created in place of a moved
+    database has none) and, on SQLite, have room to grow."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM django_migrations")
+            if not cursor.fetchone()[0]:
+                return "empty"
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA page_count")
+                (pages,) = cursor.fetchone()
+                cursor.execute("PRAGMA max_page_count")
+                (most,) = cursor.fetchone()
+                if pages >= most:
+                    return "full"
+    except DatabaseError:
+        return "unavailable"
+    if connection.vendor == "sqlite":
+        folder = Path(str(connection.settings_dict["NAME"])).parent
+        try:
+            if shutil.disk_usage(folder).free < HEALTHZ_MIN_FREE_BYTES:
+                return "full"
+        except OSError:
+            return "unavailable"
+    return None
+
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 otherwise (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    """200 when the database answers on a real table and has room to write,
+    503 otherwise (for load balancers and monitoring)."""
+    problem = _database_problem()
+    if problem is not None:
+        response = JsonResponse({"status": "error", "database": problem}, status=503)
+        response["Retry-After"] = "30"
+        return response
     return JsonResponse({"status": "ok"})
 
 
@@ -35,5 +70,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request: context processors may need the database,
-    # and the database may be what failed.
+    # and the database may be what failed. Django calls this handler while it
+    # handles the exception: a database that is gone, locked or full is a
+    # temporary outage (503, try again), not a bug (500).
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)

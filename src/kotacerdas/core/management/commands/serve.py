@@ -163,6 +163,8 @@ class Command(BaseCommand):
                 "keepalive": 5,
                 "accesslog": "-",
                 "errorlog": "-",
+                # UTC, text or JSON, NIK/phone/tokens redacted (docs/security.md).
+                "logger_class": "kotacerdas.core.gunicorn_logging.GunicornLogger",
                 "loglevel": env_str("KOTACERDAS_LOG_LEVEL", "INFO").lower(),
                 "proc_name": "kotacerdas",
                 "when_ready": when_ready,
