@@ -397,6 +397,10 @@ def import_job_give_up(*, job: ImportJob, since: dt.datetime) -> ImportJob:
                 job.report_name = ""
         else:
             job.state = State.FAILED
+            # A report the dead worker may have left belongs to no import.
+            orphan = job.report_name
+            if orphan:
+                transaction.on_commit(lambda: _delete_report(orphan))
             job.report_name = ""
             job.error = _(
                 "Impor berhenti: tidak ada kemajuan sejak %(since)s. Proses latar belakang "
@@ -406,7 +410,16 @@ def import_job_give_up(*, job: ImportJob, since: dt.datetime) -> ImportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "report_name", "finished_at"])
         _audit(actor=None, job=job, before=before)
+        # The progress file was the dead worker's sign of life; now it is litter.
+        transaction.on_commit(ProgressFile(job.pk).remove)
     return job
+
+
+def _delete_report(name: str) -> None:
+    """Remove a report and the half-written file beside it (see RejectionReport)."""
+    path = Path(private_storage.path(name))
+    path.unlink(missing_ok=True)
+    path.with_name(f".{path.name}.partial").unlink(missing_ok=True)
 
 
 def give_up_if_stalled(job: ImportJob) -> ImportJob:

@@ -176,7 +176,7 @@ def batches(
         kbli.loaded_codes(version)  # the child must not query the database
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sending, arguments), daemon=True)
+    child = context.Process(target=_child, args=(sending, arguments, receiving), daemon=True)
     child.start()
     sending.close()
     try:
@@ -200,7 +200,11 @@ def batches(
         child.join()
 
 
-def _child(sending: Connection, arguments: _Source) -> None:
+def _child(sending: Connection, arguments: _Source, receiving: Connection) -> None:
+    # The fork copied the parent's reading end: close it, so that when the
+    # parent dies (even by SIGKILL) nobody reads the pipe any more and the next
+    # send fails (BrokenPipeError) instead of blocking this process forever.
+    receiving.close()
     try:
         batch: list[Item] = []
         for item in _items(arguments):
