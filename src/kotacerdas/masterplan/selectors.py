@@ -233,10 +233,17 @@ class _Loaded:
         self.plans_by_programme = dict(by_programme)
 
 
-def _load(masterplan: Masterplan, status_overrides: dict[int, str] | None = None) -> _Loaded:
+def _load(
+    masterplan: Masterplan,
+    status_overrides: dict[int, str] | None = None,
+    frozen_statuses: dict[str, str] | None = None,
+) -> _Loaded:
     """One load of the masterplan's rows. ``status_overrides`` (action plan id →
     status) lets monitoring compute what the figures would be if reports not
-    yet verified were accepted; official figures pass none."""
+    yet verified were accepted; official figures pass none. ``frozen_statuses``
+    (action plan code → status, a period snapshot's ``plan_statuses``) gives the
+    plans as they stood when the snapshot was taken: plans added since are
+    left out."""
     overrides = status_overrides or {}
     plans = []
     for row in (
@@ -245,6 +252,10 @@ def _load(masterplan: Masterplan, status_overrides: dict[int, str] | None = None
         .values("id", "code", "activity", "status", "year", "agency_id", "programme_id")
     ):
         fields: dict[str, Any] = dict(row)
+        if frozen_statuses is not None:
+            if fields["code"] not in frozen_statuses:
+                continue
+            fields["status"] = frozen_statuses[fields["code"]]
         fields["status"] = overrides.get(fields["id"], fields["status"])
         plans.append(PlanRow(**fields))
     programmes = [
@@ -471,12 +482,20 @@ class Explanation:
     rule_version: str = RULE_VERSION
 
 
-def figure_explain(*, masterplan: Masterplan, metric: Metric, scope: Scope) -> Explanation:
+def figure_explain(
+    *,
+    masterplan: Masterplan,
+    metric: Metric,
+    scope: Scope,
+    frozen_statuses: dict[str, str] | None = None,
+) -> Explanation:
     """The formula, numerator, denominator and the items behind each, for one
-    figure. Raises LookupError for an unknown scope or metric."""
+    figure. Raises LookupError for an unknown scope or metric.
+    ``frozen_statuses`` (a period snapshot's ``plan_statuses``) explains the
+    figure as published in that snapshot (the public portal)."""
     if metric not in METRICS:
         raise LookupError(metric)
-    data = _load(masterplan)
+    data = _load(masterplan, frozen_statuses=frozen_statuses)
     items = _items(data, scope)
     numerator: list[ExplainedItem] = []
     others: list[ExplainedItem] = []
