@@ -1,0 +1,79 @@
+"""Pages around the API: the interactive docs and the user's own tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from ninja.openapi.docs import Swagger
+
+from kotacerdas.api import services
+from kotacerdas.api.forms import TokenForm
+from kotacerdas.api.main import api
+from kotacerdas.api.models import ApiToken
+from kotacerdas.core.forms import apply_errors
+
+
+class _LocalSwagger(Swagger):
+    """Swagger UI from django-ninja's bundled static files (no CDN; the
+    configuration is a JSON data block read by ninja's swagger-ui-init.js,
+    so the site's CSP needs no inline script)."""
+
+    template = "api/swagger.html"
+
+
+DOCS = _LocalSwagger(settings={"persistAuthorization": False})
+
+
+@require_safe
+def docs(request: HttpRequest) -> HttpResponse:
+    return DOCS.render_page(request, api)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's tokens; creating one shows its secret once, on this response."""
+    user = cast(Any, request.user)  # login_required: a signed-in user
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["validity"]
+        expires_at = timezone.now() + dt.timedelta(days=int(days)) if days else None
+        try:
+            created = services.token_create(
+                actor=user,
+                user=user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=expires_at,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            form = TokenForm()
+    tokens = ApiToken.objects.filter(user_id=user.pk)
+    return render(
+        request,
+        "api/token_list.html",
+        {"form": form, "created": created, "tokens": tokens, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user_id=cast(Any, request.user).pk)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
+    return redirect("apiweb:token_list")

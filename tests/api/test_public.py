@@ -1,0 +1,73 @@
+"""Public reads: only what the portal publishes (the latest closed period's
+snapshot), with filters and pagination, and nothing personal."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kotacerdas.masterplan.services import action_plan_update
+from tests.api.helpers import Api
+from tests.monitoring_fixtures import period
+from tests.web.rows_umkm_registry import NIK, make_business
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_regions_and_the_plan_without_login(world):
+    api = Api()
+    assert api.get("/regions").json() == [{"code": world.region.code, "name": world.region.name}]
+    region = api.get(f"/regions/{world.region.code}").json()
+    assert region["masterplan"]["title"] == world.masterplan.title
+    assert region["snapshot"] is None
+    assert region["action_plans"] is None
+    pillars = api.get(f"/regions/{world.region.code}/pillars").json()
+    assert len(pillars) == 6
+
+
+def test_it_shows_the_status_of_the_snapshot_not_the_live_one(world, admin_user):
+    period(world, state="closed", number=2)  # snapshot: nothing started
+    action_plan_update(actor=admin_user, action_plan=world.plan_a, status="selesai")
+    api = Api()
+    plans = api.get(f"/regions/{world.region.code}/action-plans").json()
+    assert {p["status"] for p in plans["items"]} == {"belum_dimulai"}
+    assert (
+        api.get(f"/regions/{world.region.code}/action-plans", status="selesai").json()["items"]
+        == []
+    )
+    figures = api.get(f"/regions/{world.region.code}/figures").json()
+    assert len(figures) == 1
+    assert figures[0]["action_plans"] == {"numerator": 0, "denominator": 2, "percent": "0.00"}
+    assert figures[0]["snapshot"]["period"] == "Triwulan II 2024"
+
+
+def test_it_pages_and_filters_programmes(world):
+    api = Api()
+    page = api.get(f"/regions/{world.region.code}/programmes", page_size=1).json()
+    assert page["count"] == 1
+    assert page["has_next"] is False
+    assert page["items"][0]["code"] == world.programme.code
+    assert api.get(f"/regions/{world.region.code}/programmes", q="tidak-ada").json()["items"] == []
+    bad = api.get(f"/regions/{world.region.code}/programmes", pillar="bukan")
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "pillar"
+
+
+def test_registry_figures_are_suppressed_and_impersonal(world):
+    make_business(world)
+    response = Api().get(f"/regions/{world.region.code}/umkm-statistics")
+    assert response.status_code == 200
+    assert response.json()["total"] is None  # one business: too few to publish
+    assert NIK not in response.content.decode()
+
+
+def test_the_docs_render_from_our_own_static_files(world, client):
+    response = client.get(reverse("apiweb:docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    schema = client.get(reverse("api:openapi-json")).json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/reports/{report_id}/verify" in schema["paths"]
