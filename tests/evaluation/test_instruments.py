@@ -16,6 +16,7 @@ from kotacerdas.core.audit import history_for
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.evaluation import services
 from kotacerdas.evaluation.models import Dimension, EvaluationCycle, Instrument, Item
+from tests.evaluation.assessment_factories import JAMBI_ITEMS, assign, consolidate_all, operator
 from tests.evaluation.factories import active_instrument, make_cycle
 from tests.factories import RegionFactory
 
@@ -259,8 +260,12 @@ def test_it_moves_a_cycle_only_along_allowed_transitions_and_published_is_final(
         "Siklus dalam keadaan “Persiapan” tidak dapat diubah menjadi “Diumumkan”."
     ]
 
-    for state in ("in_assessment", "preparing", "in_assessment", "scored", "published"):
+    for state in ("in_assessment", "preparing", "in_assessment"):
         services.cycle_advance(actor=None, cycle=cycle, state=state)
+    # "Scored" needs every item consolidated by the lead assessor (assessment.py).
+    consolidate_all(assign(cycle, "lead", lead=True), JAMBI_ITEMS)
+    for state in ("scored", "published"):
+        services.cycle_advance(actor=operator(), cycle=cycle, state=state)
     cycle.refresh_from_db()
     assert cycle.state == "published"
 

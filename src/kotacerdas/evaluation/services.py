@@ -475,7 +475,9 @@ def cycle_set_schedule(
 
 
 def cycle_advance(*, actor: Actor, cycle: EvaluationCycle, state: str) -> EvaluationCycle:
-    """Move the cycle to ``state`` when TRANSITIONS allows it."""
+    """Move the cycle to ``state`` when TRANSITIONS allows it. "Scored" and
+    "published" go through evaluation.assessment (every item consolidated;
+    publishing freezes revision 1)."""
     with transaction.atomic():
         locked = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
         if state not in TRANSITIONS.get(locked.state, ()):
@@ -488,6 +490,15 @@ def cycle_advance(*, actor: Actor, cycle: EvaluationCycle, state: str) -> Evalua
                 },
                 code="transition",
             )
+        if state in (EvaluationCycle.State.SCORED, EvaluationCycle.State.PUBLISHED):
+            # These two carry the assessors' checks and the frozen result.
+            from kotacerdas.evaluation import assessment
+
+            if state == EvaluationCycle.State.SCORED:
+                assessment.cycle_mark_scored(actor=actor, cycle=cycle)
+            else:
+                assessment.cycle_publish(actor=actor, cycle=cycle)
+            return cycle
         model_update(
             actor=actor,
             instance=locked,

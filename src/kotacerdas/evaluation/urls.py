@@ -1,6 +1,8 @@
 from django.urls import path
 
-from kotacerdas.evaluation import views
+from kotacerdas.evaluation import assessor_views as assessor
+from kotacerdas.evaluation import region_views, views
+from kotacerdas.evaluation import report_views as reports
 
 app_name = "evaluation"
 
@@ -30,4 +32,120 @@ urlpatterns = [
     path("evaluasi/siklus/<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("evaluasi/siklus/<int:pk>/jadwal/", views.cycle_schedule, name="cycle_schedule"),
     path("evaluasi/siklus/<int:pk>/keadaan/", views.cycle_advance, name="cycle_advance"),
+    # Region side: the self-assessment, evidence, evidence requests, applications.
+    path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/",
+        region_views.answer_list,
+        name="answer_list",
+    ),
+    path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/ajukan/",
+        region_views.self_assessment_submit,
+        name="self_assessment_submit",
+    ),
+    path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/<int:item_pk>/",
+        region_views.answer_edit,
+        name="answer_edit",
+    ),
+    path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/<int:item_pk>/pengisi/",
+        region_views.answer_delegate,
+        name="answer_delegate",
+    ),
+    path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/<int:item_pk>/bukti/unggah/",
+        region_views.answer_evidence_upload,
+        name="answer_evidence_upload",
+    ),
+    path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/<int:item_pk>/bukti/tautan/",
+        region_views.answer_evidence_link,
+        name="answer_evidence_link",
+    ),
+    path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/<int:item_pk>/bukti/pilih/",
+        region_views.answer_evidence_pick,
+        name="answer_evidence_pick",
+    ),
+    path(
+        "evaluasi/bukti/<int:pk>/hapus/",
+        region_views.answer_evidence_delete,
+        name="answer_evidence_delete",
+    ),
+    path(
+        "evaluasi/bukti/<int:pk>/unduh/",
+        region_views.answer_evidence_download,
+        name="answer_evidence_download",
+    ),
+    path(
+        "evaluasi/permintaan-bukti/<int:pk>/jawab/",
+        region_views.evidence_request_respond,
+        name="evidence_request_respond",
+    ),
+    path(
+        "wilayah/<str:code>/penilaian-mandiri/",
+        region_views.contribution_list,
+        name="contribution_list",
+    ),
+    path("wilayah/<str:code>/aplikasi/", region_views.application_list, name="application_list"),
+    path(
+        "wilayah/<str:code>/aplikasi/baru/",
+        region_views.application_create,
+        name="application_create",
+    ),
+    path(
+        "evaluasi/aplikasi/<int:pk>/ubah/",
+        region_views.application_edit,
+        name="application_edit",
+    ),
+    path(
+        "evaluasi/aplikasi/<int:pk>/hapus/",
+        region_views.application_delete,
+        name="application_delete",
+    ),
+]
+
+# The evaluation report (report_views.py).
+urlpatterns += [
+    path("evaluasi/siklus/<int:pk>/laporan/", reports.report_page, name="report"),
+    path("evaluasi/siklus/<int:pk>/laporan.pdf", reports.report_pdf_download, name="report_pdf"),
+    path("evaluasi/siklus/<int:pk>/laporan.xlsx", reports.report_xlsx_download, name="report_xlsx"),
+]
+
+# Assessor side: assignments, scoring, consolidation, publishing, the result.
+urlpatterns += [
+    path("evaluasi/penugasan-saya/", assessor.my_assignments, name="my_assignments"),
+    path("evaluasi/siklus/<int:pk>/asesor/", assessor.assignment_manage, name="assignment_manage"),
+    path("evaluasi/penugasan/<int:pk>/utama/", assessor.assignment_lead, name="assignment_lead"),
+    path(
+        "evaluasi/penugasan/<int:pk>/hapus/", assessor.assignment_remove, name="assignment_remove"
+    ),
+    path(
+        "evaluasi/siklus/<int:pk>/benturan-kepentingan/",
+        assessor.conflict_declare,
+        name="conflict_declare",
+    ),
+    path("evaluasi/siklus/<int:pk>/penilaian/", assessor.assess, name="assess"),
+    path(
+        "evaluasi/siklus/<int:pk>/permintaan-bukti/",
+        assessor.evidence_request_create,
+        name="evidence_request_create",
+    ),
+    path(
+        "evaluasi/permintaan-bukti/<int:pk>/tutup/",
+        assessor.evidence_request_close,
+        name="evidence_request_close",
+    ),
+    path("evaluasi/siklus/<int:pk>/konsolidasi/", assessor.consolidate, name="consolidate"),
+    path(
+        "evaluasi/siklus/<int:pk>/konsolidasi/baseline/",
+        assessor.baseline_derive,
+        name="baseline_derive",
+    ),
+    path("evaluasi/siklus/<int:pk>/ringkasan/", assessor.summary_edit, name="summary_edit"),
+    path("evaluasi/siklus/<int:pk>/selesai-dinilai/", assessor.mark_scored, name="mark_scored"),
+    path("evaluasi/siklus/<int:pk>/umumkan/", assessor.publish, name="cycle_publish"),
+    path("evaluasi/siklus/<int:pk>/koreksi/", assessor.correct, name="result_correct"),
+    path("evaluasi/siklus/<int:pk>/hasil/", assessor.result, name="cycle_result"),
 ]

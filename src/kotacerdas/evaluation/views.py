@@ -6,7 +6,6 @@ render. Who may do what is described in access.py."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -45,20 +44,11 @@ from kotacerdas.evaluation.forms import (
 )
 from kotacerdas.evaluation.instrument_xlsx import instrument_xlsx_export, instrument_xlsx_import
 from kotacerdas.evaluation.models import EvaluationCycle, Instrument
+from kotacerdas.evaluation.pages import attempt
 from kotacerdas.evaluation.selectors import instrument_with_items
 from kotacerdas.masterplan.exchange.results import ExchangeError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _form_page(
@@ -200,7 +190,7 @@ def instrument_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def instrument_activate(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = instrument_fetch(request.user, pk, "change")
-    _attempt(
+    attempt(
         request,
         lambda: services.instrument_activate(actor=request.user, instrument=instrument),
         _("%(instrument)s sekarang aktif.") % {"instrument": instrument},
@@ -322,7 +312,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_fetch(request.user, pk)
     instrument_pk = item.instrument_id
-    _attempt(
+    attempt(
         request,
         lambda: services.item_delete(actor=request.user, item=item),
         _("Butir %(code)s dihapus.") % {"code": item.code},
@@ -374,13 +364,20 @@ def cycle_create(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+MINISTRY_STATES = (EvaluationCycle.State.SCORED, EvaluationCycle.State.PUBLISHED)
+
+
 def _next_states(request: HttpRequest, cycle: EvaluationCycle) -> list[tuple[str, str]]:
     labels = dict(EvaluationCycle.State.choices)
+    if not roles_of(request.user).is_admin_of(cycle.region_id):
+        return []  # assigned assessors read the cycle but do not move it
     may_publish = roles_of(request.user).superuser
+    # "Scored" is the lead assessor's (assessor panel) and publishing the
+    # ministry's; a superuser may do both from here.
     return [
         (state, str(labels[state]))
         for state in services.TRANSITIONS[cycle.state]
-        if state != EvaluationCycle.State.PUBLISHED or may_publish
+        if state not in MINISTRY_STATES or may_publish
     ]
 
 
@@ -398,6 +395,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dimensions": dimensions,
             "next_states": _next_states(request, cycle),
             "published": cycle.state == EvaluationCycle.State.PUBLISHED,
+            # Assigned assessors read the cycle but do not manage it: no
+            # schedule, cycle list or instrument links that would answer 403.
+            "manages": roles_of(request.user).is_admin_of(cycle.region_id),
         },
     )
 
@@ -438,13 +438,13 @@ def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
     form = StateForm(request.POST)
     target = form.data.get("state", "")
-    action: CycleAction = "publish" if target == EvaluationCycle.State.PUBLISHED else "change"
+    action: CycleAction = "publish" if target in MINISTRY_STATES else "change"
     cycle = cycle_fetch(request.user, pk, action)
     if not form.is_valid():
         messages.error(request, _("Keadaan tujuan tidak dikenal."))
         return redirect("evaluation:cycle_detail", pk=cycle.pk)
     labels = dict(EvaluationCycle.State.choices)
-    _attempt(
+    attempt(
         request,
         lambda: services.cycle_advance(actor=request.user, cycle=cycle, state=target),
         _("Siklus sekarang dalam keadaan “%(state)s”.") % {"state": labels[target]},
