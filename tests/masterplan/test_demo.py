@@ -67,8 +67,21 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(first_load):
         "registry_settings": 1,
         # Illustrative businesses, plus one planted twin per 60 for the duplicates queue.
         "business": DEMO_BUSINESSES + 4,
+        # The period of the city's report, closed: the public portal's figures.
+        "period_snapshot": 1,
     }
     assert first_load.updated == {}
+
+
+def test_it_publishes_the_period_of_the_citys_report(first_load):
+    from kotacerdas.monitoring.models import PeriodSnapshot
+
+    snapshot = PeriodSnapshot.objects.select_related("period").get(
+        period__masterplan__region__code="14.72"
+    )
+    assert snapshot.period.ends_on.isoformat() == "2024-09-30"
+    block = snapshot.figures["action_plans"]
+    assert (block["in_implementation"], block["total"], block["percent"]) == (63, 103, "61.17")
 
 
 def test_it_sets_up_kota_dumai_with_its_masterplan_and_legal_basis(masterplan):

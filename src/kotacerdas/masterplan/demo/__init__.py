@@ -10,6 +10,7 @@ values.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -162,7 +163,38 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
                 )
         _demo_users(actor=actor, region=region, agencies=agencies, result=result)
         registry_demo_load(actor=actor, region=region, masterplan=masterplan, result=result)
+        _demo_published_period(actor=actor, masterplan=masterplan, result=result)
     return result
+
+
+# The period the city reported to the assessors (Evaluasi Tahap II, Nov 2024):
+# the last one that ended before the report.
+DEMO_PUBLISHED_UNTIL = dt.date(2024, 9, 30)
+
+
+def _demo_published_period(*, actor: Actor, masterplan: Masterplan, result: DemoResult) -> None:
+    """Close the reporting period of the city's report, so that the public
+    portal has published figures (a snapshot of the demo's statuses) to
+    show. Left alone once the masterplan has any closed period."""
+    from kotacerdas.monitoring import services as monitoring
+    from kotacerdas.monitoring.models import ReportingPeriod
+
+    periods = ReportingPeriod.objects.filter(masterplan=masterplan)
+    if (
+        periods.filter(state=ReportingPeriod.State.CLOSED).exists()
+        or periods.filter(state=ReportingPeriod.State.OPEN).exists()
+    ):
+        return
+    year = DEMO_PUBLISHED_UNTIL.year
+    monitoring.periods_generate(actor=actor, masterplan=masterplan, year=year)
+    period = (
+        periods.filter(year=year, ends_on__lte=DEMO_PUBLISHED_UNTIL).order_by("-ends_on").first()
+    )
+    if period is None:
+        return
+    monitoring.period_open(actor=actor, period=period)
+    monitoring.period_close(actor=actor, period=period)
+    result.count(result.created, "period_snapshot")
 
 
 def _demo_users(
