@@ -24,6 +24,7 @@ from tests.evaluation.region_factories import (
     verified_file_evidence,
 )
 from tests.factories import RegionFactory, make_user
+from tests.logins import login_verified
 from tests.monitoring_fixtures import PDF, pdf_upload
 
 
@@ -106,8 +107,8 @@ def test_an_assigned_assessor_reads_answers_and_evidence_but_writes_nothing(
     )
     outsider = make_user("asesor-kementerian")  # no membership in the region
     assign(cycle, outsider)
-    client = Client()
-    client.force_login(outsider)
+    # An assignment obliges the second factor (accounts.policy.mfa_required).
+    client = login_verified(Client(), outsider)
     assert client.get(_url("answer_list", cycle.pk)).status_code == 200
     assert client.get(_url("answer_edit", cycle.pk, item(cycle).pk)).status_code == 200
     download = client.get(_url("answer_evidence_download", evidence.pk))
