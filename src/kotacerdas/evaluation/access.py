@@ -31,6 +31,7 @@ from kotacerdas.evaluation.models import (
     Instrument,
     Item,
 )
+from kotacerdas.evaluation.selectors import cycle_instrument_ids
 from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.regions.models import Region
 
@@ -200,8 +201,8 @@ def may_delegate(user: User, cycle: EvaluationCycle) -> bool:
 
 def item_of_cycle(cycle: EvaluationCycle, item_pk: int) -> Item:
     item = (
-        Item.objects.select_related("dimension")
-        .filter(pk=item_pk, instrument_id=cycle.instrument_id)
+        Item.objects.select_related("dimension", "instrument")
+        .filter(pk=item_pk, instrument_id__in=cycle_instrument_ids(cycle))
         .first()
     )
     if item is None:

@@ -47,7 +47,15 @@ from kotacerdas.evaluation.models import (
     Item,
     ResultRevision,
 )
-from kotacerdas.evaluation.selectors import CycleResult, _score_problems, cycle_result
+from kotacerdas.evaluation.selectors import (
+    CycleResult,
+    ReadinessResult,
+    _score_problems,
+    cycle_instrument_ids,
+    cycle_items,
+    cycle_result,
+    readiness_result,
+)
 from kotacerdas.evaluation.services import CYCLE_FIELDS
 
 ASSIGNMENT_FIELDS = (
@@ -113,14 +121,14 @@ def _require_declared(assignment: Assignment) -> None:
 
 
 def _item_of(cycle: EvaluationCycle, item: Item) -> None:
-    if item.instrument_id != cycle.instrument_id:
+    if item.instrument_id not in cycle_instrument_ids(cycle):
         raise _refuse(_("Butir ini bukan dari instrumen siklus."), "foreign_item")
 
 
 def scale_problem(cycle: EvaluationCycle, item: Item, score: Decimal) -> str | None:
     """Why ``score`` is not a score of ``item`` on the cycle's scale (range and
     decimals), or None. The same check the index uses (selectors)."""
-    _checked, problems = _score_problems(cycle.instrument, [item], {item.pk: score})
+    _checked, problems = _score_problems(item.instrument, [item], {item.pk: score})
     return " ".join(p.messages[0] for p in problems) if problems else None
 
 
@@ -389,12 +397,7 @@ def consolidated_scores(cycle: EvaluationCycle) -> dict[int, Decimal]:
 def missing_consolidated(cycle: EvaluationCycle) -> list[str]:
     """Codes of the items that have no consolidated score yet."""
     done = ConsolidatedScore.objects.filter(cycle=cycle).values("item_id")
-    return list(
-        Item.objects.filter(instrument_id=cycle.instrument_id)
-        .exclude(pk__in=done)
-        .order_by("dimension__order", "order", "id")
-        .values_list("code", flat=True)
-    )
+    return list(cycle_items(cycle).exclude(pk__in=done).values_list("code", flat=True))
 
 
 def _advance(actor: Actor, cycle: EvaluationCycle, state: str) -> None:
@@ -473,18 +476,36 @@ def result_as_json(result: CycleResult) -> dict[str, Any]:
     }
 
 
+def readiness_as_json(readiness: ReadinessResult) -> dict[str, Any]:
+    """The readiness figures as stored under ``result["readiness"]``: the
+    same shape as the main result, and the readiness index exactly and as
+    shown (half-up to 2 places)."""
+    stored = result_as_json(readiness.result)
+    stored["index"] = {
+        "fraction": _fraction(readiness.value),
+        "exact": number_plain(readiness.value),
+        "shown": str(readiness.rounded),
+    }
+    stored["explain"] = list(readiness.explain())
+    return stored
+
+
 def item_scores_json(cycle: EvaluationCycle, scores: Mapping[int, Decimal]) -> list[dict[str, Any]]:
-    items = Item.objects.filter(instrument_id=cycle.instrument_id).select_related("dimension")
-    return [
-        {
+    """Every item's score as frozen in a revision; readiness items (after
+    the evaluation's) are marked ``"readiness": true``."""
+    rows: list[dict[str, Any]] = []
+    for item in cycle_items(cycle):
+        row: dict[str, Any] = {
             "item": item.pk,
             "code": item.code,
             "dimension": item.dimension.code,
             "pillar": item.pillar,
             "score": number_plain(scores[item.pk]),
         }
-        for item in items.order_by("dimension__order", "order", "id")
-    ]
+        if item.instrument_id != cycle.instrument_id:
+            row["readiness"] = True
+        rows.append(row)
+    return rows
 
 
 def _revision_create(
@@ -497,6 +518,10 @@ def _revision_create(
     recommendations: str,
 ) -> ResultRevision:
     result = cycle_result(cycle=cycle, scores=scores)
+    readiness = readiness_result(cycle=cycle, scores=scores)
+    result_json = result_as_json(result)
+    if readiness is not None:
+        result_json["readiness"] = readiness_as_json(readiness)
     number = (cycle.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     return model_create(
         actor=actor,
@@ -507,7 +532,7 @@ def _revision_create(
             "published_by": actor,
             "reason": reason,
             "item_scores": item_scores_json(cycle, scores),
-            "result": result_as_json(result),
+            "result": result_json,
             "notes": notes,
             "recommendations": recommendations,
         },

@@ -29,7 +29,7 @@ from kotacerdas.evaluation.models import (
     Item,
     ResultRevision,
 )
-from kotacerdas.evaluation.selectors import SCORE_PLACES
+from kotacerdas.evaluation.selectors import SCORE_PLACES, cycle_items
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,7 @@ def cycle_spread(cycle: EvaluationCycle) -> list[ItemSpread]:
     """Every item of the cycle's instrument with each scoring assessor's
     score, min, max, spread (max − min), the flag and the proposal. A fixed
     number of queries whatever the number of items."""
-    items = list(
-        Item.objects.filter(instrument_id=cycle.instrument_id)
-        .select_related("dimension")
-        .order_by("dimension__order", "order", "id")
-    )
+    items = list(cycle_items(cycle))
     marks: dict[int, list[AssessorMark]] = {}
     scores = AssessorScore.objects.filter(assignment__cycle=cycle).select_related(
         "assignment__assessor"
@@ -106,7 +102,7 @@ def cycle_spread(cycle: EvaluationCycle) -> list[ItemSpread]:
             item=item,
             marks=tuple(marks.get(item.pk, ())),
             consolidated=consolidated.get(item.pk),
-            scale_places=cycle.instrument.scale_places,
+            scale_places=item.instrument.scale_places,
             threshold=threshold,
         )
         for item in items
@@ -136,11 +132,7 @@ def items_for_assessor(cycle: EvaluationCycle, assignment: Assignment) -> list[I
         )
     }
     own = {s.item_id: s for s in AssessorScore.objects.filter(assignment=assignment)}
-    items = (
-        Item.objects.filter(instrument_id=cycle.instrument_id)
-        .select_related("dimension")
-        .order_by("dimension__order", "order", "id")
-    )
+    items = cycle_items(cycle)
     return [ItemForAssessor(item, answers.get(item.pk), own.get(item.pk)) for item in items]
 
 
@@ -291,6 +283,7 @@ class ExplainedResult:
     index_shown: Decimal | None
     index_exact: str | None
     lines: tuple[str, ...]
+    readiness: ExplainedResult | None = None  # the readiness instrument's figures, if any
 
 
 def result_explained(item_scores: list[dict[str, Any]], result: dict[str, Any]) -> ExplainedResult:
@@ -302,7 +295,13 @@ def result_explained(item_scores: list[dict[str, Any]], result: dict[str, Any]) 
     by_code = {
         s["code"]: ExplainedItem(s["code"], questions.get(s["item"], ""), Decimal(s["score"]))
         for s in item_scores
+        if not s.get("readiness")
     }
+    readiness = None
+    if result.get("readiness"):
+        readiness = _readiness_explained(
+            [s for s in item_scores if s.get("readiness")], result["readiness"], questions
+        )
 
     def part(p: dict[str, Any]) -> ExplainedPart:
         return ExplainedPart(
@@ -321,4 +320,34 @@ def result_explained(item_scores: list[dict[str, Any]], result: dict[str, Any]) 
         index_shown=Decimal(index["index"]) if index else None,
         index_exact=index["exact"] if index else None,
         lines=tuple(result.get("explain", ())),
+        readiness=readiness,
+    )
+
+
+def _readiness_explained(
+    item_scores: list[dict[str, Any]], stored: dict[str, Any], questions: dict[int, str]
+) -> ExplainedResult:
+    """The readiness figures stored under ``result["readiness"]``."""
+    by_code = {
+        s["code"]: ExplainedItem(s["code"], questions.get(s["item"], ""), Decimal(s["score"]))
+        for s in item_scores
+    }
+
+    def part(p: dict[str, Any]) -> ExplainedPart:
+        return ExplainedPart(
+            code=p["code"],
+            name=p["name"],
+            weight=Decimal(p["weight"]) if "weight" in p else None,
+            exact=p["exact"],
+            shown=Decimal(p["shown"]),
+            items=tuple(by_code[c] for c in p["items"] if c in by_code),
+        )
+
+    index = stored["index"]
+    return ExplainedResult(
+        dimensions=tuple(part(p) for p in stored["dimensions"]),
+        pillars=(),
+        index_shown=Decimal(index["shown"]),
+        index_exact=index["exact"],
+        lines=tuple(stored.get("explain", ())),
     )

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.evaluation.forms import DATE
@@ -58,13 +59,12 @@ class EvidenceRequestForm(forms.Form):
     )
     due_on = forms.DateField(label=_("Batas waktu"), widget=DATE)
 
-    def __init__(self, *args: Any, instrument_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, items: QuerySet[Item], **kwargs: Any) -> None:
+        """``items``: the cycle's items (``selectors.cycle_items``)."""
         super().__init__(*args, **kwargs)
         field = self.fields["item"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Item.objects.filter(instrument_id=instrument_id).order_by(
-            "dimension__order", "order", "id"
-        )
+        field.queryset = items
 
 
 class SummaryForm(forms.Form):

@@ -54,7 +54,7 @@ from kotacerdas.evaluation.models import (
     Item,
 )
 from kotacerdas.evaluation.pages import attempt
-from kotacerdas.evaluation.selectors import cycle_result
+from kotacerdas.evaluation.selectors import cycle_items, cycle_result, readiness_result
 from kotacerdas.regions.models import Region
 
 State = EvaluationCycle.State
@@ -71,11 +71,7 @@ def _nav_region(request: HttpRequest, cycle: EvaluationCycle) -> Region | None:
 
 
 def _items(cycle: EvaluationCycle) -> list[Item]:
-    return list(
-        Item.objects.filter(instrument_id=cycle.instrument_id)
-        .select_related("dimension")
-        .order_by("dimension__order", "order", "id")
-    )
+    return list(cycle_items(cycle))
 
 
 def _lead_or_operator(request: HttpRequest, pk: int) -> tuple[EvaluationCycle, Assignment | None]:
@@ -271,7 +267,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": [(r, values[r.item.pk], errors.get(r.item.pk)) for r in rows],
             "may_score": assignment.may_score and cycle.state == State.IN_ASSESSMENT,
             "requests": requests,
-            "request_form": EvidenceRequestForm(instrument_id=cycle.instrument_id),
+            "request_form": EvidenceRequestForm(items=cycle_items(cycle)),
         },
     )
 
@@ -280,7 +276,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     cycle, assignment = assessment_fetch(request.user, pk)
-    form = EvidenceRequestForm(request.POST, instrument_id=cycle.instrument_id)
+    form = EvidenceRequestForm(request.POST, items=cycle_items(cycle))
     if not form.is_valid():
         messages.error(
             request,
@@ -556,9 +552,15 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             draft_problem = " ".join(error.messages)
         else:
-            explained = result_explained(
-                assessment.item_scores_json(cycle, scores), assessment.result_as_json(computed)
-            )
+            stored = assessment.result_as_json(computed)
+            try:
+                readiness = readiness_result(cycle=cycle, scores=scores)
+            except ValidationError as error:
+                draft_problem = " ".join(error.messages)
+            else:
+                if readiness is not None:
+                    stored["readiness"] = assessment.readiness_as_json(readiness)
+                explained = result_explained(assessment.item_scores_json(cycle, scores), stored)
     return render(
         request,
         "evaluation/assessor/result.html",

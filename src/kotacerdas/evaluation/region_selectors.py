@@ -19,6 +19,7 @@ from kotacerdas.evaluation.models import (
     EvidenceRequest,
     Item,
 )
+from kotacerdas.evaluation.selectors import cycle_instrument_ids, cycle_items
 from kotacerdas.masterplan.pillars import PILLARS
 
 PILLAR_ORDER = {p.code: i for i, p in enumerate(PILLARS)}
@@ -53,6 +54,9 @@ class PillarGroup:
 class DimensionGroup:
     dimension: Dimension
     pillars: list[PillarGroup] = field(default_factory=list)
+    # True for the first group of the readiness instrument: the page opens
+    # its "Kesiapan daerah" section there.
+    starts_readiness: bool = False
 
     @property
     def rows(self) -> list[ItemRow]:
@@ -101,12 +105,13 @@ def self_assessment(
         cycle=cycle, state=EvidenceRequest.State.OPEN
     ).order_by("due_on", "id"):
         requests[request.item_id].append(request)
-    items = Item.objects.filter(instrument_id=cycle.instrument_id).select_related("dimension")
+    items = cycle_items(cycle)
     groups: dict[int, DimensionGroup] = {}
-    for dimension in Dimension.objects.filter(instrument_id=cycle.instrument_id).order_by(
-        "order", "id"
-    ):
-        groups[dimension.pk] = DimensionGroup(dimension)
+    for instrument_id in cycle_instrument_ids(cycle):
+        for dimension in Dimension.objects.filter(instrument_id=instrument_id).order_by(
+            "order", "id"
+        ):
+            groups[dimension.pk] = DimensionGroup(dimension)
     rows_by_dimension: dict[int, list[ItemRow]] = defaultdict(list)
     unanswered = []
     answered = 0
@@ -134,8 +139,13 @@ def self_assessment(
             pillars[code].rows.append(row)
         groups[dimension_id].pillars = list(pillars.values())
     total = answered + len(unanswered)
+    shown = [g for g in groups.values() if g.pillars]
+    for group in shown:
+        if group.dimension.instrument_id != cycle.instrument_id:
+            group.starts_readiness = True
+            break
     return SelfAssessment(
-        groups=[g for g in groups.values() if g.pillars],
+        groups=shown,
         progress=Progress(answered, total),
         unanswered=unanswered,
     )
@@ -162,7 +172,7 @@ def open_evidence_requests(
 
 
 def answer_progress(cycle: EvaluationCycle) -> Progress:
-    total = Item.objects.filter(instrument_id=cycle.instrument_id).count()
+    total = cycle_items(cycle).count()
     answered = sum(
         1
         for text, score in Answer.objects.filter(cycle=cycle).values_list("text", "claimed_score")

@@ -109,7 +109,7 @@ def answer_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     locked = sa.answer_problem(cycle)
     form = AnswerForm(
         request.POST or None,
-        instrument=cycle.instrument,
+        instrument=item.instrument,
         initial={
             "text": answer.text if answer else "",
             "claimed_score": answer.claimed_score.normalize()

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import decimal_id, round_half_up
@@ -225,10 +225,97 @@ def instrument_result(
     )
 
 
+def cycle_instrument_ids(cycle: EvaluationCycle) -> list[int]:
+    """The instruments a cycle is answered and scored on: its evaluation
+    instrument, then its optional readiness instrument."""
+    ids = [cycle.instrument_id]
+    if cycle.readiness_instrument_id:
+        ids.append(cycle.readiness_instrument_id)
+    return ids
+
+
+def cycle_items(cycle: EvaluationCycle) -> QuerySet[Item]:
+    """THE list of a cycle's items: every item of the evaluation instrument,
+    then every item of the readiness instrument when one is attached, each in
+    dimension and item order. Everything that enumerates or validates the
+    items of a cycle (answers, scores, completeness, publishing) uses this."""
+    return (
+        Item.objects.filter(instrument_id__in=cycle_instrument_ids(cycle))
+        .annotate(
+            readiness_last=Case(
+                When(instrument_id=cycle.instrument_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("dimension", "instrument")
+        .order_by("readiness_last", "dimension__order", "order", "id")
+    )
+
+
 def cycle_result(*, cycle: EvaluationCycle, scores: Mapping[int, Decimal | int]) -> CycleResult:
     """The figures of a cycle, always with the instrument version the cycle
-    keeps (never the currently active one)."""
-    return instrument_result(instrument=cycle.instrument, scores=scores)
+    keeps (never the currently active one). Only the evaluation instrument's
+    items count here (scores of readiness items are ignored): the index never
+    depends on the readiness instrument (``readiness_result``)."""
+    readiness = set(
+        Item.objects.filter(instrument_id=cycle.readiness_instrument_id).values_list(
+            "pk", flat=True
+        )
+        if cycle.readiness_instrument_id
+        else ()
+    )
+    return instrument_result(
+        instrument=cycle.instrument,
+        scores={pk: v for pk, v in scores.items() if pk not in readiness},
+    )
+
+
+@dataclass(frozen=True)
+class ReadinessResult:
+    """The readiness figures of a cycle: its dimensions (struktur,
+    infrastruktur, suprastruktur) and the readiness index = Σ weight/100 ×
+    dimension score, exact, rounded half-up to 2 decimals only for display."""
+
+    result: CycleResult
+    weights: dict[str, Decimal]
+    value: Fraction
+
+    @property
+    def rounded(self) -> Decimal:
+        return round_half_up(self.value, SCORE_PLACES)
+
+    def explain(self) -> tuple[str, ...]:
+        terms = " + ".join(
+            f"{number_id(self.weights[p.code])}% × {number_id(p.value)}"
+            for p in self.result.dimensions
+        )
+        return (
+            *self.result.explain(),
+            _("Indeks kesiapan = %(terms)s = %(value)s, dibulatkan menjadi %(shown)s.")
+            % {
+                "terms": terms,
+                "value": number_id(self.value),
+                "shown": decimal_id(self.rounded, SCORE_PLACES),
+            },
+        )
+
+
+def readiness_result(
+    *, cycle: EvaluationCycle, scores: Mapping[int, Decimal | int]
+) -> ReadinessResult | None:
+    """The readiness figures of a cycle from its readiness items' scores
+    (others ignored), or None when the cycle has no readiness instrument."""
+    readiness = cycle.readiness_instrument
+    if readiness is None:
+        return None
+    main = set(Item.objects.filter(instrument_id=cycle.instrument_id).values_list("pk", flat=True))
+    result = instrument_result(
+        instrument=readiness, scores={pk: v for pk, v in scores.items() if pk not in main}
+    )
+    weights = {d.code: d.weight for d in readiness.dimensions.all()}
+    value = sum((Fraction(weights[p.code]) / 100 * p.value for p in result.dimensions), Fraction(0))
+    return ReadinessResult(result=result, weights=weights, value=value)
 
 
 def score_shown(value: Fraction) -> str:

@@ -45,6 +45,7 @@ from kotacerdas.evaluation.models import (
     Instrument,
     Item,
 )
+from kotacerdas.evaluation.selectors import cycle_instrument_ids
 from kotacerdas.masterplan.models import Agency
 from kotacerdas.monitoring.models import Evidence, ProgressReport
 from kotacerdas.regions.models import Region
@@ -159,7 +160,7 @@ def _region_code(cycle: EvaluationCycle) -> str:
 
 
 def _check_item(cycle: EvaluationCycle, item: Item) -> None:
-    if item.instrument_id != cycle.instrument_id:
+    if item.instrument_id not in cycle_instrument_ids(cycle):
         raise ValidationError(_("Butir ini bukan dari instrumen siklus."), code="item")
 
 
@@ -193,7 +194,7 @@ def answer_save(
     """Write the answer and claimed score of one item (self-assessment stage only)."""
     _require(answer_problem(cycle), "locked")
     if claimed_score is not None:
-        problem = claimed_score_problem(cycle.instrument, claimed_score)
+        problem = claimed_score_problem(item.instrument, claimed_score)
         if problem:
             raise ValidationError({"claimed_score": problem})
     with transaction.atomic():

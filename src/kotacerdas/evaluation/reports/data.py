@@ -48,7 +48,14 @@ from kotacerdas.evaluation.models import (
     Item,
     ResultRevision,
 )
-from kotacerdas.evaluation.selectors import SCORE_PLACES, CycleResult, cycle_result, score_shown
+from kotacerdas.evaluation.selectors import (
+    SCORE_PLACES,
+    CycleResult,
+    cycle_items,
+    cycle_result,
+    readiness_result,
+    score_shown,
+)
 from kotacerdas.masterplan.pillars import PILLARS
 
 PILLAR_NAMES = {p.code: p.name for p in PILLARS}
@@ -209,6 +216,54 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class ReadinessFigures:
+    """The "Kesiapan daerah" section: the readiness instrument's dimension
+    scores and the readiness index (exact; shown half-up to 2 places). With
+    ``problems`` (items unscored) there are no figures."""
+
+    dimensions: tuple[DimensionRow, ...]
+    index: Fraction | None
+    problems: tuple[str, ...]
+    explanation: tuple[str, ...]
+
+    @property
+    def index_rounded(self) -> Decimal | None:
+        return None if self.index is None else round_half_up(self.index, INDEX_PLACES)
+
+    @property
+    def index_shown(self) -> str:
+        return _shown(self.index_rounded, INDEX_PLACES)
+
+    @property
+    def index_exact_shown(self) -> str:
+        return "—" if self.index is None else number_id(self.index)
+
+
+def readiness_figures(
+    cycle: EvaluationCycle, scores: Mapping[int, Decimal]
+) -> ReadinessFigures | None:
+    """None when the cycle has no readiness instrument."""
+    try:
+        readiness = readiness_result(cycle=cycle, scores=scores)
+    except ValidationError as error:
+        return ReadinessFigures((), None, tuple(error.messages), ())
+    if readiness is None:
+        return None
+    rows = tuple(
+        DimensionRow(
+            code=p.code,
+            name=p.name,
+            weight=readiness.weights[p.code],
+            score=p.value,
+            contribution=Fraction(readiness.weights[p.code]) / 100 * p.value,
+            item_count=len(p.scores),
+        )
+        for p in readiness.result.dimensions
+    )
+    return ReadinessFigures(rows, readiness.value, (), readiness.explain())
+
+
+@dataclass(frozen=True)
 class ReportData:
     cycle: EvaluationCycle
     region_name: str
@@ -232,6 +287,7 @@ class ReportData:
     lead_assessor: str
     comparison: Comparison | None
     explanation: tuple[str, ...] = field(default=())
+    readiness: ReadinessFigures | None = None  # only with a readiness instrument
 
     @property
     def index_exact(self) -> Fraction | None:
@@ -303,7 +359,7 @@ def published_figures(cycle: EvaluationCycle) -> tuple[ResultRevision, Figures] 
     revision = latest_revision(cycle)
     if revision is None:
         return None
-    items = list(Item.objects.filter(instrument_id=cycle.instrument_id))
+    items = list(cycle_items(cycle))
     return revision, _figures(cycle, revision_scores(revision, items))
 
 
@@ -367,12 +423,10 @@ def _person(user: Any) -> str:
 def report_data(cycle: EvaluationCycle, *, today: dt.date | None = None) -> ReportData:
     """Everything the report shows about ``cycle``, in a fixed number of
     queries whatever the number of items and assessors."""
-    cycle = EvaluationCycle.objects.select_related("region", "instrument").get(pk=cycle.pk)
-    items = list(
-        Item.objects.filter(instrument_id=cycle.instrument_id)
-        .select_related("dimension")
-        .order_by("dimension__order", "order", "id")
-    )
+    cycle = EvaluationCycle.objects.select_related(
+        "region", "instrument", "readiness_instrument"
+    ).get(pk=cycle.pk)
+    items = list(cycle_items(cycle))
     published = published_figures(cycle) if cycle.state == cycle.State.PUBLISHED else None
     revision: ResultRevision | None = None
     if published is not None:
@@ -460,4 +514,5 @@ def report_data(cycle: EvaluationCycle, *, today: dt.date | None = None) -> Repo
         lead_assessor=lead.name if lead is not None else "",
         comparison=comparison_for(cycle, figures),
         explanation=result.explain() if result is not None else (),
+        readiness=readiness_figures(cycle, figures.scores),
     )

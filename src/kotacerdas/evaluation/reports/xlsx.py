@@ -3,7 +3,8 @@ with every item and every assessor's score and justification.
 
 Numbers are numbers (never text), with number formats; the exact values are
 kept to ten decimals next to the values as published (two decimals, rounded
-half-up once). Sheets: Ringkasan, Butir, Perbandingan, Metadata.
+half-up once). Sheets: Ringkasan, Butir, Kesiapan daerah (only when the
+cycle has a readiness instrument), Perbandingan, Metadata.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kotacerdas.evaluation.reports.data import ComparisonRow, ReportData
 
 SHEET_SUMMARY = "Ringkasan"
 SHEET_ITEMS = "Butir"
+SHEET_READINESS = "Kesiapan daerah"
 SHEET_COMPARISON = "Perbandingan"
 SHEET_METADATA = "Metadata"
 
@@ -235,6 +237,46 @@ def _metadata(ws: Worksheet, data: ReportData) -> None:
     _widths(ws, (34, 80))
 
 
+def _readiness(ws: Worksheet, data: ReportData) -> None:
+    """The readiness instrument's dimension scores and the readiness index."""
+    readiness = data.readiness
+    assert readiness is not None
+    put_cell(ws, 1, 1, _("Kesiapan daerah")).font = Font(bold=True, size=14)
+    put_cell(ws, 2, 1, _("Indeks kesiapan (tepat)")).font = BOLD
+    _number(ws, 2, 2, readiness.index, EXACT_FORMAT)
+    put_cell(ws, 3, 1, _("Indeks kesiapan (2 desimal)")).font = BOLD
+    _number(ws, 3, 2, readiness.index_rounded, SHOWN_FORMAT)
+    row = 5
+    if readiness.index is None:
+        put_cell(ws, row, 1, _("Nilai belum dapat dihitung karena:")).font = BOLD
+        for offset, problem in enumerate(readiness.problems, start=1):
+            put_cell(ws, row + offset, 1, problem)
+        return
+    _header(
+        ws,
+        row,
+        [
+            _("Kode"),
+            _("Dimensi"),
+            _("Bobot (%)"),
+            _("Jumlah butir"),
+            _("Nilai (tepat)"),
+            _("Nilai (2 desimal)"),
+            _("Kontribusi terbobot (tepat)"),
+        ],
+    )
+    for d in readiness.dimensions:
+        row += 1
+        put_cell(ws, row, 1, d.code)
+        put_cell(ws, row, 2, d.name)
+        _number(ws, row, 3, d.weight, PERCENT_FORMAT)
+        put_cell(ws, row, 4, d.item_count)
+        _number(ws, row, 5, d.score, EXACT_FORMAT)
+        _number(ws, row, 6, d.score_rounded, SHOWN_FORMAT)
+        _number(ws, row, 7, d.contribution, EXACT_FORMAT)
+    _widths(ws, (30, 34, 12, 14, 16, 18, 26))
+
+
 def report_xlsx(data: ReportData) -> bytes:
     book = Workbook()
     summary = book.active
@@ -242,6 +284,8 @@ def report_xlsx(data: ReportData) -> bytes:
     summary.title = SHEET_SUMMARY
     _summary(summary, data)
     _items(book.create_sheet(SHEET_ITEMS), data)
+    if data.readiness is not None:
+        _readiness(book.create_sheet(SHEET_READINESS), data)
     _comparison(book.create_sheet(SHEET_COMPARISON), data)
     _metadata(book.create_sheet(SHEET_METADATA), data)
     out = BytesIO()
