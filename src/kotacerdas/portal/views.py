@@ -99,10 +99,18 @@ def _page(
     return HttpResponse(html)
 
 
-def _context(region: Region) -> tuple[Masterplan | None, selectors.PublishedSnapshot | None]:
+def _published(
+    code: str,
+) -> tuple[Region, Masterplan, selectors.PublishedSnapshot | None] | None:
+    """The region, its public masterplan and latest published snapshot; None
+    (a 404 for the page) when the region or its masterplan is not public."""
+    region = selectors.public_region(code=code)
+    if region is None:
+        return None
     masterplan = selectors.public_masterplan(region=region)
-    snapshot = selectors.published_snapshot(masterplan=masterplan) if masterplan else None
-    return masterplan, snapshot
+    if masterplan is None:
+        return None
+    return region, masterplan, selectors.published_snapshot(masterplan=masterplan)
 
 
 def _embed_snippet(request: HttpRequest, code: str) -> str:
@@ -140,12 +148,10 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def pillar(request: HttpRequest, code: str, pillar: str) -> HttpResponse:
     def build() -> Built | None:
-        region = selectors.public_region(code=code)
-        if region is None:
+        published = _published(code)
+        if published is None:
             return None
-        masterplan, snapshot = _context(region)
-        if masterplan is None:
-            return None
+        region, masterplan, snapshot = published
         try:
             found = selectors.public_pillar(masterplan=masterplan, snapshot=snapshot, code=pillar)
         except LookupError:
@@ -169,12 +175,10 @@ def pillar(request: HttpRequest, code: str, pillar: str) -> HttpResponse:
 @require_safe
 def programme(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     def build() -> Built | None:
-        region = selectors.public_region(code=code)
-        if region is None:
+        published = _published(code)
+        if published is None:
             return None
-        masterplan, snapshot = _context(region)
-        if masterplan is None:
-            return None
+        region, masterplan, snapshot = published
         try:
             found = selectors.public_programme(masterplan=masterplan, snapshot=snapshot, pk=pk)
         except LookupError:
@@ -198,11 +202,11 @@ def programme(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_safe
 def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpResponse:
     def build() -> Built | None:
-        region = selectors.public_region(code=code)
-        if region is None:
+        published = _published(code)
+        if published is None:
             return None
-        masterplan, snapshot = _context(region)
-        if masterplan is None or snapshot is None:
+        region, masterplan, snapshot = published
+        if snapshot is None:
             return None
         try:
             explained = selectors.public_figure_explain(
@@ -222,7 +226,8 @@ def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpRes
 @require_safe
 def search(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(code)
-    masterplan, snapshot = _context(region)
+    masterplan = selectors.public_masterplan(region=region)
+    snapshot = selectors.published_snapshot(masterplan=masterplan) if masterplan else None
     query = request.GET.get("q", "")
     results = (
         selectors.public_search(masterplan=masterplan, snapshot=snapshot, query=query)
