@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import override_settings
 
+from kotacerdas.demo.loader import demo_load
 from kotacerdas.masterplan import services
-from kotacerdas.masterplan.demo import demo_load
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
 from kotacerdas.regions.models import Region
 

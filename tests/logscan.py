@@ -35,7 +35,7 @@ NON_PROPAGATING = ("django.server", "gunicorn.access", "gunicorn.error")
 
 
 def _test_passwords() -> tuple[str, ...]:
-    from kotacerdas.masterplan.demo import DEMO_PASSWORD
+    from kotacerdas.demo.loader import DEMO_PASSWORD
     from tests.factories import PASSWORD
 
     # tests/core/test_audit.py creates a user with this one.

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "kotacerdas.demo",  # above every app: loads their demo data
 ]
 
 MIDDLEWARE = [

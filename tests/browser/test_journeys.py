@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from kotacerdas.core.formatting import percent_id
-from kotacerdas.masterplan.demo import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
 from kotacerdas.masterplan.models import ActionPlan, Masterplan
 from kotacerdas.masterplan.selectors import masterplan_figures
 from tests.browser.second_factor import pass_second_factor

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kotacerdas.masterplan.demo import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
 from kotacerdas.masterplan.exchange.workbook import SHEET_ACTION_PLANS
 from kotacerdas.masterplan.models import ActionPlan
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
-from kotacerdas.masterplan.demo import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
 from kotacerdas.masterplan.models import ActionPlan
 from tests.browser.second_factor import pass_second_factor
 

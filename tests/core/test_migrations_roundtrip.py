@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.masterplan.demo import demo_load
+from kotacerdas.demo.loader import demo_load
 from kotacerdas.masterplan.models import ActionPlan, Programme
 from kotacerdas.regions.models import Region
 

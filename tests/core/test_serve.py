@@ -1,7 +1,7 @@
 import pytest
 
-from kotacerdas.core.management.commands.serve import demo_logins, url_for_bind
-from kotacerdas.masterplan.demo import DEMO_PASSWORD, demo_load
+from kotacerdas.core.management.commands.serve import url_for_bind
+from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load, demo_logins
 
 
 @pytest.mark.parametrize(

@@ -7,16 +7,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from kotacerdas.core.access import roles_of
+from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.models import AuditEvent, Membership, Role
 from kotacerdas.core.services import membership_grant
 from kotacerdas.masterplan.access import (
     action_plans_for,
     agencies_for,
-    fetch,
     masterplans_for,
     programmes_for,
-    regions_for,
 )
 from tests.factories import (
     FAST_PASSWORD_HASHERS,

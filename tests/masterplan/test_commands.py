@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from kotacerdas.demo.loader import DEMO_PASSWORD
+from kotacerdas.demo.management.commands import demo as demo_command
 from kotacerdas.masterplan import services
-from kotacerdas.masterplan.demo import DEMO_PASSWORD
-from kotacerdas.masterplan.management.commands import demo as demo_command
 from kotacerdas.masterplan.models import Programme
 from kotacerdas.regions.models import Region
 from tests.factories import demo_loaded_once

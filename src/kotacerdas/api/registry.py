@@ -19,7 +19,7 @@ from kotacerdas.api import auth
 from kotacerdas.api.errors import responses
 from kotacerdas.api.pagination import NO_NUL, Id, RegionCode
 from kotacerdas.api.schemas import BusinessIn, BusinessOut, BusinessPage
-from kotacerdas.masterplan.access import fetch, regions_for
+from kotacerdas.core.access import fetch, regions_for
 from kotacerdas.umkm import services
 from kotacerdas.umkm.access import businesses_for, registry_region_fetch
 from kotacerdas.umkm.forms import BusinessForm

@@ -27,9 +27,9 @@ from kotacerdas.api.schemas import (
     ReportPage,
     ReturnIn,
 )
+from kotacerdas.core.access import fetch
 from kotacerdas.core.models import Membership
 from kotacerdas.core.uploads import Refusal
-from kotacerdas.masterplan.access import fetch
 from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.access import (

@@ -1,17 +1,26 @@
-"""Roles of a user, read once per request. Apps build their scoped querysets
+"""The access vocabulary every app speaks: a user's roles, read once per
+request; the regions a user may see or change; and ``fetch``, which turns a
+scoped queryset into 404/403. Apps build their scoped querysets
 (``action_plans_for(user, "change")``) on top of these primitives; views never
-fetch an object without them."""
+fetch an object without them. ``action`` is "view", "change", "add" or
+"delete"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
 
 from kotacerdas.core.models import Membership, Role
+from kotacerdas.regions.models import Region
 
 User = AbstractBaseUser | AnonymousUser
+Action = Literal["view", "change", "add", "delete"]
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -84,3 +93,24 @@ def roles_of(user: User) -> Roles:
     )
     setattr(user, CACHE_ATTR, roles)
     return roles
+
+
+def regions_for(user: User, action: Action = "view") -> models.QuerySet[Region]:
+    """Regions ``user`` may see ("view": any membership) or change (any other
+    action: the region's admins)."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return Region.objects.all()
+    ids = roles.member_regions if action == "view" else roles.admin_regions
+    return Region.objects.filter(id__in=ids)
+
+
+def fetch(visible: models.QuerySet[M], permitted: models.QuerySet[M], **lookup: object) -> M:
+    """The object if ``permitted``; 403 when the user may see it but not do
+    this; 404 when the user may not even see it (no existence leak)."""
+    obj = permitted.filter(**lookup).first()
+    if obj is not None:
+        return obj
+    if visible.filter(**lookup).exists():
+        raise PermissionDenied
+    raise Http404

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from kotacerdas.core.audit import audit_record, snapshot
 from kotacerdas.core.models import AuditEvent, Membership
+from kotacerdas.regions.models import Region
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -83,3 +84,15 @@ class MembershipAdmin(AuditedModelAdmin):
 
     def _region_code(self, obj: Any) -> str:
         return obj.region.code
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedModelAdmin):
+    # Registered here, not in regions/: the regions app is the foundation and
+    # imports no other app (docs/architecture.md).
+    audit_fields = ("code", "name")
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+    def _region_code(self, obj: Any) -> str:
+        return str(obj.code)

@@ -17,7 +17,6 @@ from kotacerdas.core.audit import Actor, audit_record, snapshot
 from kotacerdas.core.models import AuditEvent, Membership
 
 if TYPE_CHECKING:
-    from kotacerdas.masterplan.models import Agency
     from kotacerdas.regions.models import Region
 
 M = TypeVar("M", bound=models.Model)
@@ -147,10 +146,20 @@ def user_create(
 
 
 def membership_grant(
-    *, actor: Actor, user: AbstractUser, region: Region, role: str, agency: Agency | None = None
+    *,
+    actor: Actor,
+    user: AbstractUser,
+    region: Region,
+    role: str,
+    agency: models.Model | None = None,
 ) -> Membership:
+    """``agency``: an agency of ``region`` (masterplan.Agency, which core does
+    not import: Membership names it by its app label)."""
+    same_agency: dict[str, Any] = (
+        {"agency_id": agency.pk} if agency is not None else {"agency__isnull": True}
+    )
     existing = Membership.objects.filter(
-        user_id=user.pk, region=region, role=role, agency=agency
+        user_id=user.pk, region=region, role=role, **same_agency
     ).first()
     if existing is not None:
         return existing

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kotacerdas.core.access import User, roles_of
+from kotacerdas.core.access import User, fetch, regions_for, roles_of
 from kotacerdas.evaluation.models import (
     Answer,
     AnswerEvidence,
@@ -32,7 +32,6 @@ from kotacerdas.evaluation.models import (
     Item,
 )
 from kotacerdas.evaluation.selectors import cycle_instrument_ids
-from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.regions.models import Region
 
 InstrumentAction = Literal["view", "change"]

@@ -1,5 +1,6 @@
 """Scoped querysets: the only way views, the API and commands fetch masterplan
-objects. ``action`` is "view", "change", "add" or "delete".
+objects (the vocabulary — ``Action``, ``regions_for``, ``fetch`` — is
+core.access's).
 
 - admin of a region (smart city team): everything of that region;
 - agency editor: views the region's masterplan, changes only the action
@@ -10,26 +11,10 @@ objects. ``action`` is "view", "change", "add" or "delete".
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
-
-from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
 
-from kotacerdas.core.access import User, roles_of
+from kotacerdas.core.access import Action, User, regions_for, roles_of
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
-from kotacerdas.regions.models import Region
-
-Action = Literal["view", "change", "add", "delete"]
-M = TypeVar("M", bound=models.Model)
-
-
-def regions_for(user: User, action: Action = "view") -> models.QuerySet[Region]:
-    roles = roles_of(user)
-    if roles.superuser:
-        return Region.objects.all()
-    ids = roles.member_regions if action == "view" else roles.admin_regions
-    return Region.objects.filter(id__in=ids)
 
 
 def masterplans_for(user: User, action: Action = "view") -> models.QuerySet[Masterplan]:
@@ -70,17 +55,6 @@ def action_plans_for(user: User, action: Action = "view") -> models.QuerySet[Act
             | models.Q(agency_id__in=roles.editor_agencies)
         )
     return qs.filter(masterplan__region_id__in=roles.admin_regions)
-
-
-def fetch(visible: models.QuerySet[M], permitted: models.QuerySet[M], **lookup: object) -> M:
-    """The object if ``permitted``; 403 when the user may see it but not do
-    this; 404 when the user may not even see it (no existence leak)."""
-    obj = permitted.filter(**lookup).first()
-    if obj is not None:
-        return obj
-    if visible.filter(**lookup).exists():
-        raise PermissionDenied
-    raise Http404
 
 
 def action_plans_status_settable(user: User) -> models.QuerySet[ActionPlan]:

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import roles_of
+from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.masterplan import services
@@ -26,10 +26,8 @@ from kotacerdas.masterplan.access import (
     action_plans_for,
     action_plans_status_settable,
     agencies_for,
-    fetch,
     masterplans_for,
     programmes_for,
-    regions_for,
 )
 from kotacerdas.masterplan.filters import ActionPlanFilter, ProgrammeFilter
 from kotacerdas.masterplan.forms import ActionPlanForm, LabelsForm, MasterplanForm, ProgrammeForm
@@ -45,9 +43,6 @@ from kotacerdas.masterplan.selectors import (
     masterplan_figures,
 )
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm import access as registry_access
-from kotacerdas.umkm.models import RegistrySettings
-from kotacerdas.umkm.statistics import registry_output
 
 PAGE_SIZE = 50
 
@@ -272,22 +267,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "statuses_choices": ActionPlanStatus.choices,
             "is_admin": _is_admin(request, region),
-            **_registry_output(request, programme),
         },
     )
-
-
-def _registry_output(request: HttpRequest, programme: Programme) -> dict[str, Any]:
-    """The UMKM registry as the output of the programme it reports to
-    (DIGILOKA), with a link to its statistics for those who may see them."""
-    registry = RegistrySettings.objects.filter(programme=programme).select_related("region").first()
-    if registry is None:
-        return {}
-    return {
-        "registry_output": registry_output(region=registry.region),
-        "registry_region": registry.region,
-        "registry_stats_visible": registry_access.can(request.user, "view", registry.region),
-    }
 
 
 @login_required

@@ -9,8 +9,7 @@ from typing import Literal
 
 from django.db.models import Q, QuerySet
 
-from kotacerdas.core.access import User, roles_of
-from kotacerdas.masterplan.access import regions_for
+from kotacerdas.core.access import User, regions_for, roles_of
 from kotacerdas.monitoring.models import Evidence, ProgressReport, ReportingPeriod
 
 ReportAction = Literal["view", "change", "verify"]

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import roles_of
+from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.storage import private_file_response
-from kotacerdas.masterplan.access import action_plans_for, fetch, regions_for
+from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.masterplan.selectors import current_masterplan
 from kotacerdas.monitoring import services

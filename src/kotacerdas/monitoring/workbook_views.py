@@ -27,9 +27,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kotacerdas.core.access import fetch
 from kotacerdas.core.storage import delete_private, open_private, store_checked
 from kotacerdas.core.uploads import validate_upload
-from kotacerdas.masterplan.access import fetch
 from kotacerdas.masterplan.models import Agency
 from kotacerdas.monitoring.access import periods_for
 from kotacerdas.monitoring.forms import WorkbookUploadForm

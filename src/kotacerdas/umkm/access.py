@@ -18,8 +18,7 @@ from typing import Literal
 
 from django.db import models
 
-from kotacerdas.core.access import User, roles_of
-from kotacerdas.masterplan.access import fetch, regions_for
+from kotacerdas.core.access import User, fetch, regions_for, roles_of
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.models import Business, DuplicateCandidate, ImportJob
 

@@ -6,3 +6,9 @@ class UmkmConfig(AppConfig):
     name = "kotacerdas.umkm"
     label = "umkm"
     verbose_name = _("Registri UMKM/IKM")
+
+    def ready(self) -> None:
+        from kotacerdas.core.extensions import panel_register
+        from kotacerdas.umkm.panels import programme_output
+
+        panel_register("masterplan.programme_detail", programme_output)

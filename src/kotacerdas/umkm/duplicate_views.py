@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from kotacerdas.masterplan.access import fetch, regions_for
+from kotacerdas.core.access import fetch, regions_for
 from kotacerdas.umkm.access import candidates_for, registry_regions
 from kotacerdas.umkm.duplicates import candidate_comparison
 from kotacerdas.umkm.merging import (

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from kotacerdas.core.access import fetch, regions_for
 from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.uploads import KINDS
-from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import tasks
 from kotacerdas.umkm.access import can, import_jobs_for, registry_region_fetch

@@ -17,9 +17,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kotacerdas.core.access import fetch, regions_for
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.forms import apply_errors
-from kotacerdas.masterplan.access import fetch, regions_for
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import get_area
 from kotacerdas.umkm import kbli, services

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from kotacerdas.core import formatting
+from kotacerdas.core import extensions, formatting
 
 register = template.Library()
 
@@ -78,3 +79,12 @@ def is_region_admin(user: Any, region: Any) -> bool:
     if region is None or user is None:
         return False
     return roles_of(user).is_admin_of(region.pk)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, slot: str, **values: Any) -> str:
+    """The panels other apps put into ``slot`` of this page (core/extensions.py)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return mark_safe("".join(extensions.panels_render(slot, request, **values)))  # noqa: S308 - panels return rendered templates

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.masterplan.access import fetch, regions_for
+from kotacerdas.core.access import fetch, regions_for
 from kotacerdas.masterplan.exchange import staging
 from kotacerdas.masterplan.exchange.export import (
     CONTENT_TYPE,

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, connections
+from django.db import connections
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.base import Worker
 from gunicorn.workers.gthread import ThreadWorker
 
+from kotacerdas.core.extensions import notes_collect
 from kotacerdas.env import env_int, env_str
 
 DEFAULT_BIND = "127.0.0.1:8000"
@@ -41,8 +40,8 @@ class QuickExitThreadWorker(ThreadWorker):
 
 
 class KotaCerdasApplication(BaseApplication):
-    """Gunicorn configured in code, loading ``kotacerdas.wsgi:application`` in
-    each worker."""
+    """Gunicorn configured in code, loading Django's WSGI application (the one
+    ``kotacerdas.wsgi`` exposes to other servers) in each worker."""
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -57,9 +56,9 @@ class KotaCerdasApplication(BaseApplication):
             self.cfg.set("control_socket_disable", True)
 
     def load(self) -> Any:
-        from kotacerdas.wsgi import application
+        from django.core.wsgi import get_wsgi_application
 
-        return application
+        return get_wsgi_application()
 
 
 def url_for_bind(bind: str) -> str:
@@ -72,27 +71,6 @@ def url_for_bind(bind: str) -> str:
     if host in {"0.0.0.0", "[::]"}:  # noqa: S104 - display only
         host = "127.0.0.1"
     return f"http://{host}:{port}/"
-
-
-def demo_logins() -> tuple[str, list[str]] | None:
-    """The demo password and the demo usernames present in the database, or
-    None in production, before ``migrate`` or when the demo is not loaded."""
-    if settings.PRODUCTION:
-        return None
-    from kotacerdas.masterplan.demo import DEMO_PASSWORD, DEMO_USERS, demo_data
-    from kotacerdas.regions.models import Region
-
-    try:
-        if not Region.objects.filter(code=demo_data()["region"]["code"]).exists():
-            return None
-        wanted = [user.username for user in DEMO_USERS]
-        present = set(
-            get_user_model().objects.filter(username__in=wanted).values_list("username", flat=True)
-        )
-    except DatabaseError:
-        return None
-    usernames = [name for name in wanted if name in present]
-    return (DEMO_PASSWORD, usernames) if usernames else None
 
 
 class Command(BaseCommand):
@@ -137,7 +115,7 @@ class Command(BaseCommand):
             raise CommandError("--workers dan --threads minimal 1. / must be at least 1.")
 
         url = url_for_bind(bind)
-        logins = demo_logins()
+        notes = notes_collect("core.serve")
         # Workers are forked from this process: they must not share its connection.
         connections.close_all()
         write = self.stdout.write
@@ -145,10 +123,8 @@ class Command(BaseCommand):
 
         def when_ready(server: Any) -> None:
             write(style.SUCCESS(f"KotaCerdas berjalan di / is running at {url}"))
-            if logins is not None:
-                password, usernames = logins
-                write(f"Akun demo / demo accounts: {', '.join(usernames)}")
-                write(f"Kata sandi / password: {password}")
+            for line in notes:
+                write(line)
             write("Tekan Ctrl+C untuk berhenti. / Press Ctrl+C to stop.")
             self.stdout.flush()
 

@@ -13,12 +13,12 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 
 from kotacerdas.core.models import AuditEvent, Membership, Role
+from kotacerdas.demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_load
+from kotacerdas.demo.registry import DEMO_BUSINESSES
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import action_plans_for
-from kotacerdas.masterplan.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
 from kotacerdas.masterplan.selectors import current_masterplan, masterplan_figures
-from kotacerdas.umkm.demo import DEMO_BUSINESSES
 from tests.factories import demo_loaded_once
 
 pytestmark = pytest.mark.django_db

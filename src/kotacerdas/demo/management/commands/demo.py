@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.core.models import Role
-from kotacerdas.masterplan.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):

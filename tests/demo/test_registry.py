@@ -4,8 +4,8 @@ adds nothing."""
 from __future__ import annotations
 
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.masterplan.demo import demo_load
-from kotacerdas.umkm.demo import DEMO_BUSINESSES
+from kotacerdas.demo.loader import demo_load
+from kotacerdas.demo.registry import DEMO_BUSINESSES
 from kotacerdas.umkm.models import Business, RegistrySettings
 
 

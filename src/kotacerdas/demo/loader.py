@@ -17,15 +17,17 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from kotacerdas.core.audit import Actor
 from kotacerdas.core.models import AuditEvent, Role
 from kotacerdas.core.services import membership_grant, user_create
+from kotacerdas.demo.registry import registry_demo_load
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
-from kotacerdas.umkm.demo import registry_demo_load
+from kotacerdas.regions.models import Region
 
 DEMO_PASSWORD = "dumai-cerdas-2024"  # noqa: S105 - documented demo credential, local use only
 
@@ -64,7 +66,7 @@ class DemoResult:
 
 
 def demo_data() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("dumai.json").read_text(encoding="utf-8")
+    text = resources.files("kotacerdas.demo").joinpath("dumai.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
@@ -217,3 +219,33 @@ def _demo_users(
         if demo.role is not None:
             agency = agencies[demo.agency] if demo.agency else None
             membership_grant(actor=actor, user=user, region=region, role=demo.role, agency=agency)
+
+
+def demo_logins() -> tuple[str, list[str]] | None:
+    """The demo password and the demo usernames present in the database, or
+    None in production, before ``migrate`` or when the demo is not loaded."""
+    if settings.PRODUCTION:
+        return None
+    try:
+        if not Region.objects.filter(code=demo_data()["region"]["code"]).exists():
+            return None
+        wanted = [user.username for user in DEMO_USERS]
+        present = set(
+            get_user_model().objects.filter(username__in=wanted).values_list("username", flat=True)
+        )
+    except DatabaseError:
+        return None
+    usernames = [name for name in wanted if name in present]
+    return (DEMO_PASSWORD, usernames) if usernames else None
+
+
+def serve_notes() -> list[str]:
+    """What ``kotacerdas serve`` prints under its address (core/extensions.py)."""
+    logins = demo_logins()
+    if logins is None:
+        return []
+    password, usernames = logins
+    return [
+        f"Akun demo / demo accounts: {', '.join(usernames)}",
+        f"Kata sandi / password: {password}",
+    ]

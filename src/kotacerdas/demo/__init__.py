@@ -1,0 +1,1 @@
+"""The Kota Dumai demo (a Django app above every other app)."""
