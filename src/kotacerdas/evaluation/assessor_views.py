@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kotacerdas.core.access import roles_of
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.pages import attempt
 from kotacerdas.evaluation import assessment
 from kotacerdas.evaluation.access import (
     answer_cycle_fetch,
@@ -53,7 +54,6 @@ from kotacerdas.evaluation.models import (
     EvidenceRequest,
     Item,
 )
-from kotacerdas.evaluation.pages import attempt
 from kotacerdas.evaluation.selectors import cycle_items, cycle_result, readiness_result
 from kotacerdas.regions.models import Region
 

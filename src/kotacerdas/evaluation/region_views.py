@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kotacerdas.core.access import roles_of
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.pages import attempt
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.evaluation import self_assessment as sa
 from kotacerdas.evaluation.access import (
@@ -39,7 +40,6 @@ from kotacerdas.evaluation.access import (
     region_for_cycles,
 )
 from kotacerdas.evaluation.models import Answer, AnswerEvidence, EvaluationCycle, Item
-from kotacerdas.evaluation.pages import attempt
 from kotacerdas.evaluation.region_forms import (
     AnswerForm,
     ApplicationForm,

@@ -5,7 +5,6 @@ through the scoped helpers, call a service or selector, and render."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.pages import attempt, refused
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.models import ActionPlan
@@ -47,10 +47,6 @@ from kotacerdas.monitoring.selectors import (
     plan_timeline,
     verification_share,
 )
-
-
-def _refused(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 @login_required
@@ -99,7 +95,7 @@ def period_generate(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user, masterplan=masterplan, year=form.cleaned_data["year"]
             )
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("%(n)s periode pelaporan dibuat.") % {"n": len(created)})
     else:
@@ -110,13 +106,13 @@ def period_generate(request: HttpRequest, code: str) -> HttpResponse:
 def _period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     period = fetch(periods_for(request.user), periods_for(request.user, "change"), pk=pk)
     if action == "open":
-        _attempt(
+        attempt(
             request,
             lambda: services.period_open(actor=request.user, period=period),
             _("Periode %(p)s dibuka.") % {"p": period.label},
         )
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.period_close(actor=request.user, period=period),
             _("Periode %(p)s ditutup dan angkanya dibekukan.") % {"p": period.label},
@@ -246,16 +242,6 @@ def _report_for(request: HttpRequest, pk: int, action: ReportAction) -> Progress
     return fetch(reports_for(request.user), reports_for(request.user, action), pk=pk)
 
 
-def _attempt(request: HttpRequest, call: Callable[[], object], success: str) -> None:
-    """Run one service call; tell the user it worked or, in their words, why not."""
-    try:
-        call()
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, success)
-
-
 def _form_valid(request: HttpRequest, form: forms.Form) -> bool:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
@@ -270,7 +256,7 @@ def _back_to_report(pk: int) -> HttpResponse:
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "change")
-    _attempt(
+    attempt(
         request,
         lambda: services.report_submit(actor=request.user, report=report),
         _("Laporan diajukan untuk verifikasi."),
@@ -282,7 +268,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_verify(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "verify")
-    _attempt(
+    attempt(
         request,
         lambda: services.report_verify(actor=request.user, report=report),
         _("Laporan diverifikasi; angka resmi diperbarui."),
@@ -296,7 +282,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "verify")
     form = ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _attempt(
+    attempt(
         request,
         lambda: services.report_return(actor=request.user, report=report, reason=reason),
         _("Laporan dikembalikan untuk diperbaiki."),
@@ -311,7 +297,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceFileForm(request.POST, request.FILES)
     if _form_valid(request, form):
         data = form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.evidence_add_file(
                 actor=request.user,
@@ -332,7 +318,7 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceLinkForm(request.POST)
     if _form_valid(request, form):
         data = form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.evidence_add_link(
                 actor=request.user, report=report, url=data["url"], caption=data["caption"]
@@ -346,7 +332,7 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = fetch(evidence_for(request.user), evidence_for(request.user, "change"), pk=pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.evidence_remove(actor=request.user, evidence=evidence),
         _("Bukti dukung dihapus."),

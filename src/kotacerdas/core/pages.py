@@ -1,5 +1,8 @@
-"""What the evaluation's view modules (instruments and cycles, the region
-side, the assessor side) share."""
+"""How every page runs a service: a refusal (``ValidationError``) becomes a
+message in the user's words on the next page, never a traceback; success a
+confirmation. Form pages put a refusal on the form instead
+(``core.forms.apply_errors``). One shape for every app, so a refusal reads
+the same everywhere."""
 
 from __future__ import annotations
 
@@ -16,7 +19,12 @@ def attempt(request: HttpRequest, action: Callable[[], object], success: str) ->
     try:
         action()
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
         return False
     messages.success(request, success)
     return True
+
+
+def refused(request: HttpRequest, error: ValidationError) -> None:
+    """Show a service's refusal, every message of it."""
+    messages.error(request, " ".join(error.messages))
