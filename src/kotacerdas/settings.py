@@ -434,13 +434,6 @@ KOTACERDAS_CLAMD_TIMEOUT = env_int("KOTACERDAS_CLAMD_TIMEOUT", 30)  # seconds
 KOTACERDAS_CLAMD_FAIL_OPEN = env_bool("KOTACERDAS_CLAMD_FAIL_OPEN", False)
 if KOTACERDAS_CLAMD_TIMEOUT <= 0:
     raise ImproperlyConfigured("KOTACERDAS_CLAMD_TIMEOUT must be a number of seconds above 0.")
-# One UMKM survey file uploaded on the web (kotacerdas.umkm.import_forms); the
-# command `kotacerdas umkm import` reads the operator's own files without it.
-KOTACERDAS_UMKM_IMPORT_MAX_BYTES = env_int("KOTACERDAS_UMKM_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
-if KOTACERDAS_UMKM_IMPORT_MAX_BYTES < 1:
-    raise ImproperlyConfigured(
-        "KOTACERDAS_UMKM_IMPORT_MAX_BYTES must be a number of bytes above 0."
-    )
 if KOTACERDAS_CLAMD and not (
     KOTACERDAS_CLAMD.startswith("unix:/")
     or (
@@ -452,6 +445,13 @@ if KOTACERDAS_CLAMD and not (
     raise ImproperlyConfigured(
         f"KOTACERDAS_CLAMD must be unix:/path/to/clamd.ctl or tcp:host:port, "
         f"not {KOTACERDAS_CLAMD!r}"
+    )
+# One UMKM survey file uploaded on the web (kotacerdas.umkm.import_forms); the
+# command `kotacerdas umkm import` has its own limit for the operator's files.
+KOTACERDAS_UMKM_IMPORT_MAX_BYTES = env_int("KOTACERDAS_UMKM_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+if KOTACERDAS_UMKM_IMPORT_MAX_BYTES < 1:
+    raise ImproperlyConfigured(
+        "KOTACERDAS_UMKM_IMPORT_MAX_BYTES must be a number of bytes above 0."
     )
 # A cache every web worker and the task worker share, and that survives a
 # restart: the UMKM statistics keep their tally here (umkm/statistics.py), so
