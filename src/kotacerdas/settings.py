@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.env import env_bool, env_int, env_list, env_str
+from kotacerdas.env import env_bool, env_decimal, env_int, env_list, env_names_set, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ENVIRONMENT = env_str("KOTACERDAS_ENV", "development")
@@ -195,7 +196,7 @@ if AXES_FAILURE_LIMIT < 1 or KOTACERDAS_LOGIN_COOLOFF_MINUTES < 1:
 AXES_COOLOFF_TIME = timedelta(minutes=KOTACERDAS_LOGIN_COOLOFF_MINUTES)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kotacerdas.accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "kotacerdas.accounts.network.client_ip"  # proxies: see there
+AXES_CLIENT_IP_CALLABLE = "kotacerdas.accounts.network.client_ip"  # KOTACERDAS_NUM_PROXIES
 AXES_VERBOSE = False  # lockouts are logged by kotacerdas.accounts (logger of that name)
 # Second factor (django-otp): the name authenticator apps show.
 OTP_TOTP_ISSUER = "KotaCerdas"
@@ -322,9 +323,54 @@ KOTACERDAS_API_RATE_USER = env_str("KOTACERDAS_API_RATE_USER", "600/min")
 for _name in ("KOTACERDAS_API_RATE_ANON", "KOTACERDAS_API_RATE_USER"):
     if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", globals()[_name]):
         raise ImproperlyConfigured(f"{_name} must look like 60/min, not {globals()[_name]!r}")
+
+# --- Evaluation -------------------------------------------------------------------
+# An item is flagged when its assessors' scores spread (highest − lowest) this
+# many points or more (kotacerdas.evaluation.assessment.spread_threshold).
+EVALUATION_SPREAD_FLAG = env_decimal("KOTACERDAS_EVALUATION_SPREAD_FLAG", Decimal("1"))
+if EVALUATION_SPREAD_FLAG < 0:
+    raise ImproperlyConfigured("KOTACERDAS_EVALUATION_SPREAD_FLAG must be 0 points or more.")
+
+# --- Public portal ----------------------------------------------------------------
+# The licence of the open data (named in every dataset's metadata and on the
+# catalogue page): CC BY 4.0 unless the operator sets both name and address.
+_licence_name = env_str("KOTACERDAS_OPEN_DATA_LICENCE_NAME").strip()
+_licence_url = env_str("KOTACERDAS_OPEN_DATA_LICENCE_URL").strip()
+if bool(_licence_name) != bool(_licence_url):
+    raise ImproperlyConfigured(
+        "KOTACERDAS_OPEN_DATA_LICENCE_NAME and KOTACERDAS_OPEN_DATA_LICENCE_URL go together: "
+        "set both or neither."
+    )
+if _licence_url and not _licence_url.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"KOTACERDAS_OPEN_DATA_LICENCE_URL must start with http:// or https://, "
+        f"not {_licence_url!r}"
+    )
+KOTACERDAS_OPEN_DATA_LICENCE = {
+    "name": _licence_name or "CC BY 4.0",
+    "url": _licence_url or "https://creativecommons.org/licenses/by/4.0/deed.id",
+}
+
+# --- Reverse proxies ------------------------------------------------------------
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted for the
-# client address (0: use the connection's address; behind one nginx: 1).
-NINJA_NUM_PROXIES = env_int("KOTACERDAS_API_NUM_PROXIES", 0)
+# client address (0: use the connection's address; behind one nginx: 1). Both
+# sign-in throttling (kotacerdas.accounts.network) and the API's rate limits
+# (django-ninja, under its own name NINJA_NUM_PROXIES) count clients by it.
+KOTACERDAS_NUM_PROXIES = env_int("KOTACERDAS_NUM_PROXIES", 0, old_name="KOTACERDAS_API_NUM_PROXIES")
+if KOTACERDAS_NUM_PROXIES < 0:
+    raise ImproperlyConfigured("KOTACERDAS_NUM_PROXIES must be 0 (no proxy) or more.")
+NINJA_NUM_PROXIES = KOTACERDAS_NUM_PROXIES
+# Renamed variables (old name: new name). The old name is still read, and every
+# command warns while it is set (kotacerdas.core.checks, warning kotacerdas.W001).
+KOTACERDAS_RENAMED_ENVIRONMENT = {"KOTACERDAS_API_NUM_PROXIES": "KOTACERDAS_NUM_PROXIES"}
+KOTACERDAS_DEPRECATED_IN_USE = env_names_set(KOTACERDAS_RENAMED_ENVIRONMENT)
+
+# --- Web server: defaults of `kotacerdas serve` (gunicorn) ------------------------
+# The command's options (--bind, --workers, --threads, --timeout) override them.
+KOTACERDAS_BIND = env_str("KOTACERDAS_BIND", "127.0.0.1:8000")  # HOST:PORT or unix:PATH
+KOTACERDAS_WORKERS = env_int("KOTACERDAS_WORKERS", 2)  # processes
+KOTACERDAS_THREADS = env_int("KOTACERDAS_THREADS", 4)  # threads per process (1: sync worker)
+KOTACERDAS_TIMEOUT = env_int("KOTACERDAS_TIMEOUT", 60)  # seconds before a stuck worker is replaced
 
 # --- Logging: UTC timestamps, to stderr ---------------------------------------
 # text (default) or json (one object per line); personal data and secrets are
@@ -333,6 +379,13 @@ KOTACERDAS_LOG_FORMAT = env_str("KOTACERDAS_LOG_FORMAT", "text").strip().lower()
 if KOTACERDAS_LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(
         f"KOTACERDAS_LOG_FORMAT must be text or json, not {KOTACERDAS_LOG_FORMAT!r}"
+    )
+# Level of Django's and gunicorn's logs (`kotacerdas serve` passes it on).
+KOTACERDAS_LOG_LEVEL = env_str("KOTACERDAS_LOG_LEVEL", "INFO").strip().upper()
+if KOTACERDAS_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        "KOTACERDAS_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+        f"not {KOTACERDAS_LOG_LEVEL!r}"
     )
 LOGGING = {
     "version": 1,
@@ -355,7 +408,7 @@ LOGGING = {
             "filters": ["request_id", "redact"],
         },
     },
-    "root": {"handlers": ["console"], "level": env_str("KOTACERDAS_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": KOTACERDAS_LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Django's own handlers write unredacted lines (request lines carry
@@ -393,6 +446,13 @@ if KOTACERDAS_CLAMD and not (
     raise ImproperlyConfigured(
         f"KOTACERDAS_CLAMD must be unix:/path/to/clamd.ctl or tcp:host:port, "
         f"not {KOTACERDAS_CLAMD!r}"
+    )
+# One UMKM survey file uploaded on the web (kotacerdas.umkm.import_forms); the
+# command `kotacerdas umkm import` has its own limit for the operator's files.
+KOTACERDAS_UMKM_IMPORT_MAX_BYTES = env_int("KOTACERDAS_UMKM_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+if KOTACERDAS_UMKM_IMPORT_MAX_BYTES < 1:
+    raise ImproperlyConfigured(
+        "KOTACERDAS_UMKM_IMPORT_MAX_BYTES must be a number of bytes above 0."
     )
 # A cache every web worker and the task worker share, and that survives a
 # restart: the UMKM statistics keep their tally here (umkm/statistics.py), so

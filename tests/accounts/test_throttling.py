@@ -72,7 +72,7 @@ def test_it_logs_the_lockout(officer, caplog) -> None:  # type: ignore[no-untype
 
 
 def test_behind_a_proxy_the_forwarded_client_address_counts(officer, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.NINJA_NUM_PROXIES = 1
+    settings.KOTACERDAS_NUM_PROXIES = 1
     proxy = "10.9.9.9"
 
     def attempt(client_address: str, password: str = WRONG) -> int:

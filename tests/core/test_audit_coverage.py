@@ -6,16 +6,35 @@ Two halves:
   refuse to run outside ``transaction.atomic`` (tests/core/test_audit.py and
   below), so an event cannot be committed apart from its change, and a change
   that fails takes its event with it;
-- every write: each public function of every app's ``services.py`` that
-  writes through the ORM calls ``audit_record``/``record_access`` itself, or
-  calls a function (of any KotaCerdas module) that does. Found by reading the
-  code (ast), so a new service that forgets the audit fails here. The few
-  writes that are bookkeeping, not a change of data, are listed with why.
+- every write, found by reading the code (ast) of every module under
+  src/kotacerdas (migrations aside), so a module that moves or a new one is
+  seen without being named here:
+
+  * each public function or method that writes through the ORM (``save``,
+    ``create``, ``update``, ``delete``, ``bulk_*``, ``get_or_create``,
+    ``update_or_create``, queryset ``.update(``/``.delete(``, raw
+    ``INSERT``/``UPDATE``/``DELETE``) calls ``audit_record``/``record_access``
+    itself, or calls a KotaCerdas function that does. A private helper's
+    writes count for the public functions of its module that call it.
+  * interfaces (views and API operations: functions that take the
+    ``request``; management commands' ``handle``) write only through a
+    service: they neither write through the ORM nor record audit events
+    themselves (DESIGN.md, "Layers, one direction").
+
+  The few writes that are bookkeeping, not a change of data, and the
+  data-access primitives themselves are listed with why.
+
+Lists are keyed by the function's name in its module (``function`` or
+``Class.method``), prefixed by the module's last name (``kbli_load.handle``)
+only where that name alone is ambiguous; a key must name exactly one
+function, and an entry that no longer matches an escape must be removed.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -34,107 +53,335 @@ ORM_WRITES = frozenset(
     | {"update_or_create"}
 )
 AUDITS = frozenset({"audit_record", "record_access"})
+RAW_WRITES = ("insert", "update", "delete", "replace")
 
-# Writes that are bookkeeping about a user or a token, not a change of the
-# city's data; each says why it is not audited.
+# Writes that need no audit event; each says why.
 NOT_AUDITED = {
-    "accounts.services.mfa_enrolment_start": "an unconfirmed device; confirming it is audited",
-    "accounts.services.password_record_touch": "the date of the audited password change",
-    "accounts.services.user_session_add": "session bookkeeping (signing in is logged)",
-    "accounts.services.user_session_remove": "session bookkeeping",
-    "accounts.services.user_sessions_end": "ends sessions after an audited change",
-    "api.services.token_touch": "the token's last-used time, not a change of data",
+    # Bookkeeping about a user or a token, not a change of the city's data.
+    "mfa_enrolment_start": "an unconfirmed device; confirming it is audited",
+    "password_record_touch": "the date of the audited password change",
+    "user_session_add": "session bookkeeping (signing in is logged)",
+    "user_session_remove": "session bookkeeping",
+    "user_sessions_end": "ends sessions after an audited change",
+    "token_touch": "the token's last-used time, not a change of data",
+    "signals._logged_in": (
+        "saves the new session to learn its key for user_session_add (session store)"
+    ),
+    # Bookkeeping of the system itself.
+    "schedule_due": (
+        "the scheduler's once-a-day marker (ScheduledRun); the job it enqueues "
+        "audits its own writes"
+    ),
+    # The data-access primitives: they are the audit trail and its guard.
+    "audit_record": "writes the audit event itself",
+    "record_access": "writes the record of processing itself (UU 27/2022)",
+    "audit_maintenance": (
+        "a marker row of the audit tables' maintenance mode, removed in the same "
+        "transaction, never committed (decisions.md §22)"
+    ),
+}
+
+# Interfaces that write themselves; each says why.
+INTERFACE_WRITES = {
+    "AuditedModelAdmin.save_model": (
+        "Django admin's write path: audited like a service, in the same transaction "
+        "(decisions.md §8)"
+    ),
+    "AuditedModelAdmin.delete_model": "Django admin's write path, audited (decisions.md §8)",
+    "signals._logged_in": "a signal receiver that saves the session store (see NOT_AUDITED)",
+}
+
+# TEMPORARY. Escapes in apps that others are restructuring right now
+# (src/kotacerdas/umkm, src/kotacerdas/evaluation): each is to be fixed there
+# by routing the write through an audited service (or, for true bookkeeping,
+# moving it to NOT_AUDITED with a reason), and then removed from this list.
+KNOWN_ESCAPES_TO_FIX = {
+    "kbli_load.handle": (
+        "the command deletes and bulk-creates KbliCode rows itself, without a service "
+        "or an audit event"
+    ),
+    "find_candidates": (
+        "duplicate detection bulk-creates DuplicateCandidate rows without an audit event"
+    ),
+    "import_job_enqueue": "stores the import task's id on the job without an audit event",
+    "import_report": (
+        "the view writes the record of processing (record_access) itself instead of "
+        "calling a service"
+    ),
 }
 
 
-def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
-    found = {}
+@dataclass(eq=False)  # compared and hashed by identity
+class Function:
+    module: str  # dotted, under kotacerdas
+    name: str  # "function" or "Class.method"
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    cls: str = ""
+    writes: set[str] = field(default_factory=set)  # ORM writes in its own body
+    names: set[str] = field(default_factory=set)  # called as f()
+    methods: set[str] = field(default_factory=set)  # called as x.f()
+    local: set[str] = field(default_factory=set)  # functions of its module it calls
+
+    @property
+    def short(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+    @property
+    def keys(self) -> set[str]:
+        return {self.name, f"{self.module.rsplit('.', 1)[-1]}.{self.name}"}
+
+    @property
+    def private(self) -> bool:
+        return any(
+            part.startswith("_") and not part.startswith("__") for part in self.name.split(".")
+        )
+
+    @property
+    def interface(self) -> bool:
+        arguments = [a.arg for a in self.node.args.posonlyargs + self.node.args.args]
+        return "request" in arguments[:2] or self.short == "handle"
+
+
+def _sql(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        return str(node.values[0].value)
+    return None
+
+
+def _orm_write(call: ast.Call) -> str | None:
+    """The written call (``Business.objects.bulk_create``) when ``call`` writes
+    to the database. Told apart from look-alikes by their arguments: a
+    queryset's ``update`` takes keywords only (``dict.update`` a mapping), a
+    model's ``save``/``delete`` no positional argument (a file storage's or a
+    workbook's a name), ``form.save(commit=False)`` writes nothing."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    method, positional = func.attr, [a for a in call.args if not isinstance(a, ast.Starred)]
+    if method in {"update", "delete", "save"} and positional:
+        return None
+    if method == "update" and not call.keywords:
+        return None
+    if method == "save" and any(k.arg == "commit" for k in call.keywords):
+        return None
+    if method == "execute":
+        sql = _sql(call.args[0]) if call.args else None
+        if sql is None or not sql.lstrip().lower().startswith(RAW_WRITES):
+            return None
+    elif method not in ORM_WRITES | {"executemany"}:
+        return None
+    return ast.unparse(func)
+
+
+def _module_functions(module: str, tree: ast.Module) -> list[Function]:
+    found = []
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
-            found[node.name] = node
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.append(Function(module, node.name, node))
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
-                if isinstance(item, ast.FunctionDef):
-                    found[f"{node.name}.{item.name}"] = item
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    found.append(Function(module, f"{node.name}.{item.name}", item, node.name))
+    private_classes = {f.cls for f in found if f.cls.startswith("_")}
+    for function in found:
+        for node in ast.walk(function.node):
+            if not isinstance(node, ast.Call):
+                continue
+            written = _orm_write(node)
+            if written:
+                function.writes.add(written)
+            if isinstance(node.func, ast.Name):
+                function.names.add(node.func.id)
+                function.local.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute):
+                attr = node.func.attr
+                function.methods.add(attr)
+                owner = node.func.value
+                if function.cls and isinstance(owner, ast.Name) and owner.id in {"self", "cls"}:
+                    function.local.add(f"{function.cls}.{attr}")
+                # Methods of the module's private classes (an importer's
+                # ``_Inserter``) are that module's helpers.
+                function.local |= {f"{cls}.{attr}" for cls in private_classes}
     return found
 
 
-def _called(function: ast.FunctionDef) -> tuple[set[str], set[str]]:
-    """(names called as functions, names called as methods)."""
-    names, methods = set(), set()
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name):
-                names.add(node.func.id)
-            elif isinstance(node.func, ast.Attribute):
-                methods.add(node.func.attr)
-    return names, methods
+@dataclass
+class Analysis:
+    functions: list[Function]
+    audited: set[int]  # ids of functions that record an audit event
+    writes: dict[int, set[str]]  # id → its writes, its private helpers' included
+    checked: set[int]  # ids of the functions held to the rules
+
+    def find(self, key: str) -> list[Function]:
+        return [f for f in self.functions if key in f.keys]
 
 
-def _analyse() -> tuple[dict[str, tuple[set[str], set[str]]], set[str]]:
-    calls: dict[str, tuple[set[str], set[str]]] = {}
+@functools.cache  # read-only; the tests share one reading of the tree
+def _analyse() -> Analysis:
+    functions: list[Function] = []
     for path in sorted(SRC.rglob("*.py")):
         if "migrations" in path.parts:
             continue
         module = ".".join(path.relative_to(SRC).with_suffix("").parts)
-        for name, function in _functions(ast.parse(path.read_text())).items():
-            calls[f"{module}.{name}"] = _called(function)
+        functions += _module_functions(module, ast.parse(path.read_text(encoding="utf-8")))
+
     # A function audits when it calls audit_record/record_access, or calls a
     # function that does (by name, across modules: services call each other
-    # and core.services' model_create/model_update).
+    # and core.services' model_create/model_update). The ORM's own method
+    # names never pass the audit on (``obj.save()`` is not a service).
     auditing = set(AUDITS)
-    audited: set[str] = set()
+    audited: set[int] = set()
     while True:
-        new = {
-            qualified
-            for qualified, (names, methods) in calls.items()
-            if qualified not in audited and (names | methods) & auditing
-        }
+        new = [
+            f
+            for f in functions
+            if id(f) not in audited and (f.names | (f.methods - ORM_WRITES)) & auditing
+        ]
         if not new:
-            return calls, audited
-        audited |= new
-        auditing |= {q.rsplit(".", 1)[1] for q in new}
+            break
+        audited |= {id(f) for f in new}
+        auditing |= {f.short for f in new}
+
+    # A private helper's writes count for the functions of its module that call it.
+    by_module: dict[str, dict[str, Function]] = {}
+    for f in functions:
+        by_module.setdefault(f.module, {})[f.name] = f
+
+    def helpers(f: Function) -> list[Function]:
+        module = by_module[f.module]
+        return [module[name] for name in f.local if name in module and module[name].private]
+
+    writes = {id(f): set(f.writes) for f in functions}
+    changed = True
+    while changed:
+        changed = False
+        for f in functions:
+            for helper in helpers(f):
+                if not writes[id(helper)] <= writes[id(f)]:
+                    writes[id(f)] |= writes[id(helper)]
+                    changed = True
+    # Public functions are held to the rules, and private ones no public
+    # function of their module calls (a signal receiver, a task): nothing is
+    # left unchecked. A model's or form's own save()/delete() is the ORM
+    # itself: the functions that call it are checked.
+    reached: set[int] = set()
+    frontier = [f for f in functions if not f.private]
+    while frontier:
+        for helper in helpers(frontier.pop()):
+            if id(helper) not in reached:
+                reached.add(id(helper))
+                frontier.append(helper)
+    checked = {
+        id(f)
+        for f in functions
+        if (not f.private or id(f) not in reached) and not (f.cls and f.short in ORM_WRITES)
+    }
+    return Analysis(functions, audited, writes, checked)
 
 
-def _unaudited_service_writes() -> dict[str, set[str]]:
-    calls, audited = _analyse()
+def _unaudited_writes(analysis: Analysis) -> dict[Function, list[str]]:
+    return {
+        f: sorted(analysis.writes[id(f)])
+        for f in analysis.functions
+        if id(f) in analysis.checked and analysis.writes[id(f)] and id(f) not in analysis.audited
+    }
+
+
+def _interface_writes(analysis: Analysis) -> dict[Function, list[str]]:
     found = {}
-    for qualified, (_names, methods) in calls.items():
-        module, _dot, name = qualified.rpartition(".")
-        # app.services.function: public module-level functions of the services.
-        if not module.endswith(".services") or module.count(".") != 1 or name.startswith("_"):
+    for f in analysis.functions:
+        if not (f.interface and id(f) in analysis.checked):
             continue
-        writes = methods & ORM_WRITES
-        if writes and qualified not in audited:
-            found[qualified] = writes
+        direct = analysis.writes[id(f)] | ((f.names | f.methods) & AUDITS)
+        if direct:
+            found[f] = sorted(direct)
     return found
 
 
-def test_the_analysis_sees_the_services() -> None:
-    calls, audited = _analyse()
+def _exempted(f: Function, *lists: dict[str, str]) -> bool:
+    return any(f.keys & set(exemptions) for exemptions in lists)
+
+
+def _where(found: dict[Function, list[str]]) -> dict[str, list[str]]:
+    return {f"{f.module}:{f.name}": writes for f, writes in found.items()}
+
+
+def test_the_analysis_sees_the_writers_and_their_audit() -> None:
+    analysis = _analyse()
     # Known writers that audit directly or through core.services.model_*.
-    for name in (
-        "masterplan.services.masterplan_create",
-        "monitoring.services.report_save",
-        "umkm.services.business_update",
-        "core.services.model_create",
-    ):
-        assert name in calls, name
-        assert name in audited, name
+    for key in ("masterplan_create", "services.report_save", "business_update", "model_create"):
+        (function,) = analysis.find(key)
+        assert id(function) in analysis.audited, key
+    # Known writes, in a service, a private helper and a command.
+    (touch,) = analysis.find("token_touch")
+    assert analysis.writes[id(touch)] == {"ApiToken.objects.filter(pk=token.pk).update"}
+    (answer_save,) = analysis.find("answer_save")
+    assert "answer.save" in analysis.writes[id(answer_save)]  # through _touch
+    assert any(f.interface for f in analysis.find("handle"))
 
 
-def test_every_service_that_writes_records_an_audit_event() -> None:
-    unaudited = _unaudited_service_writes()
-    unexpected = {name: sorted(w) for name, w in unaudited.items() if name not in NOT_AUDITED}
-    assert unexpected == {}, (
-        "these services write without an audit event (call audit_record in the same "
-        "transaction, or list them in NOT_AUDITED with a reason)"
+@pytest.mark.parametrize(
+    ("source", "writes"),
+    [
+        ("Business.objects.filter(pk=1).update(name='x')", True),
+        ("queryset.delete()", True),
+        ("business.save(update_fields=['name'])", True),
+        ("super().save(*args, **kwargs)", True),
+        ("Item.objects.bulk_create(items)", True),
+        ("cursor.executemany(sql, rows)", True),
+        ("cursor.execute('DELETE FROM kc_audit_maintenance')", True),
+        ("context.update({'a': 1})", False),
+        ("default_storage.save(name, content)", False),
+        ("default_storage.delete(name)", False),
+        ("workbook.save(buffer)", False),
+        ("form.save(commit=False)", False),
+        ("cache.delete(key)", False),
+        ("cursor.execute('SELECT 1')", False),
+    ],
+)
+def test_it_tells_database_writes_from_look_alikes(source: str, writes: bool) -> None:
+    call = ast.parse(source, mode="eval").body
+    assert isinstance(call, ast.Call)
+    assert bool(_orm_write(call)) is writes
+
+
+def test_every_function_that_writes_records_an_audit_event() -> None:
+    found = _unaudited_writes(_analyse())
+    unexpected = {
+        f: writes
+        for f, writes in found.items()
+        if not _exempted(f, NOT_AUDITED, KNOWN_ESCAPES_TO_FIX)
+    }
+    assert _where(unexpected) == {}, (
+        "these functions write without an audit event (call audit_record in the same "
+        "transaction, through a service, or list them in NOT_AUDITED with a reason)"
     )
 
 
-def test_the_exemptions_name_real_services() -> None:
-    calls, _audited = _analyse()
-    assert set(NOT_AUDITED) <= set(calls)
+def test_interfaces_write_only_through_services() -> None:
+    found = _interface_writes(_analyse())
+    unexpected = {
+        f: writes
+        for f, writes in found.items()
+        if not _exempted(f, INTERFACE_WRITES, KNOWN_ESCAPES_TO_FIX)
+    }
+    assert _where(unexpected) == {}, (
+        "these views/commands write or record audit events themselves: call a service"
+    )
+
+
+def test_each_exemption_names_one_function_that_still_needs_it() -> None:
+    analysis = _analyse()
+    escapes = {**_unaudited_writes(analysis), **_interface_writes(analysis)}
+    for exemptions in (NOT_AUDITED, INTERFACE_WRITES, KNOWN_ESCAPES_TO_FIX):
+        for key in exemptions:
+            matches = analysis.find(key)
+            assert len(matches) == 1, f"{key!r} names {len(matches)} functions; make it unique"
+            assert matches[0] in escapes, (
+                f"{key!r} writes with an audit event (or through a service) now: remove it"
+            )
 
 
 def test_an_audit_event_cannot_be_written_outside_a_transaction(transactional_db: None) -> None:

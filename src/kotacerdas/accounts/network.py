@@ -2,9 +2,9 @@
 
 Behind reverse proxies ``REMOTE_ADDR`` is the proxy's: every user would share
 one address and a lockout would hold a username everywhere. With N trusted
-proxies (``NINJA_NUM_PROXIES``, from ``KOTACERDAS_API_NUM_PROXIES``, the same
-setting the API's rate limits use) the client is the N-th address from the
-right of ``X-Forwarded-For``, the one the nearest trusted proxy saw."""
+proxies (``KOTACERDAS_NUM_PROXIES``, which the API's rate limits use too) the
+client is the N-th address from the right of ``X-Forwarded-For``, the one the
+nearest trusted proxy saw."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 def client_ip(request: HttpRequest) -> str:
     remote = str(request.META.get("REMOTE_ADDR", ""))
-    proxies = int(getattr(settings, "NINJA_NUM_PROXIES", 0) or 0)
+    proxies = settings.KOTACERDAS_NUM_PROXIES
     if proxies > 0:
         chain = [
             part.strip()

@@ -15,11 +15,6 @@ from kotacerdas.api.auth import principal
 
 
 class _SettingsRate(SimpleRateThrottle):
-    setting = ""
-
-    def get_rate(self) -> str | None:
-        return str(getattr(settings, self.setting))
-
     def allow_request(self, request: HttpRequest) -> bool:
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
@@ -28,7 +23,9 @@ class _SettingsRate(SimpleRateThrottle):
 
 class AnonThrottle(_SettingsRate):
     scope = "anon"
-    setting = "KOTACERDAS_API_RATE_ANON"
+
+    def get_rate(self) -> str:
+        return settings.KOTACERDAS_API_RATE_ANON
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         if principal(request).is_authenticated:
@@ -38,7 +35,9 @@ class AnonThrottle(_SettingsRate):
 
 class UserThrottle(_SettingsRate):
     scope = "user"
-    setting = "KOTACERDAS_API_RATE_USER"
+
+    def get_rate(self) -> str:
+        return settings.KOTACERDAS_API_RATE_USER
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         caller = principal(request)

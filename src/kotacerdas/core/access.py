@@ -41,10 +41,6 @@ class Roles:
     region_wide: frozenset[int] = frozenset()
     officer_regions: frozenset[int] = frozenset()
 
-    @property
-    def is_member(self) -> bool:
-        return self.superuser or bool(self.member_regions)
-
     def is_admin_of(self, region_id: int) -> bool:
         return self.superuser or region_id in self.admin_regions
 

@@ -7,8 +7,6 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-TWO_PLACES = Decimal("0.01")
-
 MONTHS_ID = (
     "Januari",
     "Februari",

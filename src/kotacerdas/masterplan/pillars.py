@@ -77,5 +77,3 @@ PILLARS: tuple[PillarSeed, ...] = (
         ),
     ),
 )
-
-PILLAR_CODES: tuple[str, ...] = tuple(p.code for p in PILLARS)

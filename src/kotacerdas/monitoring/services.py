@@ -126,20 +126,6 @@ def periods_generate(*, actor: Actor, masterplan: Masterplan, year: int) -> list
     return created
 
 
-def period_update_dates(
-    *, actor: Actor, period: ReportingPeriod, opens_on: dt.date, due_on: dt.date
-) -> ReportingPeriod:
-    if period.is_closed:
-        raise ValidationError(_("Periode yang sudah ditutup tidak dapat diubah."))
-    return model_update(
-        actor=actor,
-        instance=period,
-        data={"opens_on": opens_on, "due_on": due_on},
-        audit_fields=PERIOD_FIELDS,
-        region_code=_region_code(period.masterplan),
-    )[0]
-
-
 def period_open(*, actor: Actor, period: ReportingPeriod) -> ReportingPeriod:
     """Open a planned period for reporting. One period of a masterplan is open
     at a time, so "the current period" is never ambiguous."""

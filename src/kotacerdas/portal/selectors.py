@@ -72,10 +72,6 @@ from kotacerdas.masterplan.selectors import (
 from kotacerdas.monitoring.models import Evidence, PeriodSnapshot, ProgressReport, ReportingPeriod
 from kotacerdas.regions.models import Region
 
-DEFAULT_LICENCE = {
-    "name": "CC BY 4.0",
-    "url": "https://creativecommons.org/licenses/by/4.0/deed.id",
-}
 SEARCH_MIN_LENGTH = 2
 SEARCH_LIMIT = 50
 
@@ -837,8 +833,8 @@ class Dataset:
 
 
 def licence() -> dict[str, str]:
-    configured = getattr(settings, "KOTACERDAS_OPEN_DATA_LICENCE", None)
-    return dict(configured) if configured else dict(DEFAULT_LICENCE)
+    """The open data licence (CC BY 4.0 unless the operator set another)."""
+    return dict(settings.KOTACERDAS_OPEN_DATA_LICENCE)
 
 
 def _percent(ratio: Ratio) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from gunicorn.app.base import BaseApplication
@@ -16,9 +17,6 @@ from gunicorn.workers.base import Worker
 from gunicorn.workers.gthread import ThreadWorker
 
 from kotacerdas.core.extensions import notes_collect
-from kotacerdas.env import env_int, env_str
-
-DEFAULT_BIND = "127.0.0.1:8000"
 
 
 class QuickExitThreadWorker(ThreadWorker):
@@ -77,33 +75,40 @@ class Command(BaseCommand):
     help = "Jalankan server web. / Run the web server."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # The defaults come from the settings (KOTACERDAS_BIND, ...: docs/operations.md).
         parser.add_argument(
             "--bind",
-            default=env_str("KOTACERDAS_BIND", DEFAULT_BIND),
+            default=settings.KOTACERDAS_BIND,
             help=(
-                "Alamat HOST:PORT atau unix:PATH (bawaan: KOTACERDAS_BIND atau "
-                f"{DEFAULT_BIND}). / Address to listen on."
+                f"Alamat HOST:PORT atau unix:PATH (bawaan {settings.KOTACERDAS_BIND}, "
+                "dari KOTACERDAS_BIND). / Address to listen on."
             ),
         )
         parser.add_argument(
             "--workers",
             type=int,
-            default=env_int("KOTACERDAS_WORKERS", 2),
-            help="Jumlah proses (bawaan: KOTACERDAS_WORKERS atau 2). / Worker processes.",
+            default=settings.KOTACERDAS_WORKERS,
+            help=(
+                f"Jumlah proses (bawaan {settings.KOTACERDAS_WORKERS}, dari KOTACERDAS_WORKERS). "
+                "/ Worker processes."
+            ),
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=env_int("KOTACERDAS_THREADS", 4),
-            help="Thread per proses (bawaan: KOTACERDAS_THREADS atau 4). / Threads per worker.",
+            default=settings.KOTACERDAS_THREADS,
+            help=(
+                f"Thread per proses (bawaan {settings.KOTACERDAS_THREADS}, dari "
+                "KOTACERDAS_THREADS). / Threads per worker."
+            ),
         )
         parser.add_argument(
             "--timeout",
             type=int,
-            default=env_int("KOTACERDAS_TIMEOUT", 60),
+            default=settings.KOTACERDAS_TIMEOUT,
             help=(
-                "Batas detik per permintaan (bawaan: KOTACERDAS_TIMEOUT atau 60). / "
-                "Seconds before a stuck worker is restarted."
+                f"Batas detik per permintaan (bawaan {settings.KOTACERDAS_TIMEOUT}, dari "
+                "KOTACERDAS_TIMEOUT). / Seconds before a stuck worker is restarted."
             ),
         )
 
@@ -141,7 +146,7 @@ class Command(BaseCommand):
                 "errorlog": "-",
                 # UTC, text or JSON, NIK/phone/tokens redacted (docs/security.md).
                 "logger_class": "kotacerdas.core.gunicorn_logging.GunicornLogger",
-                "loglevel": env_str("KOTACERDAS_LOG_LEVEL", "INFO").lower(),
+                "loglevel": settings.KOTACERDAS_LOG_LEVEL.lower(),
                 "proc_name": "kotacerdas",
                 "when_ready": when_ready,
             }
