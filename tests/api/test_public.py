@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from kotacerdas.masterplan.services import action_plan_update
+from kotacerdas.portal.selectors import public_search, published_snapshot
 from tests.api.helpers import Api
 from tests.monitoring_fixtures import period
 from tests.web.rows_umkm_registry import NIK, make_business
@@ -51,6 +52,20 @@ def test_it_pages_and_filters_programmes(world):
     bad = api.get(f"/regions/{world.region.code}/programmes", pillar="bukan")
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "pillar"
+
+
+def test_the_programme_filter_finds_what_the_portal_search_finds(world):
+    period(world, state="closed", number=2)
+    query = " ".join(reversed(world.programme.name.upper().split()))
+    portal = public_search(
+        masterplan=world.masterplan,
+        snapshot=published_snapshot(masterplan=world.masterplan),
+        query=query,
+    )
+    found = Api().get(f"/regions/{world.region.code}/programmes", q=query).json()["items"]
+    assert (
+        [p["code"] for p in found] == [p.code for p in portal.programmes] == [world.programme.code]
+    )
 
 
 def test_registry_figures_are_suppressed_and_impersonal(world):

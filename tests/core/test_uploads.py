@@ -268,7 +268,7 @@ def test_it_reopens_a_closed_upload():
 
 
 def test_it_inflates_pdf_object_streams_only_within_a_budget(monkeypatch):
-    monkeypatch.setattr(uploads, "PDF_MAX_INFLATED", 10)
+    monkeypatch.setattr(uploads.pdf, "PDF_MAX_INFLATED", 10)
 
     assert refusal(upload("laporan.pdf", files.pdf_with_object_stream())).code == "zip_bomb"
 
@@ -276,7 +276,7 @@ def test_it_inflates_pdf_object_streams_only_within_a_budget(monkeypatch):
 @pytest.mark.parametrize("split", range(1, len(b"/JavaScript")))
 def test_it_finds_a_pdf_name_split_across_two_chunks(monkeypatch, split: int):
     content = files.pdf_with_javascript()
-    monkeypatch.setattr(uploads, "CHUNK_BYTES", content.index(b"/JavaScript") + split)
+    monkeypatch.setattr(uploads.inspection, "CHUNK_BYTES", content.index(b"/JavaScript") + split)
 
     assert refusal(upload("laporan.pdf", content)).code == "script"
 
@@ -298,7 +298,7 @@ def test_it_does_not_mistake_a_longer_pdf_name_for_a_dangerous_one():
 
 
 def test_it_limits_the_number_of_members(monkeypatch):
-    monkeypatch.setattr(uploads, "ZIP_MAX_MEMBERS", 2)
+    monkeypatch.setattr(uploads.office, "ZIP_MAX_MEMBERS", 2)
 
     error = refusal(upload("berita acara.docx", files.docx()))
 
@@ -307,7 +307,7 @@ def test_it_limits_the_number_of_members(monkeypatch):
 
 
 def test_it_limits_the_total_uncompressed_size(monkeypatch):
-    monkeypatch.setattr(uploads, "ZIP_MAX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(uploads.office, "ZIP_MAX_UNCOMPRESSED", 1000)
 
     assert refusal(upload("umkm.xlsx", files.xlsx())).code == "zip_bomb"
 
@@ -396,7 +396,7 @@ def clamd(tmp_path: Path, settings) -> Iterator[Callable[..., FakeClamd]]:
 
 
 def test_it_streams_the_file_to_clamd_and_accepts_a_clean_one(clamd, monkeypatch):
-    monkeypatch.setattr(uploads, "CHUNK_BYTES", 100)  # several INSTREAM chunks
+    monkeypatch.setattr(uploads.inspection, "CHUNK_BYTES", 100)  # several INSTREAM chunks
     server = clamd(b"stream: OK\x00")
     content = files.pdf()
 

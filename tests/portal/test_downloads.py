@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kotacerdas.portal.selectors import DATASETS
+from kotacerdas.portal.datasets import DATASETS
 
 METADATA_KEYS = {
     "title",

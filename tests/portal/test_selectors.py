@@ -167,3 +167,27 @@ def test_it_never_publishes_a_report_that_was_not_verified(world):
     assert plans[world.plan_a.code] == "belum_dimulai"
     overview = selectors.public_overview(region=world.region)
     assert overview.action_plans is not None and overview.action_plans.numerator == 0
+
+
+def test_it_finds_a_regions_public_plan_in_one_place(world):
+    from tests.factories import RegionFactory, make_masterplan
+
+    plan = selectors.public_plan(code=world.region.code)
+    assert plan is not None
+    assert (plan.region, plan.masterplan, plan.snapshot) == (world.region, world.masterplan, None)
+    close(world)
+    plan = selectors.public_plan(code=world.region.code)
+    assert plan is not None and plan.snapshot is not None and plan.snapshot.number == 3
+    assert selectors.public_plan(code="99.99") is None
+    make_masterplan(RegionFactory(code="14.71", name="Kota Pekanbaru"), status="draft")
+    assert selectors.public_plan(code="14.71") is None
+
+
+def test_programmes_are_filtered_by_the_search_rule(world):
+    words = " ".join(reversed(world.programme.name.upper().split()))
+    found = selectors.public_programmes(masterplan=world.masterplan, snapshot=None, query=words)
+    assert [p.id for p in found] == [world.programme.pk]
+    assert selectors.public_programmes(masterplan=world.masterplan, snapshot=None, query="zz") == []
+    matches = selectors.query_matcher("UJI  p-0")
+    assert matches("P-003", "Program uji 3") and not matches("P-003", "Program lain")
+    assert selectors.query_matcher("")("apa saja")

@@ -27,7 +27,6 @@ from kotacerdas.api.schemas import (
     SnapshotOut,
     figure,
 )
-from kotacerdas.masterplan.models import Masterplan
 from kotacerdas.masterplan.selectors import Scope
 from kotacerdas.portal import selectors as portal
 from kotacerdas.regions.models import Region
@@ -48,11 +47,13 @@ def _region(code: RegionCode) -> Region:
     return region
 
 
-def _plan(region: Region) -> tuple[Masterplan, portal.PublishedSnapshot | None]:
-    masterplan = portal.public_masterplan(region=region)
-    if masterplan is None:
+def _plan(code: RegionCode) -> portal.PublicPlan:
+    """The region's public plan, as the portal's pages find it; 404 when the
+    region or its masterplan is not public."""
+    plan = portal.public_plan(code=code)
+    if plan is None:
         raise Http404
-    return masterplan, portal.published_snapshot(masterplan=masterplan)
+    return plan
 
 
 def _snapshot(snapshot: portal.PublishedSnapshot | None) -> SnapshotOut | None:
@@ -128,8 +129,11 @@ def region(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
 )
 def pillars(request: HttpRequest, code: RegionCode) -> list[PillarOut]:
     """Enam pilar dengan capaian per pilar (potret terakhir)."""
-    masterplan, snapshot = _plan(_region(code))
-    return [_pillar(p) for p in portal.public_pillars(masterplan=masterplan, snapshot=snapshot)]
+    plan = _plan(code)
+    return [
+        _pillar(p)
+        for p in portal.public_pillars(masterplan=plan.masterplan, snapshot=plan.snapshot)
+    ]
 
 
 class ProgrammeFilters(PageQuery):
@@ -150,16 +154,12 @@ def programmes(
     request: HttpRequest, code: RegionCode, filters: Query[ProgrammeFilters]
 ) -> dict[str, Any]:
     """Program masterplan, dengan apakah program berjalan menurut potret."""
-    masterplan, snapshot = _plan(_region(code))
+    plan = _plan(code)
     found = portal.public_programmes(
-        masterplan=masterplan, snapshot=snapshot, pillar=filters.pillar
+        masterplan=plan.masterplan, snapshot=plan.snapshot, pillar=filters.pillar, query=filters.q
     )
-    words = filters.q.casefold().split()
     items = [
-        _programme(p)
-        for p in found
-        if (filters.horizon is None or p.horizon == filters.horizon)
-        and all(w in f"{p.code} {p.name}".casefold() for w in words)
+        _programme(p) for p in found if filters.horizon is None or p.horizon == filters.horizon
     ]
     return page_of_list(items, filters)
 
@@ -205,9 +205,9 @@ def action_plans(
 ) -> dict[str, Any]:
     """Rencana aksi dengan statusnya menurut potret (bukan status terkini yang
     belum diverifikasi)."""
-    masterplan, snapshot = _plan(_region(code))
+    plan = _plan(code)
     found = portal.public_action_plans(
-        masterplan=masterplan, snapshot=snapshot, programme_id=filters.programme_id
+        masterplan=plan.masterplan, snapshot=plan.snapshot, programme_id=filters.programme_id
     )
     items = [
         asdict(p)
@@ -227,7 +227,7 @@ def action_plans(
 )
 def figures(request: HttpRequest, code: RegionCode) -> list[dict[str, Any]]:
     """Angka setiap periode pelaporan yang sudah ditutup, terlama dulu."""
-    masterplan, _snapshot_now = _plan(_region(code))
+    masterplan = _plan(code).masterplan
     result = []
     for snap in portal.published_snapshots(masterplan=masterplan):
         overall = Scope("overall")
@@ -252,7 +252,7 @@ def figures(request: HttpRequest, code: RegionCode) -> list[dict[str, Any]]:
 )
 def quick_wins(request: HttpRequest, code: RegionCode) -> list[dict[str, Any]]:
     """Quick win dengan statusnya dan foto bukti yang boleh tampil publik."""
-    masterplan, snapshot = _plan(_region(code))
+    plan = _plan(code)
     return [
         {
             "code": q.code,
@@ -264,7 +264,7 @@ def quick_wins(request: HttpRequest, code: RegionCode) -> list[dict[str, Any]]:
             "programme_id": q.programme_id,
             "photos": [{"id": p.id, "caption": p.caption} for p in q.photos],
         }
-        for q in portal.public_quick_wins(masterplan=masterplan, snapshot=snapshot)
+        for q in portal.public_quick_wins(masterplan=plan.masterplan, snapshot=plan.snapshot)
     ]
 
 

@@ -244,10 +244,18 @@ class Evidence(models.Model):
 
 class PeriodSnapshot(models.Model):
     """Every figure of a masterplan frozen when its period closed, with the
-    counting rule version that produced it. Never rewritten."""
+    counting rule version that produced it. Never rewritten.
+
+    The JSON columns are written and read only through
+    :class:`kotacerdas.monitoring.snapshots.Frozen` (``Frozen.of(snapshot)``);
+    ``layout`` says which shape they were written in."""
 
     period = models.OneToOneField(
         ReportingPeriod, on_delete=models.PROTECT, related_name="snapshot"
+    )
+    layout = models.PositiveSmallIntegerField(
+        _("versi susunan data"),
+        help_text=_("Susunan data beku yang ditulis saat periode ditutup."),
     )
     rule_version = models.CharField(_("versi aturan hitung"), max_length=20)
     taken_at = models.DateTimeField(_("diambil pada"))

@@ -8,7 +8,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
@@ -16,8 +15,9 @@ from django.utils import timezone
 
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Agency, Masterplan
-from kotacerdas.masterplan.selectors import MasterplanFigures, masterplan_figures
+from kotacerdas.masterplan.selectors import METRICS, MasterplanFigures, masterplan_figures
 from kotacerdas.monitoring.models import Evidence, ProgressReport, ReportingPeriod
+from kotacerdas.monitoring.snapshots import Frozen, FrozenPair
 
 DONE_STATES = frozenset({ProgressReport.State.SUBMITTED, ProgressReport.State.VERIFIED})
 
@@ -192,35 +192,29 @@ class Comparison:
     deltas: tuple[FigureDelta, ...]
 
 
-def _percent(block: dict[str, Any]) -> Decimal | None:
-    value = block.get("percent")
-    return None if value is None else Decimal(value)
-
-
 def periods_compare(*, older: ReportingPeriod, newer: ReportingPeriod) -> Comparison:
     """What changed between two closed periods' snapshots: action plans that
     moved from one status to another, and the figure deltas, overall and per
     pillar. Both periods must be closed (their snapshots are the truth)."""
-    a, b = older.snapshot, newer.snapshot
+    a, b = Frozen.of(older.snapshot), Frozen.of(newer.snapshot)
     codes = sorted(set(a.plan_statuses) | set(b.plan_statuses))
     changes = tuple(
-        StatusChange(code, a.plan_statuses.get(code, ""), b.plan_statuses.get(code, ""))
+        StatusChange(code, a.status_of(code) or "", b.status_of(code) or "")
         for code in codes
-        if a.plan_statuses.get(code) != b.plan_statuses.get(code)
+        if a.status_of(code) != b.status_of(code)
     )
     deltas: list[FigureDelta] = []
 
-    def add(scope: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-        for metric in ("action_plans", "programmes"):
+    def add(scope: str, before: FrozenPair, after: FrozenPair) -> None:
+        for metric in METRICS:
             deltas.append(
-                FigureDelta(scope, metric, _percent(before[metric]), _percent(after[metric]))
+                FigureDelta(scope, metric, before.get(metric).percent, after.get(metric).percent)
             )
 
-    add("overall", a.figures, b.figures)
-    before_pillars = {p["code"]: p for p in a.figures["pillars"]}
-    for pillar in b.figures["pillars"]:
-        if pillar["code"] in before_pillars:
-            add(pillar["name"], before_pillars[pillar["code"]], pillar)
+    add("overall", a.figures.overall, b.figures.overall)
+    for pillar in b.figures.pillars:
+        if (before := a.figures.pillar(pillar.code)) is not None:
+            add(pillar.name, before, pillar)
     return Comparison(older, newer, changes, tuple(deltas))
 
 

@@ -19,7 +19,7 @@ from kotacerdas.core.services import model_create, model_delete, model_update
 from kotacerdas.core.storage import delete_private, store_checked
 from kotacerdas.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, validate_upload
 from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Masterplan
-from kotacerdas.masterplan.selectors import RULE_VERSION, masterplan_figures
+from kotacerdas.masterplan.selectors import masterplan_figures
 from kotacerdas.masterplan.services import action_plan_update
 from kotacerdas.monitoring.models import (
     EDITABLE_REPORT_STATES,
@@ -30,6 +30,7 @@ from kotacerdas.monitoring.models import (
     ProgressReport,
     ReportingPeriod,
 )
+from kotacerdas.monitoring.snapshots import Frozen
 
 PERIOD_FIELDS = (
     "masterplan",
@@ -156,7 +157,8 @@ def period_open(*, actor: Actor, period: ReportingPeriod) -> ReportingPeriod:
 
 def period_close(*, actor: Actor, period: ReportingPeriod) -> PeriodSnapshot:
     """Close an open period and freeze every figure of its masterplan, with the
-    counting rule's version. Later edits and rule changes never touch it."""
+    counting rule's version (:class:`~kotacerdas.monitoring.snapshots.Frozen`).
+    Later edits and rule changes never touch it."""
     with transaction.atomic():
         period = (
             ReportingPeriod.objects.select_for_update()
@@ -173,20 +175,19 @@ def period_close(*, actor: Actor, period: ReportingPeriod) -> PeriodSnapshot:
             audit_fields=PERIOD_FIELDS,
             region_code=_region_code(period.masterplan),
         )
-        figures = masterplan_figures(masterplan=period.masterplan)
-        statuses = dict(
-            ActionPlan.objects.filter(masterplan=period.masterplan).values_list("code", "status")
+        frozen = Frozen.freeze(
+            figures=masterplan_figures(masterplan=period.masterplan),
+            plan_statuses=dict(
+                ActionPlan.objects.filter(masterplan=period.masterplan).values_list(
+                    "code", "status"
+                )
+            ),
+            taken_at=now,
         )
         return model_create(
             actor=actor,
             instance=PeriodSnapshot(),
-            data={
-                "period": period,
-                "rule_version": RULE_VERSION,
-                "taken_at": now,
-                "figures": figures.as_dict(),
-                "plan_statuses": statuses,
-            },
+            data={"period": period, **frozen.as_fields()},
             audit_fields=("period", "rule_version", "taken_at"),
             region_code=_region_code(period.masterplan),
         )

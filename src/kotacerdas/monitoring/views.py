@@ -47,6 +47,7 @@ from kotacerdas.monitoring.selectors import (
     plan_timeline,
     verification_share,
 )
+from kotacerdas.monitoring.snapshots import Frozen
 
 
 @login_required
@@ -366,8 +367,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "region": period.masterplan.region,
             "masterplan": period.masterplan,
             "period": period,
-            "snapshot": period.snapshot,
-            "figures": period.snapshot.figures,
+            "frozen": Frozen.of(period.snapshot),
         },
     )
 

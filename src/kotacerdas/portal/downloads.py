@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
 
 from kotacerdas.core.spreadsheets import put_cell
-from kotacerdas.portal.selectors import Dataset
+from kotacerdas.portal.datasets import Dataset
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -1,54 +1,55 @@
-"""What is public about a region's Smart City plan: the public portal, its open
-data downloads and the REST API's public read endpoints all read it here.
+"""What is public about a region's Smart City plan: the public portal's pages
+and the REST API's public read endpoints read it here, and the open data
+(:mod:`kotacerdas.portal.datasets`) is built from it.
 
 Only published, verified data leaves this module:
 
-- Figures and statuses come from the frozen snapshot (``monitoring.PeriodSnapshot``)
-  of the latest *closed* reporting period; never from the live tables, which
-  hold drafts and unverified changes. Before any period is closed there are no
-  figures at all, only the plan's structure (pillars, programmes, action plans
-  without a status).
+- Figures and statuses come from what the latest *closed* reporting period
+  froze (:class:`kotacerdas.monitoring.snapshots.Frozen`, read from its
+  ``PeriodSnapshot``); never from the live tables, which hold drafts and
+  unverified changes. Before any period is closed there are no figures at
+  all, only the plan's structure (pillars, programmes, action plans without
+  a status).
 - Evidence photos appear only when the agency marked them public
   (``Evidence.is_public``) and the report they belong to was verified.
-- Nothing personal: no user, no officer, no head of agency, no budget owner;
-  registry (UMKM) figures are the suppressed aggregates of
-  :func:`kotacerdas.umkm.statistics.public_statistics`.
+- Nothing personal: no user, no officer, no head of agency, no budget owner.
 
 The counting rule is not repeated here: figures are the snapshot's frozen
 values, and explanations call :func:`kotacerdas.masterplan.selectors.figure_explain`
 with the snapshot's plan statuses.
 
-Public functions (keyword-only; they return frozen dataclasses or plain dicts):
+Public functions (keyword-only; they return frozen dataclasses):
 
 - ``public_region(code=)`` → ``Region | None``; ``public_regions()`` → ``list[Region]``
 - ``public_masterplan(region=)`` → ``Masterplan | None``
 - ``published_snapshot(masterplan=)`` / ``published_snapshots(masterplan=)``
   → ``PublishedSnapshot | None`` / ``list[PublishedSnapshot]``
+- ``public_plan(code=)`` / ``public_plan_for(region=)`` → ``PublicPlan | None``:
+  region → public masterplan → latest published snapshot, the one lookup of
+  every page and API endpoint that shows a plan
 - ``public_overview(region=)`` → ``PublicOverview`` (home page, widget)
 - ``public_pillars(masterplan=, snapshot=)`` → ``list[PublicPillar]``
-- ``public_programmes(masterplan=, snapshot=, pillar=None)`` → ``list[PublicProgramme]``
+- ``public_programmes(masterplan=, snapshot=, pillar=None, query="")`` → ``list[PublicProgramme]``
 - ``public_programme(masterplan=, snapshot=, pk=)`` → ``PublicProgramme`` (LookupError)
 - ``public_action_plans(masterplan=, snapshot=, programme_id=None)`` → ``list[PublicActionPlan]``
 - ``public_quick_wins(masterplan=, snapshot=)`` → ``list[PublicQuickWin]``
 - ``public_photo(region=, pk=)`` → ``Evidence`` (LookupError): a photo that may be shown
-- ``public_search(masterplan=, snapshot=, query=)`` → ``SearchResults``
+- ``public_search(masterplan=, snapshot=, query=)`` → ``SearchResults``; the
+  matching rule (``query_matcher``) is also the API's programme filter
 - ``public_figure_explain(masterplan=, snapshot=, metric=, scope=)``
   → ``PublicExplanation`` (LookupError)
-- ``DATASETS`` and ``public_dataset(region=, slug=)`` → ``Dataset``
-  (``metadata`` dict, ``columns``, ``rows`` as list of dicts; LookupError)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kotacerdas.masterplan.models import (
     ActionPlan,
@@ -70,6 +71,7 @@ from kotacerdas.masterplan.selectors import (
     programme_running,
 )
 from kotacerdas.monitoring.models import Evidence, PeriodSnapshot, ProgressReport, ReportingPeriod
+from kotacerdas.monitoring.snapshots import Frozen
 from kotacerdas.regions.models import Region
 
 SEARCH_MIN_LENGTH = 2
@@ -107,7 +109,7 @@ def public_masterplan(*, region: Region) -> Masterplan | None:
 
 @dataclass(frozen=True)
 class PublishedSnapshot:
-    """The figures frozen when a reporting period closed."""
+    """A closed period and what it froze."""
 
     pk: int
     period_label: str
@@ -115,31 +117,28 @@ class PublishedSnapshot:
     number: int
     starts_on: dt.date
     ends_on: dt.date
-    taken_at: dt.datetime
-    rule_version: str
-    figures: dict[str, Any]
-    plan_statuses: dict[str, str]
+    frozen: Frozen
+
+    @property
+    def taken_at(self) -> dt.datetime:
+        return self.frozen.taken_at
+
+    @property
+    def rule_version(self) -> str:
+        return self.frozen.rule_version
 
     @property
     def date(self) -> dt.date:
         return timezone.localdate(self.taken_at)
 
-    def ratio(self, metric: str, scope: Scope) -> Ratio | None:
+    def ratio(self, metric: Metric, scope: Scope) -> Ratio | None:
         """The frozen ratio of ``metric`` for the overall or a pillar scope."""
-        block: dict[str, Any] | None = None
-        if scope.kind == "overall":
-            block = self.figures
-        elif scope.kind == "pillar":
-            block = next(
-                (p for p in self.figures.get("pillars", []) if p.get("code") == scope.key), None
-            )
-        if block is None or metric not in block:
-            return None
-        return _ratio(block[metric], "in_implementation" if metric == "action_plans" else "running")
+        frozen = self.frozen.figures.ratio(metric, scope)
+        return None if frozen is None else frozen.ratio
 
-
-def _ratio(data: dict[str, Any], numerator_key: str) -> Ratio:
-    return Ratio(int(data.get(numerator_key, 0)), int(data.get("total", 0)))
+    def status_of(self, code: str) -> str | None:
+        """An action plan's status at the close; None for a plan created later."""
+        return self.frozen.status_of(code)
 
 
 def _published(snapshot: PeriodSnapshot) -> PublishedSnapshot:
@@ -151,10 +150,7 @@ def _published(snapshot: PeriodSnapshot) -> PublishedSnapshot:
         number=period.number,
         starts_on=period.starts_on,
         ends_on=period.ends_on,
-        taken_at=snapshot.taken_at,
-        rule_version=snapshot.rule_version,
-        figures=snapshot.figures,
-        plan_statuses=snapshot.plan_statuses,
+        frozen=Frozen.of(snapshot),
     )
 
 
@@ -179,7 +175,45 @@ def published_snapshots(*, masterplan: Masterplan) -> list[PublishedSnapshot]:
     return [_published(s) for s in reversed(list(_closed_snapshots(masterplan)))]
 
 
+@dataclass(frozen=True)
+class PublicPlan:
+    """A region's public masterplan and its latest published snapshot (None
+    before the first close)."""
+
+    region: Region
+    masterplan: Masterplan
+    snapshot: PublishedSnapshot | None
+
+
+def public_plan_for(*, region: Region) -> PublicPlan | None:
+    """The public plan of ``region``; None when it has no enacted masterplan."""
+    masterplan = public_masterplan(region=region)
+    if masterplan is None:
+        return None
+    return PublicPlan(region, masterplan, published_snapshot(masterplan=masterplan))
+
+
+def public_plan(*, code: str) -> PublicPlan | None:
+    """The public plan of the region with ``code``; None (a 404 for pages and
+    the API) when the region or its masterplan is not public."""
+    region = public_region(code=code)
+    return None if region is None else public_plan_for(region=region)
+
+
 # --- Plan structure with the snapshot's statuses ---------------------------------------------
+
+
+def query_matcher(query: str) -> Callable[..., bool]:
+    """The public search rule: ``matches(*texts)`` is true when the texts
+    together contain every word of ``query``, case-insensitive (an empty
+    query matches everything)."""
+    words = query.casefold().split()
+
+    def matches(*texts: str) -> bool:
+        haystack = " ".join(texts).casefold()
+        return all(w in haystack for w in words)
+
+    return matches
 
 
 @dataclass(frozen=True)
@@ -283,7 +317,7 @@ def _frozen_plans(
     """The plans the snapshot knew, with their frozen status, per programme."""
     by_programme: dict[int, list[PlanRow]] = {}
     for row in plans:
-        status = snapshot.plan_statuses.get(row["code"])
+        status = snapshot.status_of(row["code"])
         if status is None:
             continue
         by_programme.setdefault(row["programme_id"], []).append(
@@ -340,11 +374,17 @@ def _programmes(
 
 
 def public_programmes(
-    *, masterplan: Masterplan, snapshot: PublishedSnapshot | None, pillar: str | None = None
+    *,
+    masterplan: Masterplan,
+    snapshot: PublishedSnapshot | None,
+    pillar: str | None = None,
+    query: str = "",
 ) -> list[PublicProgramme]:
-    """Programmes (of one pillar, or all) with whether each ran as of the
+    """Programmes (of one pillar, or all; whose code or name matches ``query``
+    by the search rule, :func:`query_matcher`) with whether each ran as of the
     snapshot. Two queries."""
-    rows = _programme_rows(masterplan, pillar)
+    matches = query_matcher(query)
+    rows = [r for r in _programme_rows(masterplan, pillar) if matches(r["code"], r["name"])]
     ids = {r["id"] for r in rows}
     plans = [p for p in _plan_rows(masterplan) if p["programme_id"] in ids]
     return _programmes(rows, plans, snapshot)
@@ -364,7 +404,6 @@ def public_action_plans(
     *, masterplan: Masterplan, snapshot: PublishedSnapshot | None, programme_id: int | None = None
 ) -> list[PublicActionPlan]:
     """Action plans with their status as of the snapshot (never the live status)."""
-    statuses = snapshot.plan_statuses if snapshot else {}
     return [
         PublicActionPlan(
             id=row["id"],
@@ -375,7 +414,7 @@ def public_action_plans(
             agency=row["agency__short_name"],
             programme_id=row["programme_id"],
             programme_code=row["programme__code"],
-            status=statuses.get(row["code"], ""),
+            status=(snapshot.status_of(row["code"]) or "") if snapshot else "",
         )
         for row in _plan_rows(masterplan, programme_id)
     ]
@@ -475,8 +514,8 @@ def public_quick_wins(
     of verified reports on their action plans. Two queries."""
     if snapshot is None:
         return []
-    items = snapshot.figures.get("quick_wins", {}).get("items", [])
-    codes = [item["code"] for item in items]
+    items = snapshot.frozen.figures.quick_wins
+    codes = [item.code for item in items]
     ids = dict(
         Programme.objects.filter(masterplan=masterplan, code__in=codes).values_list("code", "id")
     )
@@ -492,14 +531,14 @@ def public_quick_wins(
         )
     return [
         PublicQuickWin(
-            code=item["code"],
-            name=item["name"],
-            year=int(item["year"]),
-            pillar_code=item.get("pillar", ""),
-            lead_agency=item.get("lead_agency", ""),
-            status=item.get("status", ""),
-            programme_id=ids.get(item["code"]),
-            photos=tuple(photos.get(ids.get(item["code"], -1), [])),
+            code=item.code,
+            name=item.name,
+            year=item.year,
+            pillar_code=item.pillar_code,
+            lead_agency=item.lead_agency,
+            status=item.status,
+            programme_id=ids.get(item.code),
+            photos=tuple(photos.get(ids.get(item.code, -1), [])),
         )
         for item in items
     ]
@@ -540,10 +579,10 @@ class PublicOverview:
 
 def public_overview(*, region: Region) -> PublicOverview:
     """Headline figures, pillars and quick wins of a region, as published."""
-    masterplan = public_masterplan(region=region)
-    if masterplan is None:
+    plan = public_plan_for(region=region)
+    if plan is None:
         return PublicOverview(region, None, None, None, None, (), (), 0)
-    snapshot = published_snapshot(masterplan=masterplan)
+    masterplan, snapshot = plan.masterplan, plan.snapshot
     pillars = tuple(public_pillars(masterplan=masterplan, snapshot=snapshot))
     overall = Scope("overall")
     return PublicOverview(
@@ -579,19 +618,10 @@ def public_search(
     """Programmes, action plans and quick wins whose name (or code) contains
     every word of ``query``, case-insensitive; at most ``SEARCH_LIMIT`` each."""
     query = " ".join(query.split())[:100]
-    words = query.casefold().split()
     if len(query) < SEARCH_MIN_LENGTH:
         return SearchResults(query, (), (), ())
-
-    def hit(*texts: str) -> bool:
-        haystack = " ".join(texts).casefold()
-        return all(w in haystack for w in words)
-
-    programmes = [
-        p
-        for p in public_programmes(masterplan=masterplan, snapshot=snapshot)
-        if hit(p.code, p.name)
-    ]
+    hit = query_matcher(query)
+    programmes = public_programmes(masterplan=masterplan, snapshot=snapshot, query=query)
     plans = [
         p
         for p in public_action_plans(masterplan=masterplan, snapshot=snapshot)
@@ -643,353 +673,14 @@ def public_figure_explain(
         raise LookupError(scope) from None
     if parsed.kind not in PUBLIC_SCOPE_KINDS:
         raise LookupError(scope)
-    published = snapshot.ratio(metric, parsed)
+    metric_name: Metric = "action_plans" if metric == "action_plans" else "programmes"
+    published = snapshot.ratio(metric_name, parsed)
     if published is None:
         raise LookupError(scope)
-    metric_name: Metric = "action_plans" if metric == "action_plans" else "programmes"
     explanation = figure_explain(
         masterplan=masterplan,
         metric=metric_name,
         scope=parsed,
-        frozen_statuses=snapshot.plan_statuses,
+        frozen_statuses=dict(snapshot.frozen.plan_statuses),
     )
     return PublicExplanation(explanation=explanation, snapshot=snapshot, published=published)
-
-
-# --- Open data -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: Any  # lazily translated text
-    type: str = "string"
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    slug: str
-    title: Any
-    description: Any
-    columns: tuple[Column, ...]
-
-
-_PERIOD_COLUMNS = (
-    Column("periode", gettext_lazy("Periode pelaporan yang datanya dibekukan")),
-    Column("tanggal_data", gettext_lazy("Tanggal potret (periode ditutup), ISO 8601"), "date"),
-)
-
-DATASETS: dict[str, DatasetSpec] = {
-    spec.slug: spec
-    for spec in (
-        DatasetSpec(
-            "program",
-            gettext_lazy("Program masterplan Smart City"),
-            gettext_lazy(
-                "Semua program masterplan dengan pilar, jangka waktu, perangkat daerah "
-                "pengampu, dan apakah program berjalan menurut potret periode terakhir."
-            ),
-            (
-                Column("kode_wilayah", gettext_lazy("Kode wilayah Kemendagri kab/kota")),
-                Column("kode", gettext_lazy("Kode program")),
-                Column("nama", gettext_lazy("Nama program")),
-                Column(
-                    "pilar",
-                    gettext_lazy(
-                        "Kode pilar (governance, branding, economy, living, society, environment)"
-                    ),
-                ),
-                Column("nama_pilar", gettext_lazy("Nama pilar")),
-                Column("elemen", gettext_lazy("Elemen (sub dimensi)")),
-                Column(
-                    "jangka_waktu", gettext_lazy("quick_win, medium (menengah) atau long (panjang)")
-                ),
-                Column(
-                    "tahun_quick_win",
-                    gettext_lazy("Tahun quick win, kosong bila bukan quick win"),
-                    "integer",
-                ),
-                Column("tahun_mulai", gettext_lazy("Tahun mulai"), "integer"),
-                Column("tahun_akhir", gettext_lazy("Tahun akhir"), "integer"),
-                Column("opd_pengampu", gettext_lazy("Perangkat daerah pengampu (singkatan)")),
-                Column(
-                    "jumlah_rencana_aksi", gettext_lazy("Jumlah rencana aksi program"), "integer"
-                ),
-                Column(
-                    "berjalan",
-                    gettext_lazy(
-                        "ya/tidak/dibatalkan menurut potret; kosong bila belum ada periode ditutup"
-                    ),
-                ),
-                *_PERIOD_COLUMNS,
-            ),
-        ),
-        DatasetSpec(
-            "rencana-aksi",
-            gettext_lazy("Rencana aksi dan statusnya"),
-            gettext_lazy(
-                "Semua rencana aksi masterplan dengan status terverifikasi menurut potret "
-                "periode terakhir yang ditutup."
-            ),
-            (
-                Column("kode_wilayah", gettext_lazy("Kode wilayah Kemendagri kab/kota")),
-                Column("kode", gettext_lazy("Kode rencana aksi")),
-                Column("kode_program", gettext_lazy("Kode program")),
-                Column("kegiatan", gettext_lazy("Kegiatan")),
-                Column("target", gettext_lazy("Target/keluaran")),
-                Column("tahun", gettext_lazy("Tahun pelaksanaan"), "integer"),
-                Column("opd", gettext_lazy("Perangkat daerah pelaksana (singkatan)")),
-                Column(
-                    "status",
-                    gettext_lazy(
-                        "belum_dimulai, berjalan, selesai, ditunda atau dibatalkan; "
-                        "kosong bila belum ada di potret"
-                    ),
-                ),
-                *_PERIOD_COLUMNS,
-            ),
-        ),
-        DatasetSpec(
-            "capaian-periode",
-            gettext_lazy("Capaian per periode"),
-            gettext_lazy(
-                "Capaian rencana aksi dan implementasi program, keseluruhan dan per pilar, "
-                "untuk setiap periode pelaporan yang sudah ditutup."
-            ),
-            (
-                Column("kode_wilayah", gettext_lazy("Kode wilayah Kemendagri kab/kota")),
-                *_PERIOD_COLUMNS,
-                Column("tahun", gettext_lazy("Tahun periode"), "integer"),
-                Column("nomor", gettext_lazy("Nomor periode dalam tahun"), "integer"),
-                Column("lingkup", gettext_lazy("overall (keseluruhan) atau kode pilar")),
-                Column("nama_lingkup", gettext_lazy("Nama lingkup")),
-                Column(
-                    "rencana_aksi_dihitung",
-                    gettext_lazy("Rencana aksi dihitung (kecuali dibatalkan)"),
-                    "integer",
-                ),
-                Column(
-                    "rencana_aksi_terimplementasi",
-                    gettext_lazy("Rencana aksi berjalan atau selesai"),
-                    "integer",
-                ),
-                Column(
-                    "capaian_rencana_aksi_persen",
-                    gettext_lazy("Capaian rencana aksi, persen, dua desimal dengan titik"),
-                    "number",
-                ),
-                Column("program_dihitung", gettext_lazy("Program dihitung"), "integer"),
-                Column("program_berjalan", gettext_lazy("Program berjalan"), "integer"),
-                Column(
-                    "implementasi_program_persen",
-                    gettext_lazy("Implementasi program, persen, dua desimal dengan titik"),
-                    "number",
-                ),
-                Column("versi_aturan_hitung", gettext_lazy("Versi aturan hitung")),
-            ),
-        ),
-        DatasetSpec(
-            "umkm-agregat",
-            gettext_lazy("Agregat registri UMKM"),
-            gettext_lazy(
-                "Jumlah usaha terdaftar per kecamatan, kelurahan, kategori, skala, tahun "
-                "mulai, penjualan daring dan QRIS. Sel kecil disembunyikan."
-            ),
-            (
-                Column("kode_wilayah", gettext_lazy("Kode wilayah Kemendagri kab/kota")),
-                Column("tabel", gettext_lazy("Tabel (kecamatan, kelurahan, kategori, ...)")),
-                Column(
-                    "kode",
-                    gettext_lazy(
-                        "Kode baris: kode Kemendagri kecamatan/kelurahan, atau kode kategori"
-                    ),
-                ),
-                Column("uraian", gettext_lazy("Uraian baris")),
-                Column("kelompok", gettext_lazy("Kode kecamatan untuk baris kelurahan")),
-                Column(
-                    "jumlah_usaha",
-                    gettext_lazy("Jumlah usaha; kosong bila disembunyikan"),
-                    "integer",
-                ),
-                Column(
-                    "persen",
-                    gettext_lazy("Persen dari jumlah; kosong bila disembunyikan"),
-                    "number",
-                ),
-                Column("disembunyikan", gettext_lazy("ya bila sel disembunyikan (sel kecil)")),
-            ),
-        ),
-    )
-}
-FORMATS = ("csv", "json", "xlsx")
-
-
-@dataclass(frozen=True)
-class Dataset:
-    slug: str
-    metadata: dict[str, Any]
-    columns: tuple[Column, ...]
-    rows: list[dict[str, Any]]
-
-
-def licence() -> dict[str, str]:
-    """The open data licence (CC BY 4.0 unless the operator set another)."""
-    return dict(settings.KOTACERDAS_OPEN_DATA_LICENCE)
-
-
-def _percent(ratio: Ratio) -> str:
-    percent = ratio.percent
-    return "" if percent is None else f"{percent:.2f}"
-
-
-def _metadata(
-    spec: DatasetSpec,
-    region: Region,
-    masterplan: Masterplan | None,
-    snapshot: PublishedSnapshot | None,
-    period: str,
-    date: dt.date | None,
-    extra_codes: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    return {
-        "dataset": spec.slug,
-        "title": f"{spec.title} — {region.name}",
-        "description": str(spec.description),
-        "producer": _("Tim Pelaksana Smart City %(region)s") % {"region": region.name},
-        "custodian": _("Pemerintah %(region)s") % {"region": region.name},
-        "region": {"code": region.code, "name": region.name},
-        "reference_codes": {
-            "system": _("Kode wilayah Kemendagri"),
-            "region": region.code,
-            **(extra_codes or {}),
-        },
-        "masterplan": (
-            None
-            if masterplan is None
-            else {"title": masterplan.title, "period": masterplan.period_label}
-        ),
-        "period": period,
-        "date": date.isoformat() if date else None,
-        "snapshot": None if snapshot is None else snapshot.pk,
-        "rule_version": None if snapshot is None else snapshot.rule_version,
-        "licence": licence(),
-        "language": "id",
-        "columns": [
-            {"name": c.name, "description": str(c.description), "type": c.type}
-            for c in spec.columns
-        ],
-    }
-
-
-def public_dataset(*, region: Region, slug: str) -> Dataset:
-    """One open dataset with its metadata; LookupError for an unknown slug."""
-    spec = DATASETS.get(slug)
-    if spec is None:
-        raise LookupError(slug)
-    masterplan = public_masterplan(region=region)
-    snapshot = published_snapshot(masterplan=masterplan) if masterplan else None
-    period = snapshot.period_label if snapshot else ""
-    date = snapshot.date if snapshot else None
-    snap_cols = {"periode": period, "tanggal_data": date.isoformat() if date else ""}
-    rows: list[dict[str, Any]] = []
-    extra: dict[str, Any] = {}
-    if slug == "program" and masterplan:
-        for p in public_programmes(masterplan=masterplan, snapshot=snapshot):
-            running = (
-                ""
-                if p.running is None
-                else ("dibatalkan" if not p.counted else "ya" if p.running else "tidak")
-            )
-            rows.append(
-                {
-                    "kode_wilayah": region.code,
-                    "kode": p.code,
-                    "nama": p.name,
-                    "pilar": p.pillar_code,
-                    "nama_pilar": p.pillar_name,
-                    "elemen": p.element_name,
-                    "jangka_waktu": p.horizon,
-                    "tahun_quick_win": p.quick_win_year,
-                    "tahun_mulai": p.start_year,
-                    "tahun_akhir": p.end_year,
-                    "opd_pengampu": p.lead_agency,
-                    "jumlah_rencana_aksi": p.plans_total,
-                    "berjalan": running,
-                    **snap_cols,
-                }
-            )
-    elif slug == "rencana-aksi" and masterplan:
-        for a in public_action_plans(masterplan=masterplan, snapshot=snapshot):
-            rows.append(
-                {
-                    "kode_wilayah": region.code,
-                    "kode": a.code,
-                    "kode_program": a.programme_code,
-                    "kegiatan": a.activity,
-                    "target": a.target,
-                    "tahun": a.year,
-                    "opd": a.agency,
-                    "status": a.status,
-                    **snap_cols,
-                }
-            )
-    elif slug == "capaian-periode" and masterplan:
-        snapshots = published_snapshots(masterplan=masterplan)
-        if snapshots:
-            period = f"{snapshots[0].period_label} – {snapshots[-1].period_label}"
-        for snap in snapshots:
-            scopes = [("overall", _("Keseluruhan"))] + [
-                (p.get("code", ""), p.get("name", "")) for p in snap.figures.get("pillars", [])
-            ]
-            for key, name in scopes:
-                scope = Scope("overall") if key == "overall" else Scope("pillar", key)
-                plans = snap.ratio("action_plans", scope) or Ratio(0, 0)
-                progs = snap.ratio("programmes", scope) or Ratio(0, 0)
-                rows.append(
-                    {
-                        "kode_wilayah": region.code,
-                        "periode": snap.period_label,
-                        "tanggal_data": snap.date.isoformat(),
-                        "tahun": snap.year,
-                        "nomor": snap.number,
-                        "lingkup": key,
-                        "nama_lingkup": name,
-                        "rencana_aksi_dihitung": plans.denominator,
-                        "rencana_aksi_terimplementasi": plans.numerator,
-                        "capaian_rencana_aksi_persen": _percent(plans),
-                        "program_dihitung": progs.denominator,
-                        "program_berjalan": progs.numerator,
-                        "implementasi_program_persen": _percent(progs),
-                        "versi_aturan_hitung": snap.rule_version,
-                    }
-                )
-    elif slug == "umkm-agregat":
-        from kotacerdas.umkm.statistics import MIN_PUBLIC_COUNT, public_statistics
-
-        stats = public_statistics(region=region)
-        period = _("Keadaan registri pada tanggal data")
-        date = timezone.localdate()
-        extra = {
-            "kecamatan_kelurahan": _("kolom kode pada tabel kecamatan dan kelurahan"),
-            "suppression": _("sel dengan kurang dari %(n)s usaha disembunyikan")
-            % {"n": MIN_PUBLIC_COUNT},
-            "total": stats.total,
-        }
-        for breakdown in stats.breakdowns:
-            for cell in breakdown.cells:
-                rows.append(
-                    {
-                        "kode_wilayah": region.code,
-                        "tabel": breakdown.slug,
-                        "kode": cell.key,
-                        "uraian": cell.label,
-                        "kelompok": cell.group,
-                        "jumlah_usaha": cell.count,
-                        "persen": "" if cell.percent is None else f"{cell.percent:.2f}",
-                        "disembunyikan": "ya" if cell.suppressed else "tidak",
-                    }
-                )
-    if slug in ("program", "rencana-aksi") and not snapshot and masterplan:
-        period = masterplan.period_label
-    metadata = _metadata(spec, region, masterplan, snapshot, period, date, extra)
-    return Dataset(slug=slug, metadata=metadata, columns=spec.columns, rows=rows)

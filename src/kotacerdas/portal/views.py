@@ -1,5 +1,5 @@
 """The public portal: no login, read only, built from published data
-(:mod:`kotacerdas.portal.selectors`).
+(:mod:`kotacerdas.portal.selectors`, open data :mod:`kotacerdas.portal.datasets`).
 
 Each page is rendered once per (page, region, language, data version) and
 kept in the cache (:mod:`kotacerdas.portal.caching`) with a slot for the CSRF
@@ -26,9 +26,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from kotacerdas.core.storage import private_file_response
-from kotacerdas.masterplan.models import Masterplan
 from kotacerdas.masterplan.selectors import RULE_VERSION
-from kotacerdas.portal import downloads, selectors
+from kotacerdas.portal import datasets, downloads, selectors
 from kotacerdas.portal.caching import cached
 from kotacerdas.regions.models import Region
 
@@ -99,20 +98,6 @@ def _page(
     return HttpResponse(html)
 
 
-def _published(
-    code: str,
-) -> tuple[Region, Masterplan, selectors.PublishedSnapshot | None] | None:
-    """The region, its public masterplan and latest published snapshot; None
-    (a 404 for the page) when the region or its masterplan is not public."""
-    region = selectors.public_region(code=code)
-    if region is None:
-        return None
-    masterplan = selectors.public_masterplan(region=region)
-    if masterplan is None:
-        return None
-    return region, masterplan, selectors.published_snapshot(masterplan=masterplan)
-
-
 def _embed_snippet(request: HttpRequest, code: str) -> str:
     url = request.build_absolute_uri(reverse("portal:widget", args=[code]))
     return (
@@ -148,10 +133,10 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def pillar(request: HttpRequest, code: str, pillar: str) -> HttpResponse:
     def build() -> Built | None:
-        published = _published(code)
-        if published is None:
+        plan = selectors.public_plan(code=code)
+        if plan is None:
             return None
-        region, masterplan, snapshot = published
+        region, masterplan, snapshot = plan.region, plan.masterplan, plan.snapshot
         try:
             found = selectors.public_pillar(masterplan=masterplan, snapshot=snapshot, code=pillar)
         except LookupError:
@@ -175,10 +160,10 @@ def pillar(request: HttpRequest, code: str, pillar: str) -> HttpResponse:
 @require_safe
 def programme(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     def build() -> Built | None:
-        published = _published(code)
-        if published is None:
+        plan = selectors.public_plan(code=code)
+        if plan is None:
             return None
-        region, masterplan, snapshot = published
+        region, masterplan, snapshot = plan.region, plan.masterplan, plan.snapshot
         try:
             found = selectors.public_programme(masterplan=masterplan, snapshot=snapshot, pk=pk)
         except LookupError:
@@ -202,10 +187,10 @@ def programme(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_safe
 def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpResponse:
     def build() -> Built | None:
-        published = _published(code)
-        if published is None:
+        plan = selectors.public_plan(code=code)
+        if plan is None:
             return None
-        region, masterplan, snapshot = published
+        region, masterplan, snapshot = plan.region, plan.masterplan, plan.snapshot
         if snapshot is None:
             return None
         try:
@@ -226,19 +211,18 @@ def explain(request: HttpRequest, code: str, metric: str, scope: str) -> HttpRes
 @require_safe
 def search(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(code)
-    masterplan = selectors.public_masterplan(region=region)
-    snapshot = selectors.published_snapshot(masterplan=masterplan) if masterplan else None
+    plan = selectors.public_plan_for(region=region)
     query = request.GET.get("q", "")
     results = (
-        selectors.public_search(masterplan=masterplan, snapshot=snapshot, query=query)
-        if masterplan
+        selectors.public_search(masterplan=plan.masterplan, snapshot=plan.snapshot, query=query)
+        if plan
         else selectors.SearchResults(query.strip(), (), (), ())
     )
     html = render_to_string(
         "portal/search.html",
         {
             "region": region,
-            "masterplan": masterplan,
+            "masterplan": plan.masterplan if plan else None,
             "results": results,
             "min_length": selectors.SEARCH_MIN_LENGTH,
         },
@@ -271,19 +255,19 @@ def catalogue(request: HttpRequest, code: str) -> HttpResponse:
                 "region": region,
                 "masterplan": masterplan,
                 "snapshots": snapshots,
-                "datasets": selectors.DATASETS.values(),
-                "formats": selectors.FORMATS,
-                "licence": selectors.licence(),
+                "datasets": datasets.DATASETS.values(),
+                "formats": datasets.FORMATS,
+                "licence": datasets.licence(),
             },
         )
 
     return _page(request, code, ("catalogue", code), build)
 
 
-def _dataset(code: str, dataset: str) -> selectors.Dataset:
+def _dataset(code: str, dataset: str) -> datasets.Dataset:
     region = _region(code)
     try:
-        return selectors.public_dataset(region=region, slug=dataset)
+        return datasets.public_dataset(region=region, slug=dataset)
     except LookupError:
         raise Http404 from None
 

@@ -1,0 +1,378 @@
+"""What a closed reporting period froze, typed: the one owner of the JSON in
+:class:`~kotacerdas.monitoring.models.PeriodSnapshot`.
+
+The close (:func:`kotacerdas.monitoring.services.period_close`) freezes with
+:meth:`Frozen.freeze` and stores :meth:`Frozen.as_fields`; every reader (the
+monitoring snapshot page and comparison, the public portal, its open data and
+the public API) goes through :meth:`Frozen.of`. Nobody else indexes
+``snapshot.figures`` or ``snapshot.plan_statuses``: the JSON keys are written
+and read in this module only, so a layout change is made here once.
+
+Layouts (``PeriodSnapshot.layout``):
+
+1. Every figure of :func:`~kotacerdas.masterplan.selectors.masterplan_figures`
+   (overall, per pillar with its elements, per agency and per year, each
+   ratio with the percentage as rounded at the close), the quick wins with
+   their status, and each action plan's status by code. Snapshots stored
+   before the column existed are layout 1 (the migration says so).
+
+Growing it: the next layout adds what the public portal still reads live
+(names, targets, texts and the public evidence chosen at the close) as a new
+part of :class:`Frozen` that is ``None`` for older layouts. Bump ``LAYOUT``,
+write the part in :meth:`Frozen.freeze` and :meth:`Frozen.as_fields` (a new
+JSON column), read it in :meth:`Frozen.of` by layout, and keep a test that
+reads a stored layout-1 snapshot (tests/monitoring/test_snapshots.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from kotacerdas.masterplan.selectors import Figures, MasterplanFigures, Metric, Ratio, Scope
+
+if TYPE_CHECKING:
+    from kotacerdas.monitoring.models import PeriodSnapshot
+
+# The layout the close writes now; readers accept every layout up to it.
+LAYOUT = 1
+
+# Each metric's numerator under its own name in the JSON.
+_NUMERATOR_KEYS: dict[Metric, str] = {
+    "action_plans": "in_implementation",
+    "programmes": "running",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenRatio:
+    """A ratio as frozen: its counts and the percentage shown at the close
+    (``None`` when nothing was counted)."""
+
+    numerator: int
+    denominator: int
+    percent: Decimal | None
+
+    @property
+    def ratio(self) -> Ratio:
+        return Ratio(self.numerator, self.denominator)
+
+    @classmethod
+    def of(cls, ratio: Ratio) -> FrozenRatio:
+        return cls(numerator=ratio.numerator, denominator=ratio.denominator, percent=ratio.percent)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], metric: Metric) -> FrozenRatio:
+        percent = data["percent"]
+        return cls(
+            numerator=int(data[_NUMERATOR_KEYS[metric]]),
+            denominator=int(data["total"]),
+            percent=None if percent is None else Decimal(percent),
+        )
+
+    def as_json(self, metric: Metric) -> dict[str, Any]:
+        return {
+            "total": self.denominator,
+            _NUMERATOR_KEYS[metric]: self.numerator,
+            "percent": None if self.percent is None else str(self.percent),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenPair:
+    """Both headline ratios of one scope."""
+
+    action_plans: FrozenRatio
+    programmes: FrozenRatio
+
+    def get(self, metric: Metric) -> FrozenRatio:
+        return self.action_plans if metric == "action_plans" else self.programmes
+
+
+class _Pair(TypedDict):
+    action_plans: FrozenRatio
+    programmes: FrozenRatio
+
+
+def _pair_read(data: Mapping[str, Any]) -> _Pair:
+    """The two ratios of a scope's JSON block, as keyword arguments."""
+    return {
+        "action_plans": FrozenRatio.from_json(data["action_plans"], "action_plans"),
+        "programmes": FrozenRatio.from_json(data["programmes"], "programmes"),
+    }
+
+
+def _pair_frozen(figures: Figures) -> _Pair:
+    """The two live ratios of a scope, frozen, as keyword arguments."""
+    return {
+        "action_plans": FrozenRatio.of(figures.action_plans),
+        "programmes": FrozenRatio.of(figures.programmes),
+    }
+
+
+def _pair_json(pair: FrozenPair) -> dict[str, Any]:
+    return {
+        "action_plans": pair.action_plans.as_json("action_plans"),
+        "programmes": pair.programmes.as_json("programmes"),
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenElement(FrozenPair):
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenPillar(FrozenPair):
+    code: str
+    name: str
+    elements: tuple[FrozenElement, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenAgency(FrozenPair):
+    short_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenYear(FrozenPair):
+    year: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenQuickWin:
+    code: str
+    name: str
+    year: int
+    pillar_code: str
+    lead_agency: str  # short name
+    status: str  # an ActionPlanStatus value
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenMasterplan:
+    id: int
+    title: str
+    period: str
+    legal_basis: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenFigures:
+    """Every figure of the masterplan at the close, in the shape of
+    :class:`~kotacerdas.masterplan.selectors.MasterplanFigures`."""
+
+    region_code: str
+    region_name: str
+    masterplan: FrozenMasterplan
+    rule_version: str
+    computed_at: dt.datetime
+    overall: FrozenPair
+    quick_wins: tuple[FrozenQuickWin, ...]
+    pillars: tuple[FrozenPillar, ...]
+    agencies: tuple[FrozenAgency, ...]
+    years: tuple[FrozenYear, ...]
+
+    def pillar(self, code: str) -> FrozenPillar | None:
+        return next((p for p in self.pillars if p.code == code), None)
+
+    def ratio(self, metric: Metric, scope: Scope) -> FrozenRatio | None:
+        """The frozen ``metric`` of the overall scope or of a pillar; None for
+        any other scope and for a pillar the snapshot does not know."""
+        pair: FrozenPair | None = None
+        if scope.kind == "overall":
+            pair = self.overall
+        elif scope.kind == "pillar":
+            pair = self.pillar(scope.key)
+        return None if pair is None else pair.get(metric)
+
+    @classmethod
+    def of(cls, figures: MasterplanFigures) -> FrozenFigures:
+        """Freeze live figures (at the close)."""
+        masterplan = figures.masterplan
+        return cls(
+            region_code=masterplan.region.code,
+            region_name=masterplan.region.name,
+            masterplan=FrozenMasterplan(
+                id=masterplan.pk,
+                title=masterplan.title,
+                period=masterplan.period_label,
+                legal_basis=masterplan.legal_basis,
+            ),
+            rule_version=figures.rule_version,
+            computed_at=figures.computed_at,
+            overall=FrozenPair(**_pair_frozen(figures.overall)),
+            quick_wins=tuple(
+                FrozenQuickWin(
+                    code=q.code,
+                    name=q.name,
+                    year=q.year,
+                    pillar_code=q.pillar_code,
+                    lead_agency=q.lead_agency,
+                    status=q.status,
+                )
+                for q in figures.quick_wins
+            ),
+            pillars=tuple(
+                FrozenPillar(
+                    code=p.scope.key,
+                    name=p.label,
+                    elements=tuple(
+                        FrozenElement(name=e.label, **_pair_frozen(e)) for e in p.elements
+                    ),
+                    **_pair_frozen(p),
+                )
+                for p in figures.pillars
+            ),
+            agencies=tuple(
+                FrozenAgency(short_name=a.label, **_pair_frozen(a)) for a in figures.agencies
+            ),
+            years=tuple(
+                FrozenYear(year=int(y.scope.key), **_pair_frozen(y)) for y in figures.years
+            ),
+        )
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FrozenFigures:
+        """Read ``PeriodSnapshot.figures`` (layout 1)."""
+        masterplan = data["masterplan"]
+        return cls(
+            region_code=data["region"],
+            region_name=data["region_name"],
+            masterplan=FrozenMasterplan(
+                id=int(masterplan["id"]),
+                title=masterplan["title"],
+                period=masterplan["period"],
+                legal_basis=masterplan["legal_basis"],
+            ),
+            rule_version=data["rule_version"],
+            computed_at=dt.datetime.fromisoformat(data["computed_at"]),
+            overall=FrozenPair(**_pair_read(data)),
+            quick_wins=tuple(
+                FrozenQuickWin(
+                    code=q["code"],
+                    name=q["name"],
+                    year=int(q["year"]),
+                    pillar_code=q["pillar"],
+                    lead_agency=q["lead_agency"],
+                    status=q["status"],
+                )
+                for q in data["quick_wins"]["items"]
+            ),
+            pillars=tuple(
+                FrozenPillar(
+                    code=p["code"],
+                    name=p["name"],
+                    elements=tuple(
+                        FrozenElement(name=e["name"], **_pair_read(e)) for e in p["elements"]
+                    ),
+                    **_pair_read(p),
+                )
+                for p in data["pillars"]
+            ),
+            agencies=tuple(
+                FrozenAgency(short_name=a["short_name"], **_pair_read(a)) for a in data["agencies"]
+            ),
+            years=tuple(FrozenYear(year=int(y["year"]), **_pair_read(y)) for y in data["years"]),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """``PeriodSnapshot.figures`` (layout 1: the JSON of ``kotacerdas
+        figures --json`` at the time the layout was fixed)."""
+        return {
+            "region": self.region_code,
+            "region_name": self.region_name,
+            "masterplan": {
+                "id": self.masterplan.id,
+                "title": self.masterplan.title,
+                "period": self.masterplan.period,
+                "legal_basis": self.masterplan.legal_basis,
+            },
+            "rule_version": self.rule_version,
+            "computed_at": self.computed_at.isoformat(),
+            **_pair_json(self.overall),
+            "quick_wins": {
+                "total": len(self.quick_wins),
+                "items": [
+                    {
+                        "code": q.code,
+                        "name": q.name,
+                        "year": q.year,
+                        "pillar": q.pillar_code,
+                        "lead_agency": q.lead_agency,
+                        "status": q.status,
+                    }
+                    for q in self.quick_wins
+                ],
+            },
+            "pillars": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    **_pair_json(p),
+                    "elements": [{"name": e.name, **_pair_json(e)} for e in p.elements],
+                }
+                for p in self.pillars
+            ],
+            "agencies": [{"short_name": a.short_name, **_pair_json(a)} for a in self.agencies],
+            "years": [{"year": y.year, **_pair_json(y)} for y in self.years],
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Frozen:
+    """Everything a closed period froze. A later layout adds its parts here
+    (``None`` when read from an older layout)."""
+
+    layout: int
+    rule_version: str
+    taken_at: dt.datetime
+    figures: FrozenFigures
+    # Action plan code → status (an ActionPlanStatus value) at the close; a
+    # plan created later is not in it.
+    plan_statuses: Mapping[str, str]
+
+    def status_of(self, code: str) -> str | None:
+        return self.plan_statuses.get(code)
+
+    @classmethod
+    def freeze(
+        cls, *, figures: MasterplanFigures, plan_statuses: Mapping[str, str], taken_at: dt.datetime
+    ) -> Frozen:
+        """What the close stores, from the live figures and statuses."""
+        return cls(
+            layout=LAYOUT,
+            rule_version=figures.rule_version,
+            taken_at=taken_at,
+            figures=FrozenFigures.of(figures),
+            plan_statuses=dict(plan_statuses),
+        )
+
+    @classmethod
+    def of(cls, snapshot: PeriodSnapshot) -> Frozen:
+        """Read a stored snapshot, whatever layout it was written in."""
+        if not 1 <= snapshot.layout <= LAYOUT:
+            raise ValueError(
+                f"PeriodSnapshot {snapshot.pk} has layout {snapshot.layout}; "
+                f"this version reads layouts 1 to {LAYOUT}."
+            )
+        return cls(
+            layout=snapshot.layout,
+            rule_version=snapshot.rule_version,
+            taken_at=snapshot.taken_at,
+            figures=FrozenFigures.from_json(snapshot.figures),
+            plan_statuses={str(k): str(v) for k, v in snapshot.plan_statuses.items()},
+        )
+
+    def as_fields(self) -> dict[str, Any]:
+        """The ``PeriodSnapshot`` fields that hold this (all but ``period``)."""
+        return {
+            "layout": self.layout,
+            "rule_version": self.rule_version,
+            "taken_at": self.taken_at,
+            "figures": self.figures.as_json(),
+            "plan_statuses": dict(self.plan_statuses),
+        }
