@@ -242,7 +242,7 @@ def main() -> None:
     from django.db import connection
 
     from kotacerdas.regions.models import Region
-    from kotacerdas.umkm.duplicates import find_candidates
+    from kotacerdas.umkm.duplicates.services import find_candidates
     from kotacerdas.umkm.models import Business, DuplicateCandidate
 
     region, _created = Region.objects.get_or_create(

@@ -25,7 +25,7 @@ from kotacerdas.core.audit import audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.models import PersonalDataAccess
-from kotacerdas.umkm.pdp import record_access
+from kotacerdas.umkm.pdp.services import record_access
 from tests.factories import RegionFactory
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "kotacerdas"
@@ -116,7 +116,7 @@ def test_the_analysis_sees_the_services() -> None:
     for name in (
         "masterplan.services.masterplan_create",
         "monitoring.services.report_save",
-        "umkm.services.business_update",
+        "umkm.registry.services.business_update",
         "core.services.model_create",
     ):
         assert name in calls, name

@@ -12,7 +12,7 @@ Only published, verified data leaves this module:
   (``Evidence.is_public``) and the report they belong to was verified.
 - Nothing personal: no user, no officer, no head of agency, no budget owner;
   registry (UMKM) figures are the suppressed aggregates of
-  :func:`kotacerdas.umkm.statistics.public_statistics`.
+  :func:`kotacerdas.umkm.statistics.selectors.public_statistics`.
 
 The counting rule is not repeated here: figures are the snapshot's frozen
 values, and explanations call :func:`kotacerdas.masterplan.selectors.figure_explain`
@@ -968,7 +968,7 @@ def public_dataset(*, region: Region, slug: str) -> Dataset:
                     }
                 )
     elif slug == "umkm-agregat":
-        from kotacerdas.umkm.statistics import MIN_PUBLIC_COUNT, public_statistics
+        from kotacerdas.umkm.statistics.selectors import MIN_PUBLIC_COUNT, public_statistics
 
         stats = public_statistics(region=region)
         period = _("Keadaan registri pada tanggal data")

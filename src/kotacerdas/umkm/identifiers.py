@@ -150,6 +150,17 @@ def mask_phone(phone: str) -> str:
     return phone[:4] + "*" * max(len(phone) - 6, 0) + phone[-2:]
 
 
+def individual_npwp(npwp: str) -> bool:
+    """An individual's 16-digit NPWP is their NIK (entities' start with 0):
+    personal data like the NIK itself."""
+    return len(npwp) == 16 and not npwp.startswith("0")
+
+
+def mask_npwp(npwp: str) -> str:
+    """An individual's NPWP masked like the NIK it is; an entity's as it is."""
+    return mask_nik(npwp) if individual_npwp(npwp) else npwp
+
+
 def clean_nib(raw: Any) -> str:
     digits = _digits_of(raw, damaged="nib_damaged")
     if not digits:

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.duplicates import find_candidates
-from kotacerdas.umkm.models import DuplicateCandidate
+from kotacerdas.umkm.duplicates.models import DuplicateCandidate
+from kotacerdas.umkm.duplicates.services import find_candidates
 
 HELP = "Cari calon duplikat usaha. / Find duplicate business candidates."
 

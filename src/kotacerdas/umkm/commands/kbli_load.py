@@ -17,8 +17,8 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
 from kotacerdas.umkm import kbli
-from kotacerdas.umkm.importing.reading import ImportFileError, open_book
-from kotacerdas.umkm.models import KbliCode
+from kotacerdas.umkm.imports.reading import ImportFileError, open_book
+from kotacerdas.umkm.registry.models import KbliCode
 
 HELP = "Muat daftar resmi kode KBLI. / Load the official KBLI code list."
 
