@@ -13,6 +13,7 @@ lives in one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -201,8 +202,12 @@ def clean_npwp(raw: Any) -> str:
     return digits
 
 
-def clean_kbli(raw: Any, version: str = kbli.DEFAULT_VERSION) -> tuple[str, str]:
-    """(code, category letter) of a KBLI code in ``version``."""
+def clean_kbli(
+    raw: Any, version: str = kbli.DEFAULT_VERSION, *, official: Collection[str] | None = None
+) -> tuple[str, str]:
+    """(code, category letter) of a KBLI code in ``version``; ``official`` is
+    the version's official code list when one is loaded
+    (``KbliCode.objects.official(version)``)."""
     text = _text(raw)
     if not text:
         return "", ""
@@ -213,7 +218,7 @@ def clean_kbli(raw: Any, version: str = kbli.DEFAULT_VERSION) -> tuple[str, str]
         raise Invalid("kbli_format")
     if version not in kbli.VERSIONS:
         raise Invalid("kbli_version")
-    category = kbli.category_of(digits, version)
+    category = kbli.category_of(digits, version, official)
     if category is None:
         raise Invalid("kbli_unknown")
     return digits, category

@@ -13,16 +13,15 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 
 from kotacerdas.cli import main
-from kotacerdas.umkm import kbli
-from kotacerdas.umkm.models import Business, PersonalDataAccess
+from kotacerdas.umkm.models import Business, KbliCode, PersonalDataAccess
 from tests.umkm.imports.test_engine import ROWS, write_csv
 
 
 @pytest.fixture(autouse=True)
 def _kbli_cache() -> Iterator[None]:
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
     yield
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
 
 
 @pytest.fixture

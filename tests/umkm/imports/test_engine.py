@@ -15,12 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.umkm import kbli
 from kotacerdas.umkm.imports import engine, pipeline
 from kotacerdas.umkm.imports.engine import inspect, run_import
 from kotacerdas.umkm.imports.headers import header_signature
 from kotacerdas.umkm.imports.reading import ImportFileError
-from kotacerdas.umkm.models import Business, ImportJob, PersonalDataAccess
+from kotacerdas.umkm.models import Business, ImportJob, KbliCode, PersonalDataAccess
 
 HEADER = [
     "No",
@@ -84,9 +83,9 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, delimiter: str = ";"
 
 @pytest.fixture(autouse=True)
 def _kbli_cache() -> Iterator[None]:
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
     yield
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
 
 
 @pytest.fixture

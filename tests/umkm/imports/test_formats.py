@@ -16,10 +16,9 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
-from kotacerdas.umkm import kbli
 from kotacerdas.umkm.imports.engine import inspect, run_import
 from kotacerdas.umkm.imports.reading import ImportFileError
-from kotacerdas.umkm.models import Business
+from kotacerdas.umkm.models import Business, KbliCode
 
 HEADER = ["No.", "Nama UMKM", "NIK Pemilik", "Desa/Kelurahan", "Telp/HP", "Jml TK", "Omset"]
 NIK = "1472014101900002"
@@ -35,9 +34,9 @@ OTHER_SHEET = [["Petunjuk pengisian"], ["Isi satu usaha per baris."]]
 
 @pytest.fixture(autouse=True)
 def _kbli_cache() -> Iterator[None]:
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
     yield
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
 
 
 def _sheets() -> list[tuple[str, list[list[Any]]]]:

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.models import KbliCode
+from kotacerdas.umkm.registry import services
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():  # type: ignore[no-untyped-def]
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
     yield
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
+
+
+def _clean(code: str, version: str) -> tuple[str, str]:
+    """A code checked as the registry checks it: by the version's official
+    list when one is loaded."""
+    return identifiers.clean_kbli(code, version, official=KbliCode.objects.official(version))
 
 
 def _book(path, rows):  # type: ignore[no-untyped-def]
@@ -40,14 +48,14 @@ def test_it_loads_the_codes_and_then_refuses_unknown_ones(db, tmp_path) -> None:
         ],
     )
     # Before loading: any code of a known division passes.
-    assert identifiers.clean_kbli("47999", "2020") == ("47999", "G")
+    assert _clean("47999", "2020") == ("47999", "G")
     call_command("umkm", "kbli-load", str(path), "--version", "2020")
     assert set(KbliCode.objects.values_list("code", flat=True)) == {"47111", "01110"}
-    assert identifiers.clean_kbli("47111", "2020") == ("47111", "G")
+    assert _clean("47111", "2020") == ("47111", "G")
     with pytest.raises(identifiers.Invalid):
-        identifiers.clean_kbli("47999", "2020")
+        _clean("47999", "2020")
     # The other version is unaffected until its own list is loaded.
-    assert identifiers.clean_kbli("47999", "2025") == ("47999", "G")
+    assert _clean("47999", "2025") == ("47999", "G")
 
 
 def test_a_file_without_header_is_refused_and_nothing_changes(db, tmp_path) -> None:
@@ -64,3 +72,15 @@ def test_division_rules_differ_per_version(db) -> None:
     assert kbli.category_of("45101", "2025") is None  # ISIC Rev. 5 has no division 45
     assert kbli.category_of("62011", "2020") == "J"
     assert kbli.category_of("62011", "2025") == "K"
+
+
+def test_a_business_must_use_a_code_of_the_loaded_list(world, officer) -> None:
+    KbliCode.objects.create(version="2020", code="47111", title="x", category="G")
+    data = {"name": "Toko Berkah", "kelurahan_code": "14.72.01.1003", "kbli_code": "47999"}
+    with pytest.raises(ValidationError) as caught:
+        services.business_create(actor=officer, region=world.region, data=data)
+    assert "tidak ada dalam KBLI" in " ".join(caught.value.message_dict["kbli_code"])
+    business = services.business_create(
+        actor=officer, region=world.region, data={**data, "kbli_code": "47111"}
+    )
+    assert business.kbli_category == "G"

@@ -91,5 +91,5 @@ def handle(command: Any, options: dict[str, Any]) -> None:
     with transaction.atomic():
         KbliCode.objects.filter(version=version).delete()
         KbliCode.objects.bulk_create(codes, batch_size=1000)
-    kbli.forget_loaded()
+    KbliCode.objects.forget()
     command.stdout.write(f"{len(codes)} kode KBLI {version} dimuat. / {len(codes)} codes loaded.")

@@ -3,7 +3,7 @@
 A large import reads, cleans and matches rows in a forked child process
 while this process writes them to the database: on two cores the two halves
 run side by side (docs/benchmarks.md). The child never touches the database:
-everything it needs (the region's existing keys, the KBLI code list, the
+everything it needs (the region's existing keys, the KBLI code lists, the
 region's places) is loaded before the fork, and it sends back batches of
 plain tuples through a pipe. Small imports, and
 platforms without ``fork``, run both halves in this process; the results are
@@ -24,6 +24,7 @@ from typing import Any
 from kotacerdas.umkm import kbli
 from kotacerdas.umkm.imports.reading import ImportFileError, open_book
 from kotacerdas.umkm.imports.rows import Reason, RowCleaner, Values, fingerprint
+from kotacerdas.umkm.registry.models import KbliCode
 
 # Imports of at least this many rows (estimated) clean in a child process.
 PARALLEL_MIN_ROWS = 20_000
@@ -173,7 +174,7 @@ def batches(
             yield batch
         return
     for version in kbli.VERSIONS:
-        kbli.loaded_codes(version)  # the child must not query the database
+        KbliCode.objects.official(version)  # the child must not query the database
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sending, arguments, receiving), daemon=True)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.places import Places, Unresolved
-from kotacerdas.umkm.registry.models import Business
+from kotacerdas.umkm.registry.models import Business, KbliCode
 
 # reason code → Indonesian message; the identifier reasons first, then the
 # reasons only an import has. "%(value)s" is the cell as typed.
@@ -276,8 +276,12 @@ class RowCleaner:
                 key = (version, cell.__class__, cell)
                 found = self._kbli_cache.get(key, _MISSING)
                 if found is _MISSING:
+                    official = KbliCode.objects.official(version)
                     found = self._remember(
-                        self._kbli_cache, key, lambda r: identifiers.clean_kbli(r, version)[0], cell
+                        self._kbli_cache,
+                        key,
+                        lambda r: identifiers.clean_kbli(r, version, official=official)[0],
+                        cell,
                     )
                 if found.__class__ is identifiers.Invalid:
                     reasons.append((found.code, "", "kbli_code"))

@@ -274,7 +274,12 @@ class Business(models.Model):
         self.name_key = identifiers.name_key(self.name)
         self.kecamatan_code = self.kelurahan_code[:8]
         self.kbli_category = (
-            kbli.category_of(self.kbli_code, self.kbli_version) or "" if self.kbli_code else ""
+            kbli.category_of(
+                self.kbli_code, self.kbli_version, KbliCode.objects.official(self.kbli_version)
+            )
+            or ""
+            if self.kbli_code
+            else ""
         )
         self.size_class, self.size_basis = sizes.size_class(
             capital=self.capital,
@@ -318,7 +323,9 @@ class Business(models.Model):
         if self.kbli_code:
             try:
                 self.kbli_code, _category = identifiers.clean_kbli(
-                    self.kbli_code, self.kbli_version
+                    self.kbli_code,
+                    self.kbli_version,
+                    official=KbliCode.objects.official(self.kbli_version),
                 )
             except identifiers.Invalid as exc:
                 errors["kbli_code"] = [exc.message]
@@ -348,6 +355,28 @@ class Business(models.Model):
         self.derive()
 
 
+# The official code list of each version, read once per process (None: not
+# loaded). A survey import checks every row against it, in a forked child
+# that must not query the database: the parent reads the lists first.
+_official: dict[str, frozenset[str] | None] = {}
+
+
+class KbliCodeManager(models.Manager["KbliCode"]):
+    def official(self, version: str) -> frozenset[str] | None:
+        """The codes of ``version``'s official list, or None when no list of
+        that version is loaded (then a code is checked by its division)."""
+        if version not in kbli.VERSIONS:
+            return None
+        if version not in _official:
+            codes = frozenset(self.filter(version=version).values_list("code", flat=True))
+            _official[version] = codes or None
+        return _official[version]
+
+    def forget(self) -> None:
+        """Drop the lists read (after loading a list, and between tests)."""
+        _official.clear()
+
+
 class KbliCode(models.Model):
     """One 5-digit code of the official KBLI list of a version, loaded by
     ``kotacerdas umkm kbli-load``."""
@@ -356,6 +385,8 @@ class KbliCode(models.Model):
     code = models.CharField(_("kode"), max_length=5)
     title = models.CharField(_("judul"), max_length=300)
     category = models.CharField(_("kategori"), max_length=1)
+
+    objects = KbliCodeManager()
 
     class Meta:
         verbose_name = _("kode KBLI")
