@@ -8,9 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from kotacerdas.core.models import AuditEvent
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.models import KbliCode
 from kotacerdas.umkm.registry import services
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +86,25 @@ def test_a_business_must_use_a_code_of_the_loaded_list(world, officer) -> None:
         actor=officer, region=world.region, data={**data, "kbli_code": "47111"}
     )
     assert business.kbli_category == "G"
+
+
+def test_loading_a_list_is_audited_with_its_actor_and_counts(db, tmp_path) -> None:
+    make_user("budi")
+    KbliCode.objects.create(version="2020", code="47111", title="x", category="G")
+    path = tmp_path / "kbli2020.xlsx"
+    _book(path, [["Kode", "Judul"], ["47111", "Eceran makanan"], ["10710", "Roti"]])
+    call_command("umkm", "kbli-load", str(path), "--version", "2020", "--actor", "budi")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOAD)
+    assert (event.actor_label, event.object_id) == ("budi", "KBLI 2020")
+    assert (event.before, event.after) == (
+        {"version": "2020", "codes": 1},
+        {"version": "2020", "codes": 2},
+    )
+
+
+def test_a_code_outside_the_versions_divisions_refuses_the_list(db, tmp_path) -> None:
+    path = tmp_path / "kbli2025.xlsx"
+    _book(path, [["Kode", "Judul"], ["47111", "Eceran"], ["45101", "Mobil"]])
+    with pytest.raises(CommandError, match="45101"):
+        call_command("umkm", "kbli-load", str(path), "--version", "2025")
+    assert not KbliCode.objects.exists()

@@ -397,7 +397,7 @@ class KbliCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title} (KBLI {self.version})"
+        return f"{self.code} {self.title} (KBLI {self.version})".strip()
 
 
 class RegistrySettings(models.Model):

@@ -1,4 +1,5 @@
-"""Writes to the registry: register, edit, verify, close a business.
+"""Writes to the registry: register, edit, verify, close a business; load
+the official KBLI code list.
 
 Personal data never enters the audit trail in clear: the audit snapshot
 masks the NIK and phone and replaces the other personal fields by a marker,
@@ -8,7 +9,7 @@ so the history says *that* the owner's address changed, not what it says.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,8 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
+from kotacerdas.umkm import kbli
+from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business, KbliCode
 
 EDITABLE_FIELDS = (
     "name",
@@ -181,3 +183,35 @@ def business_set_status(*, actor: Actor, business: Business, status: str) -> Bus
         raise ValueError(status)
     closed_at = timezone.now() if status == Business.Status.CLOSED else None
     return _set(actor, business, status=status, closed_at=closed_at)
+
+
+def kbli_codes_load(*, actor: Actor, version: str, codes: Iterable[tuple[str, str]]) -> int:
+    """Replace the official list of 5-digit KBLI codes of ``version`` with
+    ``codes`` ((code, title) pairs), in one transaction with one audit event;
+    returns how many codes the list now has. A code outside the version's
+    divisions refuses the whole list (docs/decisions.md §16)."""
+    entries: dict[str, KbliCode] = {}
+    for code, title in codes:
+        category = kbli.DIVISIONS[version].get(code[:2])
+        if category is None:
+            raise ValidationError(
+                f"Kode {code} tidak termasuk golongan pokok KBLI {version}. / "
+                f"Code {code} is not in a KBLI {version} division."
+            )
+        entries[code] = KbliCode(version=version, code=code, title=title[:300], category=category)
+    with transaction.atomic():
+        listed = KbliCode.objects.filter(version=version)
+        before = listed.count()
+        listed.delete()
+        KbliCode.objects.bulk_create(entries.values(), batch_size=1000)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.LOAD,
+            # The list of a version, not one code: a label no code's id can take.
+            instance=KbliCode(version=version, title=_("Daftar kode resmi")),
+            object_id=f"KBLI {version}",
+            before={"version": version, "codes": before},
+            after={"version": version, "codes": len(entries)},
+        )
+    KbliCode.objects.forget()
+    return len(entries)
