@@ -9,6 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from kotacerdas.core.audit import history_for
+from kotacerdas.core.models import AuditEvent
 from kotacerdas.umkm.duplicates import services as merging
 from kotacerdas.umkm.duplicates.matching import (
     NAME_MIN,
@@ -18,7 +20,7 @@ from kotacerdas.umkm.duplicates.matching import (
     frequent_tokens,
     name_similarity,
 )
-from kotacerdas.umkm.duplicates.services import find_candidates
+from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.identifiers import name_key
 from kotacerdas.umkm.models import Business, DuplicateCandidate
 from tests.factories import RegionFactory
@@ -180,7 +182,7 @@ def test_it_stores_each_pair_once_in_order(region):
     d = make_business(
         region, name="Salon Ayu", phone="+62 812 3456 7891", kelurahan_code=OTHER_KELURAHAN
     )
-    found = find_candidates(region=region)
+    found = candidates_find(actor=None, region=region)
     assert found.found[Kind.FUZZY] == 1 and found.found[Kind.PHONE] == 1
     assert found.created_total == 2
     stored = {(x.first_id, x.second_id): x.kind for x in DuplicateCandidate.objects.all()}
@@ -191,20 +193,30 @@ def test_it_stores_each_pair_once_in_order(region):
 def test_it_is_idempotent(region):
     make_business(region, name="Toko Sinar Harapan")
     make_business(region, name="TK Sinar Harapan")
-    first = find_candidates(region=region)
-    second = find_candidates(region=region)
+    first = candidates_find(actor=None, region=region)
+    second = candidates_find(actor=None, region=region)
     assert first.created_total == 1
     assert second.found_total == 1 and second.created_total == 0
     assert DuplicateCandidate.objects.count() == 1
 
 
+def test_it_records_the_new_candidates_once_in_the_audit_trail(region, officer):
+    make_business(region, name="Toko Sinar Harapan")
+    make_business(region, name="TK Sinar Harapan")
+    candidates_find(actor=officer, region=region)
+    candidates_find(actor=officer, region=region)  # nothing new: nothing recorded
+    event = history_for(region).get(action=AuditEvent.Action.LOAD)
+    assert event.actor == officer
+    assert event.after == {"duplicate_candidates": {**dict.fromkeys(Kind.values, 0), "fuzzy": 1}}
+
+
 def test_it_never_reopens_a_decided_pair(region, officer):
     make_business(region, name="Toko Sinar Harapan")
     make_business(region, name="TK Sinar Harapan")
-    find_candidates(region=region)
+    candidates_find(actor=None, region=region)
     pair = DuplicateCandidate.objects.get()
     merging.candidate_keep_apart(actor=officer, candidate=pair)
-    again = find_candidates(region=region)
+    again = candidates_find(actor=None, region=region)
     assert again.created_total == 0
     pair.refresh_from_db()
     assert pair.state == DuplicateCandidate.State.DISTINCT
@@ -217,7 +229,7 @@ def test_it_skips_merged_and_anonymised_businesses(region):
     c = make_business(region, name="Sinar Harapan")
     Business.objects.filter(pk=b.pk).update(merged_into=a)
     Business.objects.filter(pk=c.pk).update(anonymised_at=timezone.now())
-    assert find_candidates(region=region).found_total == 0
+    assert candidates_find(actor=None, region=region).found_total == 0
 
 
 def test_it_limits_a_run_to_the_given_businesses(region):
@@ -225,10 +237,10 @@ def test_it_limits_a_run_to_the_given_businesses(region):
     b = make_business(region, name="TK Sinar Harapan")
     c = make_business(region, name="Bengkel Mulia Motor")
     make_business(region, name="Bengkel Mulia Motor")
-    found = find_candidates(region=region, business_ids=[b.pk])
+    found = candidates_find(actor=None, region=region, business_ids=[b.pk])
     assert found.created_total == 1
     assert DuplicateCandidate.objects.get().first_id == a.pk
-    find_candidates(region=region)
+    candidates_find(actor=None, region=region)
     assert DuplicateCandidate.objects.filter(first=c).exists()
 
 

@@ -165,7 +165,7 @@ def test_the_task_looks_for_duplicates_among_the_new_businesses(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(services, "find_candidates", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(services, "candidates_find", lambda **kwargs: calls.append(kwargs))
     job = _queued(world)
     tasks.import_run.call(job_id=job.pk)
     assert len(calls) == 1

@@ -1,3 +1,3 @@
 """Duplicate businesses: finding candidate pairs (``matching``: pure
-functions; ``services.find_candidates`` stores them), the review queue, and
+functions; ``services.candidates_find`` stores them), the review queue, and
 merging, undoing a merge or keeping two businesses apart."""

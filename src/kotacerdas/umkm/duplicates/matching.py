@@ -26,7 +26,7 @@ and never start a comparison on their own. A misspelt frequent word
 ("SUMBBER", "BROKAH") is read as that word (:func:`canonical_words`).
 
 These functions are pure (records in, pairs out):
-:func:`kotacerdas.umkm.duplicates.services.find_candidates` reads the region
+:func:`kotacerdas.umkm.duplicates.services.candidates_find` reads the region
 and stores the new pairs.
 """
 

@@ -254,15 +254,16 @@ def candidate_keep_apart(*, actor: Actor, candidate: DuplicateCandidate) -> Dupl
     return candidate
 
 
-def find_candidates(
-    *, region: Region, business_ids: Iterable[int] | None = None
+def candidates_find(
+    *, actor: Actor, region: Region, business_ids: Iterable[int] | None = None
 ) -> FoundCandidates:
     """Find the region's duplicate candidates (those involving
-    ``business_ids`` when given, e.g. after an import) and store the new ones.
+    ``business_ids`` when given, e.g. after an import) and store the new ones,
+    with one audit event on the region that counts them.
 
     Idempotent: a pair already stored, whatever its state, is left alone, so
-    running twice creates nothing and a pair an officer merged or kept apart
-    is never reopened."""
+    running twice creates nothing (and records nothing) and a pair an officer
+    merged or kept apart is never reopened."""
     records = region_records(region)
     targets = None if business_ids is None else frozenset(business_ids)
     pairs = candidate_pairs(records, targets=targets)
@@ -280,7 +281,15 @@ def find_candidates(
             for p in pairs
             if (p.first, p.second) not in existing
         ]
-        DuplicateCandidate.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    for candidate in new:
-        result.created[candidate.kind] += 1
+        for candidate in new:
+            result.created[candidate.kind] += 1
+        if new:
+            DuplicateCandidate.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.LOAD,
+                instance=region,
+                after={"duplicate_candidates": dict(result.created)},
+                region_code=region.code,
+            )
     return result

@@ -30,13 +30,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kotacerdas.core.audit import Actor, actor_label, audit_record
+from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.imports import headers as header_rules
@@ -47,6 +47,7 @@ from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
 from kotacerdas.umkm.imports.report import RejectionReport
 from kotacerdas.umkm.imports.rows import RowCleaner
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
 
 CHUNK_ROWS = 5_000
@@ -461,15 +462,13 @@ def _record(
             rejected=result.rejected,
             rows_done=result.rows,
         )
-    user = actor if actor is not None and actor.is_authenticated else None
-    fields_read = [f for f in PERSONAL_FIELDS if f in mapping.values()]
-    PersonalDataAccess.objects.create(
-        actor=cast(Any, user),
-        actor_label=actor_label(actor),
+    record_access(
+        actor=actor,
         region=region,
         action=PersonalDataAccess.Action.IMPORT,
         purpose=_("Impor survei UMKM “%(name)s” (lembar %(sheet)s) ke registri.")
         % {"name": filename, "sheet": sheet},
-        fields=fields_read,
+        fields=[f for f in PERSONAL_FIELDS if f in mapping.values()],
+        business_ids=[],
         record_count=result.imported,
     )

@@ -30,7 +30,7 @@ from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.storage import delete_private, private_storage, store_checked
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.duplicates.services import find_candidates
+from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.imports.engine import ImportResult, run_import
 from kotacerdas.umkm.imports.models import (
     ColumnMapping,
@@ -41,7 +41,9 @@ from kotacerdas.umkm.imports.models import (
 from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress, moment_text
 from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import import_summary, stored_path
-from kotacerdas.umkm.registry.models import Business
+from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.pdp.services import record_access
+from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
 from kotacerdas.umkm.statistics.selectors import registry_statistics
 
 logger = logging.getLogger(__name__)
@@ -268,6 +270,23 @@ def import_job_finish(
     return job
 
 
+def import_report_export(*, actor: Actor, job: ImportJob) -> str:
+    """The stored name of the rejection report of ``job``, its download
+    recorded: the report holds the rejected rows' original cells, NIKs and
+    phone numbers included, so handing it out is an export of personal data.
+    The caller checks that ``actor`` may reveal personal data."""
+    with transaction.atomic():
+        record_access(
+            actor=actor,
+            region=job.region,
+            action=PersonalDataAccess.Action.EXPORT,
+            purpose=f"laporan penolakan impor #{job.pk} ({job.filename})",
+            fields=PERSONAL_FIELDS,
+            business_ids=[],
+        )
+    return job.report_name
+
+
 def _new_report_name() -> str:
     token = uuid.uuid4().hex
     return f"{token[:2]}/{token}.xlsx"
@@ -290,7 +309,7 @@ def _find_duplicates(job: ImportJob) -> None:
     if not ids:
         return
     try:
-        find_candidates(region=job.region, business_ids=ids)
+        candidates_find(actor=job.created_by, region=job.region, business_ids=ids)
     except Exception:
         # The import itself is complete and committed; the next search of
         # the region (another import, or the duplicates page) finds them.

@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -37,9 +36,6 @@ from kotacerdas.umkm.imports.headers import FIELDS, header_signature
 from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.progress import job_progress, moment_text
 from kotacerdas.umkm.imports.reading import ImportFileError
-from kotacerdas.umkm.pdp.models import PersonalDataAccess
-from kotacerdas.umkm.pdp.services import record_access
-from kotacerdas.umkm.registry.models import PERSONAL_FIELDS
 
 SAMPLE_VALUES = 5
 COUNTS = ("rows", "imported", "matched_existing", "duplicates_in_file", "rejected")
@@ -307,18 +303,10 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not can(request.user, "reveal", job.region):
         raise PermissionDenied
     stem = job.filename.rsplit(".", 1)[0] or "impor"
-    with transaction.atomic():
-        record_access(
-            actor=request.user,
-            region=job.region,
-            action=PersonalDataAccess.Action.EXPORT,
-            purpose=f"laporan penolakan impor #{job.pk} ({job.filename})",
-            fields=PERSONAL_FIELDS,
-            business_ids=[],
-        )
+    report_name = services.import_report_export(actor=request.user, job=job)
     try:
         return private_file_response(
-            job.report_name,
+            report_name,
             download_name=f"laporan-penolakan-{stem}.xlsx",
             content_type=KINDS["xlsx"].mime_type,
         )

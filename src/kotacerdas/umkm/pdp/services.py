@@ -96,8 +96,12 @@ def record_access(
     purpose: str,
     fields: Sequence[str],
     business_ids: Sequence[int],
+    record_count: int | None = None,
 ) -> PersonalDataAccess:
-    """One row of the record of processing; must run in the caller's transaction."""
+    """One row of the record of processing; must run in the caller's
+    transaction. The only writer of :class:`PersonalDataAccess`.
+    ``record_count`` defaults to the number of ``business_ids`` (an import
+    records how many it added without listing them)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_access must run inside the service's transaction")
     user: Any = actor if actor is not None and actor.is_authenticated else None
@@ -109,7 +113,7 @@ def record_access(
         purpose=purpose[:500],
         fields=list(fields),
         business_ids=list(business_ids),
-        record_count=len(business_ids),
+        record_count=len(business_ids) if record_count is None else record_count,
     )
 
 
