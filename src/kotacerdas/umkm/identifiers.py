@@ -17,6 +17,8 @@ from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.umkm import kbli
@@ -362,16 +364,38 @@ def _int(raw: Any) -> int | None:
     return int(text)
 
 
+# The year a business started: from 1900 up to this year, one rule for the
+# model, the forms and the import. Early: a business may be a family shop or a
+# trading house older than anyone who remembers its founding, and a survey
+# records what the owner says (REASONS["year_range"] names this bound). Never
+# after this year: a business that is registered exists, and "2204" for 2024
+# is a slip of the keyboard. Sizes count a business started this year as new
+# (sizes.size_class), so the bound is the year, not today.
+YEAR_STARTED_MIN = 1900
+
+
+def check_year_started(year: int, this_year: int) -> int:
+    if not YEAR_STARTED_MIN <= year <= this_year:
+        raise Invalid("year_range")
+    return year
+
+
+def validate_year_started(value: int) -> None:
+    """:func:`check_year_started` against the region's current year, as a
+    Django validator (the model field and the forms use it)."""
+    try:
+        check_year_started(value, timezone.localdate().year)
+    except Invalid as exc:
+        raise ValidationError(exc.message, code=exc.code) from None
+
+
 def clean_year(raw: Any, this_year: int) -> int | None:
     text = _text(raw)
     if not text:
         return None
     if not is_digits(text):
         raise Invalid("year_range")
-    year = int(text)
-    if not 1900 <= year <= this_year:
-        raise Invalid("year_range")
-    return year
+    return check_year_started(int(text), this_year)
 
 
 _TRUE = frozenset({"ya", "y", "yes", "1", "true", "benar", "ada", "sudah", "v", "✓", "x"})

@@ -155,7 +155,11 @@ class BusinessForm(forms.Form):
         help_text=_("Bentuk apa pun: 0812…, 62812…, +62 812…"),
     )
     workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=0, required=False)
-    year_started = forms.IntegerField(label=_("Tahun mulai usaha"), required=False)
+    year_started = forms.IntegerField(
+        label=_("Tahun mulai usaha"),
+        required=False,
+        validators=[identifiers.validate_year_started],
+    )
     capital = RupiahField(label=_("Modal usaha (Rp)"))
     annual_sales = RupiahField(label=_("Omzet tahunan (Rp)"))
     halal_number = forms.CharField(label=_("Nomor sertifikat halal"), max_length=40, required=False)
@@ -201,12 +205,6 @@ class BusinessForm(forms.Form):
                         "nilai tersimpan, atau isi untuk menggantinya."
                     )
 
-    def clean_year_started(self) -> int | None:
-        value: int | None = self.cleaned_data.get("year_started")
-        if value is not None and not 1900 <= value <= 2100:
-            raise ValidationError(identifiers.REASONS["year_range"], code="year_range")
-        return value
-
     def data_for_service(self) -> dict[str, Any]:
         """The cleaned values for ``business_create``/``business_update``;
         on edit, empty personal fields are left out (unchanged)."""
@@ -240,7 +238,11 @@ class RegistrationForm(forms.Form):
         help_text=_("5 digit, KBLI 2020. Boleh dikosongkan; petugas akan melengkapinya."),
     )
     workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=0, required=False)
-    year_started = forms.IntegerField(label=_("Tahun mulai usaha"), required=False)
+    year_started = forms.IntegerField(
+        label=_("Tahun mulai usaha"),
+        required=False,
+        validators=[identifiers.validate_year_started],
+    )
     capital = RupiahField(label=_("Modal usaha (Rp, tidak wajib)"))
     annual_sales = RupiahField(label=_("Omzet tahunan (Rp, tidak wajib)"))
     sells_online = forms.BooleanField(label=_("Saya berjualan secara daring"), required=False)
@@ -259,12 +261,6 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "kelurahan_code", kelurahan_choices(area_names(region)))
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    def clean_year_started(self) -> int | None:
-        value: int | None = self.cleaned_data.get("year_started")
-        if value is not None and not 1900 <= value <= 2100:
-            raise ValidationError(identifiers.REASONS["year_range"], code="year_range")
-        return value
 
     @property
     def is_bot(self) -> bool:

@@ -112,7 +112,7 @@ class Business(models.Model):
         _("tahun mulai usaha"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        validators=[identifiers.validate_year_started],
     )
     capital = models.DecimalField(
         _("modal usaha (Rp)"),
@@ -346,8 +346,6 @@ class Business(models.Model):
                 errors["kelurahan_code"] = _(
                     "Kelurahan/desa %(code)s bukan bagian dari %(region)s."
                 ) % {"code": self.kelurahan_code, "region": self.region.name}
-        if self.year_started and self.year_started > timezone.localdate().year:
-            errors["year_started"] = identifiers.REASONS["year_range"]
         if (self.latitude is None) != (self.longitude is None):
             errors["latitude"] = _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya.")
         if errors:
