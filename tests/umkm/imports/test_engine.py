@@ -19,6 +19,7 @@ from kotacerdas.umkm.imports import engine, pipeline
 from kotacerdas.umkm.imports.engine import inspect, run_import
 from kotacerdas.umkm.imports.headers import header_signature
 from kotacerdas.umkm.imports.reading import ImportFileError
+from kotacerdas.umkm.imports.rows import IMPORTED_FIELDS, Values
 from kotacerdas.umkm.models import Business, ImportJob, KbliCode, PersonalDataAccess
 
 HEADER = [
@@ -110,6 +111,14 @@ def test_it_accounts_for_every_row_of_a_messy_survey(world, survey) -> None:
         "report_path": None,
     }
     assert Business.objects.count() == 3
+
+
+def test_the_values_of_a_row_are_inserted_in_the_order_of_the_imported_fields() -> None:
+    values = Values()
+    for name in IMPORTED_FIELDS:
+        setattr(values, name, name)
+    assert pipeline.values_row(values) == IMPORTED_FIELDS
+    assert engine._COLUMNS[1 : 1 + len(IMPORTED_FIELDS)] == IMPORTED_FIELDS
 
 
 def test_it_stores_normalised_values_and_the_derived_fields_of_the_model(world, survey) -> None:

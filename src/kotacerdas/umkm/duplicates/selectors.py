@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.matching import Record
 from kotacerdas.umkm.duplicates.models import DuplicateCandidate
-from kotacerdas.umkm.registry.models import Business
+from kotacerdas.umkm.registry.models import ENTERED_FIELDS, PERSONAL_FIELDS, Business
 
 
 def region_records(region: Region) -> list[Record]:
@@ -42,28 +42,17 @@ def candidates_pending(
 
 # --- Merging: what the survivor takes -----------------------------------------------------
 
-# Fields the survivor takes from the merged business where its own are empty.
-# The name and kelurahan are the survivor's own (always present); the KBLI
-# version goes with the code, the longitude with the latitude.
-FILL_FIELDS = (
-    "owner_name",
-    "owner_nik",
-    "nib",
-    "npwp",
-    "kbli_code",
-    "address",
-    "latitude",
-    "phone",
-    "workers",
-    "year_started",
-    "capital",
-    "annual_sales",
-    "halal_number",
-    "pirt_number",
-    "sells_online",
-    "uses_qris",
-)
+# Fields the survivor takes from the merged business where its own are empty:
+# the entered fields, but the name and kelurahan are the survivor's own
+# (always present), and the KBLI version goes with the code, the longitude
+# with the latitude.
 COMPANIONS = {"kbli_code": ("kbli_version",), "latitude": ("longitude",)}
+FILL_FIELDS = tuple(
+    name
+    for name in ENTERED_FIELDS
+    if name not in ("name", "kelurahan_code")
+    and not any(name in companions for companions in COMPANIONS.values())
+)
 
 
 def _empty(value: Any) -> bool:
@@ -110,7 +99,7 @@ def _shown(business: Business, name: str, kelurahan_names: dict[str, str]) -> st
         return business.masked_phone
     if name == "npwp":
         return business.masked_npwp
-    if name in ("owner_name", "address", "capital", "annual_sales"):
+    if name in PERSONAL_FIELDS:  # the others: only whether one is stored
         return str(_("tersimpan (disamarkan)")) if value not in (None, "") else ""
     if name == "kelurahan_code":
         return kelurahan_names.get(value, value)
@@ -126,6 +115,10 @@ def _shown(business: Business, name: str, kelurahan_names: dict[str, str]) -> st
     return str(value)
 
 
+# The side-by-side view, in the order an officer compares two records: the
+# KBLI version is shown with the code, the kelurahan before the address, the
+# size class (derived) because officers judge by it; coordinates are not
+# shown (the map is the place to compare them).
 COMPARED_FIELDS = (
     "name",
     "owner_name",

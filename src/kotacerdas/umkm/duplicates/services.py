@@ -34,17 +34,8 @@ from kotacerdas.umkm.duplicates.selectors import (
     fields_to_fill,
     region_records,
 )
-from kotacerdas.umkm.registry.models import Business
+from kotacerdas.umkm.registry.models import DERIVED_FIELDS, Business
 from kotacerdas.umkm.registry.services import audit_snapshot
-
-DERIVED_FIELDS = (
-    "name_key",
-    "kecamatan_code",
-    "kbli_category",
-    "size_class",
-    "size_basis",
-    "ikm_class",
-)
 
 
 def _json(value: Any) -> Any:

@@ -45,7 +45,7 @@ from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.places import Places
 from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
 from kotacerdas.umkm.imports.report import RejectionReport
-from kotacerdas.umkm.imports.rows import RowCleaner
+from kotacerdas.umkm.imports.rows import IMPORTED_FIELDS, RowCleaner
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
@@ -54,36 +54,12 @@ CHUNK_ROWS = 5_000
 PROGRESS_EVERY = 5_000
 SAMPLE_ROWS = 5
 
-# The columns an import writes, in INSERT order (pipeline.values_row gives
-# name … uses_qris; _Inserter.add the rest).
+# The columns an import writes, in INSERT order: the region, the values of
+# the row (pipeline.values_row, in the order of rows.IMPORTED_FIELDS), then
+# what the import sets itself (_Inserter.row).
 _COLUMNS = (
     "region_id",
-    "name",
-    "name_key",
-    "owner_name",
-    "owner_nik",
-    "nib",
-    "npwp",
-    "kbli_code",
-    "kbli_version",
-    "kbli_category",
-    "address",
-    "kecamatan_code",
-    "kelurahan_code",
-    "latitude",
-    "longitude",
-    "phone",
-    "workers",
-    "year_started",
-    "capital",
-    "annual_sales",
-    "size_class",
-    "size_basis",
-    "ikm_class",
-    "halal_number",
-    "pirt_number",
-    "sells_online",
-    "uses_qris",
+    *IMPORTED_FIELDS,
     "source",
     "status",
     "verification",

@@ -46,7 +46,8 @@ def _decimal(value: Decimal | None) -> str | None:
 
 
 def values_row(v: Values) -> tuple[Any, ...]:
-    """The stored fields in the order of engine._COLUMNS[1:27]."""
+    """The stored fields in the order of :data:`.rows.IMPORTED_FIELDS`
+    (written out: this runs for every row; a test holds the two together)."""
     return (
         v.name,
         v.name_key,

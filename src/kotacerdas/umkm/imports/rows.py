@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.places import Places, Unresolved
-from kotacerdas.umkm.registry.models import Business, KbliCode
+from kotacerdas.umkm.registry.models import DERIVED_FIELDS, ENTERED_FIELDS, Business, KbliCode
 
 # reason code → Indonesian message; the identifier reasons first, then the
 # reasons only an import has. "%(value)s" is the cell as typed.
@@ -57,7 +57,11 @@ Reason = tuple[str, str, str]
 _NAMES_NO_FIELD = frozenset(
     {"integer_format", "amount_format", "amount_negative", "bool_format", "too_long"}
 )
-_MAX_LENGTH = {"name": 200, "owner_name": 150, "address": 300}
+# The lengths the columns hold (a longer text is refused, never cut).
+_MAX_LENGTH = {
+    name: int(getattr(Business._meta.get_field(name), "max_length", 0))
+    for name in ("name", "owner_name", "address")
+}
 _CACHE_LIMIT = 50_000
 _NOT_WORD = re.compile(r"[^0-9A-Z]+")
 
@@ -82,38 +86,20 @@ def fingerprint(name_key: str, kelurahan_code: str, address: str) -> str:
     ).hexdigest()
 
 
+# The stored fields an import fills for each row: what a person enters and
+# what Business.derive() derives from it, in the model's (and the INSERT's) order.
+IMPORTED_FIELDS = tuple(
+    field.name
+    for field in Business._meta.concrete_fields
+    if field.name in {*ENTERED_FIELDS, *DERIVED_FIELDS}
+)
+
+
 class Values:
     """The stored fields of one business being imported; ``Business.derive``
     fills the derived ones on it exactly as on a model instance."""
 
-    __slots__ = (
-        "address",
-        "annual_sales",
-        "capital",
-        "halal_number",
-        "ikm_class",
-        "kbli_category",
-        "kbli_code",
-        "kbli_version",
-        "kecamatan_code",
-        "kelurahan_code",
-        "latitude",
-        "longitude",
-        "name",
-        "name_key",
-        "nib",
-        "npwp",
-        "owner_name",
-        "owner_nik",
-        "phone",
-        "pirt_number",
-        "sells_online",
-        "size_basis",
-        "size_class",
-        "uses_qris",
-        "workers",
-        "year_started",
-    )
+    __slots__ = IMPORTED_FIELDS
 
     def __init__(self) -> None:
         self.name = self.owner_name = self.owner_nik = self.nib = self.npwp = ""

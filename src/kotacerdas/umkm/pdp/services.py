@@ -41,16 +41,20 @@ from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import due_for_anonymisation, retention_years
-from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
+from kotacerdas.umkm.registry.models import LOCATION_FIELDS, PERSONAL_FIELDS, Business
 from kotacerdas.umkm.registry.services import audit_snapshot
 
 # Cleared by anonymisation: the personal fields plus the location of the home
 # business (coordinates point at a person's house as surely as an address).
-ANONYMISED_FIELDS = (*PERSONAL_FIELDS, "latitude", "longitude")
+ANONYMISED_FIELDS = (*PERSONAL_FIELDS, *LOCATION_FIELDS)
 
-PUBLIC_COLUMNS = (
+# The columns of the export with personal data, in file order: the order is
+# a format people's spreadsheets depend on, so it is written out here.
+PERSONAL_COLUMNS = (
     "id",
     "name",
+    "owner_name",
+    "owner_nik",
     "nib",
     "npwp",
     "kbli_code",
@@ -71,13 +75,6 @@ PUBLIC_COLUMNS = (
     "status",
     "verification",
     "legal_basis",
-)
-PERSONAL_COLUMNS = (
-    "id",
-    "name",
-    "owner_name",
-    "owner_nik",
-    *PUBLIC_COLUMNS[2:],
     "address",
     "latitude",
     "longitude",
@@ -86,6 +83,9 @@ PERSONAL_COLUMNS = (
     "annual_sales",
     "consent_at",
 )
+# The export without personal data: the same columns, less everything
+# anonymisation clears and the moment the owner consented.
+PUBLIC_COLUMNS = tuple(c for c in PERSONAL_COLUMNS if c not in (*ANONYMISED_FIELDS, "consent_at"))
 
 
 def record_access(
@@ -362,7 +362,7 @@ def businesses_anonymise(
             for business in items:
                 before = audit_snapshot(business)
                 for name in ANONYMISED_FIELDS:
-                    setattr(business, name, "" if name in _TEXT_FIELDS else None)
+                    setattr(business, name, None if _nullable(name) else "")
                 if identifiers.individual_npwp(business.npwp):
                     business.npwp = ""  # it is the owner's NIK
                 business.anonymised_at = now
@@ -389,4 +389,6 @@ def businesses_anonymise(
     return result
 
 
-_TEXT_FIELDS = frozenset({"owner_name", "owner_nik", "phone", "address"})
+def _nullable(name: str) -> bool:
+    """Whether ``name`` is cleared to None (numbers, coordinates) or "" (text)."""
+    return bool(getattr(Business._meta.get_field(name), "null", False))

@@ -22,7 +22,46 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.umkm import identifiers, kbli, sizes
 
+# --- The fields of a business, by what they are ----------------------------------------
+# The other lists of Business fields (audited, saved, anonymised, exported,
+# taken over in a merge, inserted by an import) are built from these.
+
+# What an officer, the owner or a survey row enters, in the order of the form.
+ENTERED_FIELDS = (
+    "name",
+    "owner_name",
+    "owner_nik",
+    "nib",
+    "npwp",
+    "kbli_code",
+    "kbli_version",
+    "address",
+    "kelurahan_code",
+    "latitude",
+    "longitude",
+    "phone",
+    "workers",
+    "year_started",
+    "capital",
+    "annual_sales",
+    "halal_number",
+    "pirt_number",
+    "sells_online",
+    "uses_qris",
+)
+# Personal data (UU 27/2022): shown masked; every reveal or export is recorded.
 PERSONAL_FIELDS = ("owner_name", "owner_nik", "phone", "address", "capital", "annual_sales")
+# Where the business is: for a home business, a person's house, so cleared
+# with the personal data at the end of retention (docs/decisions.md §20).
+LOCATION_FIELDS = ("latitude", "longitude")
+# Derived by Business.derive() from the entered fields: the keys a business
+# is found and counted by, and its classes (PP 7/2021, Permenperin 64/2016).
+# The audit trail shows the classes; the keys follow from audited fields.
+KEY_FIELDS = ("name_key", "kecamatan_code", "kbli_category")
+CLASS_FIELDS = ("size_class", "size_basis", "ikm_class")
+DERIVED_FIELDS = (*KEY_FIELDS, *CLASS_FIELDS)
+# The record's standing in the registry: set by the services, never entered.
+STANDING_FIELDS = ("status", "verification", "source", "legal_basis")
 
 
 class SizeClass(models.TextChoices):

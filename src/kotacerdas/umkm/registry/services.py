@@ -21,45 +21,23 @@ from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import kbli
-from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business, KbliCode
+from kotacerdas.umkm.registry.models import (
+    CLASS_FIELDS,
+    ENTERED_FIELDS,
+    KEY_FIELDS,
+    PERSONAL_FIELDS,
+    STANDING_FIELDS,
+    Business,
+    KbliCode,
+)
 
-EDITABLE_FIELDS = (
-    "name",
-    "owner_name",
-    "owner_nik",
-    "nib",
-    "npwp",
-    "kbli_code",
-    "kbli_version",
-    "address",
-    "kelurahan_code",
-    "latitude",
-    "longitude",
-    "phone",
-    "workers",
-    "year_started",
-    "capital",
-    "annual_sales",
-    "halal_number",
-    "pirt_number",
-    "sells_online",
-    "uses_qris",
-)
-AUDIT_FIELDS = (
-    *EDITABLE_FIELDS,
-    "size_class",
-    "size_basis",
-    "ikm_class",
-    "status",
-    "verification",
-    "source",
-    "legal_basis",
-    "merged_into",
-)
-# Saved when changed: the audited fields and the derived ones that are not
+# Services set only what a person enters; the rest is derived or standing.
+EDITABLE_FIELDS = ENTERED_FIELDS
+AUDIT_FIELDS = (*ENTERED_FIELDS, *CLASS_FIELDS, *STANDING_FIELDS, "merged_into")
+# Saved when changed: the audited fields and the derived keys, which are not
 # audited (Business.derive), so that a renamed business is found by its new
 # name and a moved one counts in its new kecamatan.
-SAVED_FIELDS = (*AUDIT_FIELDS, "name_key", "kecamatan_code", "kbli_category")
+SAVED_FIELDS = (*AUDIT_FIELDS, *KEY_FIELDS)
 _ATTNAME = {"merged_into": "merged_into_id"}
 PERSONAL_MARK = "[data pribadi]"
 PERSONAL_CHANGED = "[data pribadi, diubah]"
