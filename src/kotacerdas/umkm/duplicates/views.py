@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kotacerdas.core.access import fetch, regions_for
+from kotacerdas.core.pages import attempt
 from kotacerdas.umkm.access import candidates_for, registry_region_fetch, registry_regions
 from kotacerdas.umkm.duplicates.forms import CandidateFilterForm
 from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
@@ -133,17 +133,18 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if choice not in ("first", "second"):
         messages.error(request, _("Pilih usaha yang dipertahankan."))
         return redirect("umkm:duplicate_detail", pk=candidate.pk)
-    survivor = candidate.first if choice == "first" else candidate.second
-    try:
-        merge = business_merge(actor=request.user, candidate=candidate, survivor=survivor)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("umkm:duplicate_detail", pk=candidate.pk)
-    messages.success(
-        request,
-        _("%(merged)s digabung ke %(survivor)s. Penggabungan dapat dibatalkan.")
-        % {"merged": merge.merged.name, "survivor": merge.survivor.name},
+    survivor, merged = (
+        (candidate.first, candidate.second)
+        if choice == "first"
+        else (candidate.second, candidate.first)
     )
+    if not attempt(
+        request,
+        lambda: business_merge(actor=request.user, candidate=candidate, survivor=survivor),
+        _("%(merged)s digabung ke %(survivor)s. Penggabungan dapat dibatalkan.")
+        % {"merged": merged.name, "survivor": survivor.name},
+    ):
+        return redirect("umkm:duplicate_detail", pk=candidate.pk)
     return redirect("umkm:duplicate_list", code=candidate.region.code)
 
 
@@ -151,16 +152,13 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def duplicate_keep_apart(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
-    try:
-        candidate_keep_apart(actor=request.user, candidate=candidate)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("umkm:duplicate_detail", pk=candidate.pk)
-    messages.success(
+    if not attempt(
         request,
+        lambda: candidate_keep_apart(actor=request.user, candidate=candidate),
         _("%(first)s dan %(second)s dinyatakan usaha yang berbeda.")
         % {"first": candidate.first.name, "second": candidate.second.name},
-    )
+    ):
+        return redirect("umkm:duplicate_detail", pk=candidate.pk)
     return redirect("umkm:duplicate_list", code=candidate.region.code)
 
 
@@ -183,17 +181,10 @@ def merge_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     merge = _merge(request, pk)
-    try:
-        business_merge_undo(actor=request.user, merge=merge)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _(
-                "Penggabungan %(merged)s ke %(survivor)s dibatalkan; keduanya kembali seperti "
-                "semula."
-            )
-            % {"merged": merge.merged.name, "survivor": merge.survivor.name},
-        )
+    attempt(
+        request,
+        lambda: business_merge_undo(actor=request.user, merge=merge),
+        _("Penggabungan %(merged)s ke %(survivor)s dibatalkan; keduanya kembali seperti semula.")
+        % {"merged": merge.merged.name, "survivor": merge.survivor.name},
+    )
     return redirect("umkm:merge_list", code=merge.survivor.region.code)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.pages import attempt
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import get_area
 from kotacerdas.umkm import kbli
@@ -213,16 +214,12 @@ def business_verify(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Pilih terima atau tolak."))
     else:
         accept = form.cleaned_data["decision"] == "accept"
-        try:
-            services.business_verify(actor=request.user, business=business, accept=accept)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                (_("%(name)s diverifikasi.") if accept else _("%(name)s ditolak."))
-                % {"name": business.name},
-            )
+        attempt(
+            request,
+            lambda: services.business_verify(actor=request.user, business=business, accept=accept),
+            (_("%(name)s diverifikasi.") if accept else _("%(name)s ditolak."))
+            % {"name": business.name},
+        )
     return redirect("umkm:verification_queue", code=business.region.code)
 
 
@@ -232,10 +229,14 @@ def business_status(request: HttpRequest, pk: int) -> HttpResponse:
     business = business_fetch(request.user, pk, "change", live=True)
     form = StatusForm(request.POST)
     if form.is_valid():
-        services.business_set_status(
-            actor=request.user, business=business, status=form.cleaned_data["status"]
+        status = form.cleaned_data["status"]
+        attempt(
+            request,
+            lambda: services.business_set_status(
+                actor=request.user, business=business, status=status
+            ),
+            _("Status usaha disimpan."),
         )
-        messages.success(request, _("Status usaha disimpan."))
     else:
         messages.error(request, _("Status tidak dikenal."))
     return redirect("umkm:business_detail", pk=business.pk)
