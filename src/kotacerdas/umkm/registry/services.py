@@ -186,7 +186,7 @@ def kbli_codes_load(*, actor: Actor, version: str, codes: Iterable[tuple[str, st
             actor=actor,
             action=AuditEvent.Action.LOAD,
             # The list of a version, not one code: a label no code's id can take.
-            instance=KbliCode(version=version, title=_("Daftar kode resmi")),
+            instance=KbliCode(version=version, title="Daftar kode resmi"),
             object_id=f"KBLI {version}",
             before={"version": version, "codes": before},
             after={"version": version, "codes": len(entries)},
