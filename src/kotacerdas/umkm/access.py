@@ -9,7 +9,7 @@
   in ``PersonalDataAccess``; admins do not get it by default).
 
 Agency editors, agency heads and assessors do not see the registry; the
-public sees only aggregates (``kotacerdas.umkm.statistics``).
+public sees only aggregates (``kotacerdas.umkm.statistics.selectors``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ merge them, keep them apart, or undo a merge.
 
 Views parse input, fetch through :mod:`kotacerdas.umkm.access` (403 for
 other members of the region, 404 for everyone else), call a service from
-:mod:`kotacerdas.umkm.merging` and render.
+:mod:`kotacerdas.umkm.duplicates.services` and render.
 """
 
 from __future__ import annotations

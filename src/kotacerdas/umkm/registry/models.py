@@ -4,7 +4,7 @@ the per-region settings.
 Personal data (UU 27/2022, DOMAIN.md §7): the owner's NIK and name, phone,
 address, and the amounts of a sole proprietor (modal, omzet). These fields
 are listed in :data:`PERSONAL_FIELDS`; pages show them masked, and every
-reveal or export writes a ``PersonalDataAccess`` row (:mod:`kotacerdas.umkm.pdp`).
+reveal or export writes a ``PersonalDataAccess`` row (:mod:`kotacerdas.umkm.pdp.services`).
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ class Business(models.Model):
             models.Index(fields=["region", "owner_nik"], name="umkm_region_nik"),
             models.Index(fields=["region", "phone"], name="umkm_region_phone"),
             models.Index(fields=["region", "fingerprint"], name="umkm_region_fingerprint"),
-            # --- statistics (umkm/statistics.py) -------------------------------
+            # --- statistics (umkm/statistics/selectors.py) ---------------------
             # One covering index for the aggregate of the statistics pages: the
             # filter columns of "counted" first, then every column grouped on,
             # so the figures come from the index alone (no table reads).
@@ -256,7 +256,7 @@ class Business(models.Model):
             # the cached statistics are still current.
             models.Index(fields=["region", "updated_at"], name="umkm_region_updated"),
             # --- end statistics ----------------------------------------------
-            # --- registry list (umkm/selectors.py business_search) -----------
+            # --- registry list (registry/selectors.py business_search) -------
             # The list pages a region's registry in name order and searches by
             # name prefix: this index answers both without sorting the region.
             models.Index(fields=["region", "name_key", "id"], name="umkm_region_name"),
