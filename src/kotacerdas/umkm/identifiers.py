@@ -381,7 +381,7 @@ def check_year_started(year: int, this_year: int) -> int:
 
 
 def validate_year_started(value: int) -> None:
-    """:func:`check_year_started` against the region's current year, as a
+    """:func:`check_year_started` against this year (local time), as a
     Django validator (the model field and the forms use it)."""
     try:
         check_year_started(value, timezone.localdate().year)
