@@ -242,7 +242,7 @@ def main() -> None:
     from django.db import connection
 
     from kotacerdas.regions.models import Region
-    from kotacerdas.umkm.duplicates import find_candidates
+    from kotacerdas.umkm.duplicates.services import candidates_find
     from kotacerdas.umkm.models import Business, DuplicateCandidate
 
     region, _created = Region.objects.get_or_create(
@@ -260,7 +260,7 @@ def main() -> None:
     setup_seconds = time.perf_counter() - started
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    found = find_candidates(region=region)
+    found = candidates_find(actor=None, region=region)
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
 

@@ -204,7 +204,7 @@ def region() -> Any:
 def run_ours(path: Path, filename: str) -> dict[str, Any]:
     """Time the import; CPU seconds of this process and of the reading
     process are reported too (wall time depends on what else the machine runs)."""
-    from kotacerdas.umkm.importing import run_import
+    from kotacerdas.umkm.imports.engine import run_import
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with PeakRss() as rss:

@@ -189,7 +189,7 @@ def main() -> None:
     from kotacerdas.core.models import Membership, Role
     from kotacerdas.regions.models import Region
     from kotacerdas.umkm.models import Business
-    from kotacerdas.umkm.statistics import registry_statistics
+    from kotacerdas.umkm.statistics.selectors import registry_statistics
 
     region, _created = Region.objects.get_or_create(
         code=REGION_CODE, defaults={"name": "Kota Dumai"}

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from kotacerdas.core.models import Membership, Role
 from tests.factories import PASSWORD, RegionFactory, make_user
-from tests.umkm.stats_fixtures import PURNAMA, clear_cache, make_business
+from tests.umkm.statistics.fixtures import PURNAMA, clear_cache, make_business
 
 
 @pytest.fixture

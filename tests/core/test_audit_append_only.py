@@ -18,7 +18,7 @@ from kotacerdas.core.audit import audit_record
 from kotacerdas.core.models import AppendOnlyError, AuditEvent
 from kotacerdas.core.triggers import audit_maintenance
 from kotacerdas.umkm.models import PersonalDataAccess
-from kotacerdas.umkm.pdp import record_access
+from kotacerdas.umkm.pdp.services import record_access
 from tests.factories import RegionFactory, make_user
 
 # SQLite's RAISE(ABORT) and PostgreSQL's restrict_violation both arrive as an

@@ -2,7 +2,7 @@
 
 Two halves:
 
-- the same transaction: ``audit_record`` (and ``umkm.pdp.record_access``)
+- the same transaction: ``audit_record`` (and ``umkm.pdp.services.record_access``)
   refuse to run outside ``transaction.atomic`` (tests/core/test_audit.py and
   below), so an event cannot be committed apart from its change, and a change
   that fails takes its event with it;
@@ -44,7 +44,7 @@ from kotacerdas.core.audit import audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.models import PersonalDataAccess
-from kotacerdas.umkm.pdp import record_access
+from kotacerdas.umkm.pdp.services import record_access
 from tests.factories import RegionFactory
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "kotacerdas"
@@ -89,25 +89,6 @@ INTERFACE_WRITES = {
     ),
     "AuditedModelAdmin.delete_model": "Django admin's write path, audited (decisions.md §8)",
     "signals._logged_in": "a signal receiver that saves the session store (see NOT_AUDITED)",
-}
-
-# TEMPORARY. Escapes in apps that others are restructuring right now
-# (src/kotacerdas/umkm, src/kotacerdas/evaluation): each is to be fixed there
-# by routing the write through an audited service (or, for true bookkeeping,
-# moving it to NOT_AUDITED with a reason), and then removed from this list.
-KNOWN_ESCAPES_TO_FIX = {
-    "kbli_load.handle": (
-        "the command deletes and bulk-creates KbliCode rows itself, without a service "
-        "or an audit event"
-    ),
-    "find_candidates": (
-        "duplicate detection bulk-creates DuplicateCandidate rows without an audit event"
-    ),
-    "import_job_enqueue": "stores the import task's id on the job without an audit event",
-    "import_report": (
-        "the view writes the record of processing (record_access) itself instead of "
-        "calling a service"
-    ),
 }
 
 
@@ -349,11 +330,7 @@ def test_it_tells_database_writes_from_look_alikes(source: str, writes: bool) ->
 
 def test_every_function_that_writes_records_an_audit_event() -> None:
     found = _unaudited_writes(_analyse())
-    unexpected = {
-        f: writes
-        for f, writes in found.items()
-        if not _exempted(f, NOT_AUDITED, KNOWN_ESCAPES_TO_FIX)
-    }
+    unexpected = {f: writes for f, writes in found.items() if not _exempted(f, NOT_AUDITED)}
     assert _where(unexpected) == {}, (
         "these functions write without an audit event (call audit_record in the same "
         "transaction, through a service, or list them in NOT_AUDITED with a reason)"
@@ -362,11 +339,7 @@ def test_every_function_that_writes_records_an_audit_event() -> None:
 
 def test_interfaces_write_only_through_services() -> None:
     found = _interface_writes(_analyse())
-    unexpected = {
-        f: writes
-        for f, writes in found.items()
-        if not _exempted(f, INTERFACE_WRITES, KNOWN_ESCAPES_TO_FIX)
-    }
+    unexpected = {f: writes for f, writes in found.items() if not _exempted(f, INTERFACE_WRITES)}
     assert _where(unexpected) == {}, (
         "these views/commands write or record audit events themselves: call a service"
     )
@@ -375,7 +348,7 @@ def test_interfaces_write_only_through_services() -> None:
 def test_each_exemption_names_one_function_that_still_needs_it() -> None:
     analysis = _analyse()
     escapes = {**_unaudited_writes(analysis), **_interface_writes(analysis)}
-    for exemptions in (NOT_AUDITED, INTERFACE_WRITES, KNOWN_ESCAPES_TO_FIX):
+    for exemptions in (NOT_AUDITED, INTERFACE_WRITES):
         for key in exemptions:
             matches = analysis.find(key)
             assert len(matches) == 1, f"{key!r} names {len(matches)} functions; make it unique"

@@ -664,10 +664,6 @@ def _settings_module_names(tree: ast.Module) -> set[str]:
 # settings.NAME, declared once in settings.py. TEMPORARY: the umkm and
 # evaluation apps are being restructured by others; empty this list there.
 KNOWN_ESCAPES_TO_FIX = {
-    "KOTACERDAS_UMKM_IMPORT_MAX_BYTES": (
-        "umkm import form (max_import_bytes) reads it with getattr and its own "
-        "DEFAULT_MAX_BYTES; read settings.KOTACERDAS_UMKM_IMPORT_MAX_BYTES and drop the default"
-    ),
     "EVALUATION_SPREAD_FLAG": (
         "evaluation spread_threshold reads it with getattr and a default of '1'; read "
         "settings.EVALUATION_SPREAD_FLAG (a Decimal, checked at start-up)"

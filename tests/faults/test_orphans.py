@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from kotacerdas.core.storage import private_storage
-from kotacerdas.umkm import tasks
+from kotacerdas.umkm.imports import progress, services
 from kotacerdas.umkm.models import ImportJob
 from tests.conftest import World
 from tests.web.rows_umkm_import import upload_job
@@ -29,11 +29,11 @@ def _dead_worker_job(world: World) -> tuple[ImportJob, Path, Path]:
         report_name=report_name,
     )
     job.refresh_from_db()
-    tasks.ProgressFile(job.pk).write(10, 40)
+    progress.ProgressFile(job.pk).write(10, 40)
     report = Path(private_storage.path(report_name))
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_bytes(b"PK half a report")
-    return job, tasks.progress_path(job.pk), report
+    return job, progress.progress_path(job.pk), report
 
 
 def test_giving_up_a_dead_import_removes_its_progress_file_and_report(
@@ -42,7 +42,7 @@ def test_giving_up_a_dead_import_removes_its_progress_file_and_report(
     job, progress, report = _dead_worker_job(world)
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = tasks.import_job_give_up(job=job, since=timezone.now() - dt.timedelta(hours=1))
+        job = services.import_job_give_up(job=job, since=timezone.now() - dt.timedelta(hours=1))
 
     assert job.state == ImportJob.State.FAILED and job.report_name == ""
     assert not progress.exists()

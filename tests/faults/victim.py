@@ -76,17 +76,18 @@ def queue(path: str) -> dict[str, Any]:
 
     from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
     from kotacerdas.regions.models import Region
-    from kotacerdas.umkm import tasks
-    from kotacerdas.umkm.importing import header_signature, inspect
+    from kotacerdas.umkm.imports import selectors, services
+    from kotacerdas.umkm.imports.engine import inspect
+    from kotacerdas.umkm.imports.headers import header_signature
 
     source = Path(path)
     upload = SimpleUploadedFile(source.name, source.read_bytes(), content_type="text/csv")
     checked = validate_upload(upload, kinds=SPREADSHEET_KINDS)
-    job = tasks.import_job_create(
+    job = services.import_job_create(
         actor=None, region=Region.objects.get(code="14.72"), upload=upload, checked=checked
     )
-    found = inspect(tasks.stored_path(job), filename=job.filename)
-    job = tasks.import_job_map(
+    found = inspect(selectors.stored_path(job), filename=job.filename)
+    job = services.import_job_map(
         actor=None,
         job=job,
         sheet=found.sheet,
@@ -232,8 +233,9 @@ def main(argv: list[str]) -> None:
 
         from django.utils import timezone
 
+        from kotacerdas.umkm.imports.progress import STALL_AFTER
+        from kotacerdas.umkm.imports.services import import_job_give_up
         from kotacerdas.umkm.models import ImportJob
-        from kotacerdas.umkm.tasks import STALL_AFTER, import_job_give_up
 
         job = ImportJob.objects.get(pk=int(args[0]))
         since = timezone.now() - STALL_AFTER - dt.timedelta(minutes=1)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm import merging, services
+from kotacerdas.umkm.duplicates import services as merging
 from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
+from kotacerdas.umkm.registry import services
 from tests.conftest import World
 from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, region, row
 

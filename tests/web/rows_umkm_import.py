@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kotacerdas.core.storage import private_storage
 from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
-from kotacerdas.umkm import tasks
+from kotacerdas.umkm.imports.services import import_job_create
 from kotacerdas.umkm.models import ImportJob
 from tests.conftest import World
 from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, region, row
@@ -29,7 +29,7 @@ def upload_job(w: World, content: bytes = SURVEY_CSV, name: str = "survei.csv") 
     """A job in state MAPPING whose file is stored like a web upload's."""
     upload = SimpleUploadedFile(name, content)
     checked = validate_upload(upload, kinds=SPREADSHEET_KINDS)
-    return tasks.import_job_create(actor=None, region=w.region, upload=upload, checked=checked)
+    return import_job_create(actor=None, region=w.region, upload=upload, checked=checked)
 
 
 def mapping_job(w: World) -> list[object]:

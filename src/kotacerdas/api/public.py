@@ -30,7 +30,7 @@ from kotacerdas.api.schemas import (
 from kotacerdas.masterplan.selectors import Scope
 from kotacerdas.portal import selectors as portal
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.statistics import public_statistics
+from kotacerdas.umkm.statistics.selectors import public_statistics
 
 router = Router(tags=["publik"], auth=auth.OPTIONAL)
 # In the schema: a token or session is accepted, none is needed (the empty requirement).

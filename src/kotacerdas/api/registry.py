@@ -1,7 +1,7 @@
 """The UMKM registry through the API: registry officers and the region's
 smart city team list businesses (personal data masked, as on the registry
 pages) and officers add businesses through the same form checks and
-service (:func:`kotacerdas.umkm.services.business_create`) as the web page.
+service (:func:`kotacerdas.umkm.registry.services.business_create`) as the web page.
 Revealing personal data is not offered by the API (it is a recorded act of
 a person, with a purpose, on the registry page)."""
 
@@ -20,11 +20,11 @@ from kotacerdas.api.errors import responses
 from kotacerdas.api.pagination import NO_NUL, Id, RegionCode
 from kotacerdas.api.schemas import BusinessIn, BusinessOut, BusinessPage
 from kotacerdas.core.access import fetch, regions_for
-from kotacerdas.umkm import services
 from kotacerdas.umkm.access import businesses_for, registry_region_fetch
-from kotacerdas.umkm.forms import BusinessForm
 from kotacerdas.umkm.models import Business
-from kotacerdas.umkm.selectors import PAGE_SIZE, BusinessFilters, business_search, page_of
+from kotacerdas.umkm.registry import services
+from kotacerdas.umkm.registry.forms import BusinessForm
+from kotacerdas.umkm.registry.selectors import PAGE_SIZE, BusinessFilters, business_search, page_of
 
 router = Router(tags=["registri UMKM"], auth=auth.REQUIRED)
 

@@ -8,7 +8,7 @@ scripts read them. The masterplan datasets are built from the portal's
 selectors (:mod:`kotacerdas.portal.selectors`), so they publish exactly what
 the pages show: the latest closed period's frozen statuses and figures; the
 registry dataset holds only the suppressed aggregates of
-:func:`kotacerdas.umkm.statistics.public_statistics`.
+:func:`kotacerdas.umkm.statistics.selectors.public_statistics`.
 
 A new dataset is one ``DatasetSpec`` in ``DATASETS`` (its columns and a
 builder ``(Source) -> Rows``); ``public_dataset`` adds the metadata.
@@ -204,7 +204,7 @@ def _period_figure_rows(source: Source) -> Rows:
 
 def _registry_rows(source: Source) -> Rows:
     """The registry as it stands today, small cells suppressed."""
-    from kotacerdas.umkm.statistics import MIN_PUBLIC_COUNT, public_statistics
+    from kotacerdas.umkm.statistics.selectors import MIN_PUBLIC_COUNT, public_statistics
 
     stats = public_statistics(region=source.region)
     rows = [

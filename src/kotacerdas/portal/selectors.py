@@ -12,7 +12,9 @@ Only published, verified data leaves this module:
   a status).
 - Evidence photos appear only when the agency marked them public
   (``Evidence.is_public``) and the report they belong to was verified.
-- Nothing personal: no user, no officer, no head of agency, no budget owner.
+- Nothing personal: no user, no officer, no head of agency, no budget owner;
+  registry (UMKM) figures are the suppressed aggregates of
+  :func:`kotacerdas.umkm.statistics.selectors.public_statistics`.
 
 The counting rule is not repeated here: figures are the snapshot's frozen
 values, and explanations call :func:`kotacerdas.masterplan.selectors.figure_explain`

@@ -9,7 +9,7 @@
   in ``PersonalDataAccess``; admins do not get it by default).
 
 Agency editors, agency heads and assessors do not see the registry; the
-public sees only aggregates (``kotacerdas.umkm.statistics``).
+public sees only aggregates (``kotacerdas.umkm.statistics.selectors``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from django.db import models
 
 from kotacerdas.core.access import User, fetch, regions_for, roles_of
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.models import Business, DuplicateCandidate, ImportJob
+from kotacerdas.umkm.duplicates.models import DuplicateCandidate
+from kotacerdas.umkm.imports.models import ImportJob
+from kotacerdas.umkm.registry.models import Business
 
 Action = Literal["view", "change", "reveal"]
 
@@ -65,6 +67,17 @@ def registry_region_fetch(user: User, code: str, action: Action = "view") -> Reg
     """The region if ``user`` may do ``action`` in its registry; 403 for other
     members of the region, 404 for everyone else (no existence leak)."""
     return fetch(regions_for(user), registry_regions(user, action), code=code)
+
+
+def business_fetch(user: User, pk: int, action: Action = "view", *, live: bool = False) -> Business:
+    """A business if ``user`` may do ``action`` in its region's registry (403
+    for other members of the region, 404 for everyone else); ``live`` refuses
+    businesses merged into another one."""
+    visible = Business.objects.filter(region__in=regions_for(user))
+    permitted = businesses_for(user, action)
+    if live:
+        permitted = permitted.filter(merged_into__isnull=True)
+    return fetch(visible, permitted, pk=pk)
 
 
 def can(user: User, action: Action, region: Region) -> bool:

@@ -9,7 +9,9 @@ from typing import Any
 from django.contrib import admin
 
 from kotacerdas.core.admin import AuditedModelAdmin, ReadOnlyAdmin
-from kotacerdas.umkm.models import ImportJob, KbliCode, PersonalDataAccess, RegistrySettings
+from kotacerdas.umkm.imports.models import ImportJob
+from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.registry.models import KbliCode, RegistrySettings
 
 
 @admin.register(RegistrySettings)

@@ -13,9 +13,12 @@ lives in one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.umkm import kbli
@@ -150,6 +153,17 @@ def mask_phone(phone: str) -> str:
     return phone[:4] + "*" * max(len(phone) - 6, 0) + phone[-2:]
 
 
+def individual_npwp(npwp: str) -> bool:
+    """An individual's 16-digit NPWP is their NIK (entities' start with 0):
+    personal data like the NIK itself."""
+    return len(npwp) == 16 and not npwp.startswith("0")
+
+
+def mask_npwp(npwp: str) -> str:
+    """An individual's NPWP masked like the NIK it is; an entity's as it is."""
+    return mask_nik(npwp) if individual_npwp(npwp) else npwp
+
+
 def clean_nib(raw: Any) -> str:
     digits = _digits_of(raw, damaged="nib_damaged")
     if not digits:
@@ -190,8 +204,12 @@ def clean_npwp(raw: Any) -> str:
     return digits
 
 
-def clean_kbli(raw: Any, version: str = kbli.DEFAULT_VERSION) -> tuple[str, str]:
-    """(code, category letter) of a KBLI code in ``version``."""
+def clean_kbli(
+    raw: Any, version: str = kbli.DEFAULT_VERSION, *, official: Collection[str] | None = None
+) -> tuple[str, str]:
+    """(code, category letter) of a KBLI code in ``version``; ``official`` is
+    the version's official code list when one is loaded
+    (``KbliCode.objects.official(version)``)."""
     text = _text(raw)
     if not text:
         return "", ""
@@ -202,7 +220,7 @@ def clean_kbli(raw: Any, version: str = kbli.DEFAULT_VERSION) -> tuple[str, str]
         raise Invalid("kbli_format")
     if version not in kbli.VERSIONS:
         raise Invalid("kbli_version")
-    category = kbli.category_of(digits, version)
+    category = kbli.category_of(digits, version, official)
     if category is None:
         raise Invalid("kbli_unknown")
     return digits, category
@@ -346,16 +364,38 @@ def _int(raw: Any) -> int | None:
     return int(text)
 
 
+# The year a business started: from 1900 up to this year, one rule for the
+# model, the forms and the import. Early: a business may be a family shop or a
+# trading house older than anyone who remembers its founding, and a survey
+# records what the owner says (REASONS["year_range"] names this bound). Never
+# after this year: a business that is registered exists, and "2204" for 2024
+# is a slip of the keyboard. Sizes count a business started this year as new
+# (sizes.size_class), so the bound is the year, not today.
+YEAR_STARTED_MIN = 1900
+
+
+def check_year_started(year: int, this_year: int) -> int:
+    if not YEAR_STARTED_MIN <= year <= this_year:
+        raise Invalid("year_range")
+    return year
+
+
+def validate_year_started(value: int) -> None:
+    """:func:`check_year_started` against this year (local time), as a
+    Django validator (the model field and the forms use it)."""
+    try:
+        check_year_started(value, timezone.localdate().year)
+    except Invalid as exc:
+        raise ValidationError(exc.message, code=exc.code) from None
+
+
 def clean_year(raw: Any, this_year: int) -> int | None:
     text = _text(raw)
     if not text:
         return None
     if not is_digits(text):
         raise Invalid("year_range")
-    year = int(text)
-    if not 1900 <= year <= this_year:
-        raise Invalid("year_range")
-    return year
+    return check_year_started(int(text), this_year)
 
 
 _TRUE = frozenset({"ya", "y", "yes", "1", "true", "benar", "ada", "sudah", "v", "✓", "x"})

@@ -7,10 +7,13 @@ version, because the same code may mean different things in the two.
 
 A code is checked against its version's divisions here. When the official
 list of 5-digit codes has been loaded (``kotacerdas umkm kbli-load``, see
-docs/decisions.md §16), a code must also be in that list.
+docs/decisions.md §16), a code must also be in that list: callers pass the
+list (``KbliCode.objects.official(version)``); this module reads no table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from django.utils.translation import gettext_lazy as _
 
@@ -125,32 +128,15 @@ CATEGORY_NAMES = {
     },
 }
 
-# The official 5-digit code list per version, when loaded (None: not loaded).
-_loaded: dict[str, frozenset[str] | None] = {}
 
-
-def loaded_codes(version: str) -> frozenset[str] | None:
-    if version not in _loaded:
-        from kotacerdas.umkm.models import KbliCode
-
-        codes = frozenset(KbliCode.objects.filter(version=version).values_list("code", flat=True))
-        _loaded[version] = codes or None
-    return _loaded[version]
-
-
-def forget_loaded() -> None:
-    """Drop the cached code lists (after loading a list, and between tests)."""
-    _loaded.clear()
-
-
-def category_of(code: str, version: str) -> str | None:
+def category_of(code: str, version: str, official: Collection[str] | None = None) -> str | None:
     """The category letter of a 5-digit ``code`` in ``version``, or None when
-    the code does not exist there."""
+    the code does not exist there: its division is not one of the version's,
+    or the version's ``official`` list (None: not loaded) does not have it."""
     category = DIVISIONS[version].get(code[:2])
     if category is None:
         return None
-    codes = loaded_codes(version)
-    if codes is not None and code not in codes:
+    if official is not None and code not in official:
         return None
     return category
 

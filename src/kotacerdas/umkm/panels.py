@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from kotacerdas.umkm import access
-from kotacerdas.umkm.models import RegistrySettings
-from kotacerdas.umkm.statistics import registry_output
+from kotacerdas.umkm.registry.models import RegistrySettings
+from kotacerdas.umkm.statistics.selectors import registry_output
 
 
 def programme_output(request: HttpRequest, *, programme: Any) -> str:

@@ -1,24 +1,20 @@
-"""Routes of the UMKM/IKM registry. Each area keeps its views in its own
-module and its routes in that module's ``urlpatterns`` list."""
+"""Routes of the UMKM/IKM registry. Each sub-package keeps its routes in its
+own ``urls.py``; the names stay in one namespace (``umkm:...``)."""
 
 from django.urls import URLPattern
 
-from kotacerdas.umkm import (
-    duplicate_views,
-    import_views,
-    pdp_views,
-    public_views,
-    stats_views,
-    views,
-)
+from kotacerdas.umkm.duplicates import urls as duplicates
+from kotacerdas.umkm.imports import urls as imports
+from kotacerdas.umkm.pdp import urls as pdp
+from kotacerdas.umkm.registry import urls as registry
+from kotacerdas.umkm.statistics import urls as statistics
 
 app_name = "umkm"
 
 urlpatterns: list[URLPattern] = [
-    *views.urlpatterns,
-    *import_views.urlpatterns,
-    *duplicate_views.urlpatterns,
-    *stats_views.urlpatterns,
-    *public_views.urlpatterns,
-    *pdp_views.urlpatterns,
+    *registry.urlpatterns,
+    *imports.urlpatterns,
+    *duplicates.urlpatterns,
+    *statistics.urlpatterns,
+    *pdp.urlpatterns,
 ]

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.pdp import businesses_anonymise
+from kotacerdas.umkm.pdp.services import businesses_anonymise
 
 HELP = (
     "Anonimkan data pribadi usaha tutup yang melewati masa retensi. / "

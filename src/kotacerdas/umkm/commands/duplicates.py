@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.duplicates import find_candidates
-from kotacerdas.umkm.models import DuplicateCandidate
+from kotacerdas.umkm.duplicates.models import DuplicateCandidate
+from kotacerdas.umkm.duplicates.services import candidates_find
 
 HELP = "Cari calon duplikat usaha. / Find duplicate business candidates."
 
@@ -30,7 +30,7 @@ def handle(command: Any, options: dict[str, Any]) -> None:
         raise CommandError(
             f"Wilayah {options['region']} tidak ada. / Region {options['region']} does not exist."
         )
-    found = find_candidates(region=region)
+    found = candidates_find(actor=None, region=region)
     open_count = DuplicateCandidate.objects.filter(
         region=region, state=DuplicateCandidate.State.OPEN
     ).count()

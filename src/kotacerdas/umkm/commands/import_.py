@@ -17,7 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.importing import ImportFileError, run_import
+from kotacerdas.umkm.imports.engine import run_import
+from kotacerdas.umkm.imports.reading import ImportFileError
 
 HELP = (
     "Impor survei UMKM (CSV/XLSX/XLS/ODS) ke registri wilayah. / "

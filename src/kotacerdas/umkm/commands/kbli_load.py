@@ -5,7 +5,8 @@ codes are checked against the version's divisions (docs/decisions.md §16).
 
 The file needs a column of codes and a column of titles; the first row whose
 cells say "kode"/"kbli" and "judul"/"uraian"/"nama" is taken as the header.
-Loading replaces that version's list in one transaction.
+Loading replaces that version's list in one transaction
+(:func:`kotacerdas.umkm.registry.services.kbli_codes_load`, audited).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
-from django.db import transaction
 
 from kotacerdas.umkm import kbli
-from kotacerdas.umkm.importing.reading import ImportFileError, open_book
-from kotacerdas.umkm.models import KbliCode
+from kotacerdas.umkm.imports.reading import ImportFileError, open_book
+from kotacerdas.umkm.registry.services import kbli_codes_load
 
 HELP = "Muat daftar resmi kode KBLI. / Load the official KBLI code list."
 
@@ -29,6 +31,10 @@ TITLE_HEADERS = {"judul", "uraian", "nama", "judul kbli", "title", "deskripsi"}
 def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("file", help="Berkas .xlsx/.csv daftar KBLI. / KBLI list file.")
     parser.add_argument("--version", dest="kbli_version", required=True, choices=kbli.VERSIONS)
+    parser.add_argument(
+        "--actor",
+        help="Nama pengguna pelaku (bawaan: sistem). / Acting username (default: system).",
+    )
 
 
 def _rows(path: Path) -> list[list[Any]]:
@@ -55,10 +61,12 @@ def _header(rows: list[list[Any]]) -> tuple[int, int, int]:
     )
 
 
-def read_codes(path: Path, version: str) -> list[KbliCode]:
+def read_codes(path: Path) -> list[tuple[str, str]]:
+    """(code, title) of every 5-digit code of the file; the rows of the
+    hierarchy above (categories, divisions, groups) are skipped."""
     rows = _rows(path)
     index, code_col, title_col = _header(rows)
-    codes: dict[str, KbliCode] = {}
+    codes: list[tuple[str, str]] = []
     for row in rows[index + 1 :]:
         if len(row) <= max(code_col, title_col):
             continue
@@ -68,28 +76,26 @@ def read_codes(path: Path, version: str) -> list[KbliCode]:
             code = "0" + code
         if not (code.isdigit() and len(code) == 5):
             continue  # category, division, group rows of the hierarchy
-        category = kbli.DIVISIONS[version].get(code[:2])
-        if category is None:
-            raise CommandError(
-                f"Kode {code} tidak termasuk golongan pokok KBLI {version}. / "
-                f"Code {code} is not in a KBLI {version} division."
-            )
-        codes[code] = KbliCode(
-            version=version, code=code, title=str(row[title_col]).strip()[:300], category=category
-        )
+        codes.append((code, str(row[title_col]).strip()))
     if not codes:
         raise CommandError("Tidak ada kode 5 digit dalam berkas. / No 5-digit codes in the file.")
-    return list(codes.values())
+    return codes
 
 
 def handle(command: Any, options: dict[str, Any]) -> None:
     path = Path(options["file"])
     if not path.is_file():
         raise CommandError(f"Berkas {path} tidak ada. / File {path} does not exist.")
+    actor = None
+    if options.get("actor"):
+        actor = get_user_model().objects.filter(username=options["actor"]).first()
+        if actor is None:
+            raise CommandError(
+                f"Pengguna {options['actor']} tidak ada. / User {options['actor']} does not exist."
+            )
     version = options["kbli_version"]
-    codes = read_codes(path, version)
-    with transaction.atomic():
-        KbliCode.objects.filter(version=version).delete()
-        KbliCode.objects.bulk_create(codes, batch_size=1000)
-    kbli.forget_loaded()
-    command.stdout.write(f"{len(codes)} kode KBLI {version} dimuat. / {len(codes)} codes loaded.")
+    try:
+        count = kbli_codes_load(actor=actor, version=version, codes=read_codes(path))
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from None
+    command.stdout.write(f"{count} kode KBLI {version} dimuat. / {count} codes loaded.")

@@ -12,8 +12,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.http import urlencode
 
 from kotacerdas.umkm.access import Action, can
-from kotacerdas.umkm.models import Business
-from kotacerdas.umkm.selectors import AreaNames
+from kotacerdas.umkm.registry.models import Business
+from kotacerdas.umkm.registry.selectors import AreaNames
 
 register = template.Library()
 

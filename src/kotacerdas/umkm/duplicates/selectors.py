@@ -1,0 +1,165 @@
+"""Reads of the duplicate review: the businesses that can still be
+duplicates, the pairs waiting for a decision, and two businesses side by
+side with personal data masked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from kotacerdas.regions.models import Region
+from kotacerdas.umkm.duplicates.matching import Record
+from kotacerdas.umkm.duplicates.models import DuplicateCandidate
+from kotacerdas.umkm.registry.models import ENTERED_FIELDS, PERSONAL_FIELDS, Business
+
+
+def region_records(region: Region) -> list[Record]:
+    """The businesses that can still be duplicates: not merged away, not
+    anonymised."""
+    rows = (
+        Business.objects.filter(region=region, merged_into__isnull=True, anonymised_at__isnull=True)
+        .order_by("id")
+        .values_list("id", "kelurahan_code", "name_key", "owner_nik", "nib", "phone", "address")
+    )
+    return [Record(*row) for row in rows.iterator(chunk_size=5000)]
+
+
+def candidates_pending(
+    candidates: models.QuerySet[DuplicateCandidate],
+) -> models.QuerySet[DuplicateCandidate]:
+    """Open pairs whose two businesses are both still in the registry."""
+    return candidates.filter(
+        state=DuplicateCandidate.State.OPEN,
+        first__merged_into__isnull=True,
+        second__merged_into__isnull=True,
+        first__anonymised_at__isnull=True,
+        second__anonymised_at__isnull=True,
+    )
+
+
+# --- Merging: what the survivor takes -----------------------------------------------------
+
+# Fields the survivor takes from the merged business where its own are empty:
+# the entered fields, but the name and kelurahan are the survivor's own
+# (always present), and the KBLI version goes with the code, the longitude
+# with the latitude.
+COMPANIONS = {"kbli_code": ("kbli_version",), "latitude": ("longitude",)}
+FILL_FIELDS = tuple(
+    name
+    for name in ENTERED_FIELDS
+    if name not in ("name", "kelurahan_code")
+    and not any(name in companions for companions in COMPANIONS.values())
+)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def field_label(name: str) -> str:
+    return str(cast("models.Field[Any, Any]", Business._meta.get_field(name)).verbose_name)
+
+
+def fields_to_fill(keep: Business, gone: Business) -> list[str]:
+    """The fields ``keep`` takes from ``gone`` in a merge: empty in one, filled in the other."""
+    return [
+        name
+        for name in FILL_FIELDS
+        if _empty(getattr(keep, name)) and not _empty(getattr(gone, name))
+    ]
+
+
+def merge_preview(keep: Business, gone: Business) -> list[str]:
+    """The labels of the fields ``keep`` would take from ``gone``."""
+    return [field_label(name) for name in fields_to_fill(keep, gone)]
+
+
+# --- The review page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparedField:
+    """One row of the side-by-side view: the values as shown (masked) and
+    whether the stored values differ."""
+
+    label: str
+    first: str
+    second: str
+    differs: bool
+
+
+def _shown(business: Business, name: str, kelurahan_names: dict[str, str]) -> str:
+    value = getattr(business, name)
+    if name == "owner_nik":
+        return business.masked_nik
+    if name == "phone":
+        return business.masked_phone
+    if name == "npwp":
+        return business.masked_npwp
+    if name in PERSONAL_FIELDS:  # the others: only whether one is stored
+        return str(_("tersimpan (disamarkan)")) if value not in (None, "") else ""
+    if name == "kelurahan_code":
+        return kelurahan_names.get(value, value)
+    if name == "kbli_code" and value:
+        return f"{value} ({business.kbli_category}, KBLI {business.kbli_version})"
+    display = getattr(business, f"get_{name}_display", None)
+    if display is not None:
+        return str(display())
+    if isinstance(value, bool):
+        return str(_("ya") if value else _("tidak"))
+    if value is None:
+        return ""
+    return str(value)
+
+
+# The side-by-side view, in the order an officer compares two records: the
+# KBLI version is shown with the code, the kelurahan before the address, the
+# size class (derived) because officers judge by it; coordinates are not
+# shown (the map is the place to compare them).
+COMPARED_FIELDS = (
+    "name",
+    "owner_name",
+    "owner_nik",
+    "nib",
+    "npwp",
+    "kbli_code",
+    "kelurahan_code",
+    "address",
+    "phone",
+    "workers",
+    "year_started",
+    "capital",
+    "annual_sales",
+    "size_class",
+    "halal_number",
+    "pirt_number",
+    "sells_online",
+    "uses_qris",
+    "source",
+    "status",
+    "verification",
+)
+
+
+def candidate_comparison(
+    first: Business, second: Business, kelurahan_names: dict[str, str]
+) -> list[ComparedField]:
+    """The two businesses field by field, personal data masked (NIK and phone
+    by :mod:`identifiers`; the owner's name, the address and the amounts only
+    as "stored"); ``differs`` compares the stored values."""
+    rows = []
+    for name in COMPARED_FIELDS:
+        field = Business._meta.get_field(name)
+        a, b = getattr(first, name), getattr(second, name)
+        rows.append(
+            ComparedField(
+                label=str(getattr(field, "verbose_name", name)),
+                first=_shown(first, name, kelurahan_names),
+                second=_shown(second, name, kelurahan_names),
+                differs=(a not in (None, "") or b not in (None, "")) and a != b,
+            )
+        )
+    return rows

@@ -1,0 +1,286 @@
+"""Writes of the duplicate review: find and store candidates, merge two
+businesses, undo a merge, or keep two businesses apart. Each is one
+transaction with its audit events.
+
+A merge never deletes: the merged business stays in the database with
+``merged_into`` set (hidden from lists and counts), and the survivor's empty
+fields are filled from it. :class:`BusinessMerge` remembers what the
+survivor held before (``survivor_before``: only the fields the merge changed,
+whose prior values were empty, so no personal data is copied there), so that
+an undo restores both exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotacerdas.core.audit import Actor, audit_record
+from kotacerdas.core.models import AuditEvent
+from kotacerdas.regions.models import Region
+from kotacerdas.umkm.duplicates.matching import FoundCandidates, candidate_pairs
+from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
+from kotacerdas.umkm.duplicates.selectors import (
+    COMPANIONS,
+    FILL_FIELDS,
+    field_label,
+    fields_to_fill,
+    region_records,
+)
+from kotacerdas.umkm.registry.models import DERIVED_FIELDS, Business
+from kotacerdas.umkm.registry.services import audit_snapshot
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _from_json(name: str, value: Any) -> Any:
+    field = Business._meta.get_field(name)
+    return None if value is None else field.to_python(value)  # type: ignore[union-attr]
+
+
+def _locked(business_id: int) -> Business:
+    return Business.objects.select_for_update().select_related("region").get(pk=business_id)
+
+
+def _audit(actor: Actor, business: Business, before: dict[str, Any]) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=business,
+        before=before,
+        after=audit_snapshot(business),
+        region_code=business.region.code,
+    )
+
+
+def business_merge(
+    *, actor: Actor, candidate: DuplicateCandidate, survivor: Business
+) -> BusinessMerge:
+    """Fold the other business of ``candidate`` into ``survivor``."""
+    if survivor.pk not in (candidate.first_id, candidate.second_id):
+        raise ValidationError(_("Usaha yang dipertahankan harus salah satu dari pasangan ini."))
+    with transaction.atomic():
+        candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+        if candidate.state != DuplicateCandidate.State.OPEN:
+            raise ValidationError(
+                _("Pasangan ini sudah diputuskan (%(state)s).")
+                % {"state": candidate.get_state_display()}
+            )
+        keep = _locked(survivor.pk)
+        other_id = candidate.second_id if keep.pk == candidate.first_id else candidate.first_id
+        gone = _locked(other_id)
+        for business in (keep, gone):
+            if business.merged_into_id is not None:
+                raise ValidationError(
+                    _("Usaha %(name)s sudah digabung ke usaha lain.") % {"name": business.name}
+                )
+            if business.anonymised_at is not None:
+                raise ValidationError(
+                    _("Usaha %(name)s sudah dianonimkan dan tidak dapat digabung.")
+                    % {"name": business.name}
+                )
+        keep_before, gone_before = audit_snapshot(keep), audit_snapshot(gone)
+        # The merged business leaves the active registry first: the NIB is
+        # unique only among businesses not merged away, so the survivor may
+        # take it over only once the other is hidden.
+        gone.merged_into = keep
+        gone.save(update_fields=["merged_into"])
+
+        prior = {name: getattr(keep, name) for name in (*_all_fill_fields(), *DERIVED_FIELDS)}
+        for name in fields_to_fill(keep, gone):
+            for field in (name, *COMPANIONS.get(name, ())):
+                setattr(keep, field, getattr(gone, field))
+        keep.full_clean()
+        changed = [name for name, value in prior.items() if getattr(keep, name) != value]
+        if changed:
+            keep.save(update_fields=changed)
+
+        candidate.state = DuplicateCandidate.State.MERGED
+        candidate.decided_by = actor if actor is not None and actor.is_authenticated else None  # type: ignore[assignment]
+        candidate.decided_at = timezone.now()
+        candidate.save(update_fields=["state", "decided_by", "decided_at"])
+        merge = BusinessMerge.objects.create(
+            survivor=keep,
+            merged=gone,
+            candidate=candidate,
+            survivor_before={name: _json(prior[name]) for name in changed},
+            merged_by=candidate.decided_by,
+            merged_at=candidate.decided_at,
+        )
+        _audit(actor, keep, keep_before)
+        _audit(actor, gone, gone_before)
+    return merge
+
+
+def _all_fill_fields() -> tuple[str, ...]:
+    return tuple(field for name in FILL_FIELDS for field in (name, *COMPANIONS.get(name, ())))
+
+
+def business_merge_undo(*, actor: Actor, merge: BusinessMerge) -> BusinessMerge:
+    """Restore both businesses of ``merge`` as they were before it and reopen
+    its candidate. Refused when the merge is already undone, when either
+    business was merged again or anonymised since, or when what the merge
+    brought into the survivor was changed since (an undo would lose it)."""
+    with transaction.atomic():
+        merge = BusinessMerge.objects.select_for_update().get(pk=merge.pk)
+        if merge.undone_at is not None:
+            raise ValidationError(_("Penggabungan ini sudah dibatalkan."))
+        keep = _locked(merge.survivor_id)
+        gone = _locked(merge.merged_id)
+        if gone.merged_into_id != keep.pk:
+            raise ValidationError(
+                _(
+                    "Usaha %(name)s tidak lagi tergabung ke usaha ini; pembatalan tidak dapat "
+                    "dilakukan."
+                )
+                % {"name": gone.name}
+            )
+        if keep.merged_into_id is not None:
+            raise ValidationError(
+                _(
+                    "Usaha %(name)s sudah digabung lagi ke usaha lain; batalkan penggabungan itu "
+                    "lebih dulu."
+                )
+                % {"name": keep.name}
+            )
+        if keep.anonymised_at is not None or gone.anonymised_at is not None:
+            raise ValidationError(
+                _("Data pribadi usaha ini sudah dianonimkan; pembatalan tidak dapat dilakukan.")
+            )
+        copied = [name for name in merge.survivor_before if name in _all_fill_fields()]
+        edited = [
+            field_label(name) for name in copied if getattr(keep, name) != getattr(gone, name)
+        ]
+        if edited:
+            raise ValidationError(
+                _(
+                    "Isian %(fields)s usaha %(name)s diubah sesudah penggabungan; membatalkan "
+                    "akan menghapus perubahan itu. Sesuaikan datanya secara manual."
+                )
+                % {"fields": ", ".join(edited), "name": keep.name}
+            )
+        if gone.nib:
+            # The survivor gives back a NIB it took over; anyone else holding it
+            # now blocks the undo (two active businesses cannot share a NIB).
+            holders = Business.objects.filter(
+                region_id=gone.region_id, nib=gone.nib, merged_into__isnull=True
+            ).exclude(pk=gone.pk)
+            if "nib" in copied:
+                holders = holders.exclude(pk=keep.pk)
+            if holders.exists():
+                raise ValidationError(
+                    _(
+                        "NIB usaha %(name)s kini dipakai usaha lain; pembatalan tidak dapat "
+                        "dilakukan."
+                    )
+                    % {"name": gone.name}
+                )
+        keep_before, gone_before = audit_snapshot(keep), audit_snapshot(gone)
+        for name, value in merge.survivor_before.items():
+            setattr(keep, name, _from_json(name, value))
+        keep.derive()
+        restored = [*merge.survivor_before, *DERIVED_FIELDS]
+        keep.save(update_fields=sorted(set(restored)))
+        gone.merged_into = None
+        gone.save(update_fields=["merged_into"])
+
+        now = timezone.now()
+        user = actor if actor is not None and actor.is_authenticated else None
+        merge.undone_by = user  # type: ignore[assignment]
+        merge.undone_at = now
+        merge.save(update_fields=["undone_by", "undone_at"])
+        if merge.candidate_id is not None:
+            DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(
+                state=DuplicateCandidate.State.OPEN, decided_by=None, decided_at=None
+            )
+        _audit(actor, keep, keep_before)
+        _audit(actor, gone, gone_before)
+    return merge
+
+
+def candidate_keep_apart(*, actor: Actor, candidate: DuplicateCandidate) -> DuplicateCandidate:
+    """The officer decides the two are different businesses; the pair is
+    never proposed again."""
+    with transaction.atomic():
+        candidate = (
+            DuplicateCandidate.objects.select_for_update()
+            .select_related("region")
+            .get(pk=candidate.pk)
+        )
+        if candidate.state != DuplicateCandidate.State.OPEN:
+            raise ValidationError(
+                _("Pasangan ini sudah diputuskan (%(state)s).")
+                % {"state": candidate.get_state_display()}
+            )
+        before = {"state": candidate.state, "decided_by": None, "decided_at": None}
+        candidate.state = DuplicateCandidate.State.DISTINCT
+        candidate.decided_by = actor if actor is not None and actor.is_authenticated else None  # type: ignore[assignment]
+        candidate.decided_at = timezone.now()
+        candidate.save(update_fields=["state", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            instance=candidate,
+            before=before,
+            after={
+                "state": candidate.state,
+                "decided_by": candidate.decided_by_id,
+                "decided_at": candidate.decided_at.isoformat(),
+            },
+            region_code=candidate.region.code,
+        )
+    return candidate
+
+
+def candidates_find(
+    *, actor: Actor, region: Region, business_ids: Iterable[int] | None = None
+) -> FoundCandidates:
+    """Find the region's duplicate candidates (those involving
+    ``business_ids`` when given, e.g. after an import) and store the new ones,
+    with one audit event on the region that counts them.
+
+    Idempotent: a pair already stored, whatever its state, is left alone, so
+    running twice creates nothing (and records nothing) and a pair an officer
+    merged or kept apart is never reopened."""
+    records = region_records(region)
+    targets = None if business_ids is None else frozenset(business_ids)
+    pairs = candidate_pairs(records, targets=targets)
+    result = FoundCandidates(businesses=len(records))
+    for pair in pairs:
+        result.found[pair.kind] += 1
+    with transaction.atomic():
+        existing = set(
+            DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
+        )
+        new = [
+            DuplicateCandidate(
+                region=region, first_id=p.first, second_id=p.second, kind=p.kind, score=p.score
+            )
+            for p in pairs
+            if (p.first, p.second) not in existing
+        ]
+        for candidate in new:
+            result.created[candidate.kind] += 1
+        if new:
+            DuplicateCandidate.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.LOAD,
+                instance=region,
+                after={"duplicate_candidates": dict(result.created)},
+                region_code=region.code,
+            )
+    return result

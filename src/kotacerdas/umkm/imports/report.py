@@ -1,0 +1,97 @@
+"""The rejection report of an import: an .xlsx written row by row (openpyxl's
+write-only mode keeps memory flat) with
+
+- ``Ditolak``: sheet, row number, the reasons in Indonesian and in English
+  (every reason of the row, separated by "; "), then the row's cells exactly
+  as they were read;
+- ``Peringatan``: rows that were imported but deserve a look.
+
+The file is written beside its final name and moved into place by
+:meth:`RejectionReport.finish`, so an import that fails leaves no half report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from kotacerdas.umkm.imports.rows import Reason, reason_text
+
+_BOLD = Font(bold=True)
+
+
+def texts(reasons: Sequence[Reason]) -> tuple[str, str]:
+    """All ``reasons`` in Indonesian and in English."""
+    with translation.override("id"):
+        indonesian = "; ".join(reason_text(r) for r in reasons)
+    with translation.override("en"):
+        english = "; ".join(reason_text(r) for r in reasons)
+    return indonesian, english
+
+
+class RejectionReport:
+    def __init__(self, path: Path, *, headers: Sequence[Any]) -> None:
+        self.path = path
+        self.partial = path.with_name(f".{path.name}.partial")
+        self.workbook = Workbook(write_only=True)
+        self.rejected = self._sheet(
+            "Ditolak", ["Lembar / Sheet", "Baris / Row", "Alasan", "Reason", *headers]
+        )
+        self.warned = self._sheet(
+            "Peringatan", ["Lembar / Sheet", "Baris / Row", "Peringatan", "Warning"]
+        )
+
+    def _sheet(self, title: str, header: Sequence[Any]) -> WriteOnlyWorksheet:
+        sheet = self.workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        cells = []
+        for value in header:
+            cell = self._cell(sheet, "" if value is None else str(value))
+            cell.font = _BOLD
+            cells.append(cell)
+        sheet.append(cells)
+        return cast(WriteOnlyWorksheet, sheet)
+
+    @staticmethod
+    def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+        if isinstance(value, str):
+            # Text stays text: "=..." must never become a formula.
+            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"
+            return cell
+        return WriteOnlyCell(sheet, value)
+
+    def reject(self, sheet: str, row: int, reasons: Sequence[Reason], cells: Sequence[Any]) -> None:
+        indonesian, english = texts(reasons)
+        values = [sheet, row, indonesian, english, *cells]
+        self.rejected.append([self._cell(self.rejected, v) for v in values])
+
+    def warn(self, sheet: str, row: int, warnings: Sequence[Reason]) -> None:
+        indonesian, english = texts(warnings)
+        values = [sheet, row, indonesian, english]
+        self.warned.append([self._cell(self.warned, v) for v in values])
+
+    def finish(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.workbook.save(self.partial)
+        os.replace(self.partial, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop the report of an import that failed (and openpyxl's temporary files)."""
+        for sheet in (self.rejected, self.warned):
+            if not sheet.closed:
+                sheet.close()
+            out = getattr(getattr(sheet, "_writer", None), "out", None)
+            if isinstance(out, str):
+                Path(out).unlink(missing_ok=True)
+        self.partial.unlink(missing_ok=True)

@@ -1,0 +1,382 @@
+"""The life of a survey import on the web: writes to an import job.
+
+An officer uploads a file (:func:`import_job_create`, state MAPPING), maps its
+columns (:func:`import_job_map`, state QUEUED; the mapping is remembered for
+the region and the header), and ``kotacerdas worker`` runs the task
+:func:`kotacerdas.umkm.tasks.import_run`, which calls :func:`import_job_run`
+(RUNNING, then DONE or FAILED) through the import engine
+:func:`kotacerdas.umkm.imports.engine.run_import`, the same code as
+``kotacerdas umkm import``. Progress and the worker's sign of life are in
+:mod:`kotacerdas.umkm.imports.progress`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from kotacerdas.core.audit import Actor, audit_record
+from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.storage import delete_private, private_storage, store_checked
+from kotacerdas.core.uploads import CheckedUpload
+from kotacerdas.regions.models import Region
+from kotacerdas.umkm.duplicates.services import candidates_find
+from kotacerdas.umkm.imports.engine import ImportResult, run_import
+from kotacerdas.umkm.imports.models import (
+    ColumnMapping,
+    ImportJob,
+    mapping_from_json,
+    mapping_to_json,
+)
+from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress, moment_text
+from kotacerdas.umkm.imports.reading import ImportFileError
+from kotacerdas.umkm.imports.selectors import import_summary, stored_path
+from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.pdp.services import record_access
+from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
+from kotacerdas.umkm.statistics.selectors import registry_statistics
+
+logger = logging.getLogger(__name__)
+
+AUDIT_FIELDS = (
+    "state",
+    "filename",
+    "file_sha256",
+    "sheet",
+    "header_row",
+    "mapping",
+    "rows",
+    "imported",
+    "matched_existing",
+    "duplicates_in_file",
+    "rejected",
+    "error",
+)
+
+State = ImportJob.State
+# The worker's task that runs an import (it calls import_job_run).
+IMPORT_TASK = "kotacerdas.umkm.tasks.import_run"
+
+
+def _user(actor: Actor) -> Any:
+    """The user row to store for ``actor`` (None for the system)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _snapshot(job: ImportJob) -> dict[str, Any]:
+    return {name: getattr(job, name) for name in AUDIT_FIELDS}
+
+
+def _audit(*, actor: Actor, job: ImportJob, before: dict[str, Any] | None) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
+        instance=job,
+        before=before,
+        after=_snapshot(job),
+        region_code=job.region.code,
+    )
+
+
+def import_job_create(
+    *, actor: Actor, region: Region, upload: UploadedFile, checked: CheckedUpload
+) -> ImportJob:
+    """Keep the checked upload in private storage and open a job waiting for
+    its column mapping."""
+    stored = store_checked(upload, checked)
+    try:
+        with transaction.atomic():
+            job = ImportJob(
+                region=region,
+                created_by=_user(actor),
+                filename=checked.original_name,
+                stored_name=stored,
+                file_sha256=checked.sha256,
+                state=State.MAPPING,
+            )
+            job.full_clean()
+            job.save()
+            _audit(actor=actor, job=job, before=None)
+    except BaseException:
+        delete_private(stored)
+        raise
+    return job
+
+
+def import_job_map(
+    *,
+    actor: Actor,
+    job: ImportJob,
+    sheet: str,
+    header_row: int,
+    headers: list[str],
+    signature: str,
+    mapping: Mapping[int, str],
+    rows_estimate: int | None,
+) -> ImportJob:
+    """Save the mapping of ``job``, remember it for files with the same header
+    in this region, and queue the import (enqueued once the transaction has
+    committed, so the worker finds the job QUEUED)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        if job.state != State.MAPPING:
+            return job
+        before = _snapshot(job)
+        ColumnMapping.objects.update_or_create(
+            region=job.region,
+            signature=signature,
+            defaults={
+                "headers": headers,
+                "mapping": mapping_to_json(mapping),
+                "updated_by": _user(actor),
+                "updated_at": timezone.now(),
+            },
+        )
+        job.sheet = sheet
+        job.header_row = header_row
+        job.mapping = mapping_to_json(mapping)
+        job.rows_total = rows_estimate
+        job.state = State.QUEUED
+        job.full_clean()
+        job.save(update_fields=["sheet", "header_row", "mapping", "rows_total", "state"])
+        _audit(actor=actor, job=job, before=before)
+        job_id = job.pk
+        transaction.on_commit(lambda: _enqueue(job_id))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    """Hand the QUEUED job to the worker. The task is named by its path, as
+    the scheduler names its tasks: ``tasks.py`` sits above the services it
+    calls. The task id is the queue's bookkeeping (the job's audited change
+    is its state), kept to find the task of a job."""
+    result = import_string(IMPORT_TASK).enqueue(job_id=job_id)
+    ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+def import_job_fail(*, actor: Actor, job: ImportJob, message: str) -> ImportJob:
+    """The job could not run (unreadable file, engine error); the registry is
+    as it was. The message is shown to the officer."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        if job.state in (State.DONE, State.FAILED):
+            return job  # a finished job keeps its outcome
+        before = _snapshot(job)
+        job.state = State.FAILED
+        job.error = message
+        job.report_name = ""
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "report_name", "finished_at"])
+        _audit(actor=actor, job=job, before=before)
+    return job
+
+
+def import_job_give_up(*, job: ImportJob, since: dt.datetime) -> ImportJob:
+    """Settle a RUNNING job that has shown no progress since ``since``: its
+    worker is gone. If the engine had committed the import (its audit event
+    exists, and it stored the counts on the job) the job is DONE; else it is
+    FAILED and the registry is as it was. Only a job still RUNNING changes;
+    should its worker after all finish, :func:`import_job_finish` records
+    the outcome."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        if job.state != State.RUNNING:
+            return job
+        before = _snapshot(job)
+        if import_summary(job) is not None:
+            job.state = State.DONE
+            if job.report_name and not private_storage.exists(job.report_name):
+                job.report_name = ""
+        else:
+            job.state = State.FAILED
+            # A report the dead worker may have left belongs to no import.
+            orphan = job.report_name
+            if orphan:
+                transaction.on_commit(lambda: _delete_report(orphan))
+            job.report_name = ""
+            job.error = _(
+                "Impor berhenti: tidak ada kemajuan sejak %(since)s. Proses latar belakang "
+                "kemungkinan terhenti, sehingga data registri tidak berubah. Unggah berkas "
+                "ini lagi untuk mengulang."
+            ) % {"since": moment_text(since)}
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "report_name", "finished_at"])
+        _audit(actor=None, job=job, before=before)
+        # The progress file was the dead worker's sign of life; now it is litter.
+        transaction.on_commit(ProgressFile(job.pk).remove)
+    return job
+
+
+def _delete_report(name: str) -> None:
+    """Remove a report and the half-written file beside it (see RejectionReport)."""
+    path = Path(private_storage.path(name))
+    path.unlink(missing_ok=True)
+    path.with_name(f".{path.name}.partial").unlink(missing_ok=True)
+
+
+def give_up_if_stalled(job: ImportJob) -> ImportJob:
+    """``job``, marked failed first if it is RUNNING without progress for
+    longer than :data:`~kotacerdas.umkm.imports.progress.STALL_AFTER` (pages
+    call this before showing a job)."""
+    if job.state != State.RUNNING:
+        return job
+    progress = job_progress(job)
+    if is_stalled(progress) and progress.since is not None:
+        return import_job_give_up(job=job, since=progress.since)
+    return job
+
+
+def import_job_finish(
+    *, job: ImportJob, result: ImportResult, report_name: str, actor: Actor
+) -> ImportJob:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        before = _snapshot(job)
+        job.state = State.DONE
+        job.error = ""
+        job.rows = result.rows
+        job.rows_done = result.rows
+        job.imported = result.imported
+        job.matched_existing = result.matched_existing
+        job.duplicates_in_file = result.duplicates_in_file
+        job.rejected = result.rejected
+        job.report_name = report_name
+        job.finished_at = timezone.now()
+        job.save(
+            update_fields=[
+                "state",
+                "error",
+                "rows",
+                "rows_done",
+                "imported",
+                "matched_existing",
+                "duplicates_in_file",
+                "rejected",
+                "report_name",
+                "finished_at",
+            ]
+        )
+        _audit(actor=actor, job=job, before=before)
+    return job
+
+
+def import_report_export(*, actor: Actor, job: ImportJob) -> str:
+    """The stored name of the rejection report of ``job``, its download
+    recorded: the report holds the rejected rows' original cells, NIKs and
+    phone numbers included, so handing it out is an export of personal data.
+    The caller checks that ``actor`` may reveal personal data."""
+    with transaction.atomic():
+        record_access(
+            actor=actor,
+            region=job.region,
+            action=PersonalDataAccess.Action.EXPORT,
+            purpose=f"laporan penolakan impor #{job.pk} ({job.filename})",
+            fields=PERSONAL_FIELDS,
+            business_ids=[],
+        )
+    return job.report_name
+
+
+def _new_report_name() -> str:
+    token = uuid.uuid4().hex
+    return f"{token[:2]}/{token}.xlsx"
+
+
+def _claim(job_id: int, report_name: str) -> bool:
+    """QUEUED → RUNNING, once: a task delivered twice does not import twice.
+    The report's name is kept from the start, so that a job whose worker
+    died after the import committed still offers its report."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(
+            state=State.RUNNING, started_at=timezone.now(), rows_done=0, report_name=report_name
+        )
+    )
+
+
+def _find_duplicates(job: ImportJob) -> None:
+    """Put the businesses this import added into the duplicate review queue."""
+    ids = list(Business.objects.filter(import_job=job).values_list("id", flat=True))
+    if not ids:
+        return
+    try:
+        candidates_find(actor=job.created_by, region=job.region, business_ids=ids)
+    except Exception:
+        # The import itself is complete and committed; the next search of
+        # the region (another import, or the duplicates page) finds them.
+        logger.exception("duplicate search after import %s failed", job.pk)
+
+
+def _warm_statistics(job: ImportJob) -> None:
+    """Count the region's statistics now, in the worker, so that the first
+    visitor after a large import does not wait for the recount (the tally
+    lives in the shared cache, settings.CACHES)."""
+    try:
+        registry_statistics(region=job.region)
+    except Exception:
+        logger.exception("statistics after import %s failed", job.pk)
+
+
+def import_job_run(*, job_id: int) -> dict[str, Any]:
+    """Run the import of a QUEUED job (the worker's task); return its summary
+    (empty when the job was not QUEUED or failed)."""
+    report_name = _new_report_name()
+    if not _claim(job_id, report_name):
+        return {}
+    job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
+    progress = ProgressFile(job.pk)
+    progress.write(0, job.rows_total)
+    report_path = Path(private_storage.path(report_name))
+    report_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        result = run_import(
+            actor=job.created_by,
+            region=job.region,
+            path=stored_path(job),
+            filename=job.filename,
+            sheet=job.sheet or None,
+            mapping=mapping_from_json(job.mapping) or None,
+            job=job,
+            progress=progress,
+            report_path=report_path,
+        )
+    except ImportFileError as error:
+        report_path.unlink(missing_ok=True)
+        import_job_fail(actor=job.created_by, job=job, message=error.message)
+        progress.remove()
+        return {}
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        report_path.unlink(missing_ok=True)
+        import_job_fail(
+            actor=job.created_by,
+            job=job,
+            message=_(
+                "Impor gagal karena kesalahan sistem; data registri tidak berubah. Coba lagi, "
+                "atau hubungi admin dengan menyebut nomor impor %(number)s."
+            )
+            % {"number": job.pk},
+        )
+        progress.remove()
+        return {}
+    import_job_finish(
+        job=job,
+        result=result,
+        report_name=report_name if result.report_path and report_path.exists() else "",
+        actor=job.created_by,
+    )
+    # Only now: until the job row says DONE, the file's freshness is what
+    # tells a page that the worker is alive (give_up_if_stalled).
+    progress.remove()
+    _find_duplicates(job)
+    _warm_statistics(job)
+    return {key: value for key, value in result.as_dict().items() if key != "report_path"}

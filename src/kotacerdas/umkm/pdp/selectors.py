@@ -1,0 +1,40 @@
+"""Reads of the record of processing and of retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from kotacerdas.regions.models import Region
+from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.registry.models import Business, RegistrySettings
+
+DEFAULT_RETENTION_YEARS = 5
+
+
+def access_log(*, region: Region) -> models.QuerySet[PersonalDataAccess]:
+    return PersonalDataAccess.objects.filter(region=region).select_related("actor")
+
+
+def _years_before(moment: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def retention_years(region: Region) -> int:
+    settings = RegistrySettings.objects.filter(region=region).first()
+    return settings.retention_years if settings is not None else DEFAULT_RETENTION_YEARS
+
+
+def due_for_anonymisation(region: Region, now: dt.datetime) -> models.QuerySet[Business]:
+    """Closed businesses whose retention period (counted from ``closed_at``) is over."""
+    cutoff = _years_before(now, retention_years(region))
+    return Business.objects.filter(
+        region=region,
+        status=Business.Status.CLOSED,
+        closed_at__lt=cutoff,
+        anonymised_at__isnull=True,
+    ).select_related("region")

@@ -1,0 +1,143 @@
+"""Personal-data pages (UU 27/2022): reveal, export, the per-person report and
+the record of processing.
+
+Everything that shows personal data in clear is a POST with a purpose, runs
+through a service of :mod:`kotacerdas.umkm.pdp.services` that records it, and is sent
+with ``Cache-Control: no-store`` so no browser or proxy keeps a copy. A NIK
+that is searched for travels in the POST body, never in a URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kotacerdas.umkm.access import business_fetch, businesses_for, can, registry_region_fetch
+from kotacerdas.umkm.identifiers import is_digits
+from kotacerdas.umkm.pdp import services as pdp
+from kotacerdas.umkm.pdp.forms import ExportForm, PurposeForm, SubjectReportForm
+from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.pdp.selectors import access_log
+from kotacerdas.umkm.registry.selectors import BusinessFilters, business_search
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def business_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    business = business_fetch(request.user, pk, "reveal")
+    form = PurposeForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        revealed = pdp.business_reveal(
+            actor=request.user, business=business, purpose=form.cleaned_data["purpose"]
+        )
+    return render(
+        request,
+        "umkm/registry/reveal.html",
+        {"region": business.region, "business": business, "form": form, "revealed": revealed},
+        status=200 if revealed else 400,
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def business_export(request: HttpRequest, code: str) -> HttpResponse:
+    region = registry_region_fetch(request.user, code)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("umkm:business_list", code=region.code)
+    personal = form.cleaned_data["personal"]
+    if personal and not can(request.user, "reveal", region):
+        raise PermissionDenied
+    filters = BusinessFilters.from_data(request.POST.dict())
+    businesses = business_search(
+        businesses=businesses_for(request.user).filter(region=region), filters=filters
+    )
+    export = pdp.businesses_export(
+        actor=request.user,
+        region=region,
+        businesses=businesses,
+        personal=personal,
+        purpose=form.cleaned_data["purpose"],
+        fmt=form.cleaned_data["fmt"],
+    )
+    return _download(export.content, export.filename, form.cleaned_data["fmt"])
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def subject_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The per-person report: what the registry holds about the owner of a NIK
+    and who processed it, to hand to that person (within 3×24 hours)."""
+    region = registry_region_fetch(request.user, code, "reveal")
+    form = SubjectReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        report = pdp.subject_report(
+            actor=request.user,
+            region=region,
+            nik=form.cleaned_data["nik"],
+            purpose=form.cleaned_data["purpose"],
+        )
+        fmt = form.cleaned_data["fmt"]
+        if fmt in CONTENT_TYPES:
+            columns, rows = report.rows()
+            stamp = report.created_at.strftime("%Y%m%d-%H%M")
+            return _download(
+                pdp.write_table(columns, rows, fmt), f"laporan-data-pribadi-{stamp}.{fmt}", fmt
+            )
+        return render(
+            request,
+            "umkm/registry/subject_report.html",
+            {"region": region, "report": report},
+        )
+    return render(
+        request,
+        "umkm/registry/subject_form.html",
+        {"region": region, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_safe
+def access_log_view(request: HttpRequest, code: str) -> HttpResponse:
+    region = registry_region_fetch(request.user, code)
+    action = request.GET.get("action", "")
+    rows = access_log(region=region)
+    if action in PersonalDataAccess.Action.values:
+        rows = rows.filter(action=action)
+    raw = request.GET.get("page", "1")
+    page = Paginator(rows, 50).get_page(int(raw) if is_digits(raw) else 1)
+    return render(
+        request,
+        "umkm/registry/access_log.html",
+        {
+            "region": region,
+            "page": page,
+            "action": action,
+            "actions": PersonalDataAccess.Action.choices,
+        },
+    )

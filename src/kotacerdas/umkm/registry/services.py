@@ -1,0 +1,195 @@
+"""Writes to the registry: register, edit, verify, close a business; load
+the official KBLI code list.
+
+Personal data never enters the audit trail in clear: the audit snapshot
+masks the NIK and phone and replaces the other personal fields by a marker,
+so the history says *that* the owner's address changed, not what it says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotacerdas.core.audit import Actor, audit_record
+from kotacerdas.core.models import AuditEvent
+from kotacerdas.regions.models import Region
+from kotacerdas.umkm import kbli
+from kotacerdas.umkm.registry.models import (
+    CLASS_FIELDS,
+    ENTERED_FIELDS,
+    KEY_FIELDS,
+    PERSONAL_FIELDS,
+    STANDING_FIELDS,
+    Business,
+    KbliCode,
+)
+
+# Services set only what a person enters; the rest is derived or standing.
+EDITABLE_FIELDS = ENTERED_FIELDS
+AUDIT_FIELDS = (*ENTERED_FIELDS, *CLASS_FIELDS, *STANDING_FIELDS, "merged_into")
+# Saved when changed: the audited fields and the derived keys, which are not
+# audited (Business.derive), so that a renamed business is found by its new
+# name and a moved one counts in its new kecamatan.
+SAVED_FIELDS = (*AUDIT_FIELDS, *KEY_FIELDS)
+_ATTNAME = {"merged_into": "merged_into_id"}
+PERSONAL_MARK = "[data pribadi]"
+PERSONAL_CHANGED = "[data pribadi, diubah]"
+
+
+def audit_snapshot(business: Business) -> dict[str, Any]:
+    """The audited fields with personal data masked (see module docstring)."""
+    data: dict[str, Any] = {}
+    for name in AUDIT_FIELDS:
+        value = getattr(business, _ATTNAME.get(name, name))
+        if name == "owner_nik":
+            value = business.masked_nik
+        elif name == "npwp":
+            value = business.masked_npwp
+        elif name == "phone":
+            value = business.masked_phone
+        elif name in PERSONAL_FIELDS:
+            value = PERSONAL_MARK if value not in (None, "") else ""
+        elif isinstance(value, dt.date | dt.datetime):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, str | int | bool):
+            value = str(value)
+        data[name] = value
+    return data
+
+
+def _audit_change(
+    actor: Actor, business: Business, before: dict[str, Any], changed_personal: set[str]
+) -> None:
+    after = audit_snapshot(business)
+    for name in changed_personal:
+        if name not in ("owner_nik", "phone") or before.get(name) == after.get(name):
+            after[name] = PERSONAL_CHANGED
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=business,
+        before=before,
+        after=after,
+        region_code=business.region.code,
+    )
+
+
+def business_create(
+    *,
+    actor: Actor,
+    region: Region,
+    data: Mapping[str, Any],
+    source: str = Business.Source.OFFICER,
+    verification: str = Business.Verification.VERIFIED,
+    legal_basis: str = Business.LegalBasis.PUBLIC_TASK,
+    consent_at: dt.datetime | None = None,
+) -> Business:
+    business = Business(
+        region=region,
+        source=source,
+        verification=verification,
+        legal_basis=legal_basis,
+        consent_at=consent_at,
+    )
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} is not an editable field")
+        setattr(business, name, value)
+    with transaction.atomic():
+        business.full_clean()
+        business.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            instance=business,
+            after=audit_snapshot(business),
+            region_code=region.code,
+        )
+    return business
+
+
+def business_update(
+    *, actor: Actor, business: Business, data: Mapping[str, Any]
+) -> tuple[Business, bool]:
+    """Apply ``data``; returns (business, whether anything changed)."""
+    with transaction.atomic():
+        before = audit_snapshot(business)
+        old = {name: getattr(business, _ATTNAME.get(name, name)) for name in SAVED_FIELDS}
+        for name, value in data.items():
+            if name not in EDITABLE_FIELDS:
+                raise ValueError(f"{name} is not an editable field")
+            setattr(business, name, value)
+        business.full_clean()
+        changed = [n for n in SAVED_FIELDS if getattr(business, _ATTNAME.get(n, n)) != old[n]]
+        if not changed:
+            return business, False
+        business.save(update_fields=changed)
+        _audit_change(actor, business, before, set(changed) & set(PERSONAL_FIELDS))
+    return business, True
+
+
+def _set(actor: Actor, business: Business, **values: Any) -> Business:
+    with transaction.atomic():
+        before = audit_snapshot(business)
+        for name, value in values.items():
+            setattr(business, name, value)
+        business.save(update_fields=list(values))
+        _audit_change(actor, business, before, set())
+    return business
+
+
+def business_verify(*, actor: Actor, business: Business, accept: bool = True) -> Business:
+    """An officer accepts (or rejects) a business registered through the
+    public form."""
+    if business.verification != Business.Verification.PENDING:
+        raise ValidationError(
+            _("Hanya pendaftaran yang menunggu verifikasi yang dapat diterima atau ditolak.")
+        )
+    verification = Business.Verification.VERIFIED if accept else Business.Verification.REJECTED
+    return _set(actor, business, verification=verification)
+
+
+def business_set_status(*, actor: Actor, business: Business, status: str) -> Business:
+    if status not in Business.Status.values:
+        raise ValueError(status)
+    closed_at = timezone.now() if status == Business.Status.CLOSED else None
+    return _set(actor, business, status=status, closed_at=closed_at)
+
+
+def kbli_codes_load(*, actor: Actor, version: str, codes: Iterable[tuple[str, str]]) -> int:
+    """Replace the official list of 5-digit KBLI codes of ``version`` with
+    ``codes`` ((code, title) pairs), in one transaction with one audit event;
+    returns how many codes the list now has. A code outside the version's
+    divisions refuses the whole list (docs/decisions.md §16)."""
+    entries: dict[str, KbliCode] = {}
+    for code, title in codes:
+        category = kbli.DIVISIONS[version].get(code[:2])
+        if category is None:
+            raise ValidationError(
+                f"Kode {code} tidak termasuk golongan pokok KBLI {version}. / "
+                f"Code {code} is not in a KBLI {version} division."
+            )
+        entries[code] = KbliCode(version=version, code=code, title=title[:300], category=category)
+    with transaction.atomic():
+        listed = KbliCode.objects.filter(version=version)
+        before = listed.count()
+        listed.delete()
+        KbliCode.objects.bulk_create(entries.values(), batch_size=1000)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.LOAD,
+            # The list of a version, not one code: a label no code's id can take.
+            instance=KbliCode(version=version, title="Daftar kode resmi"),
+            object_id=f"KBLI {version}",
+            before={"version": version, "codes": before},
+            after={"version": version, "codes": len(entries)},
+        )
+    KbliCode.objects.forget()
+    return len(entries)

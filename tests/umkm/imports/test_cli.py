@@ -1,0 +1,110 @@
+"""``kotacerdas umkm import``: the real command, its JSON and its exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connections
+
+from kotacerdas.cli import main
+from kotacerdas.umkm.models import Business, KbliCode, PersonalDataAccess
+from tests.umkm.imports.test_engine import ROWS, write_csv
+
+
+@pytest.fixture(autouse=True)
+def _kbli_cache() -> Iterator[None]:
+    KbliCode.objects.forget()
+    yield
+    KbliCode.objects.forget()
+
+
+@pytest.fixture
+def survey(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "survei.csv", ROWS)
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("umkm", "import", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_prints_the_summary_as_json(world, survey, tmp_path) -> None:
+    report = tmp_path / "ditolak.xlsx"
+
+    output = _run(str(survey), "--region", "14.72", "--json", "--quiet", "--report", str(report))
+
+    summary = json.loads(output)
+    assert summary == {
+        "rows": 7,
+        "imported": 3,
+        "matched_existing": 0,
+        "duplicates_in_file": 1,
+        "rejected": 3,
+        "warnings": 0,
+        "report": str(report),
+    }
+    assert summary["rows"] == sum(
+        summary[k] for k in ("imported", "matched_existing", "duplicates_in_file", "rejected")
+    )
+    assert openpyxl.load_workbook(report)["Ditolak"].max_row == 4
+
+
+def test_a_second_run_imports_nothing_and_names_the_actor(world, survey, officer) -> None:
+    _run(str(survey), "--region", "14.72", "--quiet")
+    summary = json.loads(_run(str(survey), "--region", "14.72", "--json", "--actor", "rina"))
+
+    assert (summary["imported"], summary["matched_existing"]) == (0, 4)
+    assert Business.objects.count() == 3
+    assert PersonalDataAccess.objects.filter(actor=officer).count() == 1
+
+
+def test_it_prints_a_bilingual_summary_without_json(world, survey) -> None:
+    output = _run(str(survey), "--region", "14.72", "--quiet")
+
+    assert "diimpor / imported 3" in output and "ditolak / rejected 3" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["hilang.csv", "--region", "14.72"], "tidak ada"),
+        (["survei.csv", "--region", "99.99"], "Wilayah 99.99"),
+        (["survei.csv", "--region", "14.72", "--actor", "siapa"], "Pengguna siapa"),
+        (["survei.csv", "--region", "14.72", "--sheet", "Data"], "lembar yang ada: survei"),
+        (["catatan.csv", "--region", "14.72"], "Judul kolom tidak dikenali"),
+        (["palsu.xlsx", "--region", "14.72"], "XLSX"),
+    ],
+)
+def test_it_fails_with_a_clear_message_when_the_file_cannot_be_read(
+    world, survey, tmp_path, monkeypatch, args, message
+) -> None:
+    (tmp_path / "catatan.csv").write_text("Catatan rapat\nTidak ada tabel di sini\n")
+    (tmp_path / "palsu.xlsx").write_text("Nama Usaha,Kelurahan\n")
+    monkeypatch.chdir(tmp_path)
+
+    with pytest.raises(CommandError, match=message):
+        _run(*args)
+    assert Business.objects.count() == 0
+
+
+def test_the_console_script_exits_0_on_rejections_and_1_when_unreadable(
+    world, survey, tmp_path, capsys, monkeypatch
+) -> None:
+    # Django closes every connection after a command run from argv; the test's
+    # transaction lives on that connection.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    main(["umkm", "import", str(survey), "--region", "14.72", "--json", "--quiet"])
+    assert json.loads(capsys.readouterr().out)["rejected"] == 3
+
+    (tmp_path / "kosong.csv").write_bytes(b"")
+    with pytest.raises(SystemExit) as exit_:
+        main(["umkm", "import", str(tmp_path / "kosong.csv"), "--region", "14.72"])
+    assert exit_.value.code == 1
+    assert "kosong" in capsys.readouterr().err
