@@ -55,12 +55,9 @@ from kotacerdas.evaluation.cycles import services as cycles
 from kotacerdas.evaluation.cycles.models import EvaluationCycle
 from kotacerdas.evaluation.cycles.selectors import (
     cycle_items,
-    cycle_result,
+    cycle_result_json,
     item_scores_json,
     latest_revision,
-    readiness_as_json,
-    readiness_result,
-    result_as_json,
 )
 from kotacerdas.evaluation.instruments.models import Item
 from kotacerdas.evaluation.instruments.selectors import number_id
@@ -546,19 +543,11 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     elif _sees_draft(request, cycle):
         scores = consolidated_scores(cycle)
         try:
-            computed = cycle_result(cycle=cycle, scores=scores)
+            stored = cycle_result_json(cycle=cycle, scores=scores)
         except ValidationError as error:
             draft_problem = " ".join(error.messages)
         else:
-            stored = result_as_json(computed)
-            try:
-                readiness = readiness_result(cycle=cycle, scores=scores)
-            except ValidationError as error:
-                draft_problem = " ".join(error.messages)
-            else:
-                if readiness is not None:
-                    stored["readiness"] = readiness_as_json(readiness)
-                explained = result_explained(item_scores_json(cycle, scores), stored)
+            explained = result_explained(item_scores_json(cycle, scores), stored)
     return render(
         request,
         "evaluation/assessor/result.html",

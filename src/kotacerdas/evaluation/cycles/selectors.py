@@ -225,3 +225,15 @@ def item_scores_json(cycle: EvaluationCycle, scores: Mapping[int, Decimal]) -> l
             row["readiness"] = True
         rows.append(row)
     return rows
+
+
+def cycle_result_json(*, cycle: EvaluationCycle, scores: Mapping[int, Decimal]) -> dict[str, Any]:
+    """The cycle's figures from ``scores`` as a revision stores them
+    (``result_as_json``), with the readiness figures under ``"readiness"``
+    when the cycle has a readiness instrument. Raises the figures'
+    ValidationError while an item is unscored."""
+    stored = result_as_json(cycle_result(cycle=cycle, scores=scores))
+    readiness = readiness_result(cycle=cycle, scores=scores)
+    if readiness is not None:
+        stored["readiness"] = readiness_as_json(readiness)
+    return stored

@@ -38,12 +38,9 @@ from kotacerdas.evaluation.assessment.models import CycleSummary
 from kotacerdas.evaluation.assessment.selectors import consolidated_scores, missing_consolidated
 from kotacerdas.evaluation.cycles.models import EvaluationCycle, ResultRevision
 from kotacerdas.evaluation.cycles.selectors import (
-    cycle_result,
+    cycle_result_json,
     item_scores_json,
     latest_revision,
-    readiness_as_json,
-    readiness_result,
-    result_as_json,
 )
 from kotacerdas.evaluation.instruments.models import Instrument
 from kotacerdas.evaluation.instruments.selectors import active_instrument
@@ -245,11 +242,8 @@ def _revision_create(
     notes: str,
     recommendations: str,
 ) -> ResultRevision:
-    result = cycle_result(cycle=cycle, scores=scores)
-    readiness = readiness_result(cycle=cycle, scores=scores)
-    result_json = result_as_json(result)
-    if readiness is not None:
-        result_json["readiness"] = readiness_as_json(readiness)
+    # The figures first: they refuse unscored items and scores off the scale.
+    result = cycle_result_json(cycle=cycle, scores=scores)
     number = (cycle.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     return model_create(
         actor=actor,
@@ -260,7 +254,7 @@ def _revision_create(
             "published_by": actor,
             "reason": reason,
             "item_scores": item_scores_json(cycle, scores),
-            "result": result_json,
+            "result": result,
             "notes": notes,
             "recommendations": recommendations,
         },
