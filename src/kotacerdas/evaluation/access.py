@@ -8,7 +8,8 @@ sub-package (instruments, cycles, the region side, the assessor side).
 - Cycles belong to a region. Its smart city team (Role.ADMIN) and superusers
   view them, create them, set their schedule and move them along; agency
   editors and heads, assessors and registry officers of the region get 403
-  (assessor access arrives with assignments); other regions' cycles are 404.
+  (assessors see the cycles of their assignments, below); other regions' cycles
+  are 404.
 - Who moves a cycle into which state is ``cycles.services.MOVERS``: the
   team submits and reopens, the lead assessor marks the cycle scored, and
   publishing, which is final, is the ministry's act (superusers only).
