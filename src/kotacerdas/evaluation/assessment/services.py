@@ -374,7 +374,7 @@ def summary_set(
 def cycle_mark_scored(*, actor: Actor, cycle: EvaluationCycle) -> EvaluationCycle:
     """The lead assessor's "every item is consolidated": in assessment →
     scored, refused while an item has no consolidated score."""
-    return cycle_advance(actor=actor, cycle=cycle, state=EvaluationCycle.State.SCORED)
+    return cycle_advance(actor=actor, cycle=cycle, state=State.SCORED)
 
 
 def cycle_publish(*, actor: Actor, cycle: EvaluationCycle) -> ResultRevision:
@@ -382,7 +382,7 @@ def cycle_publish(*, actor: Actor, cycle: EvaluationCycle) -> ResultRevision:
     consolidated scores, the computed result and the summary; the cycle never
     changes again."""
     with transaction.atomic():
-        cycle_advance(actor=actor, cycle=cycle, state=EvaluationCycle.State.PUBLISHED)
+        cycle_advance(actor=actor, cycle=cycle, state=State.PUBLISHED)
         revision = latest_revision(cycle)
     assert revision is not None
     return revision
