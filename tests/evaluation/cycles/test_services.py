@@ -8,10 +8,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kotacerdas.core.audit import history_for
+from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.evaluation.cycles import services
 from kotacerdas.evaluation.instruments import services as instruments
 from kotacerdas.evaluation.models import EvaluationCycle
-from tests.evaluation.assessment_factories import JAMBI_ITEMS, assign, consolidate_all, operator
+from tests.evaluation.assessment_factories import (
+    JAMBI_ITEMS,
+    assign,
+    consolidate_all,
+    operator,
+    published_cycle,
+)
 from tests.evaluation.factories import active_instrument, make_cycle
 from tests.factories import RegionFactory
 
@@ -103,3 +110,26 @@ def test_it_moves_a_cycle_only_along_allowed_transitions_and_published_is_final(
     ]
     assert states == ["in_assessment", "preparing", "in_assessment", "scored", "published"]
     assert EvaluationCycle.objects.get(pk=cycle.pk).state == "published"
+
+
+def test_every_state_a_cycle_can_reach_says_who_moves_it_there():
+    targets = {state for following in services.TRANSITIONS.values() for state in following}
+
+    assert set(services.TRANSITIONS) == set(EvaluationCycle.State.values)
+    assert targets == set(services.MOVERS)
+    assert services.MOVERS[EvaluationCycle.State.PUBLISHED] == services.Mover.MINISTRY
+
+
+def test_the_lead_and_the_ministry_move_a_cycle_through_the_one_state_machine():
+    cycle, _revision = published_cycle(RegionFactory())
+    refusal = [
+        "Siklus yang sudah diumumkan tidak dapat diubah menjadi “Diumumkan”; "
+        "koreksi dibuat sebagai revisi."
+    ]
+
+    with pytest.raises(ValidationError) as published_again:
+        assessment.cycle_publish(actor=operator(), cycle=cycle)
+    with pytest.raises(ValidationError) as advanced:
+        services.cycle_advance(actor=operator(), cycle=cycle, state="published")
+
+    assert published_again.value.messages == advanced.value.messages == refusal
