@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
 from kotacerdas.core.models import Membership, Role
-from kotacerdas.evaluation import services
+from kotacerdas.evaluation.instruments import services
 from kotacerdas.evaluation.models import EvaluationCycle, Instrument
 from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, RegionFactory, make_user

@@ -19,7 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from kotacerdas.core.models import Membership, Role
-from kotacerdas.evaluation import assessment
+from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.evaluation.models import (
     AssessorScore,
     ConsolidatedScore,

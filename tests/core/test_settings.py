@@ -660,17 +660,6 @@ def _settings_module_names(tree: ast.Module) -> set[str]:
     }
 
 
-# Settings read with getattr and a default of their own: the code must read
-# settings.NAME, declared once in settings.py. TEMPORARY: the umkm and
-# evaluation apps are being restructured by others; empty this list there.
-KNOWN_ESCAPES_TO_FIX = {
-    "EVALUATION_SPREAD_FLAG": (
-        "evaluation spread_threshold reads it with getattr and a default of '1'; read "
-        "settings.EVALUATION_SPREAD_FLAG (a Decimal, checked at start-up)"
-    ),
-}
-
-
 def _settings_reads_in_code() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(setting → modules reading ``settings.NAME``, setting → modules reading
     it through ``getattr``/``hasattr`` with a constant name)."""
@@ -720,15 +709,7 @@ def test_the_code_reads_only_settings_that_are_declared() -> None:
 
 def test_the_code_reads_settings_plainly() -> None:
     _plain, indirect = _settings_reads_in_code()
-    unexpected = {
-        name: sorted(modules)
-        for name, modules in indirect.items()
-        if name not in KNOWN_ESCAPES_TO_FIX
-    }
+    unexpected = {name: sorted(modules) for name, modules in indirect.items()}
     assert unexpected == {}, (
         "read settings.NAME (declared with its default in settings.py), not getattr(settings, ...)"
     )
-    fixed = sorted(set(KNOWN_ESCAPES_TO_FIX) - set(indirect))
-    assert fixed == [], "these are read plainly now: remove them from KNOWN_ESCAPES_TO_FIX"
-    declared = {name for name in vars(kotacerdas.settings) if name.isupper()}
-    assert set(KNOWN_ESCAPES_TO_FIX) <= declared

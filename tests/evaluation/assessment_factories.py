@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kotacerdas.evaluation import assessment, services
+from kotacerdas.evaluation.assessment import services as assessment
+from kotacerdas.evaluation.cycles import services as cycles
 from kotacerdas.evaluation.models import Assignment, EvaluationCycle, ResultRevision
 from kotacerdas.regions.models import Region
 from tests.evaluation.factories import make_cycle
@@ -53,7 +54,7 @@ def operator() -> Any:
 def in_assessment(region: Region, *, year: int = 2025, stage: str = "tahap_1") -> EvaluationCycle:
     cycle = make_cycle(region, year=year, stage=stage)
     if cycle.state == EvaluationCycle.State.PREPARING:
-        services.cycle_advance(actor=None, cycle=cycle, state=EvaluationCycle.State.IN_ASSESSMENT)
+        cycles.cycle_advance(actor=None, cycle=cycle, state=EvaluationCycle.State.IN_ASSESSMENT)
     return cycle
 
 

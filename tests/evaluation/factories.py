@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kotacerdas.evaluation import services
+from kotacerdas.evaluation.cycles import services as cycles
+from kotacerdas.evaluation.instruments import selectors as instrument_selectors
+from kotacerdas.evaluation.instruments import services as instruments
 from kotacerdas.evaluation.models import EvaluationCycle, Instrument
 from kotacerdas.regions.models import Region
 
 
 def active_instrument(year: int = 2025, kind: str = "evaluation") -> Instrument:
     """The active instrument of ``year``, created with the defaults when missing."""
-    existing = services.active_instrument(kind=kind, year=year)
+    existing = instrument_selectors.active_instrument(kind=kind, year=year)
     if existing is not None:
         return existing
-    instrument = services.instrument_create(actor=None, kind=kind, year=year)
-    return services.instrument_activate(actor=None, instrument=instrument)
+    instrument = instruments.instrument_create(actor=None, kind=kind, year=year)
+    return instruments.instrument_activate(actor=None, instrument=instrument)
 
 
 def make_cycle(
@@ -26,7 +28,7 @@ def make_cycle(
     cycle = EvaluationCycle.objects.filter(region=region, year=year, stage=stage).first()
     if cycle is not None:
         return cycle
-    return services.cycle_create(
+    return cycles.cycle_create(
         actor=None,
         region=region,
         year=year,

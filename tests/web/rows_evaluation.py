@@ -8,7 +8,7 @@ editors, assessors and registry officers get 403."""
 
 from __future__ import annotations
 
-from kotacerdas.evaluation import services
+from kotacerdas.evaluation.instruments import services
 from tests.conftest import World
 from tests.evaluation.factories import active_instrument, make_cycle
 from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, row

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kotacerdas.evaluation import assessment
+from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.evaluation.models import Assignment
 from tests.conftest import World
 from tests.evaluation.assessment_factories import (

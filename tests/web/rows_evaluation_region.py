@@ -11,8 +11,8 @@ application inventory are the smart city team's alone."""
 
 from __future__ import annotations
 
-from kotacerdas.evaluation import self_assessment as sa
 from kotacerdas.evaluation.models import Application, EvaluationCycle
+from kotacerdas.evaluation.self_assessment import services as sa
 from tests.conftest import World
 from tests.evaluation.factories import make_cycle
 from tests.evaluation.region_factories import evidence_request, item

@@ -1,4 +1,5 @@
-"""Who may do what in the evaluation app (phase 1: instruments and cycles).
+"""Who may do what in the evaluation app: the scoped fetch helpers of every
+sub-package (instruments, cycles, the region side, the assessor side).
 
 - Instruments are national (one per year and kind), not per region. The
   ministry's operator, a superuser, creates, edits, imports and activates
@@ -7,9 +8,11 @@
 - Cycles belong to a region. Its smart city team (Role.ADMIN) and superusers
   view them, create them, set their schedule and move them along; agency
   editors and heads, assessors and registry officers of the region get 403
-  (assessor access arrives with assignments); other regions' cycles are 404.
-- Publishing is final and is the ministry's act: only a superuser moves a
-  cycle to "published".
+  (assessors see the cycles of their assignments, below); other regions' cycles
+  are 404.
+- Who moves a cycle into which state is ``cycles.services.MOVERS``: the
+  team submits and reopens, the lead assessor marks the cycle scored, and
+  publishing, which is final, is the ministry's act (superusers only).
 """
 
 from __future__ import annotations
@@ -21,17 +24,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kotacerdas.core.access import User, fetch, regions_for, roles_of
-from kotacerdas.evaluation.models import (
+from kotacerdas.evaluation.assessment.models import Assignment
+from kotacerdas.evaluation.cycles.models import EvaluationCycle
+from kotacerdas.evaluation.cycles.selectors import cycle_instrument_ids
+from kotacerdas.evaluation.cycles.services import MOVERS, Mover
+from kotacerdas.evaluation.instruments.models import Instrument, Item
+from kotacerdas.evaluation.self_assessment.models import (
     Answer,
     AnswerEvidence,
     Application,
-    Assignment,
-    EvaluationCycle,
     EvidenceRequest,
-    Instrument,
-    Item,
 )
-from kotacerdas.evaluation.selectors import cycle_instrument_ids
 from kotacerdas.regions.models import Region
 
 InstrumentAction = Literal["view", "change"]
@@ -93,6 +96,23 @@ def cycle_fetch(user: User, pk: int, action: CycleAction = "view") -> Evaluation
     return fetch(visible, permitted, pk=pk)
 
 
+def move_action(state: str) -> CycleAction:
+    """The right the cycle page's state form needs to move a cycle into
+    ``state`` (``MOVERS``): "change" for the team's moves, "publish" (the
+    ministry's operator) for the others — the lead assessor marks a cycle
+    scored on the assessor panel (``lead_or_operator_fetch``)."""
+    return "publish" if MOVERS.get(state) in (Mover.LEAD, Mover.MINISTRY) else "change"
+
+
+def may_move(user: User, cycle: EvaluationCycle, state: str) -> bool:
+    """Whether the cycle page offers ``user`` the move into ``state``: the
+    same rule as ``move_action``, answered from the cached roles."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return True
+    return move_action(state) == "change" and roles.is_admin_of(cycle.region_id)
+
+
 def region_for_cycles(user: User, code: str) -> Region:
     """The region whose cycles the user manages: 404 outside the user's
     regions, 403 inside them without the smart city team's role."""
@@ -107,7 +127,8 @@ def region_for_cycles(user: User, code: str) -> Region:
 # --- Region side: the self-assessment, its evidence, the application inventory ---
 #
 # - The region's smart city team (Role.ADMIN) and superusers read and write
-#   every answer of their region's cycles (self_assessment.py says *when*).
+#   every answer of their region's cycles (self_assessment/services.py says
+#   *when*).
 # - Members of an agency (editor or head) asked to contribute an item's
 #   answer see the cycle while it is open (preparing, in assessment), and
 #   only the answers delegated to their agency; they write those and their
@@ -181,7 +202,7 @@ def may_answer(user: User, cycle: EvaluationCycle, answer: Answer | None) -> boo
     """Whether the user may write this item's answer and evidence (``None``:
     the item has no answer yet, which only the team may start). Whether the
     cycle's state allows writing is the services' rule
-    (``self_assessment.answer_problem``)."""
+    (``self_assessment.services.answer_problem``)."""
     roles = roles_of(user)
     if roles.superuser or cycle.region_id in roles.admin_regions:
         return True
@@ -296,7 +317,7 @@ def application_fetch(user: User, pk: int) -> Application:
 # - Scoring and evidence requests ("assess"): the assigned assessor, after
 #   declaring no conflict of interest (the services check the declaration).
 # - Consolidation, the summary and "scored" ("lead"): the lead assessor; a
-#   superuser may also mark the cycle scored.
+#   superuser may also mark the cycle scored and read the consolidation.
 # - Assigning assessors, publishing and corrections are the ministry's
 #   (superusers only; ``cycle_fetch(..., "publish")``).
 
@@ -331,3 +352,16 @@ def assessment_fetch(
     if assignment is None or (action == "lead" and not assignment.is_lead):
         raise PermissionDenied
     return cycle, assignment
+
+
+def lead_or_operator_fetch(user: User, pk: int) -> tuple[EvaluationCycle, Assignment | None]:
+    """The cycle for its lead assessor (with the assignment) or a superuser
+    (without): who moves a cycle into "scored" (``Mover.LEAD``). 403 for
+    everyone else who sees the cycle, 404 for the rest."""
+    cycle = answer_cycle_fetch(user, pk)
+    assignment = assignment_for(user, cycle)
+    if assignment is not None and assignment.is_lead:
+        return cycle, assignment
+    if roles_of(user).superuser:
+        return cycle, None
+    raise PermissionDenied

@@ -8,7 +8,7 @@
 - result revisions are append-only (never updated; deleted only by the
   test runner's flush, in audit maintenance).
 
-The services (evaluation/assessment.py) give the readable message first;
+The services (evaluation/assessment/services.py) give the readable message first;
 these stop every other write path (raw SQL, bulk updates). Deletes of the
 frozen rows are left to the services (none deletes them) and to
 ResultRevision's PROTECT on the cycle."""

@@ -10,7 +10,7 @@ from fractions import Fraction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kotacerdas.evaluation.selectors import score_shown
+from kotacerdas.evaluation.instruments.selectors import score_shown
 
 LABEL_WIDTH = 150
 BAR_WIDTH = 300

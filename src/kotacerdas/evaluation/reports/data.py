@@ -4,7 +4,7 @@ and XLSX) and shown on the report page.
 Where the figures come from:
 
 - A published cycle: its latest ``ResultRevision`` (the current one). Its
-  frozen item scores are recomputed through ``selectors.cycle_result`` with
+  frozen item scores are recomputed through ``cycles.selectors.cycle_result`` with
   the instrument version the cycle keeps (frozen too), so the report shows
   exactly the published numbers with their explanation; the revision's
   notes and recommendations are used, never the draft summary.
@@ -15,7 +15,7 @@ Where the figures come from:
 
 The comparison with the previous year uses the region's latest published
 cycle of an earlier year and the same stage
-(``assessment_selectors.cycle_comparison``).
+(``assessment.selectors.cycle_comparison``).
 """
 
 from __future__ import annotations
@@ -32,30 +32,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import date_id, decimal_id, round_half_up
-from kotacerdas.evaluation.assessment_selectors import (
+from kotacerdas.evaluation.assessment.models import AssessorScore, Assignment, CycleSummary
+from kotacerdas.evaluation.assessment.selectors import (
     ComparedFigure,
+    consolidated_scores,
     cycle_comparison,
-    latest_revision,
 )
-from kotacerdas.evaluation.index import INDEX_PLACES, number_id
-from kotacerdas.evaluation.models import (
-    Answer,
-    AssessorScore,
-    Assignment,
-    ConsolidatedScore,
-    CycleSummary,
-    EvaluationCycle,
-    Item,
-    ResultRevision,
-)
-from kotacerdas.evaluation.selectors import (
-    SCORE_PLACES,
-    CycleResult,
+from kotacerdas.evaluation.cycles.models import EvaluationCycle, ResultRevision
+from kotacerdas.evaluation.cycles.selectors import (
     cycle_items,
     cycle_result,
+    latest_revision,
     readiness_result,
+)
+from kotacerdas.evaluation.instruments.models import Item
+from kotacerdas.evaluation.instruments.selectors import (
+    INDEX_PLACES,
+    SCORE_PLACES,
+    CycleResult,
+    number_id,
     score_shown,
 )
+from kotacerdas.evaluation.self_assessment.models import Answer
 from kotacerdas.masterplan.pillars import PILLARS
 
 PILLAR_NAMES = {p.code: p.name for p in PILLARS}
@@ -387,7 +385,7 @@ def _previous(figures: Sequence[ComparedFigure]) -> dict[str, tuple[str, Fractio
 
 def comparison_for(cycle: EvaluationCycle, figures: Figures) -> Comparison | None:
     """This report's figures against the previous year's published result
-    (``assessment_selectors.cycle_comparison``: the region's latest published
+    (``assessment.selectors.cycle_comparison``: the region's latest published
     cycle of an earlier year and the same stage, its latest revision). The
     current side is this report's own figures, so a draft is compared too."""
     compared = cycle_comparison(cycle)
@@ -433,10 +431,7 @@ def report_data(cycle: EvaluationCycle, *, today: dt.date | None = None) -> Repo
         revision, figures = published
         notes, recommendations = revision.notes, revision.recommendations
     else:
-        consolidated = dict(
-            ConsolidatedScore.objects.filter(cycle=cycle).values_list("item_id", "score")
-        )
-        figures = _figures(cycle, consolidated)
+        figures = _figures(cycle, consolidated_scores(cycle))
         summary = CycleSummary.objects.filter(cycle=cycle).first()
         notes = summary.notes if summary else ""
         recommendations = summary.recommendations if summary else ""

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kotacerdas.core.formatting import round_half_up
 from kotacerdas.core.spreadsheets import put_cell
-from kotacerdas.evaluation.index import EXACT_PLACES
+from kotacerdas.evaluation.instruments.selectors import EXACT_PLACES
 from kotacerdas.evaluation.reports.data import ComparisonRow, ReportData
 
 SHEET_SUMMARY = "Ringkasan"

@@ -6,7 +6,8 @@ a new instrument version with the default dimensions, weights and
 (illustrative) items, e.g. to seed the readiness instrument.
 
 Thin on purpose: the rules and their checks live in
-``kotacerdas.evaluation.index`` and ``kotacerdas.evaluation.services``."""
+``kotacerdas.evaluation.instruments.selectors`` (the index) and
+``kotacerdas.evaluation.instruments.services``."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from kotacerdas.core.formatting import decimal_id
-from kotacerdas.evaluation import services
-from kotacerdas.evaluation.index import (
+from kotacerdas.evaluation.instruments import services
+from kotacerdas.evaluation.instruments.models import Instrument
+from kotacerdas.evaluation.instruments.selectors import (
     DIMENSION_CODES,
     INDEX_PLACES,
     IndexResult,
@@ -33,7 +35,6 @@ from kotacerdas.evaluation.index import (
     number_id,
     parse_number,
 )
-from kotacerdas.evaluation.models import Instrument
 
 
 def parse_pairs(values: Sequence[str]) -> dict[str, Decimal]:
