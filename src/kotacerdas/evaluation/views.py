@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kotacerdas.core.access import roles_of
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.pages import attempt
+from kotacerdas.core.sheets.problems import ExchangeError
 from kotacerdas.evaluation import services
 from kotacerdas.evaluation.access import (
     CycleAction,
@@ -46,7 +47,6 @@ from kotacerdas.evaluation.forms import (
 from kotacerdas.evaluation.instrument_xlsx import instrument_xlsx_export, instrument_xlsx_import
 from kotacerdas.evaluation.models import EvaluationCycle, Instrument
 from kotacerdas.evaluation.selectors import instrument_with_items
-from kotacerdas.masterplan.exchange.results import ExchangeError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
