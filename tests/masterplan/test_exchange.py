@@ -21,8 +21,8 @@ from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook
 
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.sheets import cells
 from kotacerdas.masterplan import services
-from kotacerdas.masterplan.exchange import cells
 from kotacerdas.masterplan.exchange.export import masterplan_export, template_empty
 from kotacerdas.masterplan.exchange.importer import (
     ImportResult,

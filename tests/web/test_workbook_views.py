@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.monitoring import services, workbook_views
+from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
 from kotacerdas.monitoring.workbook import (
     COLUMNS,
@@ -26,6 +26,7 @@ from kotacerdas.monitoring.workbook import (
     SHEET_DATA,
     workbook_export,
 )
+from kotacerdas.monitoring.workbook import views as workbook_views
 from tests.conftest import World
 from tests.monitoring_fixtures import PDF, period, report
 

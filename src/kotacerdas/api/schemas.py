@@ -273,8 +273,9 @@ class BusinessPage(PageMeta):
 
 
 class BusinessIn(Schema):
-    """Like the registry's form: amounts and phone numbers may be written the
-    way a clerk writes them ("Rp 1.500.000", "0812-3456-789")."""
+    """Like the registry's form: amounts, counts and phone numbers may be
+    written the way a clerk writes them ("Rp 1.500.000", "3 orang",
+    "0812-3456-789"), and are read by the same rules."""
 
     name: str = Field(min_length=1, max_length=200)
     kelurahan_code: str = Field(description="Kode Kemendagri kelurahan/desa di wilayah ini")
@@ -288,7 +289,9 @@ class BusinessIn(Schema):
     latitude: str = Field("", max_length=20)
     longitude: str = Field("", max_length=20)
     phone: str = Field("", max_length=30)
-    workers: int | None = Field(None, ge=0, le=2_000_000_000)
+    workers: int | str | None = Field(
+        None, description="Jumlah tenaga kerja: bilangan bulat, atau teks seperti '3 orang'"
+    )
     year_started: int | None = Field(None, ge=1900, le=2100)
     capital: str = Field("", max_length=40)
     annual_sales: str = Field("", max_length=40)

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.core import numbers
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -24,3 +29,67 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Nama pengguna atau kata sandi salah. Perhatikan huruf besar/kecil."),
         "inactive": _("Akun ini tidak aktif. Hubungi tim smart city."),
     }
+
+
+# --- Numbers as people type them ----------------------------------------------------------
+#
+# Text inputs read by kotacerdas.core.numbers, so a form takes what the
+# workbooks and imports take ("250.000.000", "Rp 1.500.000,-", "1,5 juta",
+# "3 orang"). Digits, decimals and the minimum are then checked by Django's
+# validators (and the model's), so a negative amount gets the same message as
+# any other value below the minimum. For a model field:
+# ``Meta.field_classes = {"budget_ceiling": AmountField}``.
+
+
+class AmountField(forms.DecimalField):
+    """Rupiah (:func:`kotacerdas.core.numbers.parse`, amounts)."""
+
+    widget = forms.TextInput
+    kind: numbers.Kind = "amount"
+    default_error_messages = {
+        "invalid": _("Tulis angka Rupiah, mis. 1.500.000, Rp 1.500.000,- atau 1,5 juta."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    # django-stubs types DecimalField.to_python as IntegerField's (int).
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        try:
+            return numbers.parse(value, self.kind)
+        except numbers.NumberError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class PercentField(AmountField):
+    """A percentage: ``45,5``, ``45.5`` or ``45,5%``."""
+
+    kind: numbers.Kind = "percent"
+    default_error_messages = {"invalid": _("Tulis angka persen, mis. 45 atau 45,5.")}
+
+
+class CountField(forms.IntegerField):
+    """A count: ``3``, ``3 orang``, ``3 TK``, ``1.500``."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("Tulis bilangan bulat, mis. 3 atau 3 orang.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        try:
+            number = numbers.parse(value, "count")
+        except numbers.NumberError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(number)

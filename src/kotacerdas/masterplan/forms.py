@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.forms import AmountField
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
 from kotacerdas.masterplan.services import PROGRAMME_FIELDS
 
@@ -78,9 +79,10 @@ class ProgrammeForm(forms.ModelForm):
             "output": forms.Textarea(attrs={"rows": 2}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes: ClassVar = {"estimated_cost": AmountField}
         help_texts: ClassVar = {
             "quick_win_year": _("Isi hanya untuk program quick win (satu per pilar per tahun)."),
-            "estimated_cost": _("Dalam Rupiah, tanpa titik pemisah ribuan."),
+            "estimated_cost": _("Dalam Rupiah, mis. 2.500.000.000, Rp 2,5 M atau 2,5 miliar."),
         }
 
     def __init__(self, *args: Any, masterplan: Masterplan, **kwargs: Any) -> None:

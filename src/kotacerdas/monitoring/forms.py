@@ -5,21 +5,30 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.forms import AmountField, PercentField
 from kotacerdas.monitoring.models import ProgressReport
 from kotacerdas.monitoring.services import REPORT_INPUT_FIELDS
 
 
 class ReportForm(forms.ModelForm):
+    """A progress report. Progress and money are read as the period's workbook
+    reads them (kotacerdas.core.numbers): "45,5", "250.000.000", "Rp 250 jt"."""
+
     class Meta:
         model = ProgressReport
         fields: ClassVar = list(REPORT_INPUT_FIELDS)
+        field_classes: ClassVar = {
+            "physical_progress": PercentField,
+            "budget_ceiling": AmountField,
+            "budget_realisation": AmountField,
+        }
         widgets: ClassVar = {
             "output_achieved": forms.Textarea(attrs={"rows": 2}),
             "narrative": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts: ClassVar = {
             "status": _("Status selesai wajib disertai minimal satu bukti dukung."),
-            "budget_ceiling": _("Dalam Rupiah, tanpa titik pemisah ribuan."),
+            "budget_ceiling": _("Dalam Rupiah, mis. 250.000.000, Rp 250 jt atau 1,5 M."),
             "budget_realisation": _("Tidak boleh melebihi pagu."),
         }
 
@@ -49,14 +58,3 @@ class GenerateForm(forms.Form):
         year = self.fields["year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [(y, str(y)) for y in years]
-
-
-class WorkbookUploadForm(forms.Form):
-    """The filled-in progress workbook of one agency (checked by content in
-    the view, through kotacerdas.core.uploads.validate_upload)."""
-
-    file = forms.FileField(
-        label=_("Berkas Excel (.xlsx) yang sudah diisi"),
-        help_text=_("Berkas yang diunduh dari halaman ini untuk periode dan perangkat daerah ini."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )

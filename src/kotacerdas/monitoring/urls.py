@@ -1,6 +1,7 @@
 from django.urls import path
 
-from kotacerdas.monitoring import views, workbook_views
+from kotacerdas.monitoring import views
+from kotacerdas.monitoring.workbook import views as workbook_views
 
 app_name = "monitoring"
 
@@ -28,7 +29,7 @@ urlpatterns = [
     path("rencana-aksi/<int:pk>/lini-masa/", views.timeline, name="timeline"),
 ]
 
-# The per-agency progress workbook (monitoring/workbook_views.py).
+# The per-agency progress workbook (monitoring/workbook/views.py).
 urlpatterns += [
     path("periode/<int:pk>/excel/", workbook_views.workbook_choose, name="workbook_choose"),
     path(

@@ -1,26 +1,26 @@
-"""Open data files: one :class:`~kotacerdas.portal.selectors.Dataset` written as
+"""Open data files: one :class:`~kotacerdas.portal.datasets.Dataset` written as
 CSV (UTF-8 with BOM, data only; its metadata is the sidecar
 ``<dataset>.metadata.json``), JSON (``{"metadata": ..., "data": [...]}``) or
-XLSX (a "metadata" sheet and a "data" sheet)."""
+XLSX (a "metadata" sheet and a "data" sheet). CSV and XLSX go through the
+shared table writer (:mod:`kotacerdas.core.sheets.writing`) and its
+formula-injection guard."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from openpyxl import Workbook
 
-from kotacerdas.core.spreadsheets import put_cell
+from kotacerdas.core.sheets.writing import CONTENT_TYPES as TABLE_TYPES
+from kotacerdas.core.sheets.writing import Table, csv_bytes, xlsx_bytes
 from kotacerdas.portal.datasets import Dataset
 
 CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": TABLE_TYPES["csv"],
     "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": TABLE_TYPES["xlsx"],
 }
 
 
@@ -28,30 +28,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _csv_safe(value: Any) -> str:
-    """Text that a spreadsheet opening the CSV never runs as a formula."""
-    text = _text(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
-
-
 def as_csv(dataset: Dataset) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
     names = [c.name for c in dataset.columns]
-    writer.writerow(names)
-    for row in dataset.rows:
-        writer.writerow([_csv_safe(row.get(name)) for name in names])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(names, ([row.get(name) for name in names] for row in dataset.rows))
 
 
 def as_json(dataset: Dataset) -> bytes:
@@ -86,33 +65,17 @@ def _flat(metadata: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def as_xlsx(dataset: Dataset) -> bytes:
-    wb = Workbook()
-    meta = wb.active
-    assert meta is not None
-    meta.title = "metadata"
-    line = 1
-    for key, value in _flat(dataset.metadata):
-        put_cell(meta, line, 1, key)
-        put_cell(meta, line, 2, value)
-        line += 1
-    line += 1
-    put_cell(meta, line, 1, "column")
-    put_cell(meta, line, 2, "description")
-    put_cell(meta, line, 3, "type")
-    for column in dataset.columns:
-        line += 1
-        put_cell(meta, line, 1, column.name)
-        put_cell(meta, line, 2, str(column.description))
-        put_cell(meta, line, 3, column.type)
-    data = wb.create_sheet("data")
-    for index, column in enumerate(dataset.columns, start=1):
-        put_cell(data, 1, index, column.name)
-    for line, row in enumerate(dataset.rows, start=2):
-        for index, column in enumerate(dataset.columns, start=1):
-            put_cell(data, line, index, _cell_value(column.type, row.get(column.name)))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    meta: list[tuple[Any, ...]] = [
+        *_flat(dataset.metadata),
+        (),
+        ("column", "description", "type"),
+        *((c.name, str(c.description), c.type) for c in dataset.columns),
+    ]
+    data = ([_cell_value(c.type, row.get(c.name)) for c in dataset.columns] for row in dataset.rows)
+    return xlsx_bytes(
+        Table("metadata", (), meta),
+        Table("data", [c.name for c in dataset.columns], data),
+    )
 
 
 WRITERS = {"csv": as_csv, "json": as_json, "xlsx": as_xlsx}

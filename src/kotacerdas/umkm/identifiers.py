@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core import numbers
 from kotacerdas.umkm import kbli
 
 # reason code → message (Indonesian msgid, translated to English by gettext).
@@ -249,119 +250,35 @@ def clean_phone(raw: Any) -> str:
     return "62" + national
 
 
-_UNITS = {
-    "rb": 1_000,
-    "ribu": 1_000,
-    "k": 1_000,
-    "jt": 1_000_000,
-    "juta": 1_000_000,
-    "m": 1_000_000_000,
-    "miliar": 1_000_000_000,
-    "milyar": 1_000_000_000,
-    "t": 1_000_000_000_000,
-    "triliun": 1_000_000_000_000,
+# NumberError code → reason, for amounts and for counts.
+_AMOUNT_REASONS = {
+    "not_number": "amount_format",
+    "precision": "amount_format",
+    "negative": "amount_negative",
+    "too_large": "amount_large",
 }
-_AMOUNT = re.compile(r"^(?P<num>\d[\d.,\s]*)\s*(?P<unit>[a-z]*)\.?$")
-
-
-def clean_amount(raw: Any) -> Decimal | None:
-    """Whole Rupiah from "Rp 1.500.000", "1.500.000,00", "1,5 juta", "2 M",
-    "1500000" or a number cell."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        raise Invalid("amount_format")
-    if isinstance(raw, int):
-        if raw < 0:
-            raise Invalid("amount_negative")
-        return _whole_rupiah(Decimal(raw))
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            raise Invalid("amount_format")
-        if raw < 0:
-            raise Invalid("amount_negative")
-        return _whole_rupiah(Decimal(round(raw)))
-    text = str(raw).strip().lower()
-    if not text or text in ("-", "–"):
-        return None
-    if text.startswith("-") or text.startswith("−"):
-        raise Invalid("amount_negative")
-    text = text.removeprefix("idr").removeprefix("rp").removeprefix(".").strip()
-    # "Rp 1.500.000,-": the dash after the comma says "no cents".
-    text = text.removesuffix(",-").removesuffix(".-").removesuffix(",–").strip()
-    match = _AMOUNT.match(text)
-    if match is None:
-        raise Invalid("amount_format")
-    number, unit = match.group("num").replace(" ", ""), match.group("unit")
-    if unit and unit not in _UNITS:
-        raise Invalid("amount_format")
-    multiplier = _UNITS.get(unit, 1)
-    if "," in number and "." in number:
-        # Indonesian: dots group thousands, a comma starts the decimals.
-        if number.rfind(",") > number.rfind("."):
-            number = number.replace(".", "").replace(",", ".")
-        else:
-            number = number.replace(",", "")
-    elif "," in number:
-        head, _sep, tail = number.rpartition(",")
-        number = (
-            number.replace(",", "")
-            if len(tail) == 3 and multiplier == 1 and number.count(",") >= 1 and head
-            else number.replace(",", ".")
-        )
-    elif "." in number:
-        parts = number.split(".")
-        # Groups of three after each dot are thousands ("1.500 juta" is 1,5
-        # miliar); anything else is an English decimal point ("1.5 jt").
-        if all(len(p) == 3 for p in parts[1:]):
-            number = number.replace(".", "")
-    try:
-        value = Decimal(number) * multiplier
-    except InvalidOperation:
-        raise Invalid("amount_format") from None
-    return _whole_rupiah(value)
-
-
-AMOUNT_LIMIT = Decimal(10) ** 18  # the columns hold 18 digits
-
-
-def _whole_rupiah(value: Decimal) -> Decimal:
-    if not value.is_finite():
-        raise Invalid("amount_format")
-    if value >= AMOUNT_LIMIT:
-        raise Invalid("amount_large")
-    return value.quantize(Decimal(1))
-
-
+AMOUNT_DIGITS = 18  # the columns hold 18 digits of whole Rupiah
 INT_LIMIT = 2_000_000_000  # a PositiveIntegerField holds up to 2^31 − 1
 
 
+def clean_amount(raw: Any) -> Decimal | None:
+    """Whole Rupiah in any notation :mod:`kotacerdas.core.numbers` reads
+    ("Rp 1.500.000", "Rp 1.500.000,-", "1.500.000,00", "1,5 juta", "2 M",
+    "1500000" or a number cell); the registry keeps no sen, so they are
+    rounded half-up."""
+    try:
+        return numbers.read_amount(raw, places=0, max_digits=AMOUNT_DIGITS, rounding=True)
+    except numbers.NumberError as error:
+        raise Invalid(_AMOUNT_REASONS[error.code]) from None
+
+
 def clean_int(raw: Any) -> int | None:
-    value = _int(raw)
-    if value is not None and not 0 <= value < INT_LIMIT:
-        raise Invalid("integer_format")
-    return value
-
-
-def _int(raw: Any) -> int | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        raise Invalid("integer_format")
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        if raw.is_integer():
-            return int(raw)
-        raise Invalid("integer_format")
-    text = str(raw).strip().replace(".", "").replace(" ", "")
-    if not text:
-        return None
-    if text.endswith(",0") or text.endswith(",00"):
-        text = text.split(",")[0]
-    if not is_digits(text):
-        raise Invalid("integer_format")
-    return int(text)
+    """A count such as the number of workers: "3", "3 orang", "3 TK", "1.500"
+    or a number cell (:func:`kotacerdas.core.numbers.read_count`)."""
+    try:
+        return numbers.read_count(raw, limit=INT_LIMIT - 1)
+    except numbers.NumberError:
+        raise Invalid("integer_format") from None
 
 
 # The year a business started: from 1900 up to this year, one rule for the

@@ -9,13 +9,13 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from kotacerdas.core.sheets.problems import UnreadableWorkbook
 from kotacerdas.evaluation.instruments import services
 from kotacerdas.evaluation.instruments.instrument_xlsx import (
     instrument_xlsx_export,
     instrument_xlsx_import,
 )
 from kotacerdas.evaluation.models import Instrument
-from kotacerdas.masterplan.exchange.results import UnreadableWorkbook
 from tests.evaluation.factories import active_instrument
 
 pytestmark = pytest.mark.django_db

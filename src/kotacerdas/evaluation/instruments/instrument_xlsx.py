@@ -24,17 +24,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from python_calamine import CalamineError, CalamineWorkbook
 
 from kotacerdas.core.audit import Actor
-from kotacerdas.core.spreadsheets import put_cell
+from kotacerdas.core.sheets.cells import Raw, is_blank, normalise, text
+from kotacerdas.core.sheets.problems import Problem, UnreadableWorkbook
+from kotacerdas.core.sheets.reading import open_book
+from kotacerdas.core.sheets.writing import put_cell
 from kotacerdas.evaluation.instruments import services
 from kotacerdas.evaluation.instruments.models import DIMENSION_CODES_BY_KIND, Instrument, Item
 from kotacerdas.evaluation.instruments.selectors import number_id, parse_number
-from kotacerdas.masterplan.exchange.cells import Raw, is_blank, text
-from kotacerdas.masterplan.exchange.importer import check_xlsx
-from kotacerdas.masterplan.exchange.results import Problem, UnreadableWorkbook
-from kotacerdas.masterplan.exchange.workbook import normalise
 from kotacerdas.masterplan.pillars import PILLARS
 
 SHEET_DIMENSIONS = "Dimensi"
@@ -143,46 +141,31 @@ class _Table:
 
 
 def _read(content: bytes) -> dict[str, _Table]:
-    check_xlsx(content)
     tables: dict[str, _Table] = {}
     missing: list[str] = []
-    try:
-        with CalamineWorkbook.from_filelike(BytesIO(content)) as book:
-            names = {normalise(name): name for name in book.sheet_names}
-            for sheet, wanted in (
-                (SHEET_DIMENSIONS, DIMENSION_COLUMNS),
-                (SHEET_ITEMS, ITEM_COLUMNS),
-            ):
-                actual = names.get(normalise(sheet))
-                if actual is None:
-                    missing.append(_("lembar “%(s)s” tidak ada") % {"s": sheet})
-                    continue
-                grid = book.get_sheet_by_name(actual).to_python(
-                    skip_empty_area=False, nrows=MAX_ROWS + 2
+    with open_book(content, kind="xlsx") as book:
+        for sheet, wanted in (
+            (SHEET_DIMENSIONS, DIMENSION_COLUMNS),
+            (SHEET_ITEMS, ITEM_COLUMNS),
+        ):
+            actual = book.sheet_named(sheet)
+            if actual is None:
+                missing.append(_("lembar “%(s)s” tidak ada") % {"s": sheet})
+                continue
+            grid = book.table(actual, max_rows=MAX_ROWS)
+            header = [normalise(text(c)) for c in grid[0]] if grid else []
+            absent = [key for key in wanted if key not in header]
+            if absent:
+                missing.append(
+                    _("lembar “%(s)s”: kolom %(c)s tidak ada")
+                    % {"s": sheet, "c": ", ".join(absent)}
                 )
-                if len(grid) > MAX_ROWS + 1:
-                    raise UnreadableWorkbook(
-                        _("Lembar “%(s)s” berisi lebih dari %(n)s baris.")
-                        % {"s": sheet, "n": MAX_ROWS},
-                        f'sheet "{sheet}" has more than {MAX_ROWS} rows',
-                    )
-                header = [normalise(text(c)) for c in grid[0]] if grid else []
-                absent = [key for key in wanted if key not in header]
-                if absent:
-                    missing.append(
-                        _("lembar “%(s)s”: kolom %(c)s tidak ada")
-                        % {"s": sheet, "c": ", ".join(absent)}
-                    )
-                    continue
-                tables[sheet] = _Table(
-                    sheet,
-                    {key: header.index(key) for key in wanted},
-                    list(enumerate(grid[1:], start=2)),
-                )
-    except CalamineError:
-        raise UnreadableWorkbook(
-            _("Berkas Excel rusak atau tidak dapat dibaca."), "damaged or unreadable workbook"
-        ) from None
+                continue
+            tables[sheet] = _Table(
+                sheet,
+                {key: header.index(key) for key in wanted},
+                list(enumerate(grid[1:], start=2)),
+            )
     if missing:
         raise UnreadableWorkbook(
             _("Berkas tidak mengikuti format instrumen: %(list)s. Unduh berkasnya lagi.")

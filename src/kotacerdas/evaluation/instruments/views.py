@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kotacerdas.core.access import roles_of
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.pages import attempt
+from kotacerdas.core.sheets.problems import ExchangeError
 from kotacerdas.evaluation.access import (
     instrument_fetch,
     instruments_for,
@@ -42,7 +43,6 @@ from kotacerdas.evaluation.instruments.instrument_xlsx import (
 )
 from kotacerdas.evaluation.instruments.models import Instrument
 from kotacerdas.evaluation.instruments.selectors import instrument_with_items
-from kotacerdas.masterplan.exchange.results import ExchangeError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kotacerdas.core.formatting import round_half_up
-from kotacerdas.core.spreadsheets import put_cell
+from kotacerdas.core.sheets.writing import put_cell
 from kotacerdas.evaluation.instruments.selectors import EXACT_PLACES
 from kotacerdas.evaluation.reports.data import ComparisonRow, ReportData
 

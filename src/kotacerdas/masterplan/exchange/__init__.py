@@ -2,8 +2,9 @@
 
 - ``workbook``: the template (sheets, columns, accepted values), defined once;
 - ``export``: writing it (openpyxl);
-- ``importer``: reading it (python-calamine) → ``validate`` → ``apply``, with
-  ``results`` describing what happened; ``cells`` reads single cells;
+- ``importer``: reading it (with the shared reader and cell readers of
+  :mod:`kotacerdas.core.sheets`) → ``validate`` → ``apply``, with ``results``
+  describing what happened;
 - ``views``/``forms``/``staging``/``urls``: the web upload, preview and confirm.
 
 The ``masterplan`` management command and the web views call the same

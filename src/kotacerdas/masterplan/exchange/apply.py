@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 
 from kotacerdas.core.audit import Actor, snapshot
 from kotacerdas.core.formatting import rupiah
+from kotacerdas.core.sheets.problems import Problems
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.exchange.export import (
     Row,
@@ -24,11 +25,11 @@ from kotacerdas.masterplan.exchange.export import (
     programme_cells,
 )
 from kotacerdas.masterplan.exchange.results import (
+    MESSAGES,
     Action,
     FieldChange,
     ImportResult,
     Kind,
-    Problems,
     RowChange,
 )
 from kotacerdas.masterplan.exchange.validate import Item, Plan
@@ -98,7 +99,7 @@ class _Applier:
         self.actor = actor
         self.result = result
         self.plan = plan
-        self.problems = Problems()
+        self.problems = Problems(MESSAGES)
 
     def write(self, sheet: Sheet, item: Item, call: Callable[[], T]) -> T | None:
         """Run one service; a refusal becomes a problem on the row (and the

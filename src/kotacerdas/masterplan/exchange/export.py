@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kotacerdas import __version__
-from kotacerdas.core.spreadsheets import put_cell
+from kotacerdas.core.sheets.writing import put_cell
 from kotacerdas.masterplan.exchange.workbook import (
     FIELD_HEADER,
     MASTERPLAN_SHEET,

@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.sheets.problems import UnreadableWorkbook
+from kotacerdas.core.sheets.reading import check
 from kotacerdas.core.uploads import validate_upload
-from kotacerdas.masterplan.exchange.importer import UnreadableWorkbook, check_xlsx
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -27,7 +28,7 @@ class ImportUploadForm(forms.Form):
         validate_upload(upload, kinds={"xlsx"}, max_bytes=MAX_UPLOAD_BYTES)
         content: bytes = upload.read()
         try:
-            check_xlsx(content)
+            check(content, kind="xlsx")
         except UnreadableWorkbook as error:
             raise ValidationError(error.message) from None
         return content

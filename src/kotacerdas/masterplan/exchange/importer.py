@@ -18,24 +18,17 @@ The web upload and the ``masterplan import`` command both call
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
-from io import BytesIO
 
 from django.utils.translation import gettext as _g
-from python_calamine import CalamineError, CalamineWorkbook
 
 from kotacerdas.core.audit import Actor
-from kotacerdas.masterplan.exchange import cells
+from kotacerdas.core.sheets import cells
+from kotacerdas.core.sheets.cells import Raw
+from kotacerdas.core.sheets.problems import ExchangeError, Problem, UnreadableWorkbook
+from kotacerdas.core.sheets.reading import Book, open_book
 from kotacerdas.masterplan.exchange.apply import apply_plan
-from kotacerdas.masterplan.exchange.cells import Raw
-from kotacerdas.masterplan.exchange.results import (
-    ExchangeError,
-    ImportResult,
-    Problem,
-    RegionNotAccepted,
-    UnreadableWorkbook,
-)
+from kotacerdas.masterplan.exchange.results import ImportResult, RegionNotAccepted
 from kotacerdas.masterplan.exchange.validate import BAD, Table, Validator, header_key
 from kotacerdas.masterplan.exchange.workbook import (
     FIELD_HEADER,
@@ -44,7 +37,6 @@ from kotacerdas.masterplan.exchange.workbook import (
     SHEETS,
     STAMP_TEMPLATE,
     TEMPLATE_VERSION,
-    normalise,
 )
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import LEVEL_REGENCY, get_area
@@ -55,35 +47,9 @@ __all__ = [
     "Problem",
     "RegionNotAccepted",
     "UnreadableWorkbook",
-    "check_xlsx",
     "masterplan_import",
     "read_workbook",
 ]
-
-# A zip that inflates past this is refused before calamine reads it (zip bombs).
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-
-
-def check_xlsx(content: bytes) -> None:
-    """Refuse anything that is not an .xlsx (a zip with [Content_Types].xml)
-    before a parser sees it."""
-    try:
-        with zipfile.ZipFile(BytesIO(content)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise UnreadableWorkbook(
-            _g("Berkas bukan berkas Excel .xlsx, rusak, atau dilindungi kata sandi."),
-            "not an .xlsx file, damaged, or password-protected",
-        ) from None
-    if "[Content_Types].xml" not in {info.filename for info in infos}:
-        raise UnreadableWorkbook(
-            _g("Berkas bukan berkas Excel .xlsx (isi arsipnya tidak dikenal)."),
-            "not an .xlsx file",
-        )
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
-        raise UnreadableWorkbook(
-            _g("Isi berkas terlalu besar setelah dibuka."), "the file inflates too much"
-        )
 
 
 # --- Reading the file ----------------------------------------------------------------------
@@ -91,52 +57,38 @@ def check_xlsx(content: bytes) -> None:
 
 def read_workbook(content: bytes) -> dict[str, Table]:
     """Every data sheet of the template, or UnreadableWorkbook listing every
-    missing sheet and column."""
-    check_xlsx(content)
+    missing sheet and column. The file itself is checked (an .xlsx, not a zip
+    bomb, not too many rows) by the shared reader."""
     missing: list[tuple[str, str]] = []
     tables: dict[str, Table] = {}
-    try:
-        with CalamineWorkbook.from_filelike(BytesIO(content)) as book:
-            names = {normalise(name): name for name in book.sheet_names}
-            _check_stamp(book, names.get(normalise(SHEET_GUIDE)))
-            for sheet in SHEETS:
-                actual = names.get(normalise(sheet.name))
-                if actual is None:
-                    missing.append(
-                        (
-                            _g("lembar “%(s)s” tidak ada") % {"s": sheet.name},
-                            f'sheet "{sheet.name}" missing',
-                        )
+    with open_book(content, kind="xlsx") as book:
+        _check_stamp(book, book.sheet_named(SHEET_GUIDE))
+        for sheet in SHEETS:
+            actual = book.sheet_named(sheet.name)
+            if actual is None:
+                missing.append(
+                    (
+                        _g("lembar “%(s)s” tidak ada") % {"s": sheet.name},
+                        f'sheet "{sheet.name}" missing',
                     )
-                    continue
-                grid = book.get_sheet_by_name(actual).to_python(
-                    skip_empty_area=False, nrows=MAX_ROWS + 2
                 )
-                if len(grid) > MAX_ROWS + 1:
-                    raise UnreadableWorkbook(
-                        _g("Lembar “%(s)s” berisi lebih dari %(n)s baris.")
-                        % {"s": sheet.name, "n": MAX_ROWS},
-                        f'sheet "{sheet.name}" has more than {MAX_ROWS} rows',
+                continue
+            grid = book.table(actual, max_rows=MAX_ROWS)
+            header = [header_key(c) for c in grid[0]] if grid else []
+            wanted = FIELD_HEADER[:2] if sheet.layout == "fields" else sheet.headers
+            absent = [key for key in wanted if key not in header]
+            if absent:
+                missing.append(
+                    (
+                        _g("lembar “%(s)s”: kolom %(c)s tidak ada")
+                        % {"s": sheet.name, "c": ", ".join(absent)},
+                        f'sheet "{sheet.name}": column {", ".join(absent)} missing',
                     )
-                header = [header_key(c) for c in grid[0]] if grid else []
-                wanted = FIELD_HEADER[:2] if sheet.layout == "fields" else sheet.headers
-                absent = [key for key in wanted if key not in header]
-                if absent:
-                    missing.append(
-                        (
-                            _g("lembar “%(s)s”: kolom %(c)s tidak ada")
-                            % {"s": sheet.name, "c": ", ".join(absent)},
-                            f'sheet "{sheet.name}": column {", ".join(absent)} missing',
-                        )
-                    )
-                    continue
-                columns = {key: header.index(key) for key in wanted}
-                rows: list[tuple[int, Sequence[Raw]]] = list(enumerate(grid[1:], start=2))
-                tables[sheet.name] = Table(sheet, columns, rows)
-    except CalamineError:
-        raise UnreadableWorkbook(
-            _g("Berkas Excel rusak atau tidak dapat dibaca."), "damaged or unreadable workbook"
-        ) from None
+                )
+                continue
+            columns = {key: header.index(key) for key in wanted}
+            rows: list[tuple[int, Sequence[Raw]]] = list(enumerate(grid[1:], start=2))
+            tables[sheet.name] = Table(sheet, columns, rows)
     if missing:
         raise UnreadableWorkbook(
             _g("Berkas tidak mengikuti templat masterplan: %(list)s. Unduh templatnya lagi.")
@@ -146,11 +98,11 @@ def read_workbook(content: bytes) -> dict[str, Table]:
     return tables
 
 
-def _check_stamp(book: CalamineWorkbook, guide: str | None) -> None:
+def _check_stamp(book: Book, guide: str | None) -> None:
     """A file from a newer template is refused instead of half-read."""
     if guide is None:
         return
-    for row in book.get_sheet_by_name(guide).to_python(skip_empty_area=False, nrows=40):
+    for row in book.grid(guide, rows=40):
         if len(row) >= 2 and header_key(row[0]) == STAMP_TEMPLATE:
             version = cells.text(row[1])
             if version and version != TEMPLATE_VERSION:

@@ -1,7 +1,8 @@
-"""What an import reports: problems with their sheet, row and column, the
-change each row makes (created, updated with old → new, unchanged), and the
-rows of the region that the file leaves out. Also the errors about a file
-or a region as a whole."""
+"""What a masterplan import reports: its problem codes (after the cell
+readers' codes of :mod:`kotacerdas.core.sheets.cells`), the change each row
+makes (created, updated with old → new, unchanged), and the rows of the
+region that the file leaves out. Problems and the errors about a whole file
+are the shared ones of :mod:`kotacerdas.core.sheets.problems`."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.core.sheets.cells import CELL_MESSAGES
+from kotacerdas.core.sheets.problems import ExchangeError, Message, Problem
 
 Kind = Literal["masterplan", "label", "agency", "programme", "action_plan"]
 KINDS: tuple[Kind, ...] = ("masterplan", "label", "agency", "programme", "action_plan")
@@ -23,131 +26,67 @@ KIND_LABELS: dict[Kind, str | Promise] = {
 }
 Action = Literal["create", "update", "unchanged"]
 
-# Problem code → (Indonesian message, short English gloss).
-MESSAGES: dict[str, tuple[str | Promise, str]] = {
-    "required": (_("Wajib diisi."), "required"),
-    "too_long": (_("Terlalu panjang: paling banyak %(max)s karakter."), "too long"),
-    "not_year": (
-        _("Harus tahun berupa bilangan bulat, mis. 2024; tertulis “%(value)s”."),
-        "not a whole-number year",
-    ),
-    "year_range": (_("Tahun %(value)s di luar rentang 2000–2100."), "year out of range"),
-    "not_money": (
-        _("Harus angka Rupiah, mis. 1500000 atau 1.500.000; tertulis “%(value)s”."),
-        "not an amount",
-    ),
-    "negative": (_("Tidak boleh negatif; tertulis “%(value)s”."), "negative amount"),
-    "money_precision": (
-        _("Paling banyak %(digits)s digit dan %(places)s angka di belakang koma."),
-        "too many digits",
-    ),
-    "choice": (
-        _("Nilai “%(value)s” tidak dikenal; pilih salah satu: %(allowed)s."),
-        "unknown value",
-    ),
-    "duplicate": (
+# The codes of the masterplan import: the cell readers' codes, then its own.
+MESSAGES: dict[str, Message] = {
+    **CELL_MESSAGES,
+    "duplicate": Message(
         _("“%(value)s” muncul dua kali di lembar ini (juga baris %(other)s)."),
         "duplicate key",
     ),
-    "case_conflict": (
+    "case_conflict": Message(
         _("“%(value)s” sudah terdaftar sebagai “%(stored)s”; samakan huruf besar/kecilnya."),
         "differs from an existing key only by case",
     ),
-    "unknown_field": (_("Isian “%(value)s” tidak dikenal di lembar ini."), "unknown field"),
-    "missing_field": (_("Baris isian ini tidak ada di lembar."), "field row missing"),
-    "element_pillar": (
+    "unknown_field": Message(_("Isian “%(value)s” tidak dikenal di lembar ini."), "unknown field"),
+    "missing_field": Message(_("Baris isian ini tidak ada di lembar."), "field row missing"),
+    "element_pillar": Message(
         _("Elemen “%(value)s” bukan elemen pilar %(pillar)s; pilihan: %(allowed)s."),
         "element not in this pillar",
     ),
-    "pillar_name": (
+    "pillar_name": Message(
         _("Nama pilar berbeda dengan baris %(other)s untuk pilar yang sama."),
         "pillar named differently on two rows",
     ),
-    "unknown_agency": (
+    "unknown_agency": Message(
         _(
             "Perangkat daerah “%(value)s” tidak ada di lembar Perangkat Daerah "
             "maupun di data wilayah."
         ),
         "unknown agency",
     ),
-    "unknown_programme": (
+    "unknown_programme": Message(
         _("Program “%(value)s” tidak ada di lembar Program maupun di masterplan."),
         "unknown programme",
     ),
-    "outside_period": (
+    "outside_period": Message(
         _("Tahun %(value)s di luar periode masterplan %(period)s."),
         "year outside the masterplan period",
     ),
-    "period_order": (
+    "period_order": Message(
         _("Tahun akhir tidak boleh sebelum tahun mulai."),
         "end year before start year",
     ),
-    "quick_win_year": (
+    "quick_win_year": Message(
         _("Program quick win wajib memiliki tahun quick win; program lain tidak."),
         "quick-win year missing, or set on a programme that is not a quick win",
     ),
-    "quick_win_outside": (
+    "quick_win_outside": Message(
         _("Tahun quick win harus di dalam tahun pelaksanaan program."),
         "quick-win year outside the programme's years",
     ),
-    "quick_win_taken": (
+    "quick_win_taken": Message(
         _("Pilar ini sudah punya quick win tahun %(year)s: %(other)s."),
         "one quick win per pillar per year",
     ),
-    "rejected": (_("Ditolak saat disimpan: %(error)s"), "refused when saving"),
+    "rejected": Message(_("Ditolak saat disimpan: %(error)s"), "refused when saving"),
 }
 
 
-# --- Errors about the file as a whole ------------------------------------------------------
-
-
-class ExchangeError(Exception):
-    """The request cannot be read at all (not one row): the message is shown
-    to the user as it is, Indonesian first."""
-
-    def __init__(self, message: str, gloss: str) -> None:
-        super().__init__(f"{message} / {gloss}")
-        self.message = message
-        self.gloss = gloss
-
-
-class UnreadableWorkbook(ExchangeError):
-    pass
-
-
 class RegionNotAccepted(ExchangeError):
-    pass
+    """The region code is not a Kemendagri kab/kota."""
 
 
-# --- Problems and changes ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int | None  # the spreadsheet's row number; None for the sheet as a whole
-    column: str
-    code: str
-    message: str  # Indonesian (translated when the user reads English)
-    gloss: str  # short English
-
-    def __str__(self) -> str:
-        where = self.sheet
-        if self.row is not None:
-            where += " " + _g("baris %(n)s") % {"n": self.row}
-        if self.column:
-            where += ", " + _g("kolom %(c)s") % {"c": self.column}
-        return f"{where}: {self.message} ({self.gloss})"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "code": self.code,
-            "message": self.message,
-            "gloss": self.gloss,
-        }
+# --- Changes -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -238,15 +177,3 @@ class ImportResult:
             ],
             "absent": self.absent,
         }
-
-
-class Problems:
-    """Collects problems, each message built from ``MESSAGES[code]``."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, sheet: str, row: int | None, column: str, code: str, **params: Any) -> None:
-        message, gloss = MESSAGES[code]
-        text = str(message) % params if params else str(message)
-        self.items.append(Problem(sheet, row, column, code, text, gloss))

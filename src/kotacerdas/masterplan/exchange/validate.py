@@ -13,9 +13,10 @@ from typing import Any
 
 from django.db import models
 
-from kotacerdas.masterplan.exchange import cells
-from kotacerdas.masterplan.exchange.cells import CellError, Raw
-from kotacerdas.masterplan.exchange.results import Kind, Problems
+from kotacerdas.core.sheets import cells
+from kotacerdas.core.sheets.cells import CellError, Raw, normalise
+from kotacerdas.core.sheets.problems import Problems
+from kotacerdas.masterplan.exchange.results import MESSAGES, Kind
 from kotacerdas.masterplan.exchange.workbook import (
     ACTION_PLANS_SHEET,
     AGENCIES_SHEET,
@@ -26,7 +27,6 @@ from kotacerdas.masterplan.exchange.workbook import (
     PROGRAMMES_SHEET,
     Column,
     Sheet,
-    normalise,
 )
 from kotacerdas.masterplan.models import ActionPlan, Agency, Horizon, Masterplan, Programme
 from kotacerdas.regions.models import Region
@@ -101,7 +101,7 @@ class Validator:
     def __init__(self, tables: dict[str, Table], region: Region | None) -> None:
         self.tables = tables
         self.region = region
-        self.problems = Problems()
+        self.problems = Problems(MESSAGES)
         self.period: tuple[int, int] | None = None
         self.masterplan: Masterplan | None = None
 

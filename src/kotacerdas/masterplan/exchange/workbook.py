@@ -10,7 +10,6 @@ matched by header text, so users may reorder columns or add their own
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +18,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.sheets.cells import Choices
 from kotacerdas.masterplan.models import (
     ActionPlan,
     ActionPlanStatus,
@@ -52,46 +52,6 @@ STAMP_APP = "versi_kotacerdas"
 FIELD_HEADER = ("kolom", "nilai", "keterangan")
 
 ColumnKind = Literal["text", "year", "money", "choice", "agencies"]
-
-
-def normalise(text: str) -> str:
-    """The form in which codes, labels and headers are compared:
-    case-insensitive, ``_``/``-`` as spaces, white space collapsed."""
-    return " ".join(re.sub(r"[_\-]+", " ", text).casefold().split())
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The values a choice column accepts: the code (what the export writes),
-    its label in Indonesian or English, and a few common spellings."""
-
-    options: tuple[tuple[str, str | Promise], ...]
-    aliases: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(code for code, _label in self.options)
-
-    def accepted(self) -> dict[str, str]:
-        table: dict[str, str] = {}
-        for language in ("id", "en"):
-            with translation.override(language):
-                for code, label in self.options:
-                    table.setdefault(normalise(str(label)), code)
-        for alias, code in self.aliases:
-            table.setdefault(normalise(alias), code)
-        for code in self.codes:
-            table[normalise(code)] = code
-        return table
-
-    def parse(self, text: str) -> str | None:
-        return self.accepted().get(normalise(text))
-
-    def describe(self) -> str:
-        return ", ".join(
-            code if normalise(code) == normalise(str(label)) else f"{code} ({label})"
-            for code, label in self.options
-        )
 
 
 def _from_text_choices(choices: type[models.TextChoices], *aliases: tuple[str, str]) -> Choices:
@@ -162,7 +122,7 @@ class Column:
         if self.kind == "year":
             return str(_("tahun 2000–2100, di dalam periode masterplan"))
         if self.kind == "money":
-            return str(_("angka ≥ 0, mis. 1500000 atau 1.500.000; kosong = 0"))
+            return str(_("angka ≥ 0, mis. 1.500.000, Rp 1.500.000,- atau 1,5 juta; kosong = 0"))
         if self.max_length:
             return str(_("teks, paling banyak %(n)s karakter")) % {"n": self.max_length}
         return str(_("teks"))

@@ -20,9 +20,7 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,11 +30,10 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from kotacerdas.core.audit import Actor, actor_label, audit_record, history_for
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.core.spreadsheets import put_cell
+from kotacerdas.core.sheets.writing import write_table
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
@@ -151,38 +148,6 @@ def _cell(business: Business, name: str, *, personal: bool) -> Any:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
-
-
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
-    # A spreadsheet must never run a cell as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def write_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> bytes:
-    """CSV (UTF-8 with BOM, so Excel reads it right) or XLSX with text kept as text."""
-    if fmt == "xlsx":
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        for col, name in enumerate(columns, start=1):
-            put_cell(sheet, 1, col, name)
-        for r, row in enumerate(rows, start=2):
-            for col, value in enumerate(row, start=1):
-                put_cell(sheet, r, col, value)
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_text(v) for v in row])
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
 @dataclass(frozen=True)

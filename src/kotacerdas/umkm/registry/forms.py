@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.forms import CountField
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business, KbliVersion, SizeClass
@@ -154,7 +155,7 @@ class BusinessForm(forms.Form):
         required=False,
         help_text=_("Bentuk apa pun: 0812…, 62812…, +62 812…"),
     )
-    workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=0, required=False)
+    workers = CountField(label=_("Jumlah tenaga kerja"), min_value=0, required=False)
     year_started = forms.IntegerField(
         label=_("Tahun mulai usaha"),
         required=False,
@@ -237,7 +238,7 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("5 digit, KBLI 2020. Boleh dikosongkan; petugas akan melengkapinya."),
     )
-    workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=0, required=False)
+    workers = CountField(label=_("Jumlah tenaga kerja"), min_value=0, required=False)
     year_started = forms.IntegerField(
         label=_("Tahun mulai usaha"),
         required=False,

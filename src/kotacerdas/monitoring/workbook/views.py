@@ -32,21 +32,14 @@ from kotacerdas.core.storage import delete_private, open_private, store_checked
 from kotacerdas.core.uploads import validate_upload
 from kotacerdas.masterplan.models import Agency
 from kotacerdas.monitoring.access import periods_for
-from kotacerdas.monitoring.forms import WorkbookUploadForm
 from kotacerdas.monitoring.models import ReportingPeriod
-from kotacerdas.monitoring.workbook import (
-    CONTENT_TYPE,
-    Preview,
-    PreviewOutdated,
-    WorkbookRefused,
-    workbook_agencies,
-    workbook_apply,
-    workbook_filename,
-    workbook_preview,
-)
-from kotacerdas.monitoring.workbook import (
-    workbook_export as export_workbook,
-)
+from kotacerdas.monitoring.workbook.access import workbook_agencies
+from kotacerdas.monitoring.workbook.apply import workbook_apply
+from kotacerdas.monitoring.workbook.export import workbook_export as export_workbook
+from kotacerdas.monitoring.workbook.forms import WorkbookUploadForm
+from kotacerdas.monitoring.workbook.layout import CONTENT_TYPE, workbook_filename
+from kotacerdas.monitoring.workbook.preview import Preview, PreviewOutdated, workbook_preview
+from kotacerdas.monitoring.workbook.reading import WorkbookRefused
 
 MAX_AGE = 60 * 60  # seconds between the preview and the confirmation
 SALT = "kotacerdas.monitoring.workbook"

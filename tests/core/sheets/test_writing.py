@@ -1,0 +1,88 @@
+"""The one CSV/XLSX writer: a download never makes a spreadsheet run a
+formula, whichever app writes it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from kotacerdas.core.sheets import writing
+from kotacerdas.core.sheets.writing import Table, csv_bytes, csv_text, write_table, xlsx_bytes
+from kotacerdas.portal import downloads
+from kotacerdas.portal.datasets import Column, Dataset
+from kotacerdas.umkm import pdp
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+62 812 cmd", "'+62 812 cmd"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0"),
+        ("\r=1", "'\r=1"),
+        ("-", "'-"),
+        ("-5", "-5"),
+        ("+62", "+62"),
+        ("-1.5", "-1.5"),
+        ("1e5", "1e5"),
+        ("Toko = Berkah", "Toko = Berkah"),
+        (None, ""),
+        (True, "ya"),
+        (False, "tidak"),
+        (Decimal("1500000.50"), "1500000.50"),
+        (dt.datetime(2024, 11, 18, 9, 30), "2024-11-18T09:30:00"),
+        (dt.date(2024, 11, 18), "2024-11-18"),
+    ],
+)
+def test_a_csv_cell_never_starts_a_formula(value: object, written: str) -> None:
+    assert csv_text(value) == written
+
+
+def test_csv_has_a_byte_order_mark_and_crlf_lines() -> None:
+    content = csv_bytes(["nama", "nilai"], [["=A", 1], [None, True]])
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8-sig") == "nama,nilai\r\n'=A,1\r\n,ya\r\n"
+
+
+def test_xlsx_keeps_text_as_text_and_lays_out_each_table() -> None:
+    content = xlsx_bytes(
+        Table("meta", (), [("kunci", "nilai"), (), ("=bahaya", "\x07bel")]),
+        Table("data", ["a", "b"], [[Decimal(1500000), Decimal("2.5")]]),
+    )
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["meta", "data"]
+    meta = list(book["meta"].iter_rows(values_only=True))
+    assert meta == [("kunci", "nilai"), (None, None), ("=bahaya", "bel")]
+    assert book["meta"]["A3"].data_type == "s"
+    assert list(book["data"].iter_rows(values_only=True)) == [("a", "b"), (1500000, 2.5)]
+    assert book["data"]["A2"].number_format == "#,##0"
+
+
+def test_write_table_writes_one_table_in_either_format() -> None:
+    assert write_table(["a"], [["=x"]], "csv").decode("utf-8-sig") == "a\r\n'=x\r\n"
+    book = openpyxl.load_workbook(io.BytesIO(write_table(["a"], [["=x"]], "xlsx")))
+    assert [c.value for c in book.active["A"]] == ["a", "=x"]
+    with pytest.raises(ValueError, match="pdf"):
+        write_table(["a"], [], "pdf")
+
+
+def test_open_data_and_the_personal_data_export_share_the_guard() -> None:
+    # They drifted once: the personal-data export missed tab and CR.
+    assert pdp.write_table is writing.write_table
+    dataset = Dataset(
+        slug="uji",
+        metadata={},
+        columns=(Column("nama", "nama"), Column("nilai", "nilai", "number")),
+        rows=[{"nama": "\t=cmd", "nilai": "-5"}, {"nama": "\r=1", "nilai": None}],
+    )
+    rows = list(csv.reader(io.StringIO(downloads.as_csv(dataset).decode("utf-8-sig"))))
+    assert rows == [["nama", "nilai"], ["'\t=cmd", "-5"], ["'\r=1", ""]]
+    personal = write_table(["nama"], [["\t=cmd"], ["\r=1"]], "csv").decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(personal)))[1:] == [["'\t=cmd"], ["'\r=1"]]
