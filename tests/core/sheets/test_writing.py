@@ -15,7 +15,7 @@ from kotacerdas.core.sheets import writing
 from kotacerdas.core.sheets.writing import Table, csv_bytes, csv_text, write_table, xlsx_bytes
 from kotacerdas.portal import downloads
 from kotacerdas.portal.datasets import Column, Dataset
-from kotacerdas.umkm import pdp
+from kotacerdas.umkm.pdp import services as pdp
 
 
 @pytest.mark.parametrize(
