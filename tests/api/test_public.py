@@ -9,7 +9,7 @@ from django.urls import reverse
 from kotacerdas.masterplan.services import action_plan_update
 from tests.api.helpers import Api
 from tests.monitoring_fixtures import period
-from tests.web.rows_umkm_registry import NIK, make_business
+from tests.permissions.rows_umkm_registry import NIK, make_business
 
 pytestmark = pytest.mark.django_db
 
