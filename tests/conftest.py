@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from kotacerdas.accounts.policy import mfa_required
@@ -65,6 +65,18 @@ class World:
     plan_b: ActionPlan
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_settings() -> Iterator[None]:
+    # What the per-test fixtures below set, for the module fixtures that run
+    # before them (the demo, the permission matrix's world): the file cache
+    # under var/ would be shared by every run and every xdist worker.
+    with override_settings(CACHES=LOCAL_CACHE, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # PBKDF2's deliberate slowness protects real accounts, not test personas.
@@ -84,7 +96,7 @@ def _default_language():  # type: ignore[no-untyped-def]
 def _empty_cache(settings):  # type: ignore[no-untyped-def]
     # In memory, and empty for every test: cached tallies (UMKM statistics) of
     # one test must not answer another's.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = LOCAL_CACHE
     cache.clear()
     yield
     cache.clear()

@@ -33,12 +33,9 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.conftest import PERSONA_MEMBERS, World, persona_create, personas_sign_in, world_build
-from tests.factories import FAST_PASSWORD_HASHERS
-
-LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @dataclass
@@ -55,14 +52,9 @@ class SignedIn:
 
 @pytest.fixture(scope="module")
 def signed_in(django_db_setup: None, django_db_blocker: Any) -> Iterator[SignedIn]:
-    # The settings the per-test fixtures of tests/conftest.py apply, for the
-    # time before the first test: fast password hashes (the same hasher the
-    # tests then check with), and a cache in memory rather than var/cache.
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, CACHES=LOCAL_CACHE),
-        transaction.atomic(),
-    ):
+    # Fast password hashing and the cache in memory come from tests/conftest.py
+    # (_session_settings), as for the tests.
+    with django_db_blocker.unblock(), transaction.atomic():
         world = world_build()
         users = {persona: persona_create(persona, world) for persona in PERSONA_MEMBERS}
         clients = personas_sign_in(users)

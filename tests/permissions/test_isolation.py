@@ -1,11 +1,11 @@
 """The matrix's cases share one world and one set of signed-in clients per
-module (conftest.py). These two tests run in this order, in one process (the
-``xdist_group`` keeps them on one worker): the first changes everything a case
-can change, the second finds the world and the sessions as they were built."""
+module (conftest.py). These two tests run in this order, in one process (make
+test hands a whole file to one pytest-xdist worker, ``--dist loadfile``): the
+first changes everything a case can change, the second finds the world and the
+sessions as they were built."""
 
 from __future__ import annotations
 
-import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.urls import reverse
@@ -13,8 +13,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kotacerdas.masterplan.models import ActionPlan, Programme
 from tests.conftest import World
-
-pytestmark = pytest.mark.xdist_group("permissions-isolation")
 
 RENAMED = "Diubah di memori saja"
 _first_ran: list[str] = []
