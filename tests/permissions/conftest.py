@@ -15,8 +15,8 @@ the next:
   sessions, the OTP devices and the login attempts django-axes records;
 - the clients: each test gets its personas' clients with the cookies they
   had right after signing in (a case may sign out or switch the language);
-- the objects: ``world`` is fetched afresh from the database for each test,
-  so an object a case changed in memory is not the next case's.
+- the objects: ``world`` gives each test its own copies of the world's
+  objects, so an object a case changed in memory is not the next case's.
 
 The per-test fixtures of tests/conftest.py (empty cache, private files
 folder, default language, fast password hashing) still run for every test.
@@ -25,6 +25,7 @@ tests/permissions/test_isolation.py proves the rollback.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from http.cookies import SimpleCookie
@@ -59,7 +60,7 @@ def signed_in(django_db_setup: None, django_db_blocker: Any) -> Iterator[SignedI
         users = {persona: persona_create(persona, world) for persona in PERSONA_MEMBERS}
         clients = personas_sign_in(users)
         yield SignedIn(
-            world=world,
+            world=_fetched(world),
             user_ids={persona: user.pk for persona, user in users.items()},
             clients=clients,
             cookies={name: _copy(client.cookies) for name, client in clients.items()},
@@ -74,16 +75,22 @@ def _copy(cookies: SimpleCookie) -> SimpleCookie:
     return copied
 
 
-@pytest.fixture
-def world(signed_in: SignedIn, db: None) -> World:
-    """The module's world, its objects fetched afresh for this test."""
-    built = signed_in.world
+def _fetched(world: World) -> World:
+    """The world's objects as the database holds them."""
     return World(
         **{
-            f.name: type(getattr(built, f.name))._default_manager.get(pk=getattr(built, f.name).pk)
+            f.name: type(obj)._default_manager.get(pk=obj.pk)
             for f in fields(World)
+            for obj in [getattr(world, f.name)]
         }
     )
+
+
+@pytest.fixture
+def world(signed_in: SignedIn, db: None) -> World:
+    """The module's world: copies of its objects as the database held them
+    when built (and holds them again at the start of every test)."""
+    return copy.deepcopy(signed_in.world)
 
 
 @pytest.fixture
