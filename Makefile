@@ -8,9 +8,9 @@ KOTACERDAS = $(UV) run --frozen --no-sync kotacerdas
 # Extra pytest arguments: make test ARGS="-k figures -x"
 ARGS ?=
 # pytest-xdist workers for make test: one per CPU core, each given whole test
-# files (their module fixtures are built once); JOBS=0 runs in this process
-# (for --pdb, or one quick test: make test JOBS=0 ARGS=tests/...::test_x).
-JOBS ?= auto
+# files (their module fixtures are built once). JOBS=0 runs in this process
+# (for --pdb), as does a run of named tests: make test ARGS=tests/...::test_x
+JOBS ?= $(if $(findstring ::,$(ARGS)),0,auto)
 
 .DEFAULT_GOAL := help
 .PHONY: help run install install-dev test lint format clean
