@@ -7,6 +7,10 @@ UV ?= scripts/uv
 KOTACERDAS = $(UV) run --frozen --no-sync kotacerdas
 # Extra pytest arguments: make test ARGS="-k figures -x"
 ARGS ?=
+# pytest-xdist workers for make test: one per CPU core, each given whole test
+# files (their module fixtures are built once). JOBS=0 runs in this process
+# (for --pdb), as does a run of named tests: make test ARGS=tests/...::test_x
+JOBS ?= $(if $(findstring ::,$(ARGS)),0,auto)
 
 .DEFAULT_GOAL := help
 .PHONY: help run install install-dev test lint format clean
@@ -29,7 +33,7 @@ install-dev: ## Pasang dependensi aplikasi + pengembangan / install runtime and 
 
 test: install-dev ## Jalankan seluruh uji (DATABASE_URL dihormati) / run the whole suite
 	scripts/ensure-chromium
-	$(UV) run --frozen --no-sync pytest $(ARGS)
+	$(UV) run --frozen --no-sync pytest -n $(JOBS) --dist loadfile $(ARGS)
 
 lint: install-dev ## ruff check, ruff format --check, mypy src
 	@status=0; \

@@ -5,12 +5,17 @@ with a masterplan, two agencies, a programme and one action plan per agency."""
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from kotacerdas.accounts.policy import mfa_required
@@ -18,8 +23,10 @@ from kotacerdas.core.models import Membership, Role
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
 from kotacerdas.regions.models import Region
 from tests.factories import (
+    FAST_PASSWORD_HASHERS,
     AgencyFactory,
     RegionFactory,
+    demo_loaded_once,
     make_action_plan,
     make_masterplan,
     make_programme,
@@ -28,6 +35,24 @@ from tests.factories import (
 from tests.logins import login_verified
 
 pytest_plugins = ["tests.logscan"]  # no NIK, phone, password or token in any log line
+
+# Variables settings.py reads besides KOTACERDAS_* and EMAIL_* (see ``environ``).
+SETTINGS_ENV_NAMES = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drills (marker ``drill``) run with ``-m drill`` (CI's own step) or when
+    their file or test is named on the command line, not in the default run."""
+    if "drill" in (config.getoption("markexpr") or ""):
+        return
+    named = {Path(arg.split("::")[0]).resolve() for arg in config.args}
+    kept, deselected = [], []
+    for item in items:
+        drill = item.get_closest_marker("drill") is not None and item.path not in named
+        (deselected if drill else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @dataclass
@@ -41,10 +66,22 @@ class World:
     plan_b: ActionPlan
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_settings() -> Iterator[None]:
+    # What the per-test fixtures below set, for the module fixtures that run
+    # before them (the demo, the permission matrix's world): the file cache
+    # under var/ would be shared by every run and every xdist worker.
+    with override_settings(CACHES=LOCAL_CACHE, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # PBKDF2's deliberate slowness protects real accounts, not test personas.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -60,20 +97,50 @@ def _default_language():  # type: ignore[no-untyped-def]
 def _empty_cache(settings):  # type: ignore[no-untyped-def]
     # In memory, and empty for every test: cached tallies (UMKM statistics) of
     # one test must not answer another's.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = LOCAL_CACHE
     cache.clear()
     yield
     cache.clear()
 
 
+_private_dirs = itertools.count(1)
+
+
 @pytest.fixture(autouse=True)
-def _private_files_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # Uploaded evidence goes to a per-test folder, never into the real var/private.
-    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+def private_dir(settings, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """Uploaded files go to a folder of the test's own, never into the real
+    var/private. The folder is only named (storing a file makes it): most
+    tests store none, and making and removing a tmp_path for each of some
+    3,600 tests costs more than many of them."""
+    parent = tmp_path_factory.getbasetemp() / "private"
+    parent.mkdir(exist_ok=True)
+    settings.PRIVATE_FILES_DIR = parent / str(next(_private_dirs))
+    return Path(settings.PRIVATE_FILES_DIR)
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """A clean environment for executing settings.py afresh (``runpy``): no
+    KOTACERDAS_* variable nor any other the settings read, and a temporary
+    data directory. Set what a test needs on the returned monkeypatch."""
+    for name in list(os.environ):
+        if name.startswith(("KOTACERDAS_", "EMAIL_")) or name in SETTINGS_ENV_NAMES:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KOTACERDAS_DATA_DIR", str(tmp_path))
+    return monkeypatch
+
+
+@pytest.fixture(scope="module")
+def dumai(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """The Kota Dumai demo (what ``demo_load`` returned), loaded once for the
+    module that asks for it and rolled back after that module; each test still
+    runs in its own savepoint (tests/factories.py, ``demo_loaded_once``)."""
+    with demo_loaded_once(django_db_blocker) as result:
+        yield result
+
+
+def world_build() -> World:
+    """The region, masterplan, two agencies, programme and action plans of ``world``."""
     region = RegionFactory()
     masterplan = make_masterplan(region)
     agency_a = AgencyFactory(region=region, short_name="Diskominfo", name="Dinas Kominfo")
@@ -84,55 +151,84 @@ def world(db: None) -> World:
     return World(region, masterplan, agency_a, agency_b, programme, plan_a, plan_b)
 
 
-def _member(username: str, world: World, role: str, agency: Agency | None = None):  # type: ignore[no-untyped-def]
+def member_create(username: str, world: World, role: str, agency: Agency | None = None) -> Any:
     user = make_user(username)
     Membership.objects.create(user=user, region=world.region, role=role, agency=agency)
     return user
 
 
-@pytest.fixture
-def admin_user(world: World):  # type: ignore[no-untyped-def]
-    return _member("alice", world, Role.ADMIN)
+# persona: (username, role, agency of the world or None)
+PERSONA_MEMBERS: dict[str, tuple[str, str, str | None]] = {
+    "admin": ("alice", Role.ADMIN, None),
+    "editor_a": ("bob", Role.AGENCY_EDITOR, "agency_a"),
+    "editor_b": ("charlie", Role.AGENCY_EDITOR, "agency_b"),
+    "assessor": ("dewi", Role.ASSESSOR, None),
+    "officer": ("rina", Role.REGISTRY_OFFICER, None),
+}
 
 
-@pytest.fixture
-def editor_a(world: World):  # type: ignore[no-untyped-def]
-    return _member("bob", world, Role.AGENCY_EDITOR, world.agency_a)
+def persona_create(persona: str, world: World) -> Any:
+    username, role, agency = PERSONA_MEMBERS[persona]
+    return member_create(username, world, role, getattr(world, agency) if agency else None)
 
 
-@pytest.fixture
-def editor_b(world: World):  # type: ignore[no-untyped-def]
-    return _member("charlie", world, Role.AGENCY_EDITOR, world.agency_b)
-
-
-@pytest.fixture
-def assessor(world: World):  # type: ignore[no-untyped-def]
-    return _member("dewi", world, Role.ASSESSOR)
-
-
-@pytest.fixture
-def officer(world: World):  # type: ignore[no-untyped-def]
-    """A registry officer of the cooperatives & UMKM agency (UMKM registry)."""
-    return _member("rina", world, Role.REGISTRY_OFFICER)
-
-
-@pytest.fixture
-def personas(world: World, admin_user, editor_a, editor_b, assessor, officer) -> dict[str, Client]:  # type: ignore[no-untyped-def]
-    """A logged-in client per persona, plus ``anonymous``. Personas who must use
-    MFA have an authenticator device and a session verified by it
-    (tests/logins.py); the registry officer, for whom it is optional, has none."""
+def personas_sign_in(users: dict[str, Any]) -> dict[str, Client]:
+    """A client per persona in ``users``, signed in, plus ``anonymous``. Users
+    who must use MFA get an authenticator device and a session verified by it
+    (tests/logins.py); the others (the registry officer, for whom it is
+    optional) are signed in without one."""
     clients = {"anonymous": Client()}
-    for name, user in (
-        ("admin", admin_user),
-        ("editor_a", editor_a),
-        ("editor_b", editor_b),
-        ("assessor", assessor),
-        ("officer", officer),
-    ):
+    for name, user in users.items():
         client = Client()
         if mfa_required(user):
             login_verified(client, user)
-        else:  # MFA is optional for the registry officer, who has not enrolled
+        else:
             client.force_login(user)
         clients[name] = client
     return clients
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return world_build()
+
+
+@pytest.fixture
+def admin_user(world: World) -> Any:
+    return persona_create("admin", world)
+
+
+@pytest.fixture
+def editor_a(world: World) -> Any:
+    return persona_create("editor_a", world)
+
+
+@pytest.fixture
+def editor_b(world: World) -> Any:
+    return persona_create("editor_b", world)
+
+
+@pytest.fixture
+def assessor(world: World) -> Any:
+    return persona_create("assessor", world)
+
+
+@pytest.fixture
+def officer(world: World) -> Any:
+    """A registry officer of the cooperatives & UMKM agency (UMKM registry)."""
+    return persona_create("officer", world)
+
+
+@pytest.fixture
+def personas(  # type: ignore[no-untyped-def]
+    world: World, admin_user, editor_a, editor_b, assessor, officer
+) -> dict[str, Client]:
+    """A signed-in client per persona, plus ``anonymous`` (personas_sign_in)."""
+    users = {
+        "admin": admin_user,
+        "editor_a": editor_a,
+        "editor_b": editor_b,
+        "assessor": assessor,
+        "officer": officer,
+    }
+    return personas_sign_in(users)

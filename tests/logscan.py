@@ -14,8 +14,10 @@ a line that still holds
   follows ``Bearer``)
 
 fails the run (exit status 1) with a list of the offending tests, loggers and
-lines (the leaked value masked). tests/core/test_logscan.py proves the scanner
-catches planted leaks. See docs/security.md, "Audit dan log / Audit and logs".
+lines (the leaked value masked). Under pytest-xdist each worker scans its own
+tests and hands its findings to the controller, which reports and fails the
+run. tests/core/test_logscan.py proves the scanner catches planted leaks. See
+docs/security.md, "Audit dan log / Audit and logs".
 """
 
 from __future__ import annotations
@@ -169,8 +171,26 @@ def pytest_runtest_logfinish(nodeid: str, location: Any) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if SCANNER is not None and SCANNER.offences:
+    if SCANNER is None:
+        return
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        # A pytest-xdist worker: its exit status and summary are not the run's,
+        # so it hands its findings to the controller (pytest_testnodedown).
+        workeroutput["logscan_records"] = SCANNER.records
+        workeroutput["logscan_offences"] = [vars(o) for o in SCANNER.offences]
+        return
+    if SCANNER.offences:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller of a pytest-xdist run gathers what each worker found."""
+    output = getattr(node, "workeroutput", None) or {}
+    if SCANNER is not None:
+        SCANNER.records += output.get("logscan_records", 0)
+        SCANNER.offences.extend(Offence(**o) for o in output.get("logscan_offences", []))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -79,19 +79,6 @@ def test_the_otp_step_is_never_stored(editor_a) -> None:  # type: ignore[no-unty
     assert "no-store" in response["Cache-Control"]
 
 
-@pytest.fixture
-def environ(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
-    for name in list(os.environ):
-        if name.startswith("KOTACERDAS_") or name in (
-            "SECRET_KEY",
-            "ALLOWED_HOSTS",
-            "DATABASE_URL",
-        ):
-            monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KOTACERDAS_DATA_DIR", str(tmp_path))
-    return monkeypatch
-
-
 def _load() -> dict:  # type: ignore[type-arg]
     return runpy.run_path(kotacerdas.settings.__file__)
 

@@ -10,7 +10,7 @@ from kotacerdas.masterplan.services import action_plan_update
 from kotacerdas.portal.selectors import public_search, published_snapshot
 from tests.api.helpers import Api
 from tests.monitoring_fixtures import period
-from tests.web.rows_umkm_registry import NIK, make_business
+from tests.permissions.rows_umkm_registry import NIK, make_business
 
 pytestmark = pytest.mark.django_db
 

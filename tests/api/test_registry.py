@@ -9,7 +9,7 @@ from kotacerdas.core.models import Membership, Role
 from kotacerdas.umkm.models import Business
 from tests.api.helpers import Api, token_for
 from tests.factories import RegionFactory, make_user
-from tests.web.rows_umkm_registry import ADDRESS, NIK, PHONE, make_business
+from tests.permissions.rows_umkm_registry import ADDRESS, NIK, PHONE, make_business
 
 pytestmark = pytest.mark.django_db
 

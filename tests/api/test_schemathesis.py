@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.api.helpers import token_for
 from tests.monitoring_fixtures import period, report
-from tests.web.rows_umkm_registry import make_business
+from tests.permissions.rows_umkm_registry import make_business
 
 CHECKS = [
     not_a_server_error,

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.umkm.models import Business, DuplicateCandidate
 from tests.factories import PASSWORD, RegionFactory, make_user
-from tests.web.rows_umkm_duplicates import NIK, OTHER_KELURAHAN, make_business, make_pair
+from tests.permissions.rows_umkm_duplicates import NIK, OTHER_KELURAHAN, make_business, make_pair
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kotacerdas.core.models import Membership, Role
 from kotacerdas.umkm import tasks
 from kotacerdas.umkm.models import Business, ImportJob
 from tests.factories import PASSWORD, RegionFactory, make_user
-from tests.web.rows_umkm_import import SURVEY_CSV
+from tests.permissions.rows_umkm_import import SURVEY_CSV
 
 
 @pytest.fixture

@@ -18,12 +18,6 @@ from kotacerdas.core.services import user_create
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Programme
 from kotacerdas.regions.models import Region
-from tests.factories import FAST_PASSWORD_HASHERS
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 def test_it_records_an_update_with_actor_and_values_before_and_after(world, admin_user):

@@ -240,6 +240,7 @@ def _database(vendor: str, tmp_path: Path) -> Iterator[SQLite | PostgreSQL]:
 # --- the drill -------------------------------------------------------------------
 
 
+@pytest.mark.drill
 @pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
 def test_backup_while_writing_then_restore_elsewhere(vendor: str, tmp_path: Path) -> None:
     with _database(vendor, tmp_path) as database:

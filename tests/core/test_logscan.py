@@ -83,7 +83,7 @@ def test_the_suite_scanner_listens_to_the_root_and_the_server_loggers() -> None:
     assert logscan.SCANNER.records == before + 1
 
 
-def test_a_leak_anywhere_in_a_run_fails_the_run(tmp_path: Path) -> None:
+def _run_planted_leak(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
     planted = tmp_path / "test_planted_leak.py"
     planted.write_text(
         textwrap.dedent(
@@ -92,10 +92,13 @@ def test_a_leak_anywhere_in_a_run_fails_the_run(tmp_path: Path) -> None:
 
             def test_that_passes_but_leaks():
                 logging.getLogger("kotacerdas.planted").warning("typed %s", {PASSWORD!r})
+
+            def test_that_passes_quietly():
+                pass
             """
         )
     )
-    done = subprocess.run(  # noqa: S603 (our own interpreter and test)
+    return subprocess.run(  # noqa: S603 (our own interpreter and test)
         [
             sys.executable,
             "-m",
@@ -109,6 +112,7 @@ def test_a_leak_anywhere_in_a_run_fails_the_run(tmp_path: Path) -> None:
             f"--rootdir={REPO}",
             "-c",
             str(REPO / "pyproject.toml"),
+            *options,
         ],
         cwd=REPO,
         capture_output=True,
@@ -116,8 +120,21 @@ def test_a_leak_anywhere_in_a_run_fails_the_run(tmp_path: Path) -> None:
         check=False,
         timeout=300,
     )
-    assert "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def _assert_the_leak_failed_the_run(done: subprocess.CompletedProcess[str]) -> None:
+    assert "2 passed" in done.stdout, done.stdout + done.stderr
     assert done.returncode == 1, done.stdout
     assert "logscan" in done.stdout
     assert "test_that_passes_but_leaks" in done.stdout
     assert PASSWORD not in done.stdout.split("logscan", 1)[1]
+
+
+def test_a_leak_anywhere_in_a_run_fails_the_run(tmp_path: Path) -> None:
+    _assert_the_leak_failed_the_run(_run_planted_leak(tmp_path, "-p", "no:xdist"))
+
+
+@pytest.mark.drill  # three Python processes: many seconds
+def test_a_leak_in_a_worker_of_a_parallel_run_fails_the_run(tmp_path: Path) -> None:
+    # pytest-xdist: the worker that ran the leaking test reports to the controller.
+    _assert_the_leak_failed_the_run(_run_planted_leak(tmp_path, "-n", "2"))

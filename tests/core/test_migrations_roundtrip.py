@@ -80,6 +80,7 @@ def _seed_counts() -> tuple[int, ...]:
     )
 
 
+@pytest.mark.drill
 def test_each_apps_last_migration_goes_back_and_forward_keeping_the_data(seeded: None) -> None:
     triggers = _triggers()
     assert any(name.startswith("kc_") for name in triggers)
@@ -117,6 +118,7 @@ def test_the_projects_own_migrations_are_all_reversible() -> None:
     assert ours == {}, "every KotaCerdas migration needs a reverse (RunPython(forward, backward))"
 
 
+@pytest.mark.drill
 def test_every_app_goes_back_to_zero_and_forward_again(seeded: None) -> None:
     triggers = _triggers()
     executor = MigrationExecutor(connection)

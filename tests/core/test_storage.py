@@ -33,10 +33,10 @@ NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{32}\.[a-z]+")
 
 
 @pytest.fixture
-def private_dir(settings, tmp_path: Path) -> Path:
+def private_dir(private_dir: Path, settings, tmp_path: Path) -> Path:
+    """The per-test private folder (tests/conftest.py), with a static root beside it."""
     settings.STATIC_ROOT = tmp_path / "static"
-    settings.PRIVATE_FILES_DIR = tmp_path / "private"
-    return tmp_path / "private"
+    return private_dir
 
 
 def stored(name: str, content: bytes) -> str:
@@ -262,14 +262,6 @@ def test_it_refuses_a_private_dir_inside_the_static_root_at_run_time(settings, t
 
     with pytest.raises(ImproperlyConfigured, match="must not overlap STATIC_ROOT"):
         private_files_dir()
-
-
-@pytest.fixture
-def environ(monkeypatch, tmp_path: Path):
-    for name in ("KOTACERDAS_PRIVATE_DIR", "KOTACERDAS_ENV", "KOTACERDAS_CLAMD"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KOTACERDAS_DATA_DIR", str(tmp_path))
-    return monkeypatch
 
 
 def test_the_private_dir_is_under_the_data_dir_by_default(environ, tmp_path: Path):

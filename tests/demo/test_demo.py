@@ -19,7 +19,6 @@ from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
 from kotacerdas.masterplan.selectors import current_masterplan, masterplan_figures
-from tests.factories import demo_loaded_once
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +41,8 @@ NAMED_PROGRAMMES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def first_load(django_db_setup, django_db_blocker):
-    with demo_loaded_once(django_db_blocker) as result:
-        yield result
-
-
 @pytest.fixture
-def masterplan(first_load) -> Masterplan:
+def masterplan(dumai) -> Masterplan:
     return Masterplan.objects.select_related("region").get(region__code="14.72")
 
 
@@ -57,8 +50,8 @@ def table_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-def test_it_creates_the_region_masterplan_and_everything_in_it(first_load):
-    assert first_load.created == {
+def test_it_creates_the_region_masterplan_and_everything_in_it(dumai):
+    assert dumai.created == {
         "masterplan": 1,
         "agency": 18,
         "programme": 51,
@@ -70,10 +63,10 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(first_load):
         # The period of the city's report, closed: the public portal's figures.
         "period_snapshot": 1,
     }
-    assert first_load.updated == {}
+    assert dumai.updated == {}
 
 
-def test_it_publishes_the_period_of_the_citys_report(first_load):
+def test_it_publishes_the_period_of_the_citys_report(dumai):
     from kotacerdas.monitoring.models import PeriodSnapshot
 
     snapshot = PeriodSnapshot.objects.select_related("period").get(
@@ -138,7 +131,7 @@ def test_it_has_the_publicly_named_programmes(masterplan, name):
     assert Programme.objects.filter(masterplan=masterplan, name__icontains=name).count() == 1
 
 
-def test_it_changes_nothing_when_loaded_again(first_load):
+def test_it_changes_nothing_when_loaded_again(dumai):
     before = table_counts()
 
     result = demo_load()
@@ -205,7 +198,7 @@ def test_it_creates_one_demo_user_per_role(masterplan):
 
 
 @pytest.mark.parametrize("username", [user.username for user in DEMO_USERS])
-def test_it_lets_every_demo_user_log_in_with_the_demo_password(first_load, username):
+def test_it_lets_every_demo_user_log_in_with_the_demo_password(dumai, username):
     user = authenticate(username=username, password=DEMO_PASSWORD)
 
     assert user is not None

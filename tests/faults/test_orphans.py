@@ -15,7 +15,7 @@ from kotacerdas.core.storage import private_storage
 from kotacerdas.umkm.imports import progress, services
 from kotacerdas.umkm.models import ImportJob
 from tests.conftest import World
-from tests.web.rows_umkm_import import upload_job
+from tests.permissions.rows_umkm_import import upload_job
 
 
 def _dead_worker_job(world: World) -> tuple[ImportJob, Path, Path]:

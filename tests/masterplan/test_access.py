@@ -17,7 +17,6 @@ from kotacerdas.masterplan.access import (
     programmes_for,
 )
 from tests.factories import (
-    FAST_PASSWORD_HASHERS,
     AgencyFactory,
     RegionFactory,
     make_action_plan,
@@ -25,11 +24,6 @@ from tests.factories import (
     make_programme,
     make_user,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 def ids(queryset) -> set[int]:

@@ -22,17 +22,10 @@ from kotacerdas.demo.management.commands import demo as demo_command
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import Programme
 from kotacerdas.regions.models import Region
-from tests.factories import demo_loaded_once
 
 pytestmark = pytest.mark.django_db
 
 PILLAR_CODES = ["governance", "branding", "economy", "living", "society", "environment"]
-
-
-@pytest.fixture(scope="module")
-def dumai(django_db_setup, django_db_blocker):
-    with demo_loaded_once(django_db_blocker) as result:
-        yield result
 
 
 def run(*args: str) -> str:
@@ -141,6 +134,7 @@ def test_it_loads_quietly(dumai):
 # --- The console script, end to end --------------------------------------------------------------
 
 
+@pytest.mark.drill
 def test_it_runs_the_kotacerdas_console_script_end_to_end(tmp_path):
     """migrate, demo, figures and serve through the installed ``kotacerdas``
     script on a fresh SQLite database in a temporary data directory, as

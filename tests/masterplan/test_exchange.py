@@ -41,17 +41,11 @@ from kotacerdas.masterplan.exchange.workbook import (
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
 from kotacerdas.masterplan.selectors import masterplan_figures
 from kotacerdas.regions.models import Region
-from tests.factories import demo_loaded_once, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "masterplan-template.md"
-
-
-@pytest.fixture(scope="module")
-def dumai(django_db_setup, django_db_blocker):
-    with demo_loaded_once(django_db_blocker) as result:
-        yield result
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Element, Pillar, Programme
 from kotacerdas.masterplan.pillars import PILLARS
 from tests.factories import (
-    FAST_PASSWORD_HASHERS,
     element_of,
     make_masterplan,
     make_programme,
@@ -76,11 +75,6 @@ DOMAIN_PILLARS = [
         ],
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 def updates_in(queries: CaptureQueriesContext) -> list[str]:

@@ -401,14 +401,6 @@ def test_worker_once_enqueues_and_runs_the_reminders_once_a_day(
 # --- Settings --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def environ(monkeypatch, tmp_path):
-    for name in ("KOTACERDAS_ENV", "KOTACERDAS_REMINDER_HOUR", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KOTACERDAS_DATA_DIR", str(tmp_path))
-    return monkeypatch
-
-
 def load_settings() -> dict[str, Any]:
     return runpy.run_path(kotacerdas.settings.__file__)
 

@@ -29,14 +29,9 @@ from kotacerdas.monitoring.workbook import (
 )
 from tests.conftest import World
 from tests.factories import make_action_plan
-from tests.monitoring_fixtures import period, report
+from tests.monitoring_fixtures import report
 
 HEADERS = {c.key: c.label() for c in COLUMNS}
-
-
-@pytest.fixture
-def open_period(world: World) -> ReportingPeriod:
-    return period(world)
 
 
 @pytest.fixture

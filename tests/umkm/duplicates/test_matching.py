@@ -24,7 +24,7 @@ from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.identifiers import name_key
 from kotacerdas.umkm.models import Business, DuplicateCandidate
 from tests.factories import RegionFactory
-from tests.web.rows_umkm_duplicates import KELURAHAN, NIK, OTHER_KELURAHAN, make_business
+from tests.permissions.rows_umkm_duplicates import KELURAHAN, NIK, OTHER_KELURAHAN, make_business
 
 Kind = DuplicateCandidate.Kind
 

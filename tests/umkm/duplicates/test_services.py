@@ -14,7 +14,7 @@ from kotacerdas.core.audit import history_for
 from kotacerdas.umkm.duplicates import services as merging
 from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
 from kotacerdas.umkm.registry import services
-from tests.web.rows_umkm_duplicates import NIK, make_business, make_pair
+from tests.permissions.rows_umkm_duplicates import NIK, make_business, make_pair
 
 State = DuplicateCandidate.State
 

@@ -13,7 +13,7 @@ from kotacerdas.core.models import Membership, Role
 from kotacerdas.umkm.duplicates import services as merging
 from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
 from tests.factories import RegionFactory, make_user
-from tests.web.rows_umkm_duplicates import NIK, OTHER_KELURAHAN, make_business, make_pair
+from tests.permissions.rows_umkm_duplicates import NIK, OTHER_KELURAHAN, make_business, make_pair
 
 State = DuplicateCandidate.State
 

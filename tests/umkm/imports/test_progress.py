@@ -21,7 +21,7 @@ from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import import_warnings
 from kotacerdas.umkm.models import Business, ImportJob
 from tests.conftest import World
-from tests.web.rows_umkm_import import SURVEY_CSV, upload_job
+from tests.permissions.rows_umkm_import import SURVEY_CSV, upload_job
 
 State = ImportJob.State
 MAPPING = {1: "name", 2: "owner_name", 3: "owner_nik", 4: "kelurahan", 5: "address", 6: "phone"}

@@ -21,7 +21,7 @@ from kotacerdas.core.models import Membership, Role
 from kotacerdas.umkm.models import Business, ColumnMapping, ImportJob
 from tests.factories import RegionFactory, make_user
 from tests.logins import login_verified
-from tests.web.rows_umkm_import import SURVEY_CSV
+from tests.permissions.rows_umkm_import import SURVEY_CSV
 
 State = ImportJob.State
 HEADER = ["No", "Nama Usaha", "Nama Pemilik", "NIK", "Kelurahan", "Alamat", "No HP"]

@@ -4,7 +4,7 @@ A business with a known NIK, phone and address is registered, revealed,
 edited and reported on; then every GET route of the whole project is
 requested as every persona, and no response body may hold the full NIK,
 phone or address. The arguments of each route come from the permission
-matrix (tests/web/rows_*.py), which must cover every route anyway, so routes
+matrix (tests/permissions/rows_*.py), which must cover every route anyway, so routes
 other engineers add are scanned automatically; a route the matrix does not
 know is filled from its parameter names (``code`` → the region, ``pk`` → the
 business) or skipped with its name listed. Logs and the audit trail are
@@ -25,9 +25,9 @@ from kotacerdas.core.models import AuditEvent
 from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.registry import services
 from tests.conftest import World
-from tests.web.matrix import PERSONAS
-from tests.web.rows_umkm_registry import ADDRESS, NIK, make_business
-from tests.web.test_permissions import MATRIX
+from tests.permissions.matrix import PERSONAS
+from tests.permissions.rows_umkm_registry import ADDRESS, NIK, make_business
+from tests.permissions.test_permissions import MATRIX
 
 PHONE_NATIONAL = "81234567891"  # inside 081234567891, 6281234567891 and +62 812…
 SECRETS = (NIK, PHONE_NATIONAL, ADDRESS)

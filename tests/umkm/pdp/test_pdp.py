@@ -20,7 +20,7 @@ from kotacerdas.core.logging import RedactPersonalData, UTCFormatter, redact
 from kotacerdas.umkm.models import Business, PersonalDataAccess, RegistrySettings
 from kotacerdas.umkm.pdp.services import businesses_anonymise
 from kotacerdas.umkm.registry import services
-from tests.web.rows_umkm_registry import ADDRESS, NIK, PHONE_STORED, make_business
+from tests.permissions.rows_umkm_registry import ADDRESS, NIK, PHONE_STORED, make_business
 
 PURPOSE = "verifikasi lapangan atas permintaan pemilik"
 

@@ -13,7 +13,7 @@ from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.pdp.services import businesses_anonymise, subject_report
 from kotacerdas.umkm.registry import services
-from tests.web.rows_umkm_registry import NIK, make_business
+from tests.permissions.rows_umkm_registry import NIK, make_business
 
 
 def test_an_edit_saves_the_derived_fields(world, officer) -> None:

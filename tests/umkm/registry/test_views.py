@@ -11,7 +11,7 @@ from django.urls import reverse
 from kotacerdas.regions.reference import kelurahan_of
 from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.registry import services
-from tests.web.rows_umkm_registry import ADDRESS, NIK, PHONE_STORED, make_business
+from tests.permissions.rows_umkm_registry import ADDRESS, NIK, PHONE_STORED, make_business
 
 MASKED = NIK[:6] + "*" * 10
 

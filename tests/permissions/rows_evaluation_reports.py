@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tests.conftest import World
 from tests.evaluation.factories import make_cycle
-from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, row
 
 TEAM_READ = row(LOGIN, 200, 403, 403, 403)
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates import services as merging
-from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
 from kotacerdas.umkm.registry import services
+from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
 from tests.conftest import World
-from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, region, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, region, row
 
 NIK = "1472014505900017"  # a valid NIK (woman born 5 May 1990); tests look for it in pages
 KELURAHAN = "14.72.01.1003"  # Pangkalan Sesai, Kota Dumai

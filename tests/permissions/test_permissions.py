@@ -13,17 +13,17 @@ import pkgutil
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import tests.web
+import tests.permissions
 from tests.conftest import World
 from tests.logins import login_verified
-from tests.web.matrix import PERSONAS, Rows
+from tests.permissions.matrix import PERSONAS, Rows
 
 
 def _all_rows() -> Rows:
     merged: Rows = {}
-    for module in pkgutil.iter_modules(tests.web.__path__):
+    for module in pkgutil.iter_modules(tests.permissions.__path__):
         if module.name.startswith("rows_"):
-            rows: Rows = importlib.import_module(f"tests.web.{module.name}").ROWS
+            rows: Rows = importlib.import_module(f"tests.permissions.{module.name}").ROWS
             overlap = set(rows) & set(merged)
             assert not overlap, f"Routes in two row files: {sorted(overlap)}"
             merged.update(rows)

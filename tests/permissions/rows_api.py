@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from kotacerdas.api.services import token_create
 from tests.conftest import World
 from tests.monitoring_fixtures import period, report
-from tests.web.matrix import LOGIN, Rows, none, region, row
-from tests.web.rows_umkm_registry import business
+from tests.permissions.matrix import LOGIN, Rows, none, region, row
+from tests.permissions.rows_umkm_registry import business
 
 ANYONE = row(200, 200, 200, 200, 200, officer=200)
 NOT_ALLOWED = row(405, 405, 405, 405, 405, officer=405)

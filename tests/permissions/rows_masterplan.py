@@ -3,7 +3,7 @@ masterplan pages."""
 
 from __future__ import annotations
 
-from tests.web.matrix import (
+from tests.permissions.matrix import (
     ADMIN_ONLY,
     LOGIN,
     PUBLIC_SAFE_ONLY,

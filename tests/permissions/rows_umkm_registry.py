@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.registry import services
+from kotacerdas.umkm.models import Business
 from tests.conftest import World
-from tests.web.matrix import LOGIN, PUBLIC_SAFE_ONLY, SAFE_ONLY, Rows, region, row
+from tests.permissions.matrix import LOGIN, PUBLIC_SAFE_ONLY, SAFE_ONLY, Rows, region, row
 
 # A NIK, phone and address the leak test looks for in every response.
 NIK = "1472015507900123"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.conftest import World
 from tests.monitoring_fixtures import period
-from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, row
 
 WRITE = row(LOGIN, 200, 200, 404, 403)
 # A forged token: back to the upload page, nothing applied.

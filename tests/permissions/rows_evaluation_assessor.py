@@ -25,7 +25,7 @@ from tests.evaluation.assessment_factories import (
     published_cycle,
     user,
 )
-from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, row
 
 EVERYONE = row(LOGIN, 200, 200, 200, 200, 200)
 ASSIGNED_READ = row(LOGIN, 403, 403, 403, 200, 403)

@@ -4,7 +4,7 @@ the region; the public statistics page is open to everyone."""
 
 from __future__ import annotations
 
-from tests.web.matrix import LOGIN, PUBLIC_SAFE_ONLY, SAFE_ONLY, Rows, region, row
+from tests.permissions.matrix import LOGIN, PUBLIC_SAFE_ONLY, SAFE_ONLY, Rows, region, row
 
 REGISTRY_READ = row(LOGIN, 200, 403, 403, 403, officer=200)
 PUBLIC_READ = row(200, 200, 200, 200, 200)

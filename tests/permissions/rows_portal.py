@@ -10,8 +10,8 @@ from typing import Any
 from kotacerdas.monitoring.models import Evidence
 from tests.conftest import World
 from tests.monitoring_fixtures import period, report
+from tests.permissions.matrix import PUBLIC_SAFE_ONLY, Rows, region, row
 from tests.portal.helpers import add_photo
-from tests.web.matrix import PUBLIC_SAFE_ONLY, Rows, region, row
 
 PUBLIC_READ = row(200, 200, 200, 200, 200)
 SAFE = {"GET": PUBLIC_READ, "POST": PUBLIC_SAFE_ONLY}

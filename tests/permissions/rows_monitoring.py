@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.conftest import World
 from tests.monitoring_fixtures import file_evidence, link_evidence, period, report
-from tests.web.matrix import LOGIN, READ, SAFE_ONLY, Rows, plan_a, region, row
+from tests.permissions.matrix import LOGIN, READ, SAFE_ONLY, Rows, plan_a, region, row
 
 POST_ADMIN = row(LOGIN, 302, 403, 403, 403)
 # Report routes for plan_a (agency A): editor_b may not even see them.

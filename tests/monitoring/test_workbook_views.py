@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -31,17 +30,6 @@ from tests.conftest import World
 from tests.monitoring_fixtures import PDF, period, report
 
 HEADERS = {c.key: c.label() for c in COLUMNS}
-
-
-@pytest.fixture(autouse=True)
-def private_dir(settings, tmp_path: Path) -> Path:
-    settings.PRIVATE_FILES_DIR = tmp_path / "private"
-    return tmp_path / "private"
-
-
-@pytest.fixture
-def open_period(world: World) -> ReportingPeriod:
-    return period(world)
 
 
 def _text(response: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kotacerdas.evaluation.instruments import services
 from tests.conftest import World
 from tests.evaluation.factories import active_instrument, make_cycle
-from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, row
 
 ADMIN_READ = row(LOGIN, 200, 403, 403, 403)
 ADMIN_POST = row(LOGIN, 302, 403, 403, 403)

@@ -5,7 +5,7 @@ back to the upload form, nothing applied."""
 
 from __future__ import annotations
 
-from tests.web.matrix import ADMIN_ONLY, LOGIN, READ, SAFE_ONLY, Rows, none, region, row
+from tests.permissions.matrix import ADMIN_ONLY, LOGIN, READ, SAFE_ONLY, Rows, none, region, row
 
 ROWS: Rows = {
     "exchange:template": (none, {}, {"GET": row(LOGIN, 200, 200, 200, 200), "POST": SAFE_ONLY}),

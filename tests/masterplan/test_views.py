@@ -270,19 +270,6 @@ def test_admins_rename_pillars_and_elements(world, personas):
     assert history_for(element).filter(action="update").count() == 1
 
 
-def test_healthz_reports_the_database(client, db):
-    response = client.get(reverse("healthz"))
-    assert response.json() == {"status": "ok"}
-
-
-def test_the_error_page_shows_no_traceback(rf):
-    from kotacerdas.core.views import server_error
-
-    response = server_error(rf.get("/"))
-    assert response.status_code == 500
-    assert b"Terjadi gangguan" in response.content and b"Traceback" not in response.content
-
-
 def test_pages_carry_a_content_security_policy_without_inline_script(world, personas):
     response = personas["admin"].get(reverse("masterplan:dashboard", args=[world.region.code]))
     policy = response["Content-Security-Policy"]

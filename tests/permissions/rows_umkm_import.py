@@ -12,7 +12,7 @@ from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
 from kotacerdas.umkm.imports.services import import_job_create
 from kotacerdas.umkm.models import ImportJob
 from tests.conftest import World
-from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, region, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, region, row
 
 REGISTRY = row(LOGIN, 200, 403, 403, 403, officer=200)
 

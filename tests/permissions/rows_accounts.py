@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import World
-from tests.web.matrix import LOGIN, PUBLIC_SAFE_ONLY, Rows, none, row
+from tests.permissions.matrix import LOGIN, PUBLIC_SAFE_ONLY, Rows, none, row
 
 SIGNED_IN = row(LOGIN, 200, 200, 200, 200)
 ONWARD = row(302, 302, 302, 302, 302)

@@ -17,7 +17,7 @@ from tests.conftest import World
 from tests.evaluation.factories import make_cycle
 from tests.evaluation.region_factories import evidence_request, item
 from tests.monitoring_fixtures import pdf_upload
-from tests.web.matrix import LOGIN, SAFE_ONLY, Rows, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, row
 
 TEAM_READ = row(LOGIN, 200, 403, 403, 403)
 TEAM_POST = row(LOGIN, 302, 403, 403, 403)
