@@ -10,8 +10,8 @@ from typing import Any
 
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates import services as merging
-from kotacerdas.umkm.registry import services
 from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
+from kotacerdas.umkm.registry import services
 from tests.conftest import World
 from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, region, row
 

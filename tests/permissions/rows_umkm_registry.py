@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kotacerdas.umkm.registry import services
 from kotacerdas.umkm.models import Business
+from kotacerdas.umkm.registry import services
 from tests.conftest import World
 from tests.permissions.matrix import LOGIN, PUBLIC_SAFE_ONLY, SAFE_ONLY, Rows, region, row
 

@@ -89,7 +89,9 @@ def test_the_csv_holds_the_aggregates_only(world, personas) -> None:
     )
     assert response.status_code == 200
     assert "statistik-umkm-14.72-14.72.01.csv" in response["Content-Disposition"]
-    text = response.content.decode()
+    # Written like every other CSV download (core.sheets.writing): a BOM for Excel.
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
     assert "Toko Rahasia" not in text and NIK not in text
     rows = list(csv.DictReader(io.StringIO(text)))
     line = next(r for r in rows if r["tabel"] == "kelurahan" and r["kode"] == PANGKALAN_SESAI)

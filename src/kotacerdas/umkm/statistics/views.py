@@ -6,7 +6,6 @@ aggregates with small cells suppressed. Figures come from
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +16,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kotacerdas.core.sheets.writing import CONTENT_TYPES, csv_bytes
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.access import registry_region_fetch
 from kotacerdas.umkm.registry.models import RegistrySettings
@@ -58,17 +58,17 @@ def statistics_csv(request: HttpRequest, code: str) -> HttpResponse:
     region = registry_region_fetch(request.user, code, "view")
     stats = registry_statistics(region=region, kecamatan=_kecamatan_param(request))
     suffix = f"-{stats.kecamatan.code}" if stats.kecamatan else ""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="statistik-umkm-{region.code}{suffix}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(["tabel", "kode", "uraian", "kecamatan", "jumlah_usaha", "persen"])
+    rows: list[list[Any]] = []
     for breakdown in stats.breakdowns:
         for cell in breakdown.cells:
             percent = "" if cell.percent is None else f"{cell.percent:.2f}"
-            writer.writerow([breakdown.slug, cell.key, cell.label, cell.group, cell.count, percent])
-        writer.writerow([breakdown.slug, "", _("Jumlah"), "", breakdown.total, ""])
+            rows.append([breakdown.slug, cell.key, cell.label, cell.group, cell.count, percent])
+        rows.append([breakdown.slug, "", _("Jumlah"), "", breakdown.total, ""])
+    header = ["tabel", "kode", "uraian", "kecamatan", "jumlah_usaha", "persen"]
+    response = HttpResponse(csv_bytes(header, rows), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistik-umkm-{region.code}{suffix}.csv"'
+    )
     return response
 
 
