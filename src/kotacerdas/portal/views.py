@@ -26,6 +26,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from kotacerdas.core.storage import private_file_response
+from kotacerdas.masterplan import views as masterplan_views
 from kotacerdas.masterplan.selectors import RULE_VERSION
 from kotacerdas.portal import datasets, downloads, selectors
 from kotacerdas.portal.caching import cached
@@ -334,3 +335,28 @@ def widget(request: HttpRequest, code: str) -> HttpResponse:
         )
 
     return _page(request, code, ("widget", code), build, widget=True)
+
+
+@require_safe
+def landing(request: HttpRequest) -> HttpResponse:
+    """``/``: a visitor meets the regions' public portals and a way to sign in;
+    a signed-in person goes on to their workspace (the masterplan's home)."""
+    if request.user.is_authenticated:
+        return masterplan_views.home(request)
+
+    def build() -> str:
+        # Regions by province, provinces in Kemendagri code order.
+        groups: dict[tuple[str, str], list[Region]] = {}
+        for region in selectors.public_regions():
+            province = region.province
+            key = (province.code, province.name) if province else ("", "")
+            groups.setdefault(key, []).append(region)
+        provinces = [(name, regions) for (_code, name), regions in sorted(groups.items())]
+        return render_to_string(
+            "portal/landing.html",
+            {"provinces": provinces, "csrf": CSRF_SLOT, "path": request.path},
+        )
+
+    html = cached(("landing",), build)
+    assert html is not None
+    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
