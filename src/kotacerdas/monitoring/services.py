@@ -30,7 +30,7 @@ from kotacerdas.monitoring.models import (
     ProgressReport,
     ReportingPeriod,
 )
-from kotacerdas.monitoring.snapshots import Frozen
+from kotacerdas.monitoring.snapshots import Frozen, FrozenPublished
 
 PERIOD_FIELDS = (
     "masterplan",
@@ -183,6 +183,7 @@ def period_close(*, actor: Actor, period: ReportingPeriod) -> PeriodSnapshot:
                 )
             ),
             taken_at=now,
+            published=FrozenPublished.collect(masterplan=period.masterplan),
         )
         return model_create(
             actor=actor,
