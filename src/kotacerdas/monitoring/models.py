@@ -264,6 +264,8 @@ class PeriodSnapshot(models.Model):
     taken_at = models.DateTimeField(_("diambil pada"))
     figures = models.JSONField(encoder=DjangoJSONEncoder)
     plan_statuses = models.JSONField(encoder=DjangoJSONEncoder)
+    # What the public sees besides the figures (layout 2 on); null in layout 1.
+    published = models.JSONField(encoder=DjangoJSONEncoder, null=True, blank=True)
 
     class Meta:
         verbose_name = _("potret periode")

@@ -32,7 +32,7 @@ from kotacerdas.monitoring.models import (
     ReportingPeriod,
 )
 from kotacerdas.monitoring.selectors import closes_early
-from kotacerdas.monitoring.snapshots import Frozen
+from kotacerdas.monitoring.snapshots import Frozen, FrozenPublished
 
 PERIOD_FIELDS = (
     "masterplan",
@@ -202,6 +202,7 @@ def period_close(
                 )
             ),
             taken_at=now,
+            published=FrozenPublished.collect(masterplan=period.masterplan),
         )
         return model_create(
             actor=actor,

@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -91,7 +92,9 @@ def _page(
             csrf=CSRF_SLOT,
         )
 
-    html = cached(parts, render_page)
+    # Today's date is part of the key: whether the published period is overdue
+    # (selectors.publication_overdue) changes with the calendar, not the data.
+    html = cached((*parts, timezone.localdate().isoformat()), render_page)
     if html is None:
         raise Http404
     if CSRF_SLOT in html:
