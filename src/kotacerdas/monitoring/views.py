@@ -21,6 +21,7 @@ from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.pages import attempt, refused
 from kotacerdas.core.storage import private_file_response
+from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.masterplan.selectors import current_masterplan
@@ -139,6 +140,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The reporting board: every action plan the user may see, with its
     report's state and lateness."""
     period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
+    activate_region(period.masterplan.region)
     plans = ActionPlan.objects.filter(plan_filter_for_reports(request.user))
     board = period_board(period=period, plans=plans)
     state = request.GET.get("keadaan", "")
@@ -218,6 +220,7 @@ def report_edit(request: HttpRequest, period_pk: int, plan_pk: int) -> HttpRespo
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = fetch(reports_for(request.user), reports_for(request.user), pk=pk)
+    activate_region(report.period.masterplan.region)
     can_change = reports_for(request.user, "change").filter(pk=pk).exists()
     can_verify = reports_for(request.user, "verify").filter(pk=pk).exists()
     return render(
@@ -360,6 +363,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
     if not period.is_closed:
         raise Http404
+    activate_region(period.masterplan.region)
     return render(
         request,
         "monitoring/snapshot.html",
@@ -410,6 +414,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
         ActionPlan.objects.filter(plan_filter_for_reports(request.user)),
         pk=pk,
     )
+    activate_region(plan.masterplan.region)
     return render(
         request,
         "monitoring/timeline.html",

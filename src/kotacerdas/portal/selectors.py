@@ -99,7 +99,7 @@ def public_regions() -> list[Region]:
 def public_masterplan(*, region: Region) -> Masterplan | None:
     """The masterplan the portal shows: an enacted one (a draft is not
     published), preferably the one covering this year, else the latest."""
-    year = timezone.localdate().year
+    year = timezone.localdate(timezone=region.tzinfo).year
     enacted = Masterplan.objects.filter(
         region=region, status=Masterplan.Status.ENACTED
     ).select_related("region")
@@ -120,6 +120,7 @@ class PublishedSnapshot:
     starts_on: dt.date
     ends_on: dt.date
     frozen: Frozen
+    zone: dt.tzinfo  # the region's: the snapshot's date is its local date
 
     @property
     def taken_at(self) -> dt.datetime:
@@ -131,7 +132,8 @@ class PublishedSnapshot:
 
     @property
     def date(self) -> dt.date:
-        return timezone.localdate(self.taken_at)
+        """The region's local date of the close, not the UTC one."""
+        return timezone.localdate(self.taken_at, timezone=self.zone)
 
     def ratio(self, metric: Metric, scope: Scope) -> Ratio | None:
         """The frozen ratio of ``metric`` for the overall or a pillar scope."""
@@ -143,7 +145,7 @@ class PublishedSnapshot:
         return self.frozen.status_of(code)
 
 
-def _published(snapshot: PeriodSnapshot) -> PublishedSnapshot:
+def _published(snapshot: PeriodSnapshot, zone: dt.tzinfo) -> PublishedSnapshot:
     period: ReportingPeriod = snapshot.period
     return PublishedSnapshot(
         pk=snapshot.pk,
@@ -153,6 +155,7 @@ def _published(snapshot: PeriodSnapshot) -> PublishedSnapshot:
         starts_on=period.starts_on,
         ends_on=period.ends_on,
         frozen=Frozen.of(snapshot),
+        zone=zone,
     )
 
 
@@ -169,12 +172,13 @@ def _closed_snapshots(masterplan: Masterplan) -> Any:
 def published_snapshot(*, masterplan: Masterplan) -> PublishedSnapshot | None:
     """The snapshot of the latest closed period (by period, not closing time)."""
     snapshot = _closed_snapshots(masterplan).first()
-    return None if snapshot is None else _published(snapshot)
+    return None if snapshot is None else _published(snapshot, masterplan.region.tzinfo)
 
 
 def published_snapshots(*, masterplan: Masterplan) -> list[PublishedSnapshot]:
     """Every closed period's snapshot, oldest first."""
-    return [_published(s) for s in reversed(list(_closed_snapshots(masterplan)))]
+    zone = masterplan.region.tzinfo
+    return [_published(s, zone) for s in reversed(list(_closed_snapshots(masterplan)))]
 
 
 @dataclass(frozen=True)

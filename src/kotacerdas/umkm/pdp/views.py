@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -104,7 +105,7 @@ def subject_report(request: HttpRequest, code: str) -> HttpResponse:
         fmt = form.cleaned_data["fmt"]
         if fmt in CONTENT_TYPES:
             columns, rows = report.rows()
-            stamp = report.created_at.strftime("%Y%m%d-%H%M")
+            stamp = timezone.localtime(report.created_at, region.tzinfo).strftime("%Y%m%d-%H%M")
             return _download(
                 pdp.write_table(columns, rows, fmt), f"laporan-data-pribadi-{stamp}.{fmt}", fmt
             )
