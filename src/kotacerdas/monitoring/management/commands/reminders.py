@@ -30,6 +30,7 @@ def as_dict(result: ReminderResult) -> dict[str, Any]:
         "period_id": reminder.period.pk,
         "period": reminder.period.label,
         "region": reminder.period.masterplan.region.code,
+        "date": reminder.on.isoformat(),  # the region's own date
         "agency": reminder.agency.short_name,
         "kind": reminder.kind,
         "recipient": reminder.recipient.get_username(),
