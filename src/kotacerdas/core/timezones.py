@@ -10,16 +10,19 @@ clock"): which zone a request, a task or a command shows times in.
 - Code without a request (reminder e-mails, exports built by tasks) wraps its
   work in ``timezone.override(region.tzinfo)`` or passes ``region.tzinfo``.
 
-The zone of a region is cached (Django's cache) by code and by id, so a
-cached portal page still costs no database query; saving a region forgets it.
+The zone is found lazily (:class:`LazyZone`): on the first time shown, not
+for every request. The zone of a region is cached (Django's cache) by code
+and by id; saving a region forgets it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -64,6 +67,48 @@ def current_abbreviation() -> str:
     return timezones.abbreviation(timezone.get_current_timezone_name())
 
 
+class LazyZone(dt.tzinfo):
+    """A time zone found on first use: the middleware activates one for every
+    request, and only a page that actually shows a time pays for finding it
+    (a cached portal page, or one that only shows dates computed with the
+    region's zone explicitly, stays at its query budget). It behaves as the
+    ``ZoneInfo`` it resolves to; ``None`` from ``resolve`` means the site's
+    ``TIME_ZONE``. No zone of Indonesia has daylight saving, so folds do not
+    arise."""
+
+    def __init__(self, resolve: Callable[[], str | None]) -> None:
+        self._resolve = resolve
+        self._zone: zoneinfo.ZoneInfo | None = None
+
+    def zone(self) -> zoneinfo.ZoneInfo:
+        if self._zone is None:
+            self._zone = zoneinfo.ZoneInfo(self._resolve() or settings.TIME_ZONE)
+        return self._zone
+
+    def utcoffset(self, moment: dt.datetime | None) -> dt.timedelta | None:
+        return self.zone().utcoffset(moment)
+
+    def dst(self, moment: dt.datetime | None) -> dt.timedelta | None:
+        return self.zone().dst(moment)
+
+    def tzname(self, moment: dt.datetime | None) -> str | None:
+        return self.zone().tzname(moment)
+
+    def fromutc(self, moment: dt.datetime) -> dt.datetime:
+        zone = self.zone()
+        return zone.fromutc(moment.replace(tzinfo=zone)).replace(tzinfo=self)
+
+    def __str__(self) -> str:
+        return str(self.zone())  # what timezone.get_current_timezone_name() reads
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A local time put in a cache is stored with the zone it resolved to.
+        return (zoneinfo.ZoneInfo, (str(self.zone()),))
+
+    def __repr__(self) -> str:
+        return f"LazyZone({self._zone!r})"
+
+
 class RegionTimeZoneMiddleware:
     """Activates the zone of the region a page belongs to (see the module)."""
 
@@ -83,15 +128,11 @@ class RegionTimeZoneMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> None:
-        zone = self._zone(request, view_kwargs)
-        if zone is None:
-            timezone.deactivate()
-        else:
-            timezone.activate(zoneinfo.ZoneInfo(zone))
+        code = view_kwargs.get("code")
+        timezone.activate(LazyZone(lambda: self._zone(request, code)))
 
     @staticmethod
-    def _zone(request: HttpRequest, view_kwargs: dict[str, Any]) -> str | None:
-        code = view_kwargs.get("code")
+    def _zone(request: HttpRequest, code: object) -> str | None:
         if isinstance(code, str):
             return zone_of(code=code)
         user = getattr(request, "user", None)
