@@ -55,6 +55,7 @@ def _region(request: HttpRequest, code: str) -> Region:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     return region
 
 

@@ -58,6 +58,7 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
     masterplan = current_masterplan(region=region) if region else None
     if region is None or masterplan is None:
         raise Http404
+    activate_region(region)
     periods = list(periods_for(request.user).filter(masterplan=masterplan))
     closed = [p for p in periods if p.is_closed]
     is_admin = roles_of(request.user).is_admin_of(region.pk)
@@ -85,6 +86,7 @@ def period_generate(request: HttpRequest, code: str) -> HttpResponse:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     if not roles_of(request.user).is_admin_of(region.pk):
         raise PermissionDenied
     masterplan = current_masterplan(region=region)
@@ -382,6 +384,7 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     closed = periods_for(request.user).filter(
         masterplan__region=region, state=ReportingPeriod.State.CLOSED
     )
