@@ -22,7 +22,7 @@ Layouts (``PeriodSnapshot.layout``):
    and agencies, and the public photos chosen: id, caption and the stored
    file, which a verified report can no longer remove). Read from a layout-1
    snapshot, ``Frozen.published`` is ``None`` and the portal falls back to
-   the live structure for those texts (decisions §XX).
+   the live structure for those texts (decisions §36).
 
 Growing it: a new part of :class:`Frozen` that is ``None`` for older
 layouts. Bump ``LAYOUT``, write the part in :meth:`Frozen.freeze` and

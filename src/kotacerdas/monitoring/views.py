@@ -29,6 +29,7 @@ from kotacerdas.core.pages import (
     refused,
 )
 from kotacerdas.core.storage import private_file_response
+from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.masterplan.selectors import current_masterplan
@@ -67,6 +68,7 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
     masterplan = current_masterplan(region=region) if region else None
     if region is None or masterplan is None:
         raise Http404
+    activate_region(region)
     periods = list(periods_for(request.user).filter(masterplan=masterplan))
     closed = [p for p in periods if p.is_closed]
     is_admin = roles_of(request.user).is_admin_of(region.pk)
@@ -94,6 +96,7 @@ def period_generate(request: HttpRequest, code: str) -> HttpResponse:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     if not roles_of(request.user).is_admin_of(region.pk):
         raise PermissionDenied
     masterplan = current_masterplan(region=region)
@@ -215,6 +218,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The reporting board: every action plan the user may see, with its
     report's state and lateness."""
     period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
+    activate_region(period.masterplan.region)
     plans = ActionPlan.objects.filter(plan_filter_for_reports(request.user))
     board = period_board(period=period, plans=plans)
     state = request.GET.get("keadaan", "")
@@ -294,6 +298,7 @@ def report_edit(request: HttpRequest, period_pk: int, plan_pk: int) -> HttpRespo
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = fetch(reports_for(request.user), reports_for(request.user), pk=pk)
+    activate_region(report.period.masterplan.region)
     can_change = reports_for(request.user, "change").filter(pk=pk).exists()
     can_verify = reports_for(request.user, "verify").filter(pk=pk).exists()
     return render(
@@ -436,6 +441,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
     if not period.is_closed:
         raise Http404
+    activate_region(period.masterplan.region)
     return render(
         request,
         "monitoring/snapshot.html",
@@ -454,6 +460,7 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     closed = periods_for(request.user).filter(
         masterplan__region=region, state=ReportingPeriod.State.CLOSED
     )
@@ -486,6 +493,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
         ActionPlan.objects.filter(plan_filter_for_reports(request.user)),
         pk=pk,
     )
+    activate_region(plan.masterplan.region)
     return render(
         request,
         "monitoring/timeline.html",

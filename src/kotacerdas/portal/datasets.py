@@ -224,7 +224,7 @@ def _registry_rows(source: Source) -> Rows:
     return Rows(
         rows,
         _("Keadaan registri pada tanggal data"),
-        timezone.localdate(),
+        timezone.localdate(timezone=source.region.tzinfo),
         {
             "kecamatan_kelurahan": _("kolom kode pada tabel kecamatan dan kelurahan"),
             "suppression": _("sel dengan kurang dari %(n)s usaha disembunyikan")

@@ -116,7 +116,7 @@ def public_regions() -> list[Region]:
 def public_masterplan(*, region: Region) -> Masterplan | None:
     """The masterplan the portal shows: an enacted one (a draft is not
     published), preferably the one covering this year, else the latest."""
-    year = timezone.localdate().year
+    year = timezone.localdate(timezone=region.tzinfo).year
     enacted = Masterplan.objects.filter(
         region=region, status=Masterplan.Status.ENACTED
     ).select_related("region")
@@ -165,6 +165,7 @@ class PublishedSnapshot:
     starts_on: dt.date
     ends_on: dt.date
     frozen: Frozen
+    zone: dt.tzinfo  # the region's: the snapshot's date is its local date
     # Older than the masterplan's reporting frequency allows, as of today.
     overdue: bool = False
     frequency_label: str = ""
@@ -172,7 +173,7 @@ class PublishedSnapshot:
     @property
     def published(self) -> FrozenPublished | None:
         """The texts frozen with the figures; None for a layout-1 snapshot
-        (the portal then reads them live, decisions §XX)."""
+        (the portal then reads them live, decisions §36)."""
         return self.frozen.published
 
     @property
@@ -185,7 +186,8 @@ class PublishedSnapshot:
 
     @property
     def date(self) -> dt.date:
-        return timezone.localdate(self.taken_at)
+        """The region's local date of the close, not the UTC one."""
+        return timezone.localdate(self.taken_at, timezone=self.zone)
 
     def ratio(self, metric: Metric, scope: Scope) -> Ratio | None:
         """The frozen ratio of ``metric`` for the overall or a pillar scope."""
@@ -200,6 +202,7 @@ class PublishedSnapshot:
 def _published(snapshot: PeriodSnapshot, masterplan: Masterplan) -> PublishedSnapshot:
     period: ReportingPeriod = snapshot.period
     frequency = masterplan.reporting_frequency
+    zone = masterplan.region.tzinfo
     return PublishedSnapshot(
         pk=snapshot.pk,
         period_label=period.label,
@@ -208,8 +211,9 @@ def _published(snapshot: PeriodSnapshot, masterplan: Masterplan) -> PublishedSna
         starts_on=period.starts_on,
         ends_on=period.ends_on,
         frozen=Frozen.of(snapshot),
+        zone=zone,
         overdue=publication_overdue(
-            ends_on=period.ends_on, frequency=frequency, today=timezone.localdate()
+            ends_on=period.ends_on, frequency=frequency, today=timezone.localdate(timezone=zone)
         ),
         frequency_label=str(ReportingFrequency(frequency).label).lower(),
     )
@@ -665,7 +669,7 @@ def public_quick_wins(
         ids = {p.code: p.id for p in published.programmes if p.code in codes}
         for photo in published.photos:
             photos.setdefault(photo.programme_id, []).append(PublicPhoto(photo.id, photo.caption))
-    else:  # a layout-1 snapshot: its photos were not frozen (decisions §XX)
+    else:  # a layout-1 snapshot: its photos were not frozen (decisions §36)
         ids = dict(
             Programme.objects.filter(masterplan=masterplan, code__in=codes).values_list(
                 "code", "id"

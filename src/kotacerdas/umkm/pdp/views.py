@@ -110,7 +110,7 @@ def subject_report(request: HttpRequest, code: str) -> HttpResponse:
         fmt = form.cleaned_data["fmt"]
         if fmt in CONTENT_TYPES:
             columns, rows = report.rows()
-            stamp = report.created_at.strftime("%Y%m%d-%H%M")
+            stamp = timezone.localtime(report.created_at, region.tzinfo).strftime("%Y%m%d-%H%M")
             return _download(
                 pdp.write_table(columns, rows, fmt), f"laporan-data-pribadi-{stamp}.{fmt}", fmt
             )
