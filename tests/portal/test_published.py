@@ -233,7 +233,7 @@ def test_it_knows_when_the_published_period_is_overdue(ends_on, frequency, today
 
 
 def _on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
-    monkeypatch.setattr(selectors.timezone, "localdate", lambda *args: day)
+    monkeypatch.setattr(selectors.timezone, "localdate", lambda *args, **kwargs: day)
     cache.clear()
 
 
