@@ -323,7 +323,12 @@ class Programme(models.Model):
             errors.setdefault("quick_win_year", []).append(
                 str(_("Tahun quick win harus di dalam tahun pelaksanaan program."))
             )
-        if self.pk is not None and self.start_year is not None and self.end_year is not None:
+        if (
+            self.pk is not None
+            and self.start_year is not None
+            and self.end_year is not None
+            and self.start_year <= self.end_year  # else the ordering constraint says why
+        ):
             # The readable form of the programme-years trigger (migration 0005).
             stranded = sorted(
                 ActionPlan.objects.filter(programme_id=self.pk)
