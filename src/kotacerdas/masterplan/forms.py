@@ -137,7 +137,8 @@ class ActionPlanForm(forms.ModelForm):
         if not status_editable:
             self.fields["status"].disabled = True
             self.fields["status"].help_text = _(
-                "Status diperbarui lewat laporan kemajuan yang diverifikasi."
+                "Status diperbarui lewat laporan kemajuan yang diverifikasi, atau lewat "
+                "Koreksi status oleh tim."
             )
 
     def changed_values(self) -> dict[str, Any]:
