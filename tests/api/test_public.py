@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from kotacerdas.masterplan.services import action_plan_update
+from kotacerdas.masterplan.services import action_plan_status_correct
 from kotacerdas.portal.selectors import public_search, published_snapshot
 from tests.api.helpers import Api
 from tests.monitoring_fixtures import period
@@ -28,7 +28,9 @@ def test_it_lists_regions_and_the_plan_without_login(world):
 
 def test_it_shows_the_status_of_the_snapshot_not_the_live_one(world, admin_user):
     period(world, state="closed", number=2)  # snapshot: nothing started
-    action_plan_update(actor=admin_user, action_plan=world.plan_a, status="selesai")
+    action_plan_status_correct(
+        actor=admin_user, action_plan=world.plan_a, status="selesai", reason="Berita acara."
+    )
     api = Api()
     plans = api.get(f"/regions/{world.region.code}/action-plans").json()
     assert {p["status"] for p in plans["items"]} == {"belum_dimulai"}

@@ -158,7 +158,10 @@ def test_it_restores_the_demo_values_on_reset(masterplan):
     original = digiloka.name
     plan = ActionPlan.objects.filter(programme=digiloka).first()
     services.programme_update(actor=None, programme=digiloka, name="DIGILOKA (diubah)")
-    services.action_plan_update(actor=None, action_plan=plan, status="dibatalkan")
+    # The demo runs reporting periods: a status moves by a correction.
+    services.action_plan_status_correct(
+        actor=None, action_plan=plan, status="dibatalkan", reason="Uji."
+    )
     events = AuditEvent.objects.count()
 
     result = demo_load(reset=True)
@@ -166,8 +169,11 @@ def test_it_restores_the_demo_values_on_reset(masterplan):
     assert result.updated == {"programme": 1, "action_plan": 1}
     assert result.created == {}
     assert Programme.objects.get(pk=digiloka.pk).name == original
-    assert ActionPlan.objects.get(pk=plan.pk).status != "dibatalkan"
-    assert AuditEvent.objects.count() == events + 2
+    restored = ActionPlan.objects.get(pk=plan.pk)
+    assert restored.status != "dibatalkan"
+    assert restored.status_corrections.first().reason.startswith("Data demo dipulihkan")
+    # The programme; the plan's status back by a correction (its record and the plan).
+    assert AuditEvent.objects.count() == events + 3
     overall = masterplan_figures(masterplan=masterplan).overall
     assert (overall.action_plans.percent, overall.programmes.percent) == (
         Decimal("61.17"),

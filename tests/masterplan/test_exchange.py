@@ -187,6 +187,10 @@ def test_it_keeps_text_typed_in_the_browser_with_crlf_line_breaks(dumai, tmp_pat
 
 
 def test_it_updates_by_code_and_shows_old_and_new(dumai, dumai_xlsx, tmp_path):
+    # Into a copy of Dumai that runs no reporting periods: there a workbook
+    # may still set statuses (docs/decisions.md §11).
+    load(write(tmp_path, dumai_xlsx, "copy.xlsx"), "14.71")
+
     def change(book: Any) -> None:
         set_cell(book, "Program", "GOV-01", "nama", "Mal Pelayanan Publik Dumai")
         set_cell(book, "Program", "GOV-01", "perkiraan_biaya", "Rp5.000.000.000")
@@ -196,15 +200,15 @@ def test_it_updates_by_code_and_shows_old_and_new(dumai, dumai_xlsx, tmp_path):
 
     events = AuditEvent.objects.count()
 
-    result = load(write(tmp_path, edit(dumai_xlsx, change)), "14.72")
+    result = load(write(tmp_path, edit(dumai_xlsx, change)), "14.71")
 
     assert result.applied
     counts = result.counts
     assert [counts[k].updated for k in counts] == [1, 0, 1, 1, 1]
-    programme = Programme.objects.get(masterplan__region__code="14.72", code="GOV-01")
+    programme = Programme.objects.get(masterplan__region__code="14.71", code="GOV-01")
     assert programme.name == "Mal Pelayanan Publik Dumai"
     assert programme.estimated_cost == Decimal("5000000000")
-    assert ActionPlan.objects.get(code="GOV-01.02", masterplan__region__code="14.72").status == (
+    assert ActionPlan.objects.get(code="GOV-01.02", masterplan__region__code="14.71").status == (
         "selesai"
     )
     changed = {c.key: c for c in result.changes if c.action == "update"}
@@ -459,6 +463,62 @@ def test_a_refusal_on_save_is_reported_and_rolls_everything_back(dumai, dumai_xl
         "Masterplan Smart City Kota Dumai 2022–2032",
         2032,
     )
+
+
+def test_a_status_a_report_or_the_team_set_is_kept_and_shown(dumai, dumai_xlsx, tmp_path):
+    # Dumai runs reporting periods: a workbook (an older export, say) never
+    # moves a status; the row's other columns are still imported.
+    plan = ActionPlan.objects.get(masterplan__region__code="14.72", code="GOV-01.02")
+    services.action_plan_status_correct(
+        actor=None, action_plan=plan, status="selesai", reason="Berita acara serah terima."
+    )
+
+    def change(book: Any) -> None:
+        set_cell(book, "Rencana Aksi", "GOV-01.02", "status", "Belum dimulai")
+        set_cell(book, "Rencana Aksi", "GOV-01.02", "target", "Target baru")
+        set_cell(book, "Rencana Aksi", "GOV-01.03", "status", "Dibatalkan")
+
+    path = write(tmp_path, edit(dumai_xlsx, change))
+    preview = load(path, "14.72", dry_run=True)
+
+    assert preview.ok
+    kept = {k.key: k for k in preview.kept_statuses}
+    assert set(kept) == {"GOV-01.02", "GOV-01.03"}
+    assert (kept["GOV-01.02"].stored, kept["GOV-01.02"].asked) == ("Selesai", "Belum dimulai")
+    assert "koreksi tim" in kept["GOV-01.02"].reason
+    assert "periode pelaporan" in kept["GOV-01.03"].reason
+    assert kept["GOV-01.02"].row and kept["GOV-01.02"].sheet == "Rencana Aksi"
+
+    result = load(path, "14.72")
+
+    assert result.applied
+    plan.refresh_from_db()
+    assert (plan.status, plan.status_source, plan.target) == ("selesai", "koreksi", "Target baru")
+    other = ActionPlan.objects.get(masterplan__region__code="14.72", code="GOV-01.03")
+    assert other.status != "dibatalkan"
+    assert [k["key"] for k in result.as_dict()["kept_statuses"]] == ["GOV-01.02", "GOV-01.03"]
+
+
+def test_an_action_plan_year_outside_its_programme_is_a_problem_on_its_row(
+    dumai, dumai_xlsx, tmp_path
+):
+    programme = Programme.objects.get(masterplan__region__code="14.72", code="GOV-01")
+    plan = ActionPlan.objects.filter(programme=programme).order_by("code").first()
+    assert plan is not None
+    outside = programme.end_year + 1 if programme.end_year < 2032 else programme.start_year - 1
+
+    def change(book: Any) -> None:
+        set_cell(book, "Rencana Aksi", plan.code, "tahun", outside)
+
+    result = load(write(tmp_path, edit(dumai_xlsx, change)), "14.72")
+
+    assert not result.applied
+    assert [(p.sheet, p.column, p.code) for p in result.problems] == [
+        ("Rencana Aksi", "tahun", "outside_programme")
+    ]
+    assert f"di luar tahun pelaksanaan program {programme.code}" in result.problems[0].message
+    plan.refresh_from_db()
+    assert plan.year != outside
 
 
 # --- Files that are not the template ------------------------------------------------------

@@ -22,10 +22,12 @@ from kotacerdas.masterplan.exchange import forms as exchange_forms
 from kotacerdas.masterplan.exchange import staging
 from kotacerdas.masterplan.exchange.export import CONTENT_TYPE, masterplan_export, template_empty
 from kotacerdas.masterplan.models import ActionPlan, Agency, Masterplan, Programme
+from kotacerdas.masterplan.services import action_plan_status_correct
 from kotacerdas.regions.models import Region
 from tests.conftest import World
 from tests.factories import make_user
 from tests.logins import login_verified
+from tests.monitoring_fixtures import period
 
 
 @pytest.fixture(autouse=True)
@@ -316,3 +318,34 @@ def test_a_new_region_loads_its_masterplan_through_the_web(world, db):
     assert confirm["Location"] == reverse("masterplan:programme_list", args=["14.01"])
     assert Masterplan.objects.get(region=kampar).title == "Masterplan Kampar"
     assert Agency.objects.filter(region=kampar, short_name="Diskominfo").exists()
+
+
+# --- Statuses a report or the team set ------------------------------------------------------
+
+
+def test_the_preview_shows_a_status_it_keeps_and_imports_the_rest(world, personas, admin_user):
+    exported = masterplan_export(masterplan=world.masterplan)  # plan_a: belum dimulai
+    period(world)
+    action_plan_status_correct(
+        actor=admin_user, action_plan=world.plan_a, status="selesai", reason="Berita acara."
+    )
+    book = openpyxl.load_workbook(BytesIO(exported))
+    sheet = book["Rencana Aksi"]
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == world.plan_a.code:
+            row[headers.index("target")].value = "Target dari Excel"
+    out = BytesIO()
+    book.save(out)
+
+    preview = _upload(personas["admin"], world, out.getvalue())
+
+    text = _text(preview)
+    assert "Status yang tidak diubah (1)" in text
+    assert world.plan_a.code in text and "status ditetapkan oleh koreksi tim" in text
+    personas["admin"].post(
+        reverse("exchange:import_confirm", args=[world.region.code]),
+        {"token": preview.context["token"]},
+    )
+    world.plan_a.refresh_from_db()
+    assert (world.plan_a.status, world.plan_a.target) == ("selesai", "Target dari Excel")

@@ -16,7 +16,9 @@ from kotacerdas.masterplan.models import ActionPlan, Masterplan, Programme
 from kotacerdas.masterplan.selectors import (
     Figures,
     Ratio,
+    Scope,
     current_masterplan,
+    figure_explain,
     masterplan_figures,
 )
 from tests.factories import (
@@ -228,6 +230,33 @@ def test_it_reports_a_quick_win_with_only_postponed_plans_as_not_started(scenari
         0,
         1,
     )
+
+
+def test_a_quick_win_whose_plans_are_all_cancelled_is_cancelled_not_not_started(scenario, world):
+    set_status(scenario["q1"], "dibatalkan")  # q2 already is
+
+    quick_wins = {q.code: q for q in figures_of(world).quick_wins}
+
+    economy = quick_wins["FIG-P3"]
+    assert (economy.status, economy.status_label, economy.plans_total) == (
+        "dibatalkan",
+        "Dibatalkan",
+        0,
+    )
+    # Without any action plan it has not started (P6), which is another thing.
+    assert quick_wins["FIG-P6"].status == "belum_dimulai"
+
+
+def test_the_year_explanation_states_its_rule(scenario, world):
+    explanation = figure_explain(
+        masterplan=world.masterplan, metric="programmes", scope=Scope("year", "2024")
+    )
+    assert "semua rencana aksinya tahun itu dibatalkan tidak dihitung" in explanation.note
+    assert "di dalam tahun pelaksanaan programnya" in explanation.note
+    overall = figure_explain(
+        masterplan=world.masterplan, metric="programmes", scope=Scope("overall")
+    )
+    assert overall.note == ""
 
 
 # --- The JSON shape --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from kotacerdas.core.audit import history_for
 from kotacerdas.masterplan import selectors as figures_module
 from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.masterplan.selectors import masterplan_figures
-from kotacerdas.masterplan.services import action_plan_update
+from kotacerdas.masterplan.services import action_plan_status_correct
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
 from kotacerdas.monitoring.selectors import (
@@ -140,7 +140,9 @@ def test_closing_freezes_the_figures_against_later_edits_and_rule_changes(world,
     snapshot = services.period_close(actor=None, period=r.period)
     frozen = dict(snapshot.figures)
 
-    action_plan_update(actor=None, action_plan=world.plan_b, status="selesai")
+    action_plan_status_correct(
+        actor=None, action_plan=world.plan_b, status="selesai", reason="Koreksi setelah tutup."
+    )
     monkeypatch.setattr(figures_module, "IN_IMPLEMENTATION", frozenset({"selesai"}))
     monkeypatch.setattr(figures_module, "RULE_VERSION", "2")
 

@@ -123,7 +123,11 @@ def test_editors_report_instead_of_setting_status_once_monitoring_runs(world, pe
     period(world)
     url = reverse("masterplan:action_plan_status", args=[world.plan_a.pk])
     assert personas["editor_a"].post(url, {"status": "selesai"}).status_code == 403
-    assert personas["admin"].post(url, {"status": "berjalan"}).status_code == 302
+    # The team too: no quick control; a correction has its own page and a reason.
+    assert personas["admin"].post(url, {"status": "berjalan"}).status_code == 403
+    correct = reverse("masterplan:action_plan_correct", args=[world.plan_a.pk])
+    response = personas["admin"].post(correct, {"status": "berjalan", "reason": "Berita acara."})
+    assert response.status_code == 302
     world.plan_a.refresh_from_db()
     assert world.plan_a.status == "berjalan"
 

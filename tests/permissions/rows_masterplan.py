@@ -66,6 +66,12 @@ ROWS: Rows = {
         {"status": "berjalan"},
         {"GET": SAFE_ONLY, "POST": row(LOGIN, 302, 302, 403, 403)},
     ),
+    # The team's correction of a status without a report (decisions §11).
+    "masterplan:action_plan_correct": (
+        plan_a,
+        {"status": "berjalan", "reason": "Berita acara serah terima."},
+        {"GET": ADMIN_ONLY, "POST": row(LOGIN, 302, 403, 403, 403)},
+    ),
     "masterplan:action_plan_delete": (
         plan_a,
         {},

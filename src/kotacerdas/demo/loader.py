@@ -92,6 +92,27 @@ def _upsert(
     return existing
 
 
+def _plan_reset(actor: Actor, plan: ActionPlan, fields: dict[str, Any]) -> ActionPlan:
+    """Put a demo action plan back as the demo has it. Once the masterplan
+    runs reporting periods its status moves only by a report or a correction,
+    so a changed status goes back by a correction that says why."""
+    fields = dict(fields)
+    status = fields.pop("status", plan.status)
+    plan = services.action_plan_update(actor=actor, action_plan=plan, **fields)
+    if status == plan.status:
+        return plan
+    if plan.masterplan.runs_periods():
+        services.action_plan_status_correct(
+            actor=actor,
+            action_plan=plan,
+            status=status,
+            reason="Data demo dipulihkan (demo --reset).",
+        )
+        plan.refresh_from_db()
+        return plan
+    return services.action_plan_update(actor=actor, action_plan=plan, status=status)
+
+
 def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
     data = demo_data()
     result = DemoResult()
@@ -158,9 +179,7 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
                     lambda plan_fields=plan_fields, programme=programme: (
                         services.action_plan_create(actor=actor, programme=programme, **plan_fields)
                     ),
-                    lambda a, plan_fields=plan_fields: services.action_plan_update(
-                        actor=actor, action_plan=a, **plan_fields
-                    ),
+                    lambda a, plan_fields=plan_fields: _plan_reset(actor, a, plan_fields),
                     reset,
                 )
         _demo_users(actor=actor, region=region, agencies=agencies, result=result)

@@ -58,15 +58,15 @@ def action_plans_for(user: User, action: Action = "view") -> models.QuerySet[Act
 
 
 def action_plans_status_settable(user: User) -> models.QuerySet[ActionPlan]:
-    """Action plans whose status this user may set directly. The region's
-    admins always may; agency editors only while the masterplan runs no
-    monitoring cycle: once it has reporting periods, an agency's status comes
-    from its verified progress reports (docs/decisions.md §11)."""
-    roles = roles_of(user)
-    qs = action_plans_for(user, "change")
-    if roles.superuser:
-        return qs
-    return qs.filter(
-        models.Q(masterplan__region_id__in=roles.admin_regions)
-        | models.Q(masterplan__reporting_periods__isnull=True)
-    ).distinct()
+    """Action plans whose status this user may set directly (the form, the
+    quick status control): those it may change, while their masterplan runs
+    no monitoring cycle. Once it has reporting periods, a status comes from a
+    verified progress report or a correction by the team
+    (:func:`action_plans_correctable`; docs/decisions.md §11)."""
+    return action_plans_for(user, "change").filter(masterplan__reporting_periods__isnull=True)
+
+
+def action_plans_correctable(user: User) -> models.QuerySet[ActionPlan]:
+    """Action plans whose status this user may correct without a report: the
+    smart city team, i.e. the admins of the plan's region."""
+    return action_plans_for(user, "delete")

@@ -10,7 +10,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.forms import AmountField
-from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
+from kotacerdas.masterplan.models import (
+    ActionPlan,
+    ActionPlanStatus,
+    Agency,
+    Element,
+    Masterplan,
+    Programme,
+)
 from kotacerdas.masterplan.services import PROGRAMME_FIELDS
 
 
@@ -130,7 +137,8 @@ class ActionPlanForm(forms.ModelForm):
         if not status_editable:
             self.fields["status"].disabled = True
             self.fields["status"].help_text = _(
-                "Status diperbarui lewat laporan kemajuan yang diverifikasi."
+                "Status diperbarui lewat laporan kemajuan yang diverifikasi, atau lewat "
+                "Koreksi status oleh tim."
             )
 
     def changed_values(self) -> dict[str, Any]:
@@ -140,3 +148,26 @@ class ActionPlanForm(forms.ModelForm):
             for name, value in self.cleaned_data.items()
             if not self.fields[name].disabled
         }
+
+
+class StatusCorrectionForm(forms.Form):
+    """The team's correction of a status without a report: a new status and
+    the reason, which is shown next to the status and in the figures."""
+
+    status = forms.ChoiceField(label=_("Status baru"))
+    reason = forms.CharField(
+        label=_("Alasan koreksi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_(
+            "Wajib. Ditampilkan di samping status dan di penjelasan angka: "
+            "“dikoreksi oleh tim, tanpa laporan: <alasan>”."
+        ),
+        error_messages={"required": _("Alasan koreksi wajib diisi.")},
+    )
+
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(v, label) for v, label in ActionPlanStatus.choices if v != plan.status]

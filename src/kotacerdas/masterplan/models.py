@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.masterplan.pillars import PILLARS
@@ -89,6 +91,13 @@ class Masterplan(models.Model):
 
     def contains_year(self, year: int | None) -> bool:
         return year is not None and self.start_year <= year <= self.end_year
+
+    def runs_periods(self) -> bool:
+        """Whether the masterplan runs the monitoring cycle (has reporting
+        periods, monitoring's ``reporting_periods``): from then on an action
+        plan's status changes only by a verified report or a correction by
+        the team (docs/decisions.md §11)."""
+        return bool(self.pk) and self.reporting_periods.exists()
 
     def clean(self) -> None:
         # The readable form of the period trigger (migration 0002): a period
@@ -314,6 +323,32 @@ class Programme(models.Model):
             errors.setdefault("quick_win_year", []).append(
                 str(_("Tahun quick win harus di dalam tahun pelaksanaan program."))
             )
+        if (
+            self.pk is not None
+            and self.start_year is not None
+            and self.end_year is not None
+            and self.start_year <= self.end_year  # else the ordering constraint says why
+        ):
+            # The readable form of the programme-years trigger (migration 0005).
+            stranded = sorted(
+                ActionPlan.objects.filter(programme_id=self.pk)
+                .exclude(year__range=(self.start_year, self.end_year))
+                .values_list("code", flat=True)
+            )
+            if stranded:
+                errors.setdefault("end_year", []).append(
+                    str(
+                        _(
+                            "Tahun pelaksanaan %(start)s–%(end)s tidak mencakup tahun "
+                            "rencana aksi %(codes)s; ubah tahun rencana aksinya lebih dulu."
+                        )
+                        % {
+                            "start": self.start_year,
+                            "end": self.end_year,
+                            "codes": ", ".join(stranded),
+                        }
+                    )
+                )
         if self.quick_win_year is not None and self.element_id and masterplan is not None:
             taken = (
                 Programme.objects.filter(
@@ -341,6 +376,16 @@ class ActionPlanStatus(models.TextChoices):
     DONE = "selesai", _("Selesai")
     POSTPONED = "ditunda", _("Ditunda")
     CANCELLED = "dibatalkan", _("Dibatalkan")
+
+
+class StatusSource(models.TextChoices):
+    """Where an action plan's current status came from (docs/decisions.md §11):
+    typed in (or imported) while the masterplan runs no reporting periods, a
+    verified progress report, or a correction by the smart city team."""
+
+    DIRECT = "langsung", _("Diisi langsung")
+    REPORT = "laporan", _("Laporan terverifikasi")
+    CORRECTION = "koreksi", _("Koreksi tim")
 
 
 class ActionPlan(models.Model):
@@ -371,6 +416,13 @@ class ActionPlan(models.Model):
         choices=ActionPlanStatus.choices,
         default=ActionPlanStatus.NOT_STARTED,
     )
+    status_source = models.CharField(
+        _("asal status"),
+        max_length=10,
+        choices=StatusSource.choices,
+        default=StatusSource.DIRECT,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("rencana aksi")
@@ -386,6 +438,11 @@ class ActionPlan(models.Model):
                 condition=Q(status__in=ActionPlanStatus.values),
                 name="action_plan_status_known",
                 violation_error_message=_("Status rencana aksi tidak dikenal."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status_source__in=StatusSource.values),
+                name="action_plan_status_source_known",
+                violation_error_message=_("Asal status rencana aksi tidak dikenal."),
             ),
         ]
         indexes: ClassVar = [models.Index(fields=["masterplan", "status"])]
@@ -409,9 +466,77 @@ class ActionPlan(models.Model):
                         % {"year": self.year, "period": masterplan.period_label}
                     )
                 )
+            elif self.year is not None and not (
+                programme.start_year <= self.year <= programme.end_year
+            ):
+                errors.setdefault("year", []).append(
+                    str(
+                        _(
+                            "Tahun %(year)s di luar tahun pelaksanaan program %(code)s "
+                            "(%(start)s–%(end)s)."
+                        )
+                        % {
+                            "year": self.year,
+                            "code": programme.code,
+                            "start": programme.start_year,
+                            "end": programme.end_year,
+                        }
+                    )
+                )
             if self.agency_id and self.agency.region_id != masterplan.region_id:
                 errors.setdefault("agency", []).append(
                     str(_("Perangkat daerah ini bukan dari wilayah masterplan."))
                 )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.status_source == StatusSource.CORRECTION
+
+
+class StatusCorrection(models.Model):
+    """A status set by the smart city team without a verified report: who,
+    when, from which status to which, and why. Kept for good, so that a
+    figure counting the status can say it came from a correction."""
+
+    action_plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("rencana aksi"),
+        on_delete=models.CASCADE,
+        related_name="status_corrections",
+    )
+    from_status = models.CharField(
+        _("status semula"), max_length=15, choices=ActionPlanStatus.choices
+    )
+    to_status = models.CharField(_("status baru"), max_length=15, choices=ActionPlanStatus.choices)
+    reason = models.TextField(_("alasan"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikoreksi oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("waktu koreksi"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("koreksi status")
+        verbose_name_plural = _("koreksi status")
+        ordering: ClassVar = ["-corrected_at", "-pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="status_correction_has_reason",
+                violation_error_message=_("Alasan koreksi wajib diisi."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="status_correction_changes_status",
+                violation_error_message=_("Status baru sama dengan status sekarang."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_plan_id}: {self.from_status} → {self.to_status}"

@@ -13,6 +13,19 @@ page, tested in tests/masterplan/test_figures.py):
   implementation. A programme is counted unless it has action plans in scope
   and every one of them is cancelled; a programme without action plans is
   counted and not running.
+- A quick win's status: *dibatalkan* when it has action plans and every one
+  is cancelled; *belum dimulai* when it has none, or none of its counted
+  plans is in implementation; *selesai* when every counted plan is done;
+  otherwise *berjalan*.
+- Per year: a year's action plans are those of that year; a year's
+  programmes are those whose years include it, judged by their action plans
+  of that year only (all cancelled that year: not counted that year; none
+  that year: counted, not running). An action plan's year always lies within
+  its programme's years (database triggers, migration 0005), so no plan is
+  counted in a year its programme does not run.
+- A status the smart city team corrected without a report counts like any
+  other; the figures say how many counted plans carry such a correction and
+  the explanation lists them with their reasons.
 - Percentages are exact ratios rounded half-up once, at the end, to two
   decimals.
 
@@ -42,12 +55,28 @@ from kotacerdas.masterplan.models import (
     Masterplan,
     Pillar,
     Programme,
+    StatusCorrection,
+    StatusSource,
 )
 from kotacerdas.regions.models import Region
 
 RULE_VERSION = "1"
 IN_IMPLEMENTATION = frozenset({ActionPlanStatus.RUNNING.value, ActionPlanStatus.DONE.value})
 NOT_COUNTED = frozenset({ActionPlanStatus.CANCELLED.value})
+
+YEAR_RULE = _(
+    "Per tahun: dihitung rencana aksi tahun itu saja, dan program yang tahun "
+    "pelaksanaannya mencakup tahun itu, dinilai dari rencana aksinya tahun itu. "
+    "Program yang semua rencana aksinya tahun itu dibatalkan tidak dihitung "
+    "tahun itu; program tanpa rencana aksi tahun itu dihitung dan belum berjalan. "
+    "Tahun rencana aksi selalu di dalam tahun pelaksanaan programnya, jadi tidak "
+    "ada rencana aksi yang dihitung di tahun yang programnya tidak berjalan."
+)
+QUICK_WIN_RULE = _(
+    "Status quick win: Dibatalkan bila semua rencana aksinya dibatalkan; Belum "
+    "dimulai bila belum ada rencana aksi atau belum ada yang berjalan; Selesai "
+    "bila semua rencana aksi yang dihitung selesai; selain itu Berjalan."
+)
 
 Metric = Literal["action_plans", "programmes"]
 ScopeKind = Literal["overall", "pillar", "element", "agency", "year"]
@@ -82,6 +111,7 @@ class PlanRow:
     year: int
     agency_id: int
     programme_id: int
+    corrected: bool = False  # the status is the team's correction, not a report's
 
     @property
     def counted(self) -> bool:
@@ -176,6 +206,8 @@ class MasterplanFigures:
     agencies: tuple[Figures, ...]
     years: tuple[Figures, ...]
     quick_wins: tuple[QuickWin, ...]
+    # Counted action plans whose status is a correction by the team, not a report's.
+    corrected_plans: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``kotacerdas figures --json`` (and later the API)."""
@@ -270,9 +302,15 @@ def _load(
     for row in (
         ActionPlan.objects.filter(masterplan=masterplan)
         .order_by("code")
-        .values("id", "code", "activity", "status", "year", "agency_id", "programme_id")
+        .values(
+            "id", "code", "activity", "status", "status_source", "year", "agency_id", "programme_id"
+        )
     ):
         fields: dict[str, Any] = dict(row)
+        # A frozen status is the snapshot's, whatever set the live one since.
+        fields["corrected"] = (
+            fields.pop("status_source") == StatusSource.CORRECTION and frozen_statuses is None
+        )
         if frozen_statuses is not None:
             if fields["code"] not in frozen_statuses:
                 continue
@@ -412,9 +450,12 @@ def _quick_wins(data: _Loaded) -> tuple[QuickWin, ...]:
     for prog in data.programmes:
         if prog.horizon != Horizon.QUICK_WIN or prog.quick_win_year is None:
             continue
-        plans = [p for p in data.plans_by_programme.get(prog.id, []) if p.counted]
+        all_plans = data.plans_by_programme.get(prog.id, [])
+        plans = [p for p in all_plans if p.counted]
         ratio = action_plan_ratio(plans)
-        if plans and all(p.status == ActionPlanStatus.DONE for p in plans):
+        if all_plans and not plans:
+            status = ActionPlanStatus.CANCELLED
+        elif plans and all(p.status == ActionPlanStatus.DONE for p in plans):
             status = ActionPlanStatus.DONE
         elif programme_running(plans):
             status = ActionPlanStatus.RUNNING
@@ -472,6 +513,7 @@ def masterplan_figures(
         agencies=agencies,
         years=tuple(_figures(data, Scope("year", str(y))) for y in years),
         quick_wins=_quick_wins(data),
+        corrected_plans=sum(1 for p in data.plans if p.counted and p.corrected),
     )
 
 
@@ -500,6 +542,9 @@ class Explanation:
     numerator_items: tuple[ExplainedItem, ...]
     other_counted_items: tuple[ExplainedItem, ...]
     excluded_items: tuple[ExplainedItem, ...]
+    # Action plans behind this figure whose status the team corrected without a report.
+    corrected_items: tuple[ExplainedItem, ...] = ()
+    note: str = ""  # the rule particular to this scope (per year)
     rule_version: str = RULE_VERSION
 
 
@@ -521,12 +566,21 @@ def figure_explain(
         raise LookupError(metric)
     data = _load(masterplan, frozen_statuses=frozen_statuses, frozen_rows=frozen_rows)
     items = _items(data, scope)
+    behind = (
+        items.plans
+        if metric == "action_plans"
+        else [p for prog in items.programmes for p in items.plans_of.get(prog.id, [])]
+    )
+    corrections = latest_corrections([p.id for p in behind if p.corrected])
+    marks = {pk: correction_mark(c) for pk, c in corrections.items()}
     numerator: list[ExplainedItem] = []
     others: list[ExplainedItem] = []
     excluded: list[ExplainedItem] = []
     if metric == "action_plans":
         for plan in items.plans:
-            item = ExplainedItem(plan.id, plan.code, plan.activity, plan.status_label, "")
+            item = ExplainedItem(
+                plan.id, plan.code, plan.activity, plan.status_label, marks.get(plan.id, "")
+            )
             if not plan.counted:
                 excluded.append(
                     ExplainedItem(**{**vars(item), "reason": str(_("dibatalkan: tidak dihitung"))})
@@ -588,6 +642,43 @@ def figure_explain(
         numerator_items=tuple(numerator),
         other_counted_items=tuple(others),
         excluded_items=tuple(excluded),
+        corrected_items=tuple(
+            ExplainedItem(p.id, p.code, p.activity, p.status_label, marks[p.id])
+            for p in behind
+            if p.id in marks
+        ),
+        note=str(YEAR_RULE) if scope.kind == "year" else "",
+    )
+
+
+# --- Status corrections -----------------------------------------------------------------
+
+
+def latest_corrections(plan_ids: Iterable[int]) -> dict[int, StatusCorrection]:
+    """The latest correction of each of these action plans (one query)."""
+    ids = list(plan_ids)
+    if not ids:
+        return {}
+    latest: dict[int, StatusCorrection] = {}
+    for correction in (
+        StatusCorrection.objects.filter(action_plan_id__in=ids)
+        .select_related("corrected_by")
+        .order_by("action_plan_id", "-corrected_at", "-pk")
+    ):
+        latest.setdefault(correction.action_plan_id, correction)
+    return latest
+
+
+def correction_mark(correction: StatusCorrection) -> str:
+    """The words that go wherever a corrected status is shown."""
+    return str(_("dikoreksi oleh tim, tanpa laporan: %(reason)s")) % {"reason": correction.reason}
+
+
+def action_plan_corrections(*, action_plan: ActionPlan) -> list[StatusCorrection]:
+    return list(
+        StatusCorrection.objects.filter(action_plan=action_plan)
+        .select_related("corrected_by")
+        .order_by("-corrected_at", "-pk")
     )
 
 

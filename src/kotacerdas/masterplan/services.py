@@ -7,17 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kotacerdas.core.access import roles_of
 from kotacerdas.core.audit import Actor
 from kotacerdas.core.services import model_create, model_delete, model_update
 from kotacerdas.masterplan.models import (
     ActionPlan,
+    ActionPlanStatus,
     Agency,
     Element,
     Masterplan,
     Pillar,
     Programme,
+    StatusCorrection,
+    StatusSource,
 )
 from kotacerdas.masterplan.pillars import PILLARS
 from kotacerdas.regions.models import Region
@@ -60,6 +67,8 @@ ACTION_PLAN_FIELDS = (
     "status",
 )
 LABEL_FIELDS = ("name",)
+STATUS_FIELDS = ("status", "status_source")
+CORRECTION_FIELDS = ("action_plan", "from_status", "to_status", "reason", "corrected_at")
 
 
 def region_get_or_create(*, actor: Actor, code: str, name: str) -> Region:
@@ -188,15 +197,107 @@ def action_plan_create(*, actor: Actor, programme: Programme, **data: Any) -> Ac
 
 
 def action_plan_update(*, actor: Actor, action_plan: ActionPlan, **data: Any) -> ActionPlan:
+    """Change an action plan. Once its masterplan runs reporting periods, the
+    status is not among the things this changes: it moves only by a verified
+    report (:func:`action_plan_status_from_report`) or a correction by the
+    team (:func:`action_plan_status_correct`)."""
     if "programme" in data:
         data["masterplan"] = data["programme"].masterplan
+    if (
+        "status" in data
+        and data["status"] != action_plan.status
+        and action_plan.masterplan.runs_periods()
+    ):
+        raise ValidationError(
+            {
+                "status": _(
+                    "Masterplan ini sudah menjalankan periode pelaporan: status hanya berubah "
+                    "lewat laporan yang diverifikasi atau koreksi status oleh tim."
+                )
+            }
+        )
+    if "status" in data and data["status"] != action_plan.status:
+        data["status_source"] = StatusSource.DIRECT
     return model_update(
         actor=actor,
         instance=action_plan,
         data=data,
-        audit_fields=ACTION_PLAN_FIELDS,
+        audit_fields=(*ACTION_PLAN_FIELDS, "status_source"),
         region_code=action_plan.masterplan.region.code,
     )[0]
+
+
+def action_plan_status_from_report(
+    *, actor: Actor, action_plan: ActionPlan, status: str
+) -> ActionPlan:
+    """The status a verified progress report sets (monitoring's
+    ``report_verify``): the one ordinary path to an official status."""
+    return model_update(
+        actor=actor,
+        instance=action_plan,
+        data={"status": status, "status_source": StatusSource.REPORT},
+        audit_fields=STATUS_FIELDS,
+        region_code=action_plan.masterplan.region.code,
+    )[0]
+
+
+def may_correct_status(actor: Actor, action_plan: ActionPlan) -> bool:
+    """The smart city team (admins of the plan's region) corrects statuses;
+    a call without a user (the CLI, the demo loader) acts as the operator."""
+    if actor is None:
+        return True
+    return roles_of(actor).is_admin_of(action_plan.masterplan.region_id)
+
+
+def action_plan_status_correct(
+    *, actor: Actor, action_plan: ActionPlan, status: str, reason: str
+) -> StatusCorrection:
+    """Set a status without a report: the team's correction, with its reason,
+    kept as a :class:`StatusCorrection` and marked wherever the status or a
+    figure counting it is shown, until a verified report sets the status
+    again (docs/decisions.md §11)."""
+    if not may_correct_status(actor, action_plan):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Alasan koreksi wajib diisi.")
+    if status not in ActionPlanStatus.values:
+        errors["status"] = _("Status tidak dikenal.")
+    elif status == action_plan.status:
+        errors["status"] = _("Status baru sama dengan status sekarang.")
+    if errors:
+        raise ValidationError(errors)
+    region_code = action_plan.masterplan.region.code
+    with transaction.atomic():
+        plan = ActionPlan.objects.select_for_update().get(pk=action_plan.pk)
+        if plan.status != action_plan.status:
+            raise ValidationError(
+                {"status": _("Status rencana aksi ini baru saja berubah; muat ulang halamannya.")}
+            )
+        user = actor if actor is not None and actor.is_authenticated else None
+        correction = model_create(
+            actor=actor,
+            instance=StatusCorrection(),
+            data={
+                "action_plan": plan,
+                "from_status": plan.status,
+                "to_status": status,
+                "reason": reason,
+                "corrected_by": user,
+                "corrected_at": timezone.now(),
+            },
+            audit_fields=CORRECTION_FIELDS,
+            region_code=region_code,
+        )
+        model_update(
+            actor=actor,
+            instance=action_plan,
+            data={"status": status, "status_source": StatusSource.CORRECTION},
+            audit_fields=STATUS_FIELDS,
+            region_code=region_code,
+        )
+    return correction
 
 
 def action_plan_delete(*, actor: Actor, action_plan: ActionPlan) -> None:

@@ -23,6 +23,11 @@ urlpatterns = [
     path("rencana-aksi/<int:pk>/", views.action_plan_detail, name="action_plan_detail"),
     path("rencana-aksi/<int:pk>/ubah/", views.action_plan_edit, name="action_plan_edit"),
     path("rencana-aksi/<int:pk>/status/", views.action_plan_status, name="action_plan_status"),
+    path(
+        "rencana-aksi/<int:pk>/koreksi-status/",
+        views.action_plan_correct,
+        name="action_plan_correct",
+    ),
     path("rencana-aksi/<int:pk>/hapus/", views.action_plan_delete, name="action_plan_delete"),
     path("riwayat/<str:kind>/<int:pk>/", views.history, name="history"),
 ]

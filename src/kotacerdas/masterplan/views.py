@@ -24,6 +24,7 @@ from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import (
+    action_plans_correctable,
     action_plans_for,
     action_plans_status_settable,
     agencies_for,
@@ -31,16 +32,27 @@ from kotacerdas.masterplan.access import (
     programmes_for,
 )
 from kotacerdas.masterplan.filters import ActionPlanFilter, ProgrammeFilter
-from kotacerdas.masterplan.forms import ActionPlanForm, LabelsForm, MasterplanForm, ProgrammeForm
+from kotacerdas.masterplan.forms import (
+    ActionPlanForm,
+    LabelsForm,
+    MasterplanForm,
+    ProgrammeForm,
+    StatusCorrectionForm,
+)
 from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Masterplan, Programme
 from kotacerdas.masterplan.selectors import (
     IN_IMPLEMENTATION,
     METRICS,
+    QUICK_WIN_RULE,
     RULE_VERSION,
+    YEAR_RULE,
     Metric,
     Scope,
+    action_plan_corrections,
+    correction_mark,
     current_masterplan,
     figure_explain,
+    latest_corrections,
     masterplan_figures,
 )
 from kotacerdas.regions.models import Region
@@ -88,6 +100,26 @@ def _form_page(
             "title": title,
             "cancel_url": cancel_url,
         },
+    )
+
+
+def _mark_corrections(plans: Any) -> None:
+    """Attach to each corrected plan the words of its mark (``correction``),
+    for the status cell; one query for the lot."""
+    plans = list(plans)
+    marks = latest_corrections(p.pk for p in plans if p.is_corrected)
+    for plan in plans:
+        correction = marks.get(plan.pk)
+        plan.correction = correction_mark(correction) if correction is not None else ""
+
+
+def _correctable(request: HttpRequest, ids: list[int]) -> set[int]:
+    """Of these action plans, those whose status this user corrects (instead
+    of setting it) because their masterplan runs reporting periods."""
+    return set(
+        action_plans_correctable(request.user)
+        .filter(pk__in=ids, masterplan__reporting_periods__isnull=False)
+        .values_list("pk", flat=True)
     )
 
 
@@ -152,6 +184,8 @@ def method(request: HttpRequest) -> HttpResponse:
         "masterplan/method.html",
         {
             "rule_version": RULE_VERSION,
+            "year_rule": YEAR_RULE,
+            "quick_win_rule": QUICK_WIN_RULE,
             "statuses": ActionPlanStatus.choices,
             "in_implementation": IN_IMPLEMENTATION,
         },
@@ -251,12 +285,16 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = fetch(programmes_for(request.user), programmes_for(request.user), pk=pk)
     region = programme.masterplan.region
-    plans = action_plans_for(request.user).filter(programme=programme).order_by("year", "code")
+    plans = list(
+        action_plans_for(request.user).filter(programme=programme).order_by("year", "code")
+    )
+    _mark_corrections(plans)
     editable = set(
         action_plans_status_settable(request.user)
         .filter(programme=programme)
         .values_list("pk", flat=True)
     )
+    correctable = _correctable(request, [p.pk for p in plans])
     return render(
         request,
         "masterplan/programme_detail.html",
@@ -267,6 +305,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supporting": list(programme.supporting_agencies.all()),
             "plans": plans,
             "editable": editable,
+            "correctable": correctable,
             "statuses_choices": ActionPlanStatus.choices,
             "is_admin": _is_admin(request, region),
         },
@@ -370,11 +409,13 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
         "programme__element__pillar__order", "code"
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    _mark_corrections(page.object_list)
     editable = set(
         action_plans_status_settable(request.user)
         .filter(pk__in=[p.pk for p in page.object_list])
         .values_list("pk", flat=True)
     )
+    correctable = _correctable(request, [p.pk for p in page.object_list])
     query = request.GET.copy()
     query.pop("halaman", None)
     context = {
@@ -383,6 +424,7 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
         "filters": filters,
         "page": page,
         "editable": editable,
+        "correctable": correctable,
         "query": query.urlencode(),
         "statuses": ActionPlanStatus.choices,
     }
@@ -399,6 +441,8 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = fetch(action_plans_for(request.user), action_plans_for(request.user), pk=pk)
     region = plan.masterplan.region
+    _mark_corrections([plan])
+    runs_periods = plan.masterplan.runs_periods()
     return render(
         request,
         "masterplan/action_plan_detail.html",
@@ -408,8 +452,48 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "can_edit": action_plans_for(request.user, "change").filter(pk=pk).exists(),
             "can_change": action_plans_status_settable(request.user).filter(pk=pk).exists(),
+            "can_correct": runs_periods
+            and action_plans_correctable(request.user).filter(pk=pk).exists(),
+            "corrections": action_plan_corrections(action_plan=plan),
             "is_admin": _is_admin(request, region),
             "statuses": ActionPlanStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_plan_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team corrects a status without a report: GET shows what will
+    happen, POST (with a reason) applies it."""
+    plan = fetch(action_plans_for(request.user), action_plans_correctable(request.user), pk=pk)
+    form = StatusCorrectionForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.action_plan_status_correct(
+                actor=request.user,
+                action_plan=plan,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Status %(code)s dikoreksi menjadi %(status)s.")
+                % {"code": plan.code, "status": correction.get_to_status_display()},
+            )
+            return redirect("masterplan:action_plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "masterplan/action_plan_correct.html",
+        {
+            "region": plan.masterplan.region,
+            "masterplan": plan.masterplan,
+            "plan": plan,
+            "form": form,
+            "runs_periods": plan.masterplan.runs_periods(),
         },
     )
 

@@ -21,7 +21,7 @@ from kotacerdas.core.storage import delete_private, store_checked
 from kotacerdas.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, validate_upload
 from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Masterplan
 from kotacerdas.masterplan.selectors import masterplan_figures
-from kotacerdas.masterplan.services import action_plan_update
+from kotacerdas.masterplan.services import action_plan_status_from_report
 from kotacerdas.monitoring.models import (
     EDITABLE_REPORT_STATES,
     PERIODS_PER_YEAR,
@@ -341,7 +341,9 @@ def report_verify(*, actor: Actor, report: ProgressReport) -> ProgressReport:
         )
         if report.status == ActionPlanStatus.DONE and not report.evidence.exists():
             raise ValidationError(_("Status selesai wajib disertai minimal satu bukti dukung."))
-        action_plan_update(actor=actor, action_plan=report.action_plan, status=report.status)
+        action_plan_status_from_report(
+            actor=actor, action_plan=report.action_plan, status=report.status
+        )
     return report
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, snapshot
 from kotacerdas.core.formatting import rupiah
@@ -29,6 +30,7 @@ from kotacerdas.masterplan.exchange.results import (
     Action,
     FieldChange,
     ImportResult,
+    KeptStatus,
     Kind,
     RowChange,
 )
@@ -42,7 +44,15 @@ from kotacerdas.masterplan.exchange.workbook import (
     Column,
     Sheet,
 )
-from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
+from kotacerdas.masterplan.models import (
+    ActionPlan,
+    ActionPlanStatus,
+    Agency,
+    Element,
+    Masterplan,
+    Programme,
+    StatusSource,
+)
 from kotacerdas.regions.models import Region
 
 M = TypeVar("M", bound=models.Model)
@@ -368,26 +378,43 @@ class _Applier:
                 "programme", "agency", "masterplan__region"
             )
         }
+        runs_periods = masterplan.runs_periods()
         for item in self.plan.plans:
             v = item.values
             programme = programmes.get(v["kode_program"])
             agency = agencies.get(v["perangkat_daerah"])
             if programme is None or agency is None:
                 continue  # its programme or agency failed to save: already reported
+            data = {
+                "programme": programme,
+                "code": v["kode"],
+                "year": v["tahun"],
+                "agency": agency,
+                "activity": v["kegiatan"],
+                "target": v["target"],
+                "status": v["status"],
+            }
+            instance = existing.get(v["kode"])
+            if instance is not None and instance.status != v["status"]:
+                reason = self.kept_status_reason(instance, runs_periods)
+                if reason:
+                    del data["status"]
+                    self.result.kept_statuses.append(
+                        KeptStatus(
+                            key=v["kode"],
+                            sheet=item.sheet,
+                            row=item.row_of("status"),
+                            stored=str(instance.get_status_display()),
+                            asked=str(ActionPlanStatus(v["status"]).label),
+                            reason=reason,
+                        )
+                    )
             self.upsert(
                 kind="action_plan",
                 sheet=ACTION_PLANS_SHEET,
                 item=item,
-                instance=existing.get(v["kode"]),
-                data={
-                    "programme": programme,
-                    "code": v["kode"],
-                    "year": v["tahun"],
-                    "agency": agency,
-                    "activity": v["kegiatan"],
-                    "target": v["target"],
-                    "status": v["status"],
-                },
+                instance=instance,
+                data=data,
                 create=lambda data: services.action_plan_create(actor=self.actor, **data),
                 update=lambda plan, data: services.action_plan_update(
                     actor=self.actor, action_plan=plan, **data
@@ -396,6 +423,22 @@ class _Applier:
                 audit_fields=services.ACTION_PLAN_FIELDS,
                 name=lambda plan: plan.activity[:80],
             )
+
+    @staticmethod
+    def kept_status_reason(plan: ActionPlan, runs_periods: bool) -> str:
+        """Why the import leaves this plan's status, or "" when it may set it:
+        a status a report or the team's correction set is never overwritten by
+        a workbook, and none is once the masterplan runs reporting periods."""
+        if plan.status_source == StatusSource.REPORT:
+            return _("status ditetapkan oleh laporan terverifikasi")
+        if plan.status_source == StatusSource.CORRECTION:
+            return _("status ditetapkan oleh koreksi tim")
+        if runs_periods:
+            return _(
+                "masterplan menjalankan periode pelaporan: status berubah hanya lewat laporan "
+                "terverifikasi atau koreksi status"
+            )
+        return ""
 
 
 def _messages(error: ValidationError) -> list[tuple[str, list[str]]]:

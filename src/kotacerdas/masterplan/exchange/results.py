@@ -62,6 +62,10 @@ MESSAGES: dict[str, Message] = {
         _("Tahun %(value)s di luar periode masterplan %(period)s."),
         "year outside the masterplan period",
     ),
+    "outside_programme": Message(
+        _("Tahun %(value)s di luar tahun pelaksanaan program %(programme)s (%(years)s)."),
+        "action plan year outside its programme's years",
+    ),
     "period_order": Message(
         _("Tahun akhir tidak boleh sebelum tahun mulai."),
         "end year before start year",
@@ -107,6 +111,23 @@ class RowChange:
     fields: tuple[FieldChange, ...] = ()
 
 
+@dataclass(frozen=True)
+class KeptStatus:
+    """A status the file would change but the import leaves: a report or a
+    correction set it, or the masterplan runs reporting periods. The row's
+    other columns are still imported."""
+
+    key: str
+    sheet: str
+    row: int | None
+    stored: str  # status label now
+    asked: str  # status label in the file
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return vars(self)
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -134,6 +155,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     absent: dict[Kind, list[str]] = field(default_factory=dict)
+    kept_statuses: list[KeptStatus] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -176,4 +198,5 @@ class ImportResult:
                 if c.action != "unchanged"
             ],
             "absent": self.absent,
+            "kept_statuses": [k.as_dict() for k in self.kept_statuses],
         }

@@ -263,6 +263,26 @@ class Validator:
             self.add(item, key, "outside_period", value=value, period=f"{start}–{end}")
             item.values[key] = BAD
 
+    def in_programme_years(self, item: Item, years_of: dict[str, tuple[int, int]]) -> None:
+        """An action plan's year lies within its programme's years (as the
+        file leaves them), like ActionPlan.clean and the database say."""
+        if not item.good("tahun") or not item.good("kode_program"):
+            return
+        years = years_of.get(item.values["kode_program"])
+        if years is None:
+            return
+        start, end = years
+        if not start <= item.values["tahun"] <= end:
+            self.add(
+                item,
+                "tahun",
+                "outside_programme",
+                value=item.values["tahun"],
+                programme=item.values["kode_program"],
+                years=f"{start}–{end}",
+            )
+            item.values["tahun"] = BAD
+
     def run(self) -> tuple[Plan, dict[Kind, list[str]]]:
         masterplan = self.masterplan_item()
         pillar_names, element_names = self.labels()
@@ -277,13 +297,16 @@ class Validator:
 
         db_programmes: dict[str, tuple[str, int | None]] = {}
         db_plans: list[str] = []
+        years_of: dict[str, tuple[int, int]] = {}  # programme code → its years
         if self.masterplan is not None:
-            db_programmes = {
-                code: (pillar, year)
-                for code, pillar, year in Programme.objects.filter(
-                    masterplan=self.masterplan
-                ).values_list("code", "element__pillar__code", "quick_win_year")
-            }
+            db_programmes = {}
+            for code, pillar, year, start, end in Programme.objects.filter(
+                masterplan=self.masterplan
+            ).values_list(
+                "code", "element__pillar__code", "quick_win_year", "start_year", "end_year"
+            ):
+                db_programmes[code] = (pillar, year)
+                years_of[code] = (start, end)
             db_plans = list(
                 ActionPlan.objects.filter(masterplan=self.masterplan).values_list("code", flat=True)
             )
@@ -294,10 +317,19 @@ class Validator:
 
         programme_keys = _Resolver([p.values["kode"] for p in programmes], list(db_programmes))
         plans = self.unique(self.items(ACTION_PLANS_SHEET), "kode", db_plans)
+        for item in programmes:
+            if item.good("tahun_mulai") and item.good("tahun_akhir"):
+                years_of[item.values["kode"]] = (
+                    item.values["tahun_mulai"],
+                    item.values["tahun_akhir"],
+                )
+            else:
+                years_of.pop(item.values["kode"], None)
         for item in plans:
             self.resolve(item, "kode_program", programme_keys, "unknown_programme")
             self.resolve(item, "perangkat_daerah", agency_keys, "unknown_agency")
             self.in_period(item, "tahun")
+            self.in_programme_years(item, years_of)
 
         absent: dict[Kind, list[str]] = {}
         in_file = {a.values["singkatan"] for a in agencies}

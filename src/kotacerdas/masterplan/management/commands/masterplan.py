@@ -160,6 +160,12 @@ class Command(BaseCommand):
                 f"  tidak ada di berkas ({KIND_LABELS[kind]}, tidak dihapus): " + ", ".join(keys),
                 markup=False,
             )
+        for kept in result.kept_statuses:
+            console.print(
+                f"  status tidak diubah {kept.sheet} {kept.key} (baris {kept.row or '—'}): "
+                f"tetap {kept.stored}, berkas {kept.asked}; {kept.reason}",
+                markup=False,
+            )
         if result.dry_run:
             console.print("Uji coba (--dry-run): tidak ada yang disimpan.")
         elif result.changed:
