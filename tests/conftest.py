@@ -175,8 +175,7 @@ def persona_create(persona: str, world: World) -> Any:
 def personas_sign_in(users: dict[str, Any]) -> dict[str, Client]:
     """A client per persona in ``users``, signed in, plus ``anonymous``. Users
     who must use MFA get an authenticator device and a session verified by it
-    (tests/logins.py); the others (the registry officer, for whom it is
-    optional) are signed in without one."""
+    (tests/logins.py); the others are signed in without one."""
     clients = {"anonymous": Client()}
     for name, user in users.items():
         client = Client()

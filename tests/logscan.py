@@ -44,8 +44,13 @@ def _test_passwords() -> tuple[str, ...]:
     return (PASSWORD, DEMO_PASSWORD, "kata-sandi-rahasia-panjang")
 
 
-_NIK = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){15}(?!\d)")
-_PHONE = re.compile(r"(?<![\d+])(?:\+62|0062|62|0)[\s.\-]?8\d(?:[\s.\-]?\d){6,11}(?!\d)")
+# Written independently of kotacerdas.core.logging (a second opinion): the
+# digit groups may be separated as text and as URLs write them ("+", "%20").
+_GAP = r"(?:[\s.\-+]|%20)"
+_NIK = re.compile(rf"(?:(?<=%20)|(?<!\d))\d(?:{_GAP}?\d){{15}}(?!\d)")
+_PHONE = re.compile(
+    rf"(?:(?<=%20)|(?<!\d))(?:\+62|%2[Bb]62|0062|62|0){_GAP}?8\d(?:{_GAP}?\d){{6,11}}(?!\d)"
+)
 _API_TOKEN = re.compile(r"\bkc_[0-9a-f]{8}_[A-Za-z0-9_\-]{8,}")
 _BEARER = re.compile(r"(?i)\bbearer\s+(?!\[)[A-Za-z0-9._~+/=\-]{6,}")
 

@@ -10,7 +10,17 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotacerdas.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reads the environment (settings.py)
+    except ImproperlyConfigured as exc:
+        # A configuration the settings refuse (no SECRET_KEY in production, a
+        # console mail backend, ...): its message, not a traceback.
+        sys.stderr.write(f"kotacerdas: {exc}\n")
+        raise SystemExit(2) from None
 
     execute_from_command_line(["kotacerdas", *(sys.argv[1:] if argv is None else argv)])
 

@@ -275,7 +275,29 @@ CONTENT_SECURITY_POLICY = {
 KOTACERDAS_WIDGET_FRAME_ANCESTORS = env_list("KOTACERDAS_WIDGET_FRAME_ANCESTORS", ["*"])
 
 # --- Mail ---------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints mail to the console; production sends it over SMTP, and
+# refuses a backend that writes mail where people other than its recipient
+# read it (console: stdout and the log; locmem: memory; filebased: files):
+# password-reset links would sit in the log (issue 14). An operator who really
+# wants one (a staging copy) says so with KOTACERDAS_EMAIL_ALLOW_UNSENT.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    _SMTP_BACKEND if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+KOTACERDAS_EMAIL_ALLOW_UNSENT = env_bool("KOTACERDAS_EMAIL_ALLOW_UNSENT", False)
+UNSENT_EMAIL_BACKENDS = frozenset(
+    f"django.core.mail.backends.{name}.EmailBackend" for name in ("console", "locmem", "filebased")
+)
+if PRODUCTION and EMAIL_BACKEND in UNSENT_EMAIL_BACKENDS and not KOTACERDAS_EMAIL_ALLOW_UNSENT:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} tidak mengirim surel: tautan atur ulang kata sandi "
+        "akan tertulis di log. Di produksi pakai django.core.mail.backends.smtp.EmailBackend "
+        "(EMAIL_HOST, ...), atau set KOTACERDAS_EMAIL_ALLOW_UNSENT=true bila memang disengaja. / "
+        f"EMAIL_BACKEND={EMAIL_BACKEND} does not send mail: password-reset links would be "
+        "written to the log. Production needs the SMTP backend, or "
+        "KOTACERDAS_EMAIL_ALLOW_UNSENT=true when this is intended (docs/operations.md)."
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "KotaCerdas <noreply@localhost>")
 # SMTP, used when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

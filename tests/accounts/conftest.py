@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 
 def sign_in(
@@ -23,3 +23,10 @@ def sign_in(
 @pytest.fixture
 def dashboard(world: Any) -> str:
     return reverse("masterplan:dashboard", args=[world.region.code])
+
+
+@pytest.fixture
+def citizen(db: None) -> Any:
+    """Wati, a user with no role: a second factor is optional for her, so her
+    sign-in goes straight in (every role needs one; tests/accounts/test_mfa.py)."""
+    return make_user("wati")

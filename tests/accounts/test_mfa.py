@@ -34,7 +34,7 @@ OTP = reverse("accounts:otp")
         (Role.AGENCY_EDITOR, True),
         (Role.AGENCY_HEAD, True),
         (Role.ASSESSOR, True),
-        (Role.REGISTRY_OFFICER, False),
+        (Role.REGISTRY_OFFICER, True),
     ],
 )
 def test_it_requires_mfa_by_role(world, role: str, required: bool) -> None:  # type: ignore[no-untyped-def]
@@ -169,19 +169,32 @@ def test_new_recovery_codes_replace_the_old(editor_a) -> None:  # type: ignore[n
     assert len(new) == 10 and not new & set(old)
 
 
-def test_mfa_is_optional_for_a_registry_officer(officer, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_registry_officer_must_enrol_before_seeing_the_registry(officer, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: the one role that may reveal and export every NIK was exempt."""
     client = Client()
     response = sign_in(client, "rina")
-    assert response["Location"] == reverse("home")
-    assert client.get(reverse("umkm:business_list", args=[world.region.code])).status_code == 200
-    # ... who may enrol, and is then asked for the code like everyone else.
-    assert client.get(MFA).status_code == 200
+    assert response["Location"].startswith(MFA)
+    registry = client.get(reverse("umkm:business_list", args=[world.region.code]))
+    assert registry.status_code == 302
+    assert registry["Location"].startswith(MFA)
 
 
 def test_an_officer_who_enrolled_is_asked_for_the_code(officer) -> None:  # type: ignore[no-untyped-def]
     mfa_device(officer)
     client = Client()
     assert sign_in(client, "rina")["Location"].startswith(OTP)
+
+
+def test_every_role_that_may_reveal_personal_data_must_use_mfa(world) -> None:  # type: ignore[no-untyped-def]
+    """Whoever umkm.access lets reveal a NIK in some region needs a second factor."""
+    from kotacerdas.umkm.access import registry_region_ids
+
+    for role in Role:
+        user = make_user(f"peran-{role}")
+        agency = world.agency_a if role in (Role.AGENCY_EDITOR, Role.AGENCY_HEAD) else None
+        Membership.objects.create(user=user, region=world.region, role=role, agency=agency)
+        if registry_region_ids(user, "reveal"):
+            assert policy.mfa_required(user), role
 
 
 def test_api_paths_are_left_to_the_api_without_a_session(db) -> None:  # type: ignore[no-untyped-def]

@@ -23,21 +23,21 @@ def _signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_sign_in_records_the_session_and_sign_out_ends_it(officer) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_records_the_session_and_sign_out_ends_it(citizen) -> None:  # type: ignore[no-untyped-def]
     client = Client()
-    sign_in(client, "rina")
+    sign_in(client, "wati")
     key = client.session.session_key
-    assert UserSession.objects.filter(user=officer, session_key=key).exists()
+    assert UserSession.objects.filter(user=citizen, session_key=key).exists()
     client.post(reverse("logout"))
     assert not UserSession.objects.filter(session_key=key).exists()
     assert not Session.objects.filter(session_key=key).exists()
 
 
-def test_sign_in_starts_a_new_session_key(officer) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_starts_a_new_session_key(citizen) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.get(LOGIN)
     client.cookies["sessionid"] = "bukan-kunci-dari-server"
-    sign_in(client, "rina")
+    sign_in(client, "wati")
     assert client.session.session_key != "bukan-kunci-dari-server"
 
 
@@ -68,20 +68,20 @@ def test_a_new_password_ends_the_other_sessions_and_keeps_this_one(editor_a, das
     assert UserSession.objects.filter(user=editor_a).count() == 1
 
 
-def test_a_rehashed_password_is_no_change(officer, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_rehashed_password_is_no_change(citizen, settings) -> None:  # type: ignore[no-untyped-def]
     # A new hasher upgrades the stored hash at sign-in: the password itself did
     # not change, so its age (for the optional expiry) stays.
-    record = PasswordRecord.objects.get(user=officer)
+    record = PasswordRecord.objects.get(user=citizen)
     record.changed_at -= timedelta(days=40)
     record.save()
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
-    sign_in(Client(), "rina")
-    officer.refresh_from_db()
-    assert officer.password.startswith("pbkdf2_sha1$")
-    assert PasswordRecord.objects.get(user=officer).changed_at == record.changed_at
+    sign_in(Client(), "wati")
+    citizen.refresh_from_db()
+    assert citizen.password.startswith("pbkdf2_sha1$")
+    assert PasswordRecord.objects.get(user=citizen).changed_at == record.changed_at
 
 
 @pytest.fixture
@@ -95,10 +95,10 @@ def clock(monkeypatch):  # type: ignore[no-untyped-def]
     return move
 
 
-def test_an_idle_session_ends(officer, world, clock) -> None:  # type: ignore[no-untyped-def]
+def test_an_idle_session_ends(citizen, world, clock) -> None:  # type: ignore[no-untyped-def]
     client = Client()
-    sign_in(client, "rina")
-    url = reverse("umkm:business_list", args=[world.region.code])
+    sign_in(client, "wati")
+    url = reverse("apiweb:token_list")
     clock(minutes=29)
     assert client.get(url).status_code == 200
     clock(minutes=29 + 31)
@@ -110,18 +110,18 @@ def test_an_idle_session_ends(officer, world, clock) -> None:  # type: ignore[no
     assert "terlalu lama tidak aktif" in page
 
 
-def test_the_idle_limit_is_configurable(officer, world, clock, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_idle_limit_is_configurable(citizen, world, clock, settings) -> None:  # type: ignore[no-untyped-def]
     settings.KOTACERDAS_SESSION_IDLE_MINUTES = 5
     client = Client()
-    sign_in(client, "rina")
+    sign_in(client, "wati")
     clock(minutes=6)
     assert client.get(reverse("accounts:mfa")).status_code == 302
     assert not _signed_in(client)
 
 
-def test_an_active_session_ends_at_its_absolute_lifetime(officer, clock) -> None:  # type: ignore[no-untyped-def]
+def test_an_active_session_ends_at_its_absolute_lifetime(citizen, clock) -> None:  # type: ignore[no-untyped-def]
     client = Client()
-    sign_in(client, "rina")
+    sign_in(client, "wati")
     url = reverse("accounts:mfa")
     for quarter in range(1, 48):  # a request every 15 minutes for 11¾ hours
         clock(minutes=15 * quarter)
@@ -132,9 +132,9 @@ def test_an_active_session_ends_at_its_absolute_lifetime(officer, clock) -> None
     assert "batas waktu" in client.get(response["Location"]).content.decode()
 
 
-def test_an_ended_session_on_the_api_is_simply_anonymous(officer, clock) -> None:  # type: ignore[no-untyped-def]
+def test_an_ended_session_on_the_api_is_simply_anonymous(citizen, clock) -> None:  # type: ignore[no-untyped-def]
     client = Client()
-    sign_in(client, "rina")
+    sign_in(client, "wati")
     clock(hours=13)
     response = client.get("/api/v1/apa-saja/")
     assert response.status_code == 404

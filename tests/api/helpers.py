@@ -7,10 +7,16 @@ from typing import Any
 
 from django.test import Client
 
+from kotacerdas.accounts.policy import mfa_required
 from kotacerdas.api import services
+from tests.logins import mfa_device
 
 
 def token_for(user: Any, scope: str = "write", **extra: Any) -> str:
+    """A token of ``user``, who is enrolled in MFA where their role needs it
+    (a token acts only while its owner could sign in now)."""
+    if mfa_required(user):
+        mfa_device(user)
     return services.token_create(
         actor=user,
         user=user,

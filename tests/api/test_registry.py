@@ -98,3 +98,17 @@ def test_an_officer_of_the_other_region_sees_only_theirs(world, officer):
     assert api.get(f"/businesses/{mine.pk}").status_code == 404
     assert api.get(f"/regions/{world.region.code}/businesses").status_code == 404
     assert api.get(f"/regions/{other.code}/businesses").json()["items"] == []
+
+
+def test_a_business_name_is_stored_without_invisible_characters(world, officer) -> None:
+    """Issue 14: an RTL override or a zero-width space made a name look like
+    another and defeated exact matching; the API stores the clean name."""
+    api = Api(token_for(officer))
+    spoofed = {**NEW, "name": "Kedai\u200b Kopi \u202eLaut\u202c", "owner_name": "Rahmat\ufeff"}
+
+    created = api.post(f"/regions/{world.region.code}/businesses", spoofed)
+
+    assert created.status_code == 201
+    business = Business.objects.get()
+    assert (business.name, business.owner_name) == ("Kedai Kopi Laut", "Rahmat")
+    assert business.name_key == "KOPI LAUT"  # the prefix KEDAI goes, as for any name

@@ -94,6 +94,23 @@ def test_it_redacts_a_nik_also_written_in_groups(nik: str) -> None:
     assert redact(f"pemilik {nik} terdaftar") == "pemilik [NIK disamarkan] terdaftar"
 
 
+@pytest.mark.parametrize(
+    ("line", "redacted"),
+    [
+        ("GET /cari/?q=1472+0112+0186+0184 200", "GET /cari/?q=[NIK disamarkan] 200"),
+        ("GET /cari/?q=1472%200112%200186%200184", "GET /cari/?q=[NIK disamarkan]"),
+        ("GET /x/%201472011201860184 404", "GET /x/%20[NIK disamarkan] 404"),
+        ("GET /cari/?q=0813%203769%208718", "GET /cari/?q=[telepon disamarkan]"),
+        ("nama=budi+0813+3769+8718&x=1", "nama=budi+[telepon disamarkan]&x=1"),
+        ("q=%2B62%20813%203769%208718", "q=[telepon disamarkan]"),
+        ("tel:+6281337698718", "tel:[telepon disamarkan]"),
+    ],
+)
+def test_it_redacts_numbers_as_urls_write_them(line: str, redacted: str) -> None:
+    """Issue 14: spaced, "+"- and "%20"-separated numbers reached the log."""
+    assert redact(line) == redacted
+
+
 def test_the_text_format_is_utc_iso8601_with_the_request_id() -> None:
     line = UTCFormatter("%(asctime)s %(levelname)s [%(request_id)s] %(message)s").format(
         _record("hello")

@@ -238,6 +238,49 @@ def test_it_starts_a_production_process_without_debug(tmp_path):
     assert result.stdout == "False ['contoh.go.id']"
 
 
+def _production(environ) -> None:  # type: ignore[no-untyped-def]
+    environ.setenv("KOTACERDAS_ENV", "production")
+    environ.setenv("SECRET_KEY", GOOD_SECRET)
+    environ.setenv("ALLOWED_HOSTS", "smartcity.dumaikota.go.id")
+
+
+def test_it_sends_mail_over_smtp_in_production_and_prints_it_in_development(environ):
+    assert load_settings()["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    _production(environ)
+    assert load_settings()["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+@pytest.mark.parametrize("backend", ["console", "locmem", "filebased"])
+def test_it_refuses_a_mail_backend_that_does_not_send_in_production(environ, backend):
+    """Issue 14: password-reset links were written to stdout in production."""
+    _production(environ)
+    environ.setenv("EMAIL_BACKEND", f"django.core.mail.backends.{backend}.EmailBackend")
+
+    with pytest.raises(ImproperlyConfigured, match="KOTACERDAS_EMAIL_ALLOW_UNSENT"):
+        load_settings()
+
+    environ.setenv("KOTACERDAS_EMAIL_ALLOW_UNSENT", "true")
+    assert load_settings()["EMAIL_BACKEND"].endswith(f".{backend}.EmailBackend")
+
+
+def test_check_deploy_fails_with_a_console_mail_backend_and_says_why(tmp_path):
+    env = clean_env(
+        tmp_path,
+        KOTACERDAS_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="contoh.go.id",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
+    env.pop("KOTACERDAS_EMAIL_ALLOW_UNSENT", None)
+
+    result = run_python("from kotacerdas.cli import main; main(['check', '--deploy'])", env)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend" in result.stderr
+    assert "KOTACERDAS_EMAIL_ALLOW_UNSENT=true" in result.stderr
+
+
 SQLITE_PROBE = """
 import sqlite3, sys
 import django

@@ -1,10 +1,10 @@
 """Permission matrix rows for sign-in's own pages (kotacerdas.accounts): the
 OTP step, MFA enrolment and recovery codes, password change and reset.
 
-The personas who must use MFA have a verified second factor
-(tests/logins.py): the OTP step sends them on and the MFA page shows its
-status. The registry officer has not enrolled (optional for that role): the
-MFA page offers enrolment, and there are no recovery codes to renew."""
+Every persona with a role must use MFA (the registry officer too, since
+issue 14) and has a verified second factor (tests/logins.py): the OTP step
+sends them on, the MFA page shows its status and recovery codes can be
+renewed."""
 
 from __future__ import annotations
 
@@ -27,12 +27,12 @@ ROWS: Rows = {
     "accounts:mfa": (
         none,
         {"token": "bukan-kode"},
-        {"GET": SIGNED_IN, "POST": row(LOGIN, 302, 302, 302, 302, officer=200)},
+        {"GET": SIGNED_IN, "POST": row(LOGIN, 302, 302, 302, 302)},
     ),
     "accounts:recovery_codes": (
         none,
         {},
-        {"GET": PUBLIC_SAFE_ONLY, "POST": row(LOGIN, 200, 200, 200, 200, officer=302)},
+        {"GET": PUBLIC_SAFE_ONLY, "POST": row(LOGIN, 200, 200, 200, 200)},
     ),
     "accounts:password_change": (none, {}, {"GET": SIGNED_IN, "POST": SIGNED_IN}),
     "accounts:password_reset": (none, {}, {"GET": OPEN, "POST": OPEN}),

@@ -14,9 +14,18 @@ from django_otp import user_has_device
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.evaluation.models import Assignment
 
-# Roles whose holders change the masterplan, verify reports or score the
-# evaluation: they must sign in with a second factor.
-MFA_ROLES = (Role.ADMIN, Role.AGENCY_EDITOR, Role.AGENCY_HEAD, Role.ASSESSOR)
+# Roles whose holders change the masterplan, verify reports, score the
+# evaluation or may reveal and export personal data (registry officers: every
+# NIK of the region; issue 14): they must sign in with a second factor. Every
+# role that umkm.access lets "reveal" must be here
+# (tests/accounts/test_mfa.py checks it).
+MFA_ROLES = (
+    Role.ADMIN,
+    Role.AGENCY_EDITOR,
+    Role.AGENCY_HEAD,
+    Role.ASSESSOR,
+    Role.REGISTRY_OFFICER,
+)
 
 # Session keys.
 MFA_NEEDED = "kc_mfa_needed"
@@ -57,3 +66,17 @@ def password_expired(user: Any, *, now: datetime) -> bool:
     if not days or not user.has_usable_password():
         return False
     return now - password_changed_at(user) > timedelta(days=days)
+
+
+def standing_refusal(user: Any, *, now: datetime) -> str | None:
+    """Why ``user`` could not sign in and act with their rights now, or None
+    when they could: inactive, a second factor required but not enrolled, or
+    an expired password. Credentials other than a session (API tokens) act
+    only while this is None (issue 14: a token skipped the MFA rule)."""
+    if not user.is_active:
+        return "inactive"
+    if mfa_required(user) and not user_has_device(user, confirmed=True):
+        return "mfa_not_enrolled"
+    if password_expired(user, now=now):
+        return "password_expired"
+    return None

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,6 +23,14 @@ from .models import PasswordRecord, UserSession
 logger = logging.getLogger("kotacerdas.accounts")
 
 RECOVERY_CODE_COUNT = 10
+
+# Sent when what vouched for a user no longer does: a new password (changed or
+# reset), an MFA reset, deactivation. Arguments: ``user``, ``reason`` (one of
+# CREDENTIAL_CHANGES) and ``actor``. Higher floors end what was granted under
+# the old credentials through it (the API revokes the user's tokens), as
+# sessions are ended here.
+credentials_changed = Signal()
+CREDENTIAL_CHANGES = ("password", "mfa_reset", "deactivated")
 TOTP_NAME = "aplikasi autentikator"
 RECOVERY_NAME = "kode pemulihan"
 
@@ -125,6 +134,7 @@ def mfa_reset(*, actor: Actor, user: Any) -> int:
             )
             device.delete()
         user_sessions_end(user=user)
+        credentials_changed.send(sender=type(user), user=user, reason="mfa_reset", actor=actor)
     logger.warning("MFA reset for user id %s by %s", user.pk, getattr(actor, "pk", "sistem"))
     return len(devices)
 

@@ -59,8 +59,14 @@ def _user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> Non
         services.password_record_touch(user=instance)
         if not created:
             services.user_sessions_end(user=instance)
+            _credentials_changed(instance, "password")
     if not instance.is_active and not created:
         services.user_sessions_end(user=instance)
+        _credentials_changed(instance, "deactivated")
+
+
+def _credentials_changed(user: Any, reason: str) -> None:
+    services.credentials_changed.send(sender=type(user), user=user, reason=reason, actor=None)
 
 
 @receiver(user_locked_out, dispatch_uid="accounts_locked_out")

@@ -3,6 +3,7 @@ codes, password change and reset, and the lockout page."""
 
 from __future__ import annotations
 
+import logging
 from base64 import b32encode
 from datetime import timedelta
 from typing import Any
@@ -26,9 +27,17 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kotacerdas.core.forms import LoginForm
+from kotacerdas.core.ratelimit import Limit, client_address, limits_hit
 
 from . import policy, services
 from .forms import EnrolForm, OTPForm
+
+logger = logging.getLogger("kotacerdas.accounts")
+
+# Password-reset mails: per client address and per e-mail address asked for
+# (core.ratelimit). Enough for a person who mistypes; not a mail flood.
+RESET_PER_CLIENT = Limit("password_reset_client", count=10, seconds=60 * 60)
+RESET_PER_ACCOUNT = Limit("password_reset_account", count=3, seconds=60 * 60)
 
 
 def _next(request: HttpRequest) -> str:
@@ -220,6 +229,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         # Links are built on KOTACERDAS_BASE_URL, never on the request's Host header.
         self.extra_email_context = self.get_extra_email_context()
+        email = str(form.cleaned_data["email"]).strip().lower()
+        exceeded = limits_hit(
+            [(RESET_PER_CLIENT, client_address(self.request)), (RESET_PER_ACCOUNT, email)]
+        )
+        if exceeded is not None:
+            # The same answer whether or not the address has an account.
+            logger.warning("Password-reset rate limit reached (%s)", exceeded.scope)
+            return render(
+                self.request,
+                "accounts/rate_limited.html",
+                {"minutes": exceeded.minutes()},
+                status=429,
+            )
         return super().form_valid(form)
 
 

@@ -4,7 +4,9 @@ the interactive docs work). Every operation receives a :class:`Principal`
 in ``request.auth``; access is then checked by the apps' own scoped
 helpers with ``principal.user``, exactly as the web pages do.
 
-- an unknown, revoked or expired token, or an inactive user: 401;
+- an unknown, revoked or expired token, or an owner who could not sign in
+  and act now (inactive, MFA required but not enrolled, password expired;
+  ``accounts.policy.standing_refusal``): 401;
 - a read-only token on a write: 403 (``require_write``).
 """
 
@@ -22,10 +24,24 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from kotacerdas.accounts.policy import standing_refusal
 from kotacerdas.api import services
 from kotacerdas.api.errors import ApiRefusal
 from kotacerdas.api.models import ApiToken
 from kotacerdas.core.access import User
+
+# Why a token's owner cannot act now (accounts.policy.standing_refusal).
+STANDING_REFUSALS = {
+    "inactive": _("Akun pemilik token tidak aktif."),
+    "mfa_not_enrolled": _(
+        "Pemilik token wajib memakai verifikasi dua langkah: masuk ke situs dan daftarkan "
+        "aplikasi autentikator, lalu token ini berlaku lagi."
+    ),
+    "password_expired": _(
+        "Kata sandi pemilik token sudah kedaluwarsa: masuk ke situs dan ganti kata sandi, "
+        "lalu token ini berlaku lagi."
+    ),
+}
 
 
 class TokenRefused(AuthenticationError):
@@ -69,8 +85,10 @@ class BearerToken(HttpBearer):
             raise TokenRefused(_("Token ini sudah dicabut."))
         if found.expires_at is not None and found.expires_at <= now:
             raise TokenRefused(_("Masa berlaku token ini sudah habis."))
-        if not found.user.is_active:
-            raise TokenRefused(_("Akun pemilik token tidak aktif."))
+        # The token acts only while its owner could sign in and act now.
+        refusal = standing_refusal(found.user, now=now)
+        if refusal is not None:
+            raise TokenRefused(STANDING_REFUSALS[refusal])
         services.token_touch(found, now)
         return Principal(user=found.user, token=found, via="token")
 

@@ -14,9 +14,16 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +62,10 @@ GENERIC: dict[int, Promise] = {
     404: _("Data tidak ditemukan, atau Anda tidak berhak melihatnya."),
     405: _("Metode HTTP ini tidak didukung di alamat ini."),
     409: _("Permintaan ditolak karena keadaan data saat ini."),
+    413: _(
+        "Isi permintaan terlalu besar. Kirim berkas sebagai multipart/form-data dalam "
+        "batas ukurannya; badan JSON paling besar 2,5 MB."
+    ),
     422: _("Data yang dikirim tidak valid; lihat daftar kesalahan per kolom."),
     429: _("Terlalu banyak permintaan. Coba lagi setelah waktu pada header Retry-After."),
     500: _("Terjadi kesalahan pada server. Kejadian ini sudah dicatat; coba lagi nanti."),
@@ -160,6 +171,29 @@ def install(api: NinjaAPI) -> None:
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _respond(api, request, 403)
 
+    # What Django refuses while reading a request (issue 14: these answered
+    # 500 with a traceback in the log, where the web answers 400/413).
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _respond(api, request, 413)
+
+    def too_many(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        message = _(
+            "Terlalu banyak parameter, kolom atau berkas dalam satu permintaan; "
+            "kirim lebih sedikit."
+        )
+        return _respond(api, request, 400, message)
+
+    def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        message = _(
+            "Isi permintaan tidak dapat dibaca: multipart/form-data rusak atau terputus, "
+            "atau header Content-Type tidak sesuai isinya."
+        )
+        return _respond(api, request, 400, message)
+
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        logger.warning("API request refused on %s: %s", request.path, type(exc).__name__)
+        return _respond(api, request, 400)
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
         return _respond(api, request, 500)
@@ -174,6 +208,12 @@ def install(api: NinjaAPI) -> None:
         (Throttled, throttled),
         (NinjaValidationError, validation),
         (DjangoValidationError, service_refusal),
+        (SuspiciousOperation, suspicious),
+        (RequestDataTooBig, too_big),
+        (TooManyFieldsSent, too_many),
+        (TooManyFilesSent, too_many),
+        (MultiPartParserError, unreadable),
+        (UnreadablePostError, unreadable),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kotacerdas.api.models import ApiToken
 from kotacerdas.core.audit import Actor, audit_record, snapshot
 from kotacerdas.core.models import AuditEvent
+
+logger = logging.getLogger("kotacerdas.api")
 
 TOKEN_START = "kc_"  # noqa: S105 (the visible start of every token, not a secret)
 AUDIT_FIELDS = ("user", "name", "scope", "prefix", "expires_at", "revoked_at")
@@ -112,3 +118,65 @@ def token_touch(token: ApiToken, now: dt.datetime | None = None) -> None:
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def _revocation_reason(reason: str) -> str:
+    reasons = {
+        "password": _("kata sandi akun Anda diganti atau diatur ulang"),
+        "mfa_reset": _("verifikasi dua langkah akun Anda diatur ulang"),
+        "deactivated": _("akun Anda dinonaktifkan"),
+    }
+    return reasons.get(reason, reason)
+
+
+def tokens_revoke_for_user(*, actor: Actor, user: Any, reason: str) -> list[ApiToken]:
+    """Revoke every active token of ``user`` because the credentials they
+    were created under changed (``reason``: a new password, an MFA reset,
+    deactivation), and tell the owner by e-mail once the change commits.
+    Returns the tokens revoked (none: nothing is written or sent)."""
+    revoked: list[ApiToken] = []
+    with transaction.atomic():
+        active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+        now = timezone.now()
+        for token in active:
+            before = _snapshot(token)
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                instance=token,
+                before=before,
+                after={**_snapshot(token), "reason": reason},
+            )
+            revoked.append(token)
+        if revoked:
+            names = [token.name for token in revoked]
+            transaction.on_commit(lambda: _revocation_mail(user=user, reason=reason, names=names))
+    if revoked:
+        logger.warning("Revoked %d API token(s) of user id %s: %s", len(revoked), user.pk, reason)
+    return revoked
+
+
+def _revocation_mail(*, user: Any, reason: str, names: list[str]) -> None:
+    """The owner learns that their tokens stopped, and why (a sign that
+    someone else changed their credentials, if it was not them)."""
+    if not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Token API Anda dicabut")
+        body = _(
+            "Token API Anda berikut dicabut karena %(reason)s:\n\n%(names)s\n\n"
+            "Buat token baru di %(url)s bila masih diperlukan. Bila bukan Anda yang "
+            "melakukan perubahan ini, segera hubungi admin KotaCerdas."
+        ) % {
+            "reason": _revocation_reason(reason),
+            "names": "\n".join(f"- {name}" for name in names),
+            "url": settings.KOTACERDAS_BASE_URL + reverse("apiweb:token_list"),
+        }
+    try:
+        mail.send_mail(subject, body, None, [user.email])
+    except (OSError, mail.BadHeaderError) as error:  # the revocation stands without the mail
+        logger.error(
+            "Token revocation mail to user id %s failed: %s", user.pk, type(error).__name__
+        )

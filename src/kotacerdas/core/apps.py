@@ -8,12 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Inti")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, post_save
 
         from kotacerdas.core import (
             checks,  # noqa: F401  (registers the system checks)
             timezones,
         )
+        from kotacerdas.core.storage import sqlite_files_tighten
         from kotacerdas.regions.models import Region
 
         def forget_zone(sender: type[Region], instance: Region, **kwargs: object) -> None:
@@ -21,3 +23,4 @@ class CoreConfig(AppConfig):
 
         post_save.connect(forget_zone, sender=Region, dispatch_uid="core.forget_region_zone")
         post_delete.connect(forget_zone, sender=Region, dispatch_uid="core.forget_region_zone_del")
+        connection_created.connect(sqlite_files_tighten, dispatch_uid="core_sqlite_modes")

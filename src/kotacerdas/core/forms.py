@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core import numbers
+from kotacerdas.core.text import name_clean
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -29,6 +30,32 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Nama pengguna atau kata sandi salah. Perhatikan huruf besar/kecil."),
         "inactive": _("Akun ini tidak aktif. Hubungi tim smart city."),
     }
+
+
+# --- Names as people type them -----------------------------------------------------------
+
+
+class NameField(forms.CharField):
+    """A name (kotacerdas.core.text): NFC, bidirectional-control and
+    zero-width characters removed, single spaces. ``removed`` holds how many
+    invisible characters the last clean took out, so the page can say so
+    (:func:`invisible_removed`)."""
+
+    removed = 0
+
+    def to_python(self, value: Any) -> str | None:
+        cleaned = name_clean(value)
+        self.removed = cleaned.removed
+        return cleaned.text or self.empty_value
+
+
+def invisible_removed(form: forms.BaseForm) -> list[str]:
+    """Labels of the form's name fields from which invisible characters were removed."""
+    return [
+        str(field.label or name)
+        for name, field in form.fields.items()
+        if isinstance(field, NameField) and field.removed
+    ]
 
 
 # --- Numbers as people type them ----------------------------------------------------------

@@ -5,7 +5,8 @@ request id of the request a line was written for.
 Personal data must never reach a log (UU 27/2022; DOMAIN.md §7), yet an
 exception message or a library's debug line may carry a NIK or a phone number
 it was given. Two guards, both redacting 16-digit numbers (a NIK, or an
-individual's NPWP) and Indonesian mobile numbers in any common form:
+individual's NPWP) and Indonesian mobile numbers in any common form, also
+as URLs write them (``+`` or ``%20`` between the digit groups):
 
 - :class:`RedactPersonalData`, a logging filter for handlers: it rewrites the
   record's message (with its arguments applied) before any handler formats it;
@@ -41,10 +42,18 @@ NIK_MARK = "[NIK disamarkan]"
 PHONE_MARK = "[telepon disamarkan]"
 SECRET_MARK = "[rahasia disamarkan]"  # noqa: S105 (a marker, not a secret)
 
+# Between the digit groups of a number: a space, dot or dash, and as a URL
+# writes them, "+" or "%20" (a query string "?q=1472+0112+0186+0184", a path
+# "0813%203769%208718"; issue 14).
+NUMBER_GAP = r"(?:[\s.\-+]|%20)"
+# Not in the middle of a longer number, though just after "%20" is a start.
+_START = r"(?:(?<=%20)|(?<!\d))"
 # 16 digits, also written in groups ("1471 0112 3456 0001", "14.71.01...").
-_NIK = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){15}(?!\d)")
-# 08…, 628…, +62 8…, 0062 8… with spaces, dots or dashes between digit groups.
-_PHONE = re.compile(r"(?<![\d+])(?:\+62|0062|62|0)[\s.\-]?8\d(?:[\s.\-]?\d){6,11}(?!\d)")
+_NIK = re.compile(rf"{_START}\d(?:{NUMBER_GAP}?\d){{15}}(?!\d)")
+# 08…, 628…, +62 8…, 0062 8… (and %2B62, a URL's "+62") with gaps between digit groups.
+_PHONE = re.compile(
+    rf"{_START}(?:\+62|%2[Bb]62|0062|62|0){NUMBER_GAP}?8\d(?:{NUMBER_GAP}?\d){{6,11}}(?!\d)"
+)
 
 
 # Names of secrets, not secrets.

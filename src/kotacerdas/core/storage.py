@@ -24,10 +24,14 @@ and to remove one: ``transaction.on_commit(lambda: delete_private(name))``.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
@@ -37,6 +41,7 @@ from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 
 from kotacerdas.core.uploads import MIME_TYPES, CheckedUpload, display_name
+from kotacerdas.core.uploads.metadata import without_metadata
 
 # What store_checked() produces: two shard characters, "/", 32 hex, extension.
 _NAME = re.compile(r"(?P<shard>[0-9a-f]{2})/(?P=shard)[0-9a-f]{30}\.[a-z0-9]{1,5}")
@@ -101,6 +106,42 @@ class PrivateStorage(FileSystemStorage):
 
 private_storage = PrivateStorage()
 
+# Files and folders the long-running and data-moving commands create (the
+# SQLite database and its WAL, uploads, backups, restored files, the cache)
+# are the service account's alone: 0600 and 0700 (issue 14: restore wrote
+# private files 0644 in 0755 folders, the database 0644).
+PRIVATE_UMASK = 0o077
+
+
+def sqlite_files_tighten(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On every new SQLite connection (``connection_created``): the database
+    file and its WAL and shared-memory files become 0600 if they were wider,
+    whichever command created them (``migrate`` runs without our umask)."""
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    for path in (name, f"{name}-wal", f"{name}-shm"):
+        try:
+            mode = os.stat(path).st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(path, mode & 0o700)
+        except OSError:  # not there (yet), or not ours to change
+            continue
+
+
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """Every file and folder the process creates meanwhile is owner-only;
+    ``serve``, ``worker``, ``backup`` and ``restore`` run inside it. The old
+    mask comes back afterwards (a command called from a test or a shell)."""
+    old = os.umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
 
 def store_checked(upload: File, checked: CheckedUpload) -> str:
     """Keep ``upload`` (already passed through validate_upload, which returned
@@ -133,17 +174,28 @@ def delete_private(name: str) -> None:
 
 
 def private_file_response(
-    name: str, *, download_name: str, content_type: str, inline: bool | None = None
+    name: str,
+    *,
+    download_name: str,
+    content_type: str,
+    inline: bool | None = None,
+    public: bool = False,
 ) -> FileResponse:
     """Send a stored file. **The caller has already checked that the user may
     see it.** PDFs and photos open in the browser (``inline``) unless
     ``inline=False``; everything else is a download. Types outside the
-    allow-list are sent as ``application/octet-stream``."""
+    allow-list are sent as ``application/octet-stream``. A ``public`` photo
+    goes out without its metadata (GPS, device; orientation kept:
+    core.uploads.metadata), whenever it was stored."""
     if content_type not in MIME_TYPES:
         content_type = "application/octet-stream"
     show_inline = content_type in INLINE_MIME_TYPES and inline is not False
+    source: Any = open_private(name)
+    if public and content_type.startswith("image/"):
+        with source:
+            source = io.BytesIO(without_metadata(source.read(), content_type))
     response = FileResponse(
-        open_private(name),
+        source,
         as_attachment=not show_inline,
         filename=display_name(download_name),
         content_type=content_type,

@@ -314,6 +314,7 @@ def photo(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
             download_name=evidence.original_name or evidence.file_name,
             content_type=evidence.content_type,
             inline=True,
+            public=True,  # no GPS or device tags to the public (issue 14)
         )
     except OSError:  # the stored file is gone (restored database, lost volume)
         raise Http404 from None

@@ -14,6 +14,7 @@ from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.umkm.duplicates import services as merging
 from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
 from tests.factories import RegionFactory, make_user
+from tests.logins import login_verified
 from tests.permissions.rows_umkm_duplicates import NIK, OTHER_KELURAHAN, make_business, make_pair
 
 State = DuplicateCandidate.State
@@ -21,9 +22,7 @@ State = DuplicateCandidate.State
 
 @pytest.fixture
 def client_of(officer) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(officer)
-    return client
+    return login_verified(Client(), officer)
 
 
 @pytest.fixture
@@ -154,8 +153,7 @@ def test_officers_of_another_region_get_not_found(pair, db):
     elsewhere = RegionFactory(code="14.71", name="Kota Pekanbaru")
     stranger = make_user("yudi")
     Membership.objects.create(user=stranger, region=elsewhere, role=Role.REGISTRY_OFFICER)
-    client = Client()
-    client.force_login(stranger)
+    client = login_verified(Client(), stranger)
     assert client.get(reverse("umkm:duplicate_detail", args=[pair.pk])).status_code == 404
     assert client.get(reverse("umkm:duplicate_list", args=["14.72"])).status_code == 404
     response = client.post(reverse("umkm:duplicate_merge", args=[pair.pk]), {"survivor": "first"})

@@ -184,6 +184,23 @@ def test_it_warns_about_an_unknown_nik_prefix_without_rejecting(world, tmp_path)
     assert rows[1][1] == 5 and "999999" in rows[1][2]
 
 
+def test_it_removes_invisible_characters_from_names_and_warns(world, tmp_path) -> None:
+    """Issue 14: names with bidi-control and zero-width characters were stored as typed."""
+    path = write_csv(
+        tmp_path / "a.csv",
+        [["1", "Usaha\u200b \u202eMaju\u202c", "Ani\u200d", "", "Purnama"]],
+    )
+    report = tmp_path / "r.xlsx"
+
+    result = _import(world, path, report_path=report)
+
+    assert (result.imported, result.warnings) == (1, 2)
+    business = Business.objects.get()
+    assert (business.name, business.owner_name) == ("Usaha Maju", "Ani")
+    rows = list(openpyxl.load_workbook(report)["Peringatan"].iter_rows(values_only=True))
+    assert any("karakter tak terlihat" in str(row[2]) for row in rows[1:])
+
+
 def test_a_large_import_cleans_in_a_second_process_with_the_same_outcome(
     world, survey, tmp_path, monkeypatch
 ) -> None:

@@ -21,6 +21,7 @@ from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import import_warnings
 from kotacerdas.umkm.models import Business, ImportJob
 from tests.conftest import World
+from tests.logins import login_verified
 from tests.permissions.rows_umkm_import import SURVEY_CSV, upload_job
 
 State = ImportJob.State
@@ -29,9 +30,7 @@ MAPPING = {1: "name", 2: "owner_name", 3: "owner_nik", 4: "kelurahan", 5: "addre
 
 @pytest.fixture
 def client_officer(officer: Any) -> Client:
-    client = Client()
-    client.force_login(officer)
-    return client
+    return login_verified(Client(), officer)
 
 
 def _queued(world: World, content: bytes = SURVEY_CSV) -> ImportJob:

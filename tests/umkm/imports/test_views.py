@@ -39,9 +39,7 @@ def immediate_tasks(settings: Any) -> None:
 
 @pytest.fixture
 def client_officer(officer: Any) -> Client:
-    client = Client()
-    client.force_login(officer)
-    return client
+    return login_verified(Client(), officer)
 
 
 def _xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
@@ -339,8 +337,7 @@ def test_it_hides_other_regions_imports(client_officer: Client, db: None) -> Non
     stranger = make_user("tono")
     Membership.objects.create(user=stranger, region=other, role=Role.REGISTRY_OFFICER)
     job = _uploaded_job(client_officer)
-    client = Client()
-    client.force_login(stranger)
+    client = login_verified(Client(), stranger)
     for name in ("import_detail", "import_mapping", "import_progress", "import_report"):
         assert client.get(reverse(f"umkm:{name}", args=[job.pk])).status_code == 404
     assert client.get(reverse("umkm:import_list", args=["14.72"])).status_code == 404

@@ -56,6 +56,20 @@ def test_reveal_shows_the_data_once_and_records_who_why(personas, officer, busin
     }
 
 
+def test_a_nik_or_phone_typed_in_the_purpose_is_masked_on_the_record(personas, business) -> None:
+    """Issue 14: a NIK typed as the purpose appeared in full on the record."""
+    typed = f"cek pemilik NIK {NIK[:4]} {NIK[4:8]} {NIK[8:12]} {NIK[12:]}, HP 0813-3769-8718"
+    response = personas["officer"].post(
+        reverse("umkm:business_reveal", args=[business.pk]), {"purpose": typed}
+    )
+    assert response.status_code == 200
+    record = PersonalDataAccess.objects.get()
+    assert record.purpose == "cek pemilik NIK [NIK disamarkan], HP [telepon disamarkan]"
+    log = personas["officer"].get(reverse("umkm:access_log", args=[business.region.code]))
+    assert NIK[:4] + " " + NIK[4:8] not in log.content.decode()
+    assert "[NIK disamarkan]" in log.content.decode()
+
+
 def test_reveal_needs_a_purpose(personas, business) -> None:
     response = personas["officer"].post(
         reverse("umkm:business_reveal", args=[business.pk]), {"purpose": "  "}

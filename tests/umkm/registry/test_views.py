@@ -86,7 +86,9 @@ def test_it_pages_without_counting_the_table(personas, world, django_assert_num_
     second = _list(client, world, q="batik", page=2).content.decode()
     assert "Batik 054" in second and "Batik 049" not in second
     assert "page=3" not in second
-    with django_assert_num_queries(5) as captured:
+    # 6: the officer's session is verified by a second factor (issue 14), and
+    # django-otp reads that device on every request, as for every MFA role.
+    with django_assert_num_queries(6) as captured:
         _list(client, world, q="batik")
     assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
 
@@ -350,6 +352,48 @@ def test_a_bot_filling_the_hidden_field_stores_nothing(client, world) -> None:
     response = client.post(reverse("umkm:register", args=[world.region.code]), data)
     assert response.status_code == 302
     assert not Business.objects.exists()
+
+
+def test_registrations_are_limited_per_owner_and_keep_what_was_typed(world) -> None:
+    """Issue 14: 29 anonymous registrations went through in 1,4 seconds."""
+    from django.test import Client
+
+    from kotacerdas.umkm.registry.views import REGISTER_PER_OWNER
+
+    url = reverse("umkm:register", args=[world.region.code])
+    answers = [
+        Client()
+        .post(url, {**REGISTRATION, "name": f"Usaha {index}"}, REMOTE_ADDR=f"10.1.0.{index}")
+        .status_code
+        for index in range(REGISTER_PER_OWNER.count)
+    ]
+    refused = Client().post(url, {**REGISTRATION, "name": "Usaha lagi"}, REMOTE_ADDR="10.1.1.1")
+
+    assert answers == [302] * REGISTER_PER_OWNER.count
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert "Terlalu banyak pendaftaran" in body
+    assert 'value="Usaha lagi"' in body  # nothing typed is lost
+    assert Business.objects.count() == REGISTER_PER_OWNER.count
+
+
+def test_registrations_are_limited_per_client_address(world, monkeypatch) -> None:
+    from django.test import Client
+
+    from kotacerdas.core.ratelimit import Limit
+    from kotacerdas.umkm.registry import views
+
+    monkeypatch.setattr(views, "REGISTER_PER_CLIENT", Limit("uji", count=2, seconds=3600))
+    url = reverse("umkm:register", args=[world.region.code])
+    client = Client()
+    niks = ["1472034101850007", "1472034101850008", "1472034101850009"]
+    answers = [
+        client.post(url, {**REGISTRATION, "owner_nik": nik, "name": nik}).status_code
+        for nik in niks
+    ]
+
+    assert answers == [302, 302, 429]
+    assert Business.objects.count() == 2
 
 
 def test_registration_is_only_for_existing_regions(client, world) -> None:

@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.text import name_clean
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.places import Places, Unresolved
@@ -48,6 +49,9 @@ REASONS: dict[str, Any] = {
         "Awalan NIK %(value)s bukan kode kecamatan yang dikenal sekarang (mungkin kode lama); "
         "tetap diimpor."
     ),
+    "invisible_removed": _(
+        "%(value)s karakter tak terlihat (kontrol arah teks atau lebar-nol) dihapus; tetap diimpor."
+    ),
 }
 
 # (reason code, value in the message, field the reason is about or "")
@@ -55,7 +59,10 @@ Reason = tuple[str, str, str]
 
 # Reasons whose message does not say which column it is about get its label.
 _NAMES_NO_FIELD = frozenset(
-    {"integer_format", "amount_format", "amount_negative", "bool_format", "too_long"}
+    {
+        *("integer_format", "amount_format", "amount_negative", "bool_format", "too_long"),
+        "invisible_removed",
+    }
 )
 # The lengths the columns hold (a longer text is refused, never cut).
 _MAX_LENGTH = {
@@ -196,7 +203,12 @@ class RowCleaner:
 
         for index, field, limit in self._texts:
             if index < width:
-                text = _text(cells[index])
+                # Names and addresses as core.text reads them (NFC, no
+                # bidirectional-control or zero-width characters).
+                cleaned = name_clean(_text(cells[index]))
+                text = cleaned.text
+                if cleaned.removed:
+                    warnings.append(("invisible_removed", str(cleaned.removed), field))
                 if text:
                     if len(text) > limit:
                         reasons.append(("too_long", str(limit), field))

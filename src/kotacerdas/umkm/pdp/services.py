@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, actor_label, audit_record, history_for
+from kotacerdas.core.logging import redact
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.sheets.writing import write_table
 from kotacerdas.regions.models import Region
@@ -107,7 +108,9 @@ def record_access(
         actor_label=actor_label(actor),
         region=region,
         action=action,
-        purpose=purpose[:500],
+        # The purpose is free text shown on the record of processing: a NIK,
+        # a phone number or a password typed there is masked (issue 14).
+        purpose=redact(purpose)[:500],
         fields=list(fields),
         business_ids=list(business_ids),
         record_count=len(business_ids) if record_count is None else record_count,

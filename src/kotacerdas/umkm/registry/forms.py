@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.core.forms import CountField
+from kotacerdas.core.forms import CountField, NameField
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business, KbliVersion, SizeClass
@@ -131,8 +131,8 @@ class BusinessForm(forms.Form):
     of retention (or a deletion request handled by the data protection
     officer)."""
 
-    name = forms.CharField(label=_("Nama usaha"), max_length=200)
-    owner_name = forms.CharField(label=_("Nama pemilik"), max_length=150, required=False)
+    name = NameField(label=_("Nama usaha"), max_length=200)
+    owner_name = NameField(label=_("Nama pemilik"), max_length=150, required=False)
     owner_nik = forms.CharField(
         label=_("NIK pemilik"),
         max_length=30,
@@ -222,8 +222,8 @@ class BusinessForm(forms.Form):
 class RegistrationForm(forms.Form):
     """The public self-registration form (no login)."""
 
-    name = forms.CharField(label=_("Nama usaha"), max_length=200)
-    owner_name = forms.CharField(label=_("Nama pemilik (sesuai KTP)"), max_length=150)
+    name = NameField(label=_("Nama usaha"), max_length=200)
+    owner_name = NameField(label=_("Nama pemilik (sesuai KTP)"), max_length=150)
     owner_nik = forms.CharField(
         label=_("NIK pemilik"), max_length=30, help_text=_("16 digit sesuai KTP.")
     )

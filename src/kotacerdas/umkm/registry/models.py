@@ -20,6 +20,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.text import name_normalise
 from kotacerdas.umkm import identifiers, kbli, sizes
 
 # --- The fields of a business, by what they are ----------------------------------------
@@ -333,6 +334,10 @@ class Business(models.Model):
         )
 
     def clean_fields(self, exclude: Any = None) -> None:
+        # Names in their one stored form (core.text: NFC, no bidirectional or
+        # zero-width characters), whichever way they came in.
+        self.name = name_normalise(self.name)
+        self.owner_name = name_normalise(self.owner_name)
         # Identifiers arrive as people type them ("+62 812-3456-7890"): bring
         # them to their stored form first, so that length limits apply to it.
         errors = self._normalise_identifiers()

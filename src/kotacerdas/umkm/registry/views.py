@@ -20,8 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.audit import history_for, readable_changes
-from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.forms import apply_errors, invisible_removed
 from kotacerdas.core.pages import attempt
+from kotacerdas.core.ratelimit import Limit, client_address, limits_hit
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import get_area
 from kotacerdas.umkm import kbli
@@ -146,6 +147,18 @@ def _form_page(
     )
 
 
+def _report_invisible(request: HttpRequest, form: BusinessForm) -> None:
+    """Tell the person that invisible characters were taken out of a name
+    (core.text): what is stored differs from what they pasted."""
+    fields = invisible_removed(form)
+    if fields:
+        messages.warning(
+            request,
+            _("Karakter tak terlihat (kontrol arah teks atau lebar-nol) dihapus dari: %(fields)s.")
+            % {"fields": ", ".join(fields)},
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def business_create(request: HttpRequest, code: str) -> HttpResponse:
@@ -160,6 +173,7 @@ def business_create(request: HttpRequest, code: str) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, _("Usaha didaftarkan."))
+            _report_invisible(request, form)
             return redirect("umkm:business_detail", pk=business.pk)
     return _form_page(request, region=region, form=form, title=_("Daftarkan usaha"), business=None)
 
@@ -180,6 +194,7 @@ def business_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Perubahan disimpan.") if changed else _("Tidak ada yang berubah.")
             )
+            _report_invisible(request, form)
             return redirect("umkm:business_detail", pk=business.pk)
     return _form_page(
         request,
@@ -252,6 +267,12 @@ def business_status(request: HttpRequest, pk: int) -> HttpResponse:
 # and store nothing.
 
 
+# Public registrations per client address and per owner (the NIK typed):
+# enough for a family business sharing one connection, not a flood (issue 14).
+REGISTER_PER_CLIENT = Limit("umkm_register_client", count=20, seconds=60 * 60)
+REGISTER_PER_OWNER = Limit("umkm_register_owner", count=3, seconds=24 * 60 * 60)
+
+
 def _public_region(code: str) -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None:
@@ -264,10 +285,27 @@ def _public_region(code: str) -> Region:
 def register(request: HttpRequest, code: str) -> HttpResponse:
     region = _public_region(code)
     form = RegistrationForm(request.POST if request.method == "POST" else None, region=region)
+    limited = False
     if request.method == "POST":
         if form.is_bot:
             return redirect("umkm:register_done", code=region.code)
         if form.is_valid():
+            owner = "".join(ch for ch in form.cleaned_data["owner_nik"] if ch.isdigit())
+            exceeded = limits_hit(
+                [(REGISTER_PER_CLIENT, client_address(request)), (REGISTER_PER_OWNER, owner)]
+            )
+            if exceeded is not None:
+                # What was typed stays in the form; nothing is stored.
+                limited = True
+                form.add_error(
+                    None,
+                    _(
+                        "Terlalu banyak pendaftaran dari perangkat ini atau untuk NIK ini. "
+                        "Coba lagi dalam %(minutes)s menit, atau hubungi petugas registri."
+                    )
+                    % {"minutes": exceeded.minutes()},
+                )
+        if form.is_valid() and not limited:
             try:
                 services.business_create(
                     actor=request.user,
@@ -286,7 +324,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "umkm/registry/register.html",
         {"public_region": region, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=429 if limited else 400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.core.backup import BackupError, create_backup
+from kotacerdas.core.storage import private_umask
 
 
 class Command(BaseCommand):
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with private_umask():  # files and folders created: 0600 / 0700
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         output = options["output"] or Path(settings.DATA_DIR) / "backups"
         try:
             result = create_backup(output)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.core.backup import BackupError, restore_backup
+from kotacerdas.core.storage import private_umask
 
 
 class Command(BaseCommand):
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with private_umask():  # files and folders created: 0600 / 0700
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         try:
             result = restore_backup(
                 options["archive"], force=options["force"], progress=self.stdout.write

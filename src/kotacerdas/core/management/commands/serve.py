@@ -17,6 +17,7 @@ from gunicorn.workers.base import Worker
 from gunicorn.workers.gthread import ThreadWorker
 
 from kotacerdas.core.extensions import notes_collect
+from kotacerdas.core.storage import private_umask
 
 
 class QuickExitThreadWorker(ThreadWorker):
@@ -113,6 +114,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with private_umask():  # files and folders created: 0600 / 0700
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         workers: int = options["workers"]
         threads: int = options["threads"]
         bind: str = options["bind"]

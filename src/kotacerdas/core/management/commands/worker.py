@@ -27,6 +27,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from kotacerdas.core.models import ScheduledRun
 from kotacerdas.core.scheduler import schedule_due
+from kotacerdas.core.storage import private_umask
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with private_umask():  # files and folders created: 0600 / 0700
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         interval: float = options["interval"]
         if interval <= 0:
             raise CommandError("--interval harus lebih dari 0. / must be above 0.")
