@@ -94,7 +94,9 @@ def cycle_fetch(user: User, pk: int, action: CycleAction = "view") -> Evaluation
         assigned = Q(pk__in=_assigned_cycle_ids(user))
         visible = visible | EvaluationCycle.objects.filter(assigned)
         permitted = permitted | EvaluationCycle.objects.filter(assigned)
-    return fetch(visible, permitted, pk=pk)
+    cycle = fetch(visible, permitted, pk=pk)
+    activate_region(cycle.region)  # loaded with the cycle: the region's own clock
+    return cycle
 
 
 def move_action(state: str) -> CycleAction:
@@ -188,7 +190,9 @@ def answer_cycle_fetch(user: User, pk: int, action: AnswerAction = "view") -> Ev
         if user.is_authenticated
         else Q(pk__in=[])
     )
-    return fetch(visible, answer_cycles_for(user, action), pk=pk)
+    cycle = fetch(visible, answer_cycles_for(user, action), pk=pk)
+    activate_region(cycle.region)  # loaded with the cycle: the region's own clock
+    return cycle
 
 
 def answers_visible(user: User, cycle: EvaluationCycle) -> QuerySet[Answer]:
