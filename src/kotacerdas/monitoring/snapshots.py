@@ -404,6 +404,48 @@ _PROGRAMME_KEYS = tuple(PublishedProgramme.__dataclass_fields__)
 _PLAN_KEYS = tuple(PublishedActionPlan.__dataclass_fields__)
 _PHOTO_KEYS = tuple(PublishedPhoto.__dataclass_fields__)
 
+# Field of a published row → the ORM lookup that fills it from the live row.
+# The close reads these, and the portal's live rows (before the first close,
+# layout-1 snapshots) are the same lookups, so the two cannot drift.
+PROGRAMME_LOOKUPS: dict[str, str] = {
+    "id": "id",
+    "code": "code",
+    "name": "name",
+    "description": "description",
+    "element_id": "element_id",
+    "element_name": "element__name",
+    "pillar_code": "element__pillar__code",
+    "pillar_name": "element__pillar__name",
+    "horizon": "horizon",
+    "lead_agency_id": "lead_agency_id",
+    "lead_agency": "lead_agency__short_name",
+    "lead_agency_name": "lead_agency__name",
+    "start_year": "start_year",
+    "end_year": "end_year",
+    "quick_win_year": "quick_win_year",
+    "output": "output",
+    "outcome": "outcome",
+}
+PLAN_LOOKUPS: dict[str, str] = {
+    "id": "id",
+    "code": "code",
+    "activity": "activity",
+    "target": "target",
+    "year": "year",
+    "agency_id": "agency_id",
+    "agency": "agency__short_name",
+    "programme_id": "programme_id",
+    "programme_code": "programme__code",
+}
+assert set(PROGRAMME_LOOKUPS) == set(_PROGRAMME_KEYS)
+assert set(PLAN_LOOKUPS) == set(_PLAN_KEYS)
+
+
+def as_lookup_row(item: PublishedProgramme | PublishedActionPlan) -> dict[str, Any]:
+    """A frozen row in the shape of the live ``.values(*lookups)`` row."""
+    lookups = PROGRAMME_LOOKUPS if isinstance(item, PublishedProgramme) else PLAN_LOOKUPS
+    return {lookup: getattr(item, name) for name, lookup in lookups.items()}
+
 
 @dataclass(frozen=True, kw_only=True)
 class FrozenPublished:
@@ -421,72 +463,16 @@ class FrozenPublished:
         marked public, on verified reports (every verified report belongs to
         this period or an earlier closed one: one period is open at a time)."""
         programmes = tuple(
-            PublishedProgramme(
-                id=r["id"],
-                code=r["code"],
-                name=r["name"],
-                description=r["description"],
-                element_id=r["element_id"],
-                element_name=r["element__name"],
-                pillar_code=r["element__pillar__code"],
-                pillar_name=r["element__pillar__name"],
-                horizon=r["horizon"],
-                lead_agency_id=r["lead_agency_id"],
-                lead_agency=r["lead_agency__short_name"],
-                lead_agency_name=r["lead_agency__name"],
-                start_year=r["start_year"],
-                end_year=r["end_year"],
-                quick_win_year=r["quick_win_year"],
-                output=r["output"],
-                outcome=r["outcome"],
-            )
+            PublishedProgramme(**{name: r[lookup] for name, lookup in PROGRAMME_LOOKUPS.items()})
             for r in Programme.objects.filter(masterplan=masterplan)
             .order_by("code")
-            .values(
-                "id",
-                "code",
-                "name",
-                "description",
-                "element_id",
-                "element__name",
-                "element__pillar__code",
-                "element__pillar__name",
-                "horizon",
-                "lead_agency_id",
-                "lead_agency__short_name",
-                "lead_agency__name",
-                "start_year",
-                "end_year",
-                "quick_win_year",
-                "output",
-                "outcome",
-            )
+            .values(*PROGRAMME_LOOKUPS.values())
         )
         plans = tuple(
-            PublishedActionPlan(
-                id=r["id"],
-                code=r["code"],
-                activity=r["activity"],
-                target=r["target"],
-                year=r["year"],
-                agency_id=r["agency_id"],
-                agency=r["agency__short_name"],
-                programme_id=r["programme_id"],
-                programme_code=r["programme__code"],
-            )
+            PublishedActionPlan(**{name: r[lookup] for name, lookup in PLAN_LOOKUPS.items()})
             for r in ActionPlan.objects.filter(masterplan=masterplan)
             .order_by("code")
-            .values(
-                "id",
-                "code",
-                "activity",
-                "target",
-                "year",
-                "agency_id",
-                "agency__short_name",
-                "programme_id",
-                "programme__code",
-            )
+            .values(*PLAN_LOOKUPS.values())
         )
         photos = tuple(
             PublishedPhoto(

@@ -86,10 +86,13 @@ from kotacerdas.masterplan.selectors import (
 )
 from kotacerdas.monitoring.models import Evidence, PeriodSnapshot, ProgressReport, ReportingPeriod
 from kotacerdas.monitoring.snapshots import (
+    PLAN_LOOKUPS,
+    PROGRAMME_LOOKUPS,
     Frozen,
     FrozenPublished,
     PublishedMasterplan,
     PublishedPhoto,
+    as_lookup_row,
 )
 from kotacerdas.regions.models import Region
 
@@ -356,51 +359,18 @@ def _programme_rows(
     masterplan: Masterplan, snapshot: PublishedSnapshot | None, pillar: str | None = None
 ) -> list[Any]:
     """Programme rows as published: the snapshot's frozen ones (layout 2), or
-    the live rows before the first close and for a layout-1 snapshot."""
+    the live rows before the first close and for a layout-1 snapshot; both in
+    the shape of ``.values(*PROGRAMME_LOOKUPS.values())``."""
     if snapshot is not None and snapshot.published is not None:
         return [
-            {
-                "id": p.id,
-                "code": p.code,
-                "name": p.name,
-                "description": p.description,
-                "element__name": p.element_name,
-                "element__pillar__code": p.pillar_code,
-                "element__pillar__name": p.pillar_name,
-                "horizon": p.horizon,
-                "lead_agency__short_name": p.lead_agency,
-                "lead_agency__name": p.lead_agency_name,
-                "start_year": p.start_year,
-                "end_year": p.end_year,
-                "quick_win_year": p.quick_win_year,
-                "output": p.output,
-                "outcome": p.outcome,
-            }
+            as_lookup_row(p)
             for p in snapshot.published.programmes
             if pillar is None or p.pillar_code == pillar
         ]
     qs = Programme.objects.filter(masterplan=masterplan)
     if pillar is not None:
         qs = qs.filter(element__pillar__code=pillar)
-    return list(
-        qs.order_by("code").values(
-            "id",
-            "code",
-            "name",
-            "description",
-            "element__name",
-            "element__pillar__code",
-            "element__pillar__name",
-            "horizon",
-            "lead_agency__short_name",
-            "lead_agency__name",
-            "start_year",
-            "end_year",
-            "quick_win_year",
-            "output",
-            "outcome",
-        )
-    )
+    return list(qs.order_by("code").values(*PROGRAMME_LOOKUPS.values()))
 
 
 def _plan_rows(
@@ -409,36 +379,14 @@ def _plan_rows(
     """Action plan rows as published (see :func:`_programme_rows`)."""
     if snapshot is not None and snapshot.published is not None:
         return [
-            {
-                "id": a.id,
-                "code": a.code,
-                "activity": a.activity,
-                "target": a.target,
-                "year": a.year,
-                "agency_id": a.agency_id,
-                "agency__short_name": a.agency,
-                "programme_id": a.programme_id,
-                "programme__code": a.programme_code,
-            }
+            as_lookup_row(a)
             for a in snapshot.published.action_plans
             if programme_id is None or a.programme_id == programme_id
         ]
     qs = ActionPlan.objects.filter(masterplan=masterplan)
     if programme_id is not None:
         qs = qs.filter(programme_id=programme_id)
-    return list(
-        qs.order_by("code").values(
-            "id",
-            "code",
-            "activity",
-            "target",
-            "year",
-            "agency_id",
-            "agency__short_name",
-            "programme_id",
-            "programme__code",
-        )
-    )
+    return list(qs.order_by("code").values(*PLAN_LOOKUPS.values()))
 
 
 def _frozen_plans(
