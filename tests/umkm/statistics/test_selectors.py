@@ -219,3 +219,23 @@ def test_a_deletion_shows_at_the_next_full_recount(registry, monkeypatch) -> Non
     monkeypatch.setattr("kotacerdas.umkm.statistics.selectors.FULL_RECOUNT_SECONDS", 0)
     stats = registry_statistics(region=registry)
     assert stats.counted == 3 and _cells(stats.by_kelurahan)[TELUK_BINJAI] == 0
+
+
+@pytest.mark.parametrize(
+    ("zone", "created", "year"),
+    [
+        # 31 December 2024, 16:30 UTC: 23:30 WIB, but 00:30 WITA on 1 January 2025.
+        ("", dt.datetime(2024, 12, 31, 16, 30, tzinfo=dt.UTC), "2024"),
+        ("Asia/Makassar", dt.datetime(2024, 12, 31, 16, 30, tzinfo=dt.UTC), "2025"),
+        ("Asia/Makassar", dt.datetime(2024, 12, 31, 15, 59, tzinfo=dt.UTC), "2024"),
+        # 15:00 UTC is midnight WIT.
+        ("Asia/Jayapura", dt.datetime(2024, 12, 31, 15, 0, tzinfo=dt.UTC), "2025"),
+    ],
+)
+def test_the_year_registered_follows_the_regions_own_clock(world, zone, created, year) -> None:
+    world.region.time_zone = zone
+    world.region.save()
+    business = make_business(world.region)
+    Business.objects.filter(pk=business.pk).update(created_at=created, updated_at=timezone.now())
+    stats = registry_statistics(region=world.region)
+    assert _cells(stats.by_year_registered) == {year: 1}

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, F, Func, IntegerField, OuterRef, Q, Subquery, Value
@@ -169,10 +168,9 @@ _Tally = dict[str, AreaTally]
 CACHE_SECONDS = 24 * 60 * 60
 
 
-def _fixed_utc_offset_minutes() -> int | None:
-    """The UTC offset of the site's time zone in minutes when it has no
-    daylight saving (all of Indonesia), else None."""
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+def _fixed_utc_offset_minutes(zone: zoneinfo.ZoneInfo) -> int | None:
+    """The UTC offset of ``zone`` in minutes when it has no daylight saving
+    (all of Indonesia), else None."""
     offsets = {dt.datetime(2024, month, 1, 12, tzinfo=zone).utcoffset() for month in (1, 4, 7, 10)}
     if len(offsets) != 1:
         return None
@@ -207,14 +205,16 @@ class _LocalYearSqlite(Func):
             self.template = "CAST(substr(%(expressions)s, 1, 4) AS integer)"
 
 
-def _registered_year() -> Any:
-    """The local year of ``created_at`` as a database expression. On SQLite,
-    Django's ExtractYear calls Python for every row; with a fixed offset
-    :class:`_LocalYearSqlite` gives the same year at C speed."""
-    offset = _fixed_utc_offset_minutes()
+def _registered_year(region: Region) -> Any:
+    """The year of ``created_at`` on the region's own clock (WIB, WITA or WIT)
+    as a database expression. On SQLite, Django's ExtractYear calls Python for
+    every row; with a fixed offset :class:`_LocalYearSqlite` gives the same
+    year at C speed."""
+    zone = region.tzinfo
+    offset = _fixed_utc_offset_minutes(zone)
     if connection.vendor == "sqlite" and offset is not None:
         return _LocalYearSqlite(F("created_at"), offset_minutes=offset)
-    return ExtractYear("created_at")
+    return ExtractYear("created_at", tzinfo=zone)
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def _count_tally(region: Region, only: Iterable[str] | None = None) -> _Tally:
         "kelurahan_code", "kbli_version", "kbli_category", "size_class", "sells_online", "uses_qris"
     ).annotate(n=Count("id"))
     years = (
-        counted.annotate(registered=_registered_year())
+        counted.annotate(registered=_registered_year(region))
         .values_list("kelurahan_code", "year_started", "registered")
         .annotate(n=Count("id"))
     )
