@@ -66,4 +66,5 @@ ROWS: Rows = {
     "umkm:duplicate_merge": (candidate, {"survivor": "first"}, {"GET": SAFE_ONLY, "POST": DECIDE}),
     "umkm:duplicate_keep_apart": (candidate, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
     "umkm:merge_undo": (merge, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
+    "umkm:duplicate_search": (region, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
 }
