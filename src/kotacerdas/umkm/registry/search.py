@@ -1,6 +1,7 @@
 """The registry's word search: a business is found by any word, or the
-beginning of a word, of its name, by any part (3 digits or more) of its NIB,
-and, for those who may see personal data, by its owner's name and address.
+beginning of a word, of its name, by the last 4 to 7 digits of its NIB (any
+part of it on PostgreSQL), and, for those who may see personal data, by its
+owner's name and address.
 Case and the usual diacritics do not matter ("kafe" finds "Kafé").
 
 Each word of the query must be found (in any of the searchable fields).
