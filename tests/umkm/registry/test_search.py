@@ -8,14 +8,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from kotacerdas.umkm.imports import engine
+from kotacerdas.umkm.imports.engine import run_import
 from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.pdp.services import businesses_anonymise
 from kotacerdas.umkm.registry import search, services
 from kotacerdas.umkm.registry.selectors import BusinessFilters, business_search
 from tests.permissions.rows_umkm_registry import NIK, make_business
+from tests.umkm.imports.test_engine import ROWS, write_csv
 
 
 def _list(client, world, q):  # type: ignore[no-untyped-def]
@@ -152,3 +156,37 @@ def test_a_merged_business_is_not_listed(world, shops) -> None:
     twin = _plain(world, "BATIK TABIR MELAYU 188")
     Business.objects.filter(pk=twin.pk).update(merged_into=shops[0])
     assert _found(world, "melayu") == ["Batik Tabir Melayu 188"]
+
+
+def _fts_rowids(match: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM umkm_business_search WHERE umkm_business_search MATCH %s", [match]
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
+def test_a_bulk_import_indexes_its_rows_once_like_the_trigger(world, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "BULK_MIN_ROWS", 0)
+    survey = write_csv(tmp_path / "survei.csv", ROWS)
+    result = run_import(actor=None, region=world.region, path=survey, filename=survey.name)
+    assert result.imported >= 3
+    assert _found(world, "Sederhana") == ["Warung Sederhana"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [search.INSERT_TRIGGER])
+        assert cursor.fetchone() is not None  # created again after the load
+    # The bulk fill wrote what the delete trigger removes: nothing stays.
+    ids = set(Business.objects.values_list("id", flat=True))
+    assert _fts_rowids('"sederhana"*') <= ids and _fts_rowids('"sederhana"*')
+    Business.objects.all().delete()
+    assert _fts_rowids('"sederhana"*') == set()
+    assert _fts_rowids('"berkah"*') == set()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
+def test_the_nib_tails_are_removed_with_the_business(world) -> None:
+    shop = _plain(world, "Kedai Kopi Laut", nib="9120001234567")
+    assert _fts_rowids('nib : "4567"*') == {shop.pk}
+    Business.objects.filter(pk=shop.pk).delete()
+    assert _fts_rowids('nib : "4567"*') == set()

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import connections, models
+from django.db import connection, connections, models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -29,6 +31,11 @@ from kotacerdas.umkm.registry.models import Business
 
 MIN_WORD = 3
 TABLE = "umkm_business_search"  # SQLite FTS5 table (migration 0007)
+INSERT_TRIGGER = f"{TABLE}_ai"
+# What migration 0007's triggers index in the NIB column: the NIB and its
+# tails (substr from these positions). tests/umkm/registry/test_search.py
+# checks that a bulk fill and the trigger agree.
+NIB_STARTS = (1, 7, 8, 9, 10)
 _WORD = re.compile(r"[^\W_]+")
 # Fields searched for everyone; the personal ones only for who may see them.
 PUBLIC_COLUMNS = ("name", "nib")
@@ -56,6 +63,43 @@ def fts_query(q: str, *, personal: bool) -> str:
     columns = PUBLIC_COLUMNS + (PERSONAL_COLUMNS if personal else ())
     spec = "{" + " ".join(columns) + "}"
     return " AND ".join(f'({spec} : "{w}"*)' for w in words(q))
+
+
+def _indexed(row: str) -> str:
+    nib = " || ' ' || ".join(f"substr({row}.nib, {start})" for start in NIB_STARTS)
+    return f"{row}.name, {row}.owner_name, {row}.address, {nib}"
+
+
+@contextmanager
+def bulk_insert() -> Iterator[None]:
+    """SQLite, inside the transaction of a large insert into the registry:
+    index the new rows in one statement at the end instead of one trigger
+    call per row (about six times cheaper, docs/benchmarks.md). The insert
+    trigger is dropped for the load and created again; a failure rolls both
+    back with the transaction."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    table = Business._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [INSERT_TRIGGER]
+        )
+        found = cursor.fetchone()
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        (last,) = cursor.fetchone()
+        if found is not None:
+            cursor.execute(f"DROP TRIGGER {INSERT_TRIGGER}")
+    yield
+    if found is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE}(rowid, name, owner_name, address, nib) "  # noqa: S608
+            f"SELECT id, {_indexed(table)} FROM {table} WHERE id > %s",
+            [last],
+        )
+        cursor.execute(found[0])
 
 
 class Fold(Func):
