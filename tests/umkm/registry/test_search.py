@@ -190,3 +190,15 @@ def test_the_nib_tails_are_removed_with_the_business(world) -> None:
     assert _fts_rowids('nib : "4567"*') == {shop.pk}
     Business.objects.filter(pk=shop.pk).delete()
     assert _fts_rowids('nib : "4567"*') == set()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_a_bulk_import_leaves_statistics_so_the_search_drives_the_query(
+    world, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(engine, "BULK_MIN_ROWS", 0)
+    survey = write_csv(tmp_path / "survei.csv", ROWS)
+    run_import(actor=None, region=world.region, path=survey, filename=survey.name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'umkm_business'")
+        assert cursor.fetchone()[0] > 0

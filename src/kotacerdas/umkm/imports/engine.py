@@ -331,6 +331,7 @@ def _check_mapping(mapping: dict[int, str], filename: str) -> None:
 BULK_MIN_ROWS = 20_000
 BULK_SHARE = 4
 BULK_CACHE_KIB = 256 * 1024
+ANALYSIS_LIMIT = 2000  # rows sampled per index by ANALYZE after a bulk load
 
 
 @contextmanager
@@ -361,6 +362,12 @@ def _bulk_load(expected_rows: int | None) -> Iterator[None]:
         with connection.cursor() as cursor:
             for _name, sql in indexes:
                 cursor.execute(sql)
+            # Statistics for the planner (sampled: a fraction of a second at
+            # 1M rows). Without them SQLite guesses ten rows per region and
+            # walks a whole region where the word search should drive the
+            # query from its few matches (docs/decisions.md, registry search).
+            cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
