@@ -223,6 +223,9 @@ def _insert(n: int, region_id: int) -> float:
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {n})")
+            # The foreign keys are checked now: no index can be built while
+            # their deferred checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for sql in indexes:
                 cursor.execute(sql)
         else:
