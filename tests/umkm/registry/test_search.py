@@ -80,7 +80,10 @@ def test_it_ignores_case_and_accents(world, shops) -> None:
 def test_it_finds_a_nib_by_its_last_digits(world, shops) -> None:
     _plain(world, "Kedai Kopi Laut", nib="9120001234567")
     assert _found(world, "4567") == ["Kedai Kopi Laut"]
+    assert _found(world, "1234567") == ["Kedai Kopi Laut"]
+    assert _found(world, "91200012") == ["Kedai Kopi Laut"]  # the start of a NIB
     assert _found(world, "9120001234567") == ["Kedai Kopi Laut"]
+    assert _found(world, "4568") == []
 
 
 def test_the_owner_and_address_are_searched_only_for_who_may_see_them(

@@ -36,6 +36,7 @@ INSERT_TRIGGER = f"{TABLE}_ai"
 # tails (substr from these positions). tests/umkm/registry/test_search.py
 # checks that a bulk fill and the trigger agree.
 NIB_STARTS = (1, 7, 8, 9, 10)
+NIB_PREFIX_FROM = 8  # digits: a query this long may be the start of a NIB
 _WORD = re.compile(r"[^\W_]+")
 # Fields searched for everyone; the personal ones only for who may see them.
 PUBLIC_COLUMNS = ("name", "nib")
@@ -62,7 +63,18 @@ def fts_query(q: str, *, personal: bool) -> str:
     come from the user."""
     columns = PUBLIC_COLUMNS + (PERSONAL_COLUMNS if personal else ())
     spec = "{" + " ".join(columns) + "}"
-    return " AND ".join(f'({spec} : "{w}"*)' for w in words(q))
+    text = "{" + " ".join(c for c in columns if c != "nib") + "}"
+    parts = []
+    for w in words(q):
+        if w.isdigit():
+            # A NIB's tail is a whole term (its last 4-7 digits): matching it
+            # exactly reads one term instead of every longer tail it starts.
+            # From 8 digits on, the start of a NIB.
+            nib = f'"{w}"*' if len(w) >= NIB_PREFIX_FROM else f'"{w}"'
+            parts.append(f'(({text} : "{w}"*) OR (nib : {nib}))')
+        else:
+            parts.append(f'({spec} : "{w}"*)')
+    return " AND ".join(parts)
 
 
 def _indexed(row: str) -> str:
