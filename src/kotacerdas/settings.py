@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The region's own clock: WIB, WITA or WIT for a region's pages.
+    "kotacerdas.core.timezones.RegionTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Session lifetime, the second-factor gate, no-store for signed-in pages.
     "kotacerdas.accounts.middleware.SessionTimeoutMiddleware",

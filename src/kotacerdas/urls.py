@@ -6,10 +6,10 @@ from django.views.i18n import set_language
 from kotacerdas.accounts import views as accounts_views
 from kotacerdas.api.main import api
 from kotacerdas.core import views as core_views
-from kotacerdas.masterplan import views as masterplan_views
+from kotacerdas.portal import views as portal_views
 
 urlpatterns = [
-    path("", masterplan_views.home, name="home"),
+    path("", portal_views.landing, name="home"),
     path("masuk/", accounts_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", set_language, name="set_language"),

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kotacerdas.accounts import policy, services
 from kotacerdas.core.models import AuditEvent, Membership, Role
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.evaluation.models import Assignment
 from tests.accounts.conftest import sign_in
 from tests.evaluation.assessment_factories import in_assessment
@@ -206,13 +207,24 @@ def test_a_superuser_resets_a_users_mfa(editor_a, db) -> None:  # type: ignore[n
 def test_the_admin_action_resets_mfa(editor_a, db) -> None:  # type: ignore[no-untyped-def]
     operator = make_user("root", is_superuser=True, is_staff=True)
     mfa_device(editor_a)
+    services._recovery_codes_replace(user=editor_a)
     client = login_verified(Client(), operator)
-    response = client.post(
-        reverse("admin:auth_user_changelist"),
-        {"action": "mfa_reset_action", "_selected_action": [editor_a.pk]},
+    url = reverse("admin:auth_user_changelist")
+    chosen = {"action": "mfa_reset_action", "_selected_action": [editor_a.pk]}
+    # The action first answers with a confirmation naming the user and what goes.
+    page = client.post(url, chosen)
+    assert page.status_code == 200
+    lines = {c.testid: c.count for c in page.context["confirmation"].consequences}
+    assert lines[f"mfa-user-{editor_a.pk}"].startswith("1 aplikasi autentikator, 1 set")
+    assert page.context["confirmation"].hidden == (
+        ("action", "mfa_reset_action"),
+        ("_selected_action", str(editor_a.pk)),
     )
+    assert TOTPDevice.objects.filter(user=editor_a).exists()
+    response = client.post(url, {**chosen, CONFIRM_FIELD: "1"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=editor_a).exists()
+    assert not StaticDevice.objects.filter(user=editor_a).exists()
 
 
 def test_the_command_resets_mfa(editor_a) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kotacerdas.api.models import ApiToken
 from kotacerdas.api.services import token_create, token_revoke
 from kotacerdas.core.audit import history_for
+from kotacerdas.core.pages import CONFIRM_FIELD
 from tests.api.helpers import Api, token_for
 
 pytestmark = pytest.mark.django_db
@@ -56,10 +57,31 @@ def test_it_answers_with_the_token_owner(world, editor_a):
     assert body["memberships"][0]["agency"] == "Diskominfo"
 
 
+def test_revoking_goes_through_a_confirmation(world, personas, editor_a):
+    token_for(editor_a)
+    token = ApiToken.objects.get(user=editor_a)
+    url = reverse("apiweb:token_revoke", args=[token.pk])
+    client = personas["editor_a"]
+    listing = client.get(reverse("apiweb:token_list")).content.decode()
+    assert f'href="{url}"' in listing and f'action="{url}"' not in listing
+    page = client.get(url)
+    assert page.status_code == 200
+    lines = {c.testid: c.count for c in page.context["confirmation"].consequences if c.testid}
+    assert token.prefix in lines["token-name"]
+    assert lines["token-last-used"] == "belum pernah"
+    assert "tidak dapat diaktifkan lagi" in page.content.decode()
+    # A POST without the confirmation's field revokes nothing.
+    assert client.post(url).status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
 def test_it_refuses_a_revoked_token(world, personas, editor_a):
     secret = token_for(editor_a)
     token = ApiToken.objects.get(user=editor_a)
-    response = personas["editor_a"].post(reverse("apiweb:token_revoke", args=[token.pk]))
+    response = personas["editor_a"].post(
+        reverse("apiweb:token_revoke", args=[token.pk]), {CONFIRM_FIELD: "1"}
+    )
     assert response.status_code == 302
     result = Api(secret).get("/me")
     assert result.status_code == 401
@@ -95,7 +117,9 @@ def test_it_refuses_a_token_of_an_inactive_user(world, editor_a):
 def test_a_user_cannot_revoke_someone_elses_token(world, personas, editor_a):
     token_for(editor_a)
     token = ApiToken.objects.get(user=editor_a)
-    response = personas["editor_b"].post(reverse("apiweb:token_revoke", args=[token.pk]))
+    url = reverse("apiweb:token_revoke", args=[token.pk])
+    assert personas["editor_b"].get(url).status_code == 404
+    response = personas["editor_b"].post(url, {CONFIRM_FIELD: "1"})
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None

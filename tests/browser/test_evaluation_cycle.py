@@ -127,6 +127,8 @@ def test_a_cycle_runs_end_to_end_from_self_assessment_to_the_published_index(
     ministry = _page(browser)
     login(ministry, live_server, "operator", PASSWORD)
     ministry.goto(detail)
+    ministry.get_by_role("link", name="Umumkan hasil").click()
+    expect(ministry.get_by_test_id("publish-index")).to_have_text("3,48")
     ministry.get_by_role("button", name="Umumkan hasil").click()
     expect(ministry.locator("[data-testid=index]")).to_have_text("3,48")
     expect(ministry.locator(".formula")).to_contain_text("3,475")

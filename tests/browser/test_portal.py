@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import World
+from kotacerdas.core.models import Role
+from tests.conftest import World, member_create
 from tests.factories import (
+    PASSWORD,
     AgencyFactory,
     RegionFactory,
     make_action_plan,
@@ -82,3 +84,25 @@ def test_a_citizen_follows_a_figure_to_its_data(phone: Page, live_url, published
     assert rows[w.plan_a.code]["kegiatan"] == "Aplikasi antrean puskesmas"
     assert rows[w.plan_b.code]["status"] == "belum_dimulai"
     assert problems == []
+
+
+def test_a_target_edited_after_the_close_stays_off_the_portal(
+    browser: Browser, phone: Page, live_server, live_url, login, published_world
+) -> None:
+    # The team edits an action plan's target in the app after the close; the
+    # portal keeps showing what was signed off until the next close.
+    w = published_world
+    signed_off = w.plan_a.target
+    admin = browser.new_context(locale="id-ID").new_page()
+    member_create("alice", w, Role.ADMIN)
+    login(admin, live_server, "alice", PASSWORD)
+    admin.goto(live_url("masterplan:action_plan_edit", w.plan_a.pk))
+    admin.locator("textarea[name=target]").fill("Target baru yang belum diverifikasi")
+    admin.get_by_role("button", name="Simpan").click()
+    expect(admin.get_by_text("Target baru yang belum diverifikasi")).to_be_visible()
+    admin.context.close()
+
+    phone.goto(live_url("portal:programme", w.region.code, w.programme.pk))
+    row = phone.get_by_role("row", name=w.plan_a.code)
+    expect(row).to_contain_text(f"Target: {signed_off}")
+    expect(phone.get_by_text("Target baru yang belum diverifikasi")).to_have_count(0)

@@ -47,6 +47,11 @@ def test_an_officer_merges_a_pair_on_a_phone_and_undoes_it(page, live_server, lo
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_label("TK Sinar Harapn").check()
     page.get_by_role("button", name="Gabungkan").click()
+    # The confirmation names both businesses before anything is merged.
+    expect(page.get_by_test_id("merge-survivor")).to_have_text("TK Sinar Harapn")
+    expect(page.get_by_test_id("merge-merged")).to_have_text("Toko Sinar Harapan")
+    assert Business.objects.get(pk=pair.first_id).merged_into_id is None
+    page.get_by_role("button", name="Gabungkan").click()
 
     expect(page.locator(".msg-success")).to_contain_text("digabung ke TK Sinar Harapn")
     assert Business.objects.get(pk=pair.first_id).merged_into_id == pair.second_id

@@ -16,7 +16,13 @@ from kotacerdas.masterplan.selectors import Scope, masterplan_figures
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import PeriodSnapshot, ReportingPeriod
 from kotacerdas.monitoring.selectors import periods_compare
-from kotacerdas.monitoring.snapshots import LAYOUT, Frozen, FrozenFigures, FrozenRatio
+from kotacerdas.monitoring.snapshots import (
+    LAYOUT,
+    Frozen,
+    FrozenFigures,
+    FrozenPublished,
+    FrozenRatio,
+)
 from kotacerdas.portal import datasets, selectors
 from tests.conftest import World
 from tests.monitoring_fixtures import period, report
@@ -172,7 +178,9 @@ def test_the_close_writes_the_current_layout(world):
         "taken_at": snapshot.taken_at,
         "figures": snapshot.figures,
         "plan_statuses": snapshot.plan_statuses,
+        "published": snapshot.published,
     }
+    assert frozen.published is not None
     assert frozen.figures.overall.action_plans.ratio.numerator == 1
 
 
@@ -199,6 +207,7 @@ def test_it_freezes_the_percentage_as_rounded_at_the_close(world):
         figures=masterplan_figures(masterplan=world.masterplan),
         plan_statuses={},
         taken_at=timezone.now(),
+        published=FrozenPublished.collect(masterplan=world.masterplan),
     )
 
     assert frozen.figures.overall.action_plans.percent == Decimal("50.00")

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.core.storage import private_files_dir
 from kotacerdas.monitoring.models import Evidence, ProgressReport
 from tests.monitoring_fixtures import PDF, period, report
@@ -105,7 +106,9 @@ def test_evidence_downloads_only_through_the_checked_view(world, personas):
 def test_closing_shows_the_frozen_figures_and_a_comparison(world, personas):
     q2 = period(world, state="closed", number=2)
     r = report(world, state="verified")
-    personas["admin"].post(reverse("monitoring:period_close", args=[r.period.pk]))
+    personas["admin"].post(
+        reverse("monitoring:period_close", args=[r.period.pk]), {CONFIRM_FIELD: "1"}
+    )
     snapshot = _text(
         personas["assessor"].get(reverse("monitoring:snapshot_detail", args=[r.period.pk]))
     )

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from kotacerdas.api.services import token_create
+from kotacerdas.core.pages import CONFIRM_FIELD
 from tests.conftest import World
 from tests.monitoring_fixtures import period, report
 from tests.permissions.matrix import LOGIN, Rows, none, region, row
@@ -98,9 +99,10 @@ ROWS: Rows = {
         {"GET": row(LOGIN, 200, 200, 200, 200), "POST": row(LOGIN, 200, 200, 200, 200)},
     ),
     # Only the owner (alice, the admin) may revoke her token; others: 404.
+    # GET is the revoke confirmation; only its own POST revokes.
     "apiweb:token_revoke": (
         admin_token,
-        {},
-        {"GET": row(LOGIN, 405, 405, 405, 405), "POST": row(LOGIN, 302, 404, 404, 404)},
+        {CONFIRM_FIELD: "1"},
+        {"GET": row(LOGIN, 200, 404, 404, 404), "POST": row(LOGIN, 302, 404, 404, 404)},
     ),
 }

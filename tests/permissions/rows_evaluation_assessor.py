@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.evaluation.models import Assignment
 from tests.conftest import World
@@ -118,7 +119,12 @@ ROWS: Rows = {
         {"GET": ASSIGNED_READ, "POST": ASSIGNED_POST},
     ),
     "evaluation:mark_scored": (cycle, {}, {"GET": SAFE_ONLY, "POST": ASSIGNED_POST}),
-    "evaluation:cycle_publish": (cycle, {}, {"GET": SAFE_ONLY, "POST": OPERATOR_ONLY}),
+    # GET is the publish confirmation; only its own POST publishes.
+    "evaluation:cycle_publish": (
+        cycle,
+        {CONFIRM_FIELD: "1"},
+        {"GET": OPERATOR_ONLY, "POST": OPERATOR_ONLY},
+    ),
     "evaluation:result_correct": (
         published,
         {"reason": "Salah ketik."},

@@ -18,7 +18,7 @@ from tests.permissions.matrix import (
 )
 
 ROWS: Rows = {
-    "home": (none, {}, {"GET": row(302, 302, 302, 302, 302), "POST": PUBLIC_SAFE_ONLY}),
+    "home": (none, {}, {"GET": row(200, 302, 302, 302, 302), "POST": PUBLIC_SAFE_ONLY}),
     "login": (
         none,
         {},

@@ -4,9 +4,10 @@ only the smart city team manages periods and verifies."""
 
 from __future__ import annotations
 
+from kotacerdas.core.pages import CONFIRM_FIELD
 from tests.conftest import World
 from tests.monitoring_fixtures import file_evidence, link_evidence, period, report
-from tests.permissions.matrix import LOGIN, READ, SAFE_ONLY, Rows, plan_a, region, row
+from tests.permissions.matrix import ADMIN_ONLY, LOGIN, READ, SAFE_ONLY, Rows, plan_a, region, row
 
 POST_ADMIN = row(LOGIN, 302, 403, 403, 403)
 # Report routes for plan_a (agency A): editor_b may not even see them.
@@ -45,7 +46,12 @@ ROWS: Rows = {
     "monitoring:compare": (region, {}, {"GET": row(LOGIN, 302, 302, 302, 302), "POST": SAFE_ONLY}),
     "monitoring:period_detail": (open_period, {}, {"GET": READ, "POST": SAFE_ONLY}),
     "monitoring:period_open": (planned_period, {}, {"GET": SAFE_ONLY, "POST": POST_ADMIN}),
-    "monitoring:period_close": (open_period, {}, {"GET": SAFE_ONLY, "POST": POST_ADMIN}),
+    # GET is the confirmation page; only its own POST (the confirm field) closes.
+    "monitoring:period_close": (
+        open_period,
+        {CONFIRM_FIELD: "1"},
+        {"GET": ADMIN_ONLY, "POST": POST_ADMIN},
+    ),
     "monitoring:snapshot_detail": (closed_period, {}, {"GET": READ, "POST": SAFE_ONLY}),
     "monitoring:report_edit": (
         lambda w: [period(w).pk, w.plan_a.pk],

@@ -1,7 +1,7 @@
 """Permission matrix rows for the public portal: every page and download is
 open to everyone (GET only). Routes that need published data get it from
 their argument builders: the explanation closes a period first, the photo
-route adds a public photo to a verified report."""
+route adds a public photo to a verified report and closes its period."""
 
 from __future__ import annotations
 
@@ -31,11 +31,15 @@ def _explain(w: World) -> list[Any]:
 
 
 def _photo(w: World) -> list[Any]:
-    existing = Evidence.objects.filter(is_public=True, report__state="verified").first()
-    if existing is None:
-        existing = add_photo(w, public=True)
+    # A photo is public once a close has chosen it (verified, marked public).
+    chosen = Evidence.objects.filter(
+        is_public=True, report__state="verified", report__period__state="closed"
+    ).first()
+    if chosen is None:
+        chosen = add_photo(w, public=True)
         report(w, "verified")
-    return [w.region.code, existing.pk]
+        period(w, "closed")
+    return [w.region.code, chosen.pk]
 
 
 def _download(w: World) -> list[Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates import services as merging
 from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
@@ -63,7 +64,13 @@ ROWS: Rows = {
     "umkm:duplicate_list": (region, {}, {"GET": REVIEW, "POST": SAFE_ONLY}),
     "umkm:merge_list": (region, {}, {"GET": REVIEW, "POST": SAFE_ONLY}),
     "umkm:duplicate_detail": (candidate, {}, {"GET": REVIEW, "POST": SAFE_ONLY}),
-    "umkm:duplicate_merge": (candidate, {"survivor": "first"}, {"GET": SAFE_ONLY, "POST": DECIDE}),
+    # GET is the merge confirmation (without a chosen survivor: back to the
+    # pair); only its own POST merges.
+    "umkm:duplicate_merge": (
+        candidate,
+        {"survivor": "first", CONFIRM_FIELD: "1"},
+        {"GET": DECIDE, "POST": DECIDE},
+    ),
     "umkm:duplicate_keep_apart": (candidate, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
     "umkm:merge_undo": (merge, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
     "umkm:duplicate_search": (region, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.registry import services
 from tests.conftest import World
@@ -80,6 +81,12 @@ ROWS: Rows = {
         {"GET": REVEAL, "POST": REVEAL},
     ),
     "umkm:access_log": (region, {}, {"GET": REGISTRY, "POST": SAFE_ONLY}),
+    # GET is the anonymisation confirmation; only its own POST clears.
+    "umkm:anonymise": (
+        region,
+        {CONFIRM_FIELD: "1"},
+        {"GET": REVEAL, "POST": row(LOGIN, 403, 403, 403, 403, officer=302)},
+    ),
     # An empty registration comes back with its errors (400).
     "umkm:register": (
         region,

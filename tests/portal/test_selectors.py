@@ -7,7 +7,7 @@ from kotacerdas.masterplan.selectors import masterplan_figures
 from kotacerdas.portal import selectors
 from tests.conftest import World
 from tests.factories import make_action_plan, make_programme
-from tests.monitoring_fixtures import report
+from tests.monitoring_fixtures import period, report
 from tests.portal.helpers import add_photo, close
 
 
@@ -95,9 +95,17 @@ def test_it_shows_only_public_photos_of_verified_reports(world):
         selectors.public_photo(region=world.region, pk=public.pk)
     public.report.state = "verified"
     public.report.save(update_fields=["state"])
+    # Verified after the close: the published period did not choose it.
+    quick_wins = selectors.public_quick_wins(masterplan=world.masterplan, snapshot=snapshot)
+    assert quick_wins[0].photos == ()
+    with pytest.raises(LookupError):
+        selectors.public_photo(region=world.region, pk=public.pk)
+    period(world, "closed", number=4)  # the next close chooses it
+    snapshot = _snapshot(world)
     quick_wins = selectors.public_quick_wins(masterplan=world.masterplan, snapshot=snapshot)
     assert [p.id for p in quick_wins[0].photos] == [public.pk]
-    assert selectors.public_photo(region=world.region, pk=public.pk) == public
+    shown = selectors.public_photo(region=world.region, pk=public.pk)
+    assert (shown.id, shown.file_name) == (public.pk, public.file_name)
     with pytest.raises(LookupError):
         selectors.public_photo(region=world.region, pk=private.pk)
 

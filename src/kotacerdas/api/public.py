@@ -102,7 +102,7 @@ def regions(request: HttpRequest) -> list[Region]:
 def region(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
     """Angka utama wilayah menurut potret periode terakhir yang ditutup."""
     overview = portal.public_overview(region=_region(code))
-    mp = overview.masterplan
+    mp = overview.header
     return {
         "code": overview.region.code,
         "name": overview.region.name,

@@ -10,17 +10,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from ninja.openapi.docs import Swagger
 
 from kotacerdas.api import services
 from kotacerdas.api.forms import TokenForm
 from kotacerdas.api.main import api
 from kotacerdas.api.models import ApiToken
+from kotacerdas.core.formatting import date_id
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.pages import Confirmation, Consequence, confirm_page, confirmed
 
 
 class _LocalSwagger(Swagger):
@@ -71,9 +74,48 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """The revoke confirmation: which token, when it was last used, and that
+    every system using it is refused at once and for good. Only the page's
+    own POST revokes."""
     token = get_object_or_404(ApiToken, pk=pk, user_id=cast(Any, request.user).pk)
-    services.token_revoke(actor=request.user, token=token)
-    messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
-    return redirect("apiweb:token_list")
+    if token.revoked_at is not None:
+        messages.info(request, _("Token %(name)s sudah dicabut.") % {"name": token.name})
+        return redirect("apiweb:token_list")
+    if confirmed(request):
+        services.token_revoke(actor=request.user, token=token)
+        messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
+        return redirect("apiweb:token_list")
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Cabut token %(name)s?") % {"name": token.name},
+            eyebrow=_("Token API"),
+            action_url=reverse("apiweb:token_revoke", args=[token.pk]),
+            cancel_url=reverse("apiweb:token_list"),
+            button=_("Cabut token"),
+            consequences=(
+                Consequence(_("Token"), f"{token.name} (kc_{token.prefix}_…)", "token-name"),
+                Consequence(_("Cakupan"), token.get_scope_display()),
+                Consequence(
+                    _("Terakhir dipakai"),
+                    date_id(timezone.localtime(token.last_used_at).date())
+                    if token.last_used_at
+                    else _("belum pernah"),
+                    "token-last-used",
+                ),
+            ),
+            irreversible=(
+                _(
+                    "Setiap sistem yang memakai token ini langsung ditolak (401) sejak "
+                    "token dicabut."
+                ),
+                _(
+                    "Token yang dicabut tidak dapat diaktifkan lagi; buat token baru dan "
+                    "pasang di sistem tersebut bila masih diperlukan."
+                ),
+            ),
+        ),
+    )

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.audit import audit_record, snapshot
 from kotacerdas.core.models import AuditEvent, Membership
@@ -90,9 +91,14 @@ class MembershipAdmin(AuditedModelAdmin):
 class RegionAdmin(AuditedModelAdmin):
     # Registered here, not in regions/: the regions app is the foundation and
     # imports no other app (docs/architecture.md).
-    audit_fields = ("code", "name")
-    list_display = ("code", "name")
+    audit_fields = ("code", "name", "time_zone")
+    list_display = ("code", "name", "zone")
     search_fields = ("code", "name")
+
+    @admin.display(description=_("zona waktu berlaku"))
+    def zone(self, obj: Region) -> str:
+        """The zone in force: the override, else the one derived from the code."""
+        return f"{obj.zone_abbreviation} ({obj.zone_name})"
 
     def _region_code(self, obj: Any) -> str:
         return str(obj.code)

@@ -8,4 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Inti")
 
     def ready(self) -> None:
-        from kotacerdas.core import checks  # noqa: F401  (registers the system checks)
+        from django.db.models.signals import post_delete, post_save
+
+        from kotacerdas.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            timezones,
+        )
+        from kotacerdas.regions.models import Region
+
+        def forget_zone(sender: type[Region], instance: Region, **kwargs: object) -> None:
+            timezones.forget(instance)
+
+        post_save.connect(forget_zone, sender=Region, dispatch_uid="core.forget_region_zone")
+        post_delete.connect(forget_zone, sender=Region, dispatch_uid="core.forget_region_zone_del")

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kotacerdas.core.access import User, fetch, regions_for, roles_of
+from kotacerdas.core.timezones import activate_region
 from kotacerdas.evaluation.assessment.models import Assignment
 from kotacerdas.evaluation.cycles.models import EvaluationCycle
 from kotacerdas.evaluation.cycles.selectors import cycle_instrument_ids
@@ -119,6 +120,7 @@ def region_for_cycles(user: User, code: str) -> Region:
     region = regions_for(user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     if not roles_of(user).is_admin_of(region.pk):
         raise PermissionDenied
     return region
@@ -271,6 +273,7 @@ def region_for_contributions(user: User, code: str) -> Region:
     region = regions_for(user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     roles = roles_of(user)
     if (
         not roles.is_admin_of(region.pk)

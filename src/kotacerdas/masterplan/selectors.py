@@ -111,6 +111,15 @@ class ProgrammeRow:
 
 
 @dataclass(frozen=True)
+class FrozenRows:
+    """The rows a snapshot froze, for :func:`figure_explain`: its action
+    plans (with their statuses at the close) and programmes."""
+
+    plans: tuple[PlanRow, ...]
+    programmes: tuple[ProgrammeRow, ...]
+
+
+@dataclass(frozen=True)
 class Scope:
     kind: ScopeKind
     key: str = ""
@@ -237,13 +246,25 @@ def _load(
     masterplan: Masterplan,
     status_overrides: dict[int, str] | None = None,
     frozen_statuses: dict[str, str] | None = None,
+    frozen_rows: FrozenRows | None = None,
 ) -> _Loaded:
     """One load of the masterplan's rows. ``status_overrides`` (action plan id →
     status) lets monitoring compute what the figures would be if reports not
     yet verified were accepted; official figures pass none. ``frozen_statuses``
     (action plan code → status, a period snapshot's ``plan_statuses``) gives the
     plans as they stood when the snapshot was taken: plans added since are
-    left out."""
+    left out. ``frozen_rows`` (a snapshot's own plans, with their frozen
+    statuses, and programmes) replaces the live rows altogether."""
+    if frozen_rows is not None:
+        pillars = list(
+            Pillar.objects.filter(masterplan=masterplan)
+            .prefetch_related("elements")
+            .order_by("order")
+        )
+        agencies = {a.pk: a for a in Agency.objects.filter(region_id=masterplan.region_id)}
+        return _Loaded(
+            masterplan, list(frozen_rows.plans), list(frozen_rows.programmes), pillars, agencies
+        )
     overrides = status_overrides or {}
     plans = []
     for row in (
@@ -488,14 +509,17 @@ def figure_explain(
     metric: Metric,
     scope: Scope,
     frozen_statuses: dict[str, str] | None = None,
+    frozen_rows: FrozenRows | None = None,
 ) -> Explanation:
     """The formula, numerator, denominator and the items behind each, for one
     figure. Raises LookupError for an unknown scope or metric.
     ``frozen_statuses`` (a period snapshot's ``plan_statuses``) explains the
-    figure as published in that snapshot (the public portal)."""
+    figure as published in that snapshot (the public portal); ``frozen_rows``
+    (the snapshot's own plans and programmes) explains it with the names and
+    structure frozen with it."""
     if metric not in METRICS:
         raise LookupError(metric)
-    data = _load(masterplan, frozen_statuses=frozen_statuses)
+    data = _load(masterplan, frozen_statuses=frozen_statuses, frozen_rows=frozen_rows)
     items = _items(data, scope)
     numerator: list[ExplainedItem] = []
     others: list[ExplainedItem] = []

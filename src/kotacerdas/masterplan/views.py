@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import (
     action_plans_for,
@@ -54,6 +55,7 @@ def _region(request: HttpRequest, code: str) -> Region:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     return region
 
 
@@ -568,6 +570,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         back = reverse("masterplan:dashboard", args=[region.code])
     else:
         raise Http404
+    activate_region(region)
     events = [(event, readable_changes(event)) for event in history_for(obj)[:200]]
     return render(
         request,

@@ -58,3 +58,16 @@ class GenerateForm(forms.Form):
         year = self.fields["year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [(y, str(y)) for y in years]
+
+
+class CloseForm(forms.Form):
+    """The reason on the close confirmation page (required by the service
+    when the period closes on or before its reporting deadline)."""
+
+    reason = forms.CharField(
+        label=_("Alasan menutup sebelum batas laporan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib bila periode ditutup sebelum batas laporan lewat."),
+    )

@@ -43,6 +43,9 @@ class ReportingPeriod(models.Model):
         _("keadaan"), max_length=10, choices=State.choices, default=State.PLANNED
     )
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    # Why the team closed before the reporting deadline (required then;
+    # empty for a close on or after the deadline). Also in the audit event.
+    close_reason = models.TextField(_("alasan menutup sebelum batas laporan"), blank=True)
 
     class Meta:
         verbose_name = _("periode pelaporan")
@@ -261,6 +264,8 @@ class PeriodSnapshot(models.Model):
     taken_at = models.DateTimeField(_("diambil pada"))
     figures = models.JSONField(encoder=DjangoJSONEncoder)
     plan_statuses = models.JSONField(encoder=DjangoJSONEncoder)
+    # What the public sees besides the figures (layout 2 on); null in layout 1.
+    published = models.JSONField(encoder=DjangoJSONEncoder, null=True, blank=True)
 
     class Meta:
         verbose_name = _("potret periode")

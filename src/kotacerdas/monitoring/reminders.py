@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import date_id
@@ -65,6 +65,7 @@ class PlannedReminder:
     plans: tuple[ActionPlan, ...]
     days_left: int
     days_late: int
+    on: dt.date  # the day it is due for, in the region's own zone
 
     @property
     def is_escalation(self) -> bool:
@@ -131,9 +132,14 @@ def _recipients(
     return found
 
 
-def reminders_plan(*, today: dt.date, days_before: int | None = None) -> list[PlannedReminder]:
+def reminders_plan(
+    *, today: dt.date | None = None, days_before: int | None = None
+) -> list[PlannedReminder]:
     """Every reminder and escalation due on ``today`` for the open periods of
     every region that has not been sent yet today. Writes nothing.
+
+    ``today`` None: each region's own date (WIB, WITA or WIT), so a WIT region
+    counts its days from its own midnight, not Jakarta's or UTC's.
 
     ``days_before`` (default ``KOTACERDAS_REMINDER_DAYS_BEFORE``): how many
     days before the due date the editors' reminders start.
@@ -147,7 +153,8 @@ def reminders_plan(*, today: dt.date, days_before: int | None = None) -> list[Pl
     )
     planned: list[PlannedReminder] = []
     for period in periods:
-        kind = _kind_on(period, today, days_before)
+        on = today or timezone.localdate(timezone=period.masterplan.region.tzinfo)
+        kind = _kind_on(period, on, days_before)
         if kind is None:
             continue
         missing = missing_reports(period=period)
@@ -155,11 +162,11 @@ def reminders_plan(*, today: dt.date, days_before: int | None = None) -> list[Pl
             continue
         recipients = _recipients(period, RECIPIENT_ROLE[Kind(kind)], (m.agency.pk for m in missing))
         already_sent = set(
-            ReminderLog.objects.filter(period=period, kind=kind, sent_on=today).values_list(
+            ReminderLog.objects.filter(period=period, kind=kind, sent_on=on).values_list(
                 "agency_id", "recipient_id"
             )
         )
-        days_left = (period.due_on - today).days
+        days_left = (period.due_on - on).days
         for item in missing:
             for user in recipients.get(item.agency.pk, []):
                 if (item.agency.pk, user.pk) in already_sent:
@@ -173,6 +180,7 @@ def reminders_plan(*, today: dt.date, days_before: int | None = None) -> list[Pl
                         plans=item.plans,
                         days_left=max(days_left, 0),
                         days_late=max(-days_left, 0),
+                        on=on,
                     )
                 )
     return planned
@@ -203,6 +211,8 @@ def reminder_message(
     short English line, as plain text with an HTML alternative."""
     user = reminder.recipient
     period = reminder.period
+    region = period.masterplan.region
+    now = timezone.localtime(timezone=region.tzinfo)
     context = {
         "recipient_name": user.get_full_name() or user.get_username(),
         "agency": reminder.agency.name,
@@ -217,6 +227,8 @@ def reminder_message(
         "plans": reminder.plans,
         "count": len(reminder.plans),
         "url": board_url(period),
+        # The region's local time with its zone: "7 Desember 2026 00.30 WIB".
+        "written_at": f"{date_id(now.date())} {now:%H.%M} {region.zone_abbreviation}",
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = reminder_subject(reminder)
@@ -232,17 +244,17 @@ def reminder_message(
 # --- Sending ---------------------------------------------------------------------------------
 
 
-def _already_sent(reminder: PlannedReminder, today: dt.date) -> bool:
+def _already_sent(reminder: PlannedReminder) -> bool:
     return ReminderLog.objects.filter(
         period=reminder.period,
         agency=reminder.agency,
         recipient=reminder.recipient,
         kind=reminder.kind,
-        sent_on=today,
+        sent_on=reminder.on,
     ).exists()
 
 
-def _record(reminder: PlannedReminder, today: dt.date) -> ReminderLog:
+def _record(reminder: PlannedReminder) -> ReminderLog:
     """The log row and its audit event (actor: sistem), in one transaction."""
     return model_create(
         actor=None,
@@ -252,7 +264,7 @@ def _record(reminder: PlannedReminder, today: dt.date) -> ReminderLog:
             "agency": reminder.agency,
             "recipient": reminder.recipient,
             "kind": reminder.kind,
-            "sent_on": today,
+            "sent_on": reminder.on,
             "days": reminder.days,
             "plan_count": len(reminder.plans),
         },
@@ -268,11 +280,11 @@ def _close_quietly(connection: Any) -> None:
         logger.warning("Closing the mail connection failed: %s", type(error).__name__)
 
 
-def _send_one(reminder: PlannedReminder, today: dt.date, connection: Any) -> Status:
+def _send_one(reminder: PlannedReminder, connection: Any) -> Status:
     username = reminder.recipient.get_username()
     where = f"period={reminder.period.pk} agency={reminder.agency.pk}"
     # Another run (the worker and a manual command) may have sent it meanwhile.
-    if _already_sent(reminder, today):
+    if _already_sent(reminder):
         return "skipped"
     # Built outside the ``try``: a broken template is a bug to surface, not a
     # delivery failure to retry tomorrow.
@@ -300,7 +312,7 @@ def _send_one(reminder: PlannedReminder, today: dt.date, connection: Any) -> Sta
         )
         return "failed"
     try:
-        _record(reminder, today)
+        _record(reminder)
     except (ValidationError, IntegrityError):
         # Recorded by a concurrent run in the meantime: the message went out twice at most.
         logger.warning(
@@ -312,9 +324,10 @@ def _send_one(reminder: PlannedReminder, today: dt.date, connection: Any) -> Sta
 
 
 def reminders_send(
-    *, today: dt.date, dry_run: bool = False, days_before: int | None = None
+    *, today: dt.date | None = None, dry_run: bool = False, days_before: int | None = None
 ) -> list[ReminderResult]:
-    """Send every reminder due on ``today`` (see :func:`reminders_plan`).
+    """Send every reminder due on ``today`` (None: each region's own date; see
+    :func:`reminders_plan`).
 
     ``dry_run`` only plans: nothing is sent or written. Otherwise each result
     says whether its message was ``sent`` (and recorded), ``failed`` (nothing
@@ -326,8 +339,6 @@ def reminders_send(
         return [ReminderResult(reminder, "planned") for reminder in planned]
     connection = mail.get_connection()
     try:
-        return [
-            ReminderResult(reminder, _send_one(reminder, today, connection)) for reminder in planned
-        ]
+        return [ReminderResult(reminder, _send_one(reminder, connection)) for reminder in planned]
     finally:
         _close_quietly(connection)

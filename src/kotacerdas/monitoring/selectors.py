@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kotacerdas.core.models import AuditEvent
@@ -34,6 +34,70 @@ def days_late(period: ReportingPeriod, today: dt.date | None = None) -> int:
         return 0
     today = today or timezone.localdate()
     return max((today - period.due_on).days, 0)
+
+
+def days_to_deadline(period: ReportingPeriod, today: dt.date | None = None) -> int:
+    """Days from today to the period's reporting deadline (``due_on``):
+    positive before it, 0 on the day, negative after."""
+    today = today or timezone.localdate()
+    return (period.due_on - today).days
+
+
+def closes_early(period: ReportingPeriod, today: dt.date | None = None) -> bool:
+    """Whether closing now cuts agencies off: on or before the deadline day
+    (reports are due by the end of ``due_on``)."""
+    return days_to_deadline(period, today) >= 0
+
+
+@dataclass(frozen=True)
+class CloseConsequences:
+    """What closing a period leaves behind (the close confirmation page):
+    every action plan of the masterplan by the state of its report."""
+
+    period: ReportingPeriod
+    plans: int
+    unreported: int  # no report at all
+    drafts: int
+    submitted: int  # submitted, not yet verified
+    returned: int
+    verified: int
+    days_to_deadline: int
+
+    @property
+    def early(self) -> bool:
+        return self.days_to_deadline >= 0
+
+    @property
+    def not_counted(self) -> int:
+        """Plans whose report of this period will never count: the frozen
+        figures keep their last verified status."""
+        return self.plans - self.verified
+
+
+def close_consequences(
+    *, period: ReportingPeriod, today: dt.date | None = None
+) -> CloseConsequences:
+    """Counts for closing ``period`` over every action plan of its masterplan
+    (region-wide: only the smart city team closes). Two queries."""
+    plans = ActionPlan.objects.filter(masterplan_id=period.masterplan_id).count()
+    by_state = dict(
+        ProgressReport.objects.filter(period=period)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    reported = sum(by_state.values())
+    return CloseConsequences(
+        period=period,
+        plans=plans,
+        unreported=plans - reported,
+        drafts=by_state.get(ProgressReport.State.DRAFT, 0),
+        submitted=by_state.get(ProgressReport.State.SUBMITTED, 0),
+        returned=by_state.get(ProgressReport.State.RETURNED, 0),
+        verified=by_state.get(ProgressReport.State.VERIFIED, 0),
+        days_to_deadline=days_to_deadline(period, today),
+    )
 
 
 @dataclass(frozen=True)

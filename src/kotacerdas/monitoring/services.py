@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor
+from kotacerdas.core.formatting import date_id
 from kotacerdas.core.services import model_create, model_delete, model_update
 from kotacerdas.core.storage import delete_private, store_checked
 from kotacerdas.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, validate_upload
@@ -30,7 +31,8 @@ from kotacerdas.monitoring.models import (
     ProgressReport,
     ReportingPeriod,
 )
-from kotacerdas.monitoring.snapshots import Frozen
+from kotacerdas.monitoring.selectors import closes_early
+from kotacerdas.monitoring.snapshots import Frozen, FrozenPublished
 
 PERIOD_FIELDS = (
     "masterplan",
@@ -43,6 +45,7 @@ PERIOD_FIELDS = (
     "due_on",
     "state",
     "closed_at",
+    "close_reason",
 )
 REPORT_FIELDS = (
     "period",
@@ -155,10 +158,15 @@ def period_open(*, actor: Actor, period: ReportingPeriod) -> ReportingPeriod:
         )[0]
 
 
-def period_close(*, actor: Actor, period: ReportingPeriod) -> PeriodSnapshot:
+def period_close(
+    *, actor: Actor, period: ReportingPeriod, reason: str = "", today: dt.date | None = None
+) -> PeriodSnapshot:
     """Close an open period and freeze every figure of its masterplan, with the
     counting rule's version (:class:`~kotacerdas.monitoring.snapshots.Frozen`).
-    Later edits and rule changes never touch it."""
+    Later edits and rule changes never touch it. Closing on or before the
+    reporting deadline (``due_on``) cuts agencies off, so it needs a reason,
+    kept on the period and in its audit event."""
+    reason = reason.strip()
     with transaction.atomic():
         period = (
             ReportingPeriod.objects.select_for_update()
@@ -167,11 +175,22 @@ def period_close(*, actor: Actor, period: ReportingPeriod) -> PeriodSnapshot:
         )
         if not period.is_open:
             raise ValidationError(_("Hanya periode yang sedang dibuka yang dapat ditutup."))
+        if closes_early(period, today) and not reason:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "Batas laporan periode %(period)s belum lewat (%(due)s); tuliskan "
+                        "alasan menutupnya lebih awal."
+                    )
+                    % {"period": period.label, "due": date_id(period.due_on)}
+                },
+                code="reason_required",
+            )
         now = timezone.now()
         model_update(
             actor=actor,
             instance=period,
-            data={"state": ReportingPeriod.State.CLOSED, "closed_at": now},
+            data={"state": ReportingPeriod.State.CLOSED, "closed_at": now, "close_reason": reason},
             audit_fields=PERIOD_FIELDS,
             region_code=_region_code(period.masterplan),
         )
@@ -183,6 +202,7 @@ def period_close(*, actor: Actor, period: ReportingPeriod) -> PeriodSnapshot:
                 )
             ),
             taken_at=now,
+            published=FrozenPublished.collect(masterplan=period.masterplan),
         )
         return model_create(
             actor=actor,

@@ -15,30 +15,41 @@ Layouts (``PeriodSnapshot.layout``):
    ratio with the percentage as rounded at the close), the quick wins with
    their status, and each action plan's status by code. Snapshots stored
    before the column existed are layout 1 (the migration says so).
+2. Layout 1 plus :class:`FrozenPublished` in ``PeriodSnapshot.published``:
+   everything the public portal, its open data and the public API show that
+   is not a figure (the masterplan's title and years, the pillars, every
+   programme and action plan with its names, codes, texts, targets, years
+   and agencies, and the public photos chosen: id, caption and the stored
+   file, which a verified report can no longer remove). Read from a layout-1
+   snapshot, ``Frozen.published`` is ``None`` and the portal falls back to
+   the live structure for those texts (decisions §36).
 
-Growing it: the next layout adds what the public portal still reads live
-(names, targets, texts and the public evidence chosen at the close) as a new
-part of :class:`Frozen` that is ``None`` for older layouts. Bump ``LAYOUT``,
-write the part in :meth:`Frozen.freeze` and :meth:`Frozen.as_fields` (a new
-JSON column), read it in :meth:`Frozen.of` by layout, and keep a test that
-reads a stored layout-1 snapshot (tests/monitoring/test_snapshots.py).
+Growing it: a new part of :class:`Frozen` that is ``None`` for older
+layouts. Bump ``LAYOUT``, write the part in :meth:`Frozen.freeze` and
+:meth:`Frozen.as_fields` (a new JSON column), read it in :meth:`Frozen.of` by
+layout, and keep a test that reads a stored snapshot of every older layout
+(tests/monitoring/test_snapshots.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from kotacerdas.masterplan.models import ActionPlan, Masterplan, Pillar, Programme
 from kotacerdas.masterplan.selectors import Figures, MasterplanFigures, Metric, Ratio, Scope
+from kotacerdas.monitoring.models import Evidence, ProgressReport
 
 if TYPE_CHECKING:
     from kotacerdas.monitoring.models import PeriodSnapshot
 
 # The layout the close writes now; readers accept every layout up to it.
-LAYOUT = 1
+LAYOUT = 2
+# The first layout with :class:`FrozenPublished`.
+PUBLISHED_SINCE = 2
 
 # Each metric's numerator under its own name in the JSON.
 _NUMERATOR_KEYS: dict[Metric, str] = {
@@ -322,6 +333,234 @@ class FrozenFigures:
         }
 
 
+# --- What the public sees besides the figures (layout 2) --------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishedMasterplan:
+    title: str
+    period: str
+    legal_basis: str
+    start_year: int
+    end_year: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishedPillar:
+    code: str
+    name: str
+    order: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishedProgramme:
+    id: int
+    code: str
+    name: str
+    description: str
+    element_id: int
+    element_name: str
+    pillar_code: str
+    pillar_name: str
+    horizon: str
+    lead_agency_id: int
+    lead_agency: str  # short name
+    lead_agency_name: str
+    start_year: int
+    end_year: int
+    quick_win_year: int | None
+    output: str
+    outcome: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishedActionPlan:
+    id: int
+    code: str
+    activity: str
+    target: str
+    year: int
+    agency_id: int
+    agency: str  # short name
+    programme_id: int
+    programme_code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishedPhoto:
+    """A public photo of a verified report, as chosen at the close: the
+    stored file it points at is never removed (evidence of a verified report
+    cannot be deleted)."""
+
+    id: int
+    programme_id: int
+    caption: str
+    file_name: str
+    original_name: str
+    content_type: str
+
+
+_PROGRAMME_KEYS = tuple(PublishedProgramme.__dataclass_fields__)
+_PLAN_KEYS = tuple(PublishedActionPlan.__dataclass_fields__)
+_PHOTO_KEYS = tuple(PublishedPhoto.__dataclass_fields__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenPublished:
+    """The texts and structure the public saw at the close, in code order."""
+
+    masterplan: PublishedMasterplan
+    pillars: tuple[PublishedPillar, ...]
+    programmes: tuple[PublishedProgramme, ...]
+    action_plans: tuple[PublishedActionPlan, ...]
+    photos: tuple[PublishedPhoto, ...]
+
+    @classmethod
+    def collect(cls, *, masterplan: Masterplan) -> FrozenPublished:
+        """Read the live rows at the close (five queries). Photos: those
+        marked public, on verified reports (every verified report belongs to
+        this period or an earlier closed one: one period is open at a time)."""
+        programmes = tuple(
+            PublishedProgramme(
+                id=r["id"],
+                code=r["code"],
+                name=r["name"],
+                description=r["description"],
+                element_id=r["element_id"],
+                element_name=r["element__name"],
+                pillar_code=r["element__pillar__code"],
+                pillar_name=r["element__pillar__name"],
+                horizon=r["horizon"],
+                lead_agency_id=r["lead_agency_id"],
+                lead_agency=r["lead_agency__short_name"],
+                lead_agency_name=r["lead_agency__name"],
+                start_year=r["start_year"],
+                end_year=r["end_year"],
+                quick_win_year=r["quick_win_year"],
+                output=r["output"],
+                outcome=r["outcome"],
+            )
+            for r in Programme.objects.filter(masterplan=masterplan)
+            .order_by("code")
+            .values(
+                "id",
+                "code",
+                "name",
+                "description",
+                "element_id",
+                "element__name",
+                "element__pillar__code",
+                "element__pillar__name",
+                "horizon",
+                "lead_agency_id",
+                "lead_agency__short_name",
+                "lead_agency__name",
+                "start_year",
+                "end_year",
+                "quick_win_year",
+                "output",
+                "outcome",
+            )
+        )
+        plans = tuple(
+            PublishedActionPlan(
+                id=r["id"],
+                code=r["code"],
+                activity=r["activity"],
+                target=r["target"],
+                year=r["year"],
+                agency_id=r["agency_id"],
+                agency=r["agency__short_name"],
+                programme_id=r["programme_id"],
+                programme_code=r["programme__code"],
+            )
+            for r in ActionPlan.objects.filter(masterplan=masterplan)
+            .order_by("code")
+            .values(
+                "id",
+                "code",
+                "activity",
+                "target",
+                "year",
+                "agency_id",
+                "agency__short_name",
+                "programme_id",
+                "programme__code",
+            )
+        )
+        photos = tuple(
+            PublishedPhoto(
+                id=r["id"],
+                programme_id=r["report__action_plan__programme_id"],
+                caption=r["caption"],
+                file_name=r["file_name"],
+                original_name=r["original_name"],
+                content_type=r["content_type"],
+            )
+            for r in Evidence.objects.filter(
+                report__action_plan__masterplan=masterplan,
+                report__state=ProgressReport.State.VERIFIED,
+                is_public=True,
+                kind=Evidence.Kind.PHOTO,
+            )
+            .exclude(file_name="")
+            .order_by("uploaded_at", "id")
+            .values(
+                "id",
+                "report__action_plan__programme_id",
+                "caption",
+                "file_name",
+                "original_name",
+                "content_type",
+            )
+        )
+        return cls(
+            masterplan=PublishedMasterplan(
+                title=masterplan.title,
+                period=masterplan.period_label,
+                legal_basis=masterplan.legal_basis,
+                start_year=masterplan.start_year,
+                end_year=masterplan.end_year,
+            ),
+            pillars=tuple(
+                PublishedPillar(code=code, name=name, order=order)
+                for code, name, order in Pillar.objects.filter(masterplan=masterplan)
+                .order_by("order")
+                .values_list("code", "name", "order")
+            ),
+            programmes=programmes,
+            action_plans=plans,
+            photos=photos,
+        )
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FrozenPublished:
+        """Read ``PeriodSnapshot.published`` (layout 2)."""
+        return cls(
+            masterplan=PublishedMasterplan(**data["masterplan"]),
+            pillars=tuple(PublishedPillar(**p) for p in data["pillars"]),
+            programmes=tuple(
+                PublishedProgramme(**{k: p[k] for k in _PROGRAMME_KEYS}) for p in data["programmes"]
+            ),
+            action_plans=tuple(
+                PublishedActionPlan(**{k: p[k] for k in _PLAN_KEYS}) for p in data["action_plans"]
+            ),
+            photos=tuple(PublishedPhoto(**{k: p[k] for k in _PHOTO_KEYS}) for p in data["photos"]),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "masterplan": asdict(self.masterplan),
+            "pillars": [asdict(p) for p in self.pillars],
+            "programmes": [asdict(p) for p in self.programmes],
+            "action_plans": [asdict(p) for p in self.action_plans],
+            "photos": [asdict(p) for p in self.photos],
+        }
+
+    def photo(self, pk: int) -> PublishedPhoto | None:
+        return next((p for p in self.photos if p.id == pk), None)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Frozen:
     """Everything a closed period froze. A later layout adds its parts here
@@ -334,21 +573,29 @@ class Frozen:
     # Action plan code → status (an ActionPlanStatus value) at the close; a
     # plan created later is not in it.
     plan_statuses: Mapping[str, str]
+    # What the public sees besides figures (layout 2); None for layout 1.
+    published: FrozenPublished | None = None
 
     def status_of(self, code: str) -> str | None:
         return self.plan_statuses.get(code)
 
     @classmethod
     def freeze(
-        cls, *, figures: MasterplanFigures, plan_statuses: Mapping[str, str], taken_at: dt.datetime
+        cls,
+        *,
+        figures: MasterplanFigures,
+        plan_statuses: Mapping[str, str],
+        taken_at: dt.datetime,
+        published: FrozenPublished,
     ) -> Frozen:
-        """What the close stores, from the live figures and statuses."""
+        """What the close stores, from the live figures, statuses and texts."""
         return cls(
             layout=LAYOUT,
             rule_version=figures.rule_version,
             taken_at=taken_at,
             figures=FrozenFigures.of(figures),
             plan_statuses=dict(plan_statuses),
+            published=published,
         )
 
     @classmethod
@@ -365,6 +612,11 @@ class Frozen:
             taken_at=snapshot.taken_at,
             figures=FrozenFigures.from_json(snapshot.figures),
             plan_statuses={str(k): str(v) for k, v in snapshot.plan_statuses.items()},
+            published=(
+                FrozenPublished.from_json(snapshot.published)
+                if snapshot.layout >= PUBLISHED_SINCE and snapshot.published is not None
+                else None
+            ),
         )
 
     def as_fields(self) -> dict[str, Any]:
@@ -375,4 +627,5 @@ class Frozen:
             "taken_at": self.taken_at,
             "figures": self.figures.as_json(),
             "plan_statuses": dict(self.plan_statuses),
+            "published": None if self.published is None else self.published.as_json(),
         }

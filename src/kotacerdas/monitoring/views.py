@@ -18,9 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import fetch, regions_for, roles_of
+from kotacerdas.core.formatting import date_id
 from kotacerdas.core.forms import apply_errors
-from kotacerdas.core.pages import attempt, refused
+from kotacerdas.core.pages import (
+    Confirmation,
+    Consequence,
+    attempt,
+    confirm_page,
+    confirmed,
+    refused,
+)
 from kotacerdas.core.storage import private_file_response
+from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.masterplan.selectors import current_masterplan
@@ -33,6 +42,7 @@ from kotacerdas.monitoring.access import (
     reports_for,
 )
 from kotacerdas.monitoring.forms import (
+    CloseForm,
     EvidenceFileForm,
     EvidenceLinkForm,
     GenerateForm,
@@ -41,6 +51,7 @@ from kotacerdas.monitoring.forms import (
 )
 from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
 from kotacerdas.monitoring.selectors import (
+    close_consequences,
     days_late,
     period_board,
     periods_compare,
@@ -57,6 +68,7 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
     masterplan = current_masterplan(region=region) if region else None
     if region is None or masterplan is None:
         raise Http404
+    activate_region(region)
     periods = list(periods_for(request.user).filter(masterplan=masterplan))
     closed = [p for p in periods if p.is_closed]
     is_admin = roles_of(request.user).is_admin_of(region.pk)
@@ -84,6 +96,7 @@ def period_generate(request: HttpRequest, code: str) -> HttpResponse:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     if not roles_of(request.user).is_admin_of(region.pk):
         raise PermissionDenied
     masterplan = current_masterplan(region=region)
@@ -104,33 +117,99 @@ def period_generate(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("monitoring:period_list", code=region.code)
 
 
-def _period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+@login_required
+@require_POST
+def period_open(request: HttpRequest, pk: int) -> HttpResponse:
     period = fetch(periods_for(request.user), periods_for(request.user, "change"), pk=pk)
-    if action == "open":
-        attempt(
-            request,
-            lambda: services.period_open(actor=request.user, period=period),
-            _("Periode %(p)s dibuka.") % {"p": period.label},
-        )
-    else:
-        attempt(
-            request,
-            lambda: services.period_close(actor=request.user, period=period),
-            _("Periode %(p)s ditutup dan angkanya dibekukan.") % {"p": period.label},
-        )
+    attempt(
+        request,
+        lambda: services.period_open(actor=request.user, period=period),
+        _("Periode %(p)s dibuka.") % {"p": period.label},
+    )
     return redirect("monitoring:period_detail", pk=period.pk)
 
 
 @login_required
-@require_POST
-def period_open(request: HttpRequest, pk: int) -> HttpResponse:
-    return _period_action(request, pk, "open")
-
-
-@login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _period_action(request, pk, "close")
+    """The close confirmation: what is still unreported, in draft, waiting
+    for verification or returned, and the days to the deadline; a close on or
+    before the deadline needs a reason. Only the page's own POST closes."""
+    period = fetch(periods_for(request.user), periods_for(request.user, "change"), pk=pk)
+    if not period.is_open:
+        messages.error(request, _("Hanya periode yang sedang dibuka yang dapat ditutup."))
+        return redirect("monitoring:period_detail", pk=period.pk)
+    form = CloseForm(request.POST if confirmed(request) else None)
+    if confirmed(request) and form.is_valid():
+        try:
+            services.period_close(
+                actor=request.user, period=period, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Periode %(p)s ditutup dan angkanya dibekukan.") % {"p": period.label}
+            )
+            return redirect("monitoring:period_detail", pk=period.pk)
+    c = close_consequences(period=period)
+    if c.days_to_deadline > 0:
+        deadline = _("%(n)s hari lagi (%(due)s)") % {
+            "n": c.days_to_deadline,
+            "due": date_id(period.due_on),
+        }
+    elif c.days_to_deadline == 0:
+        deadline = _("hari ini (%(due)s)") % {"due": date_id(period.due_on)}
+    else:
+        deadline = _("sudah lewat %(n)s hari (%(due)s)") % {
+            "n": -c.days_to_deadline,
+            "due": date_id(period.due_on),
+        }
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Tutup %(p)s dan bekukan angka?") % {"p": period.label},
+            eyebrow=str(period.masterplan),
+            action_url=reverse("monitoring:period_close", args=[period.pk]),
+            cancel_url=reverse("monitoring:period_detail", args=[period.pk]),
+            button=_("Tutup dan bekukan angka"),
+            intro=_(
+                "Menutup periode menghentikan pelaporan dan membekukan angka resmi serta "
+                "angka portal publik periode ini dari laporan yang sudah diverifikasi."
+            ),
+            consequences=(
+                Consequence(_("Rencana aksi"), c.plans, "close-plans"),
+                Consequence(_("Belum ada laporan"), c.unreported, "close-unreported"),
+                Consequence(_("Masih draf"), c.drafts, "close-drafts"),
+                Consequence(_("Diajukan, belum diverifikasi"), c.submitted, "close-submitted"),
+                Consequence(_("Dikembalikan, belum diperbaiki"), c.returned, "close-returned"),
+                Consequence(_("Terverifikasi"), c.verified, "close-verified"),
+                Consequence(_("Batas laporan"), deadline, "close-deadline"),
+            ),
+            warning=_(
+                "Batas laporan belum lewat: perangkat daerah masih boleh melapor. Tuliskan alasan "
+                "menutup lebih awal."
+            )
+            if c.early
+            else "",
+            irreversible=(
+                _(
+                    "%(n)s rencana aksi tanpa laporan terverifikasi tidak lagi dapat dilaporkan "
+                    "untuk periode ini; angka beku memakai status terverifikasi terakhirnya."
+                )
+                % {"n": c.not_counted},
+                _(
+                    "Draf, laporan yang diajukan dan yang dikembalikan tidak dapat diajukan, "
+                    "diverifikasi atau diubah lagi; koreksi masuk ke periode berikutnya."
+                ),
+                _(
+                    "Angka beku dan portal publik periode ini tidak pernah ditulis ulang, "
+                    "juga bila data atau aturan hitung berubah kemudian."
+                ),
+            ),
+            form=form,
+        ),
+    )
 
 
 @login_required
@@ -139,6 +218,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The reporting board: every action plan the user may see, with its
     report's state and lateness."""
     period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
+    activate_region(period.masterplan.region)
     plans = ActionPlan.objects.filter(plan_filter_for_reports(request.user))
     board = period_board(period=period, plans=plans)
     state = request.GET.get("keadaan", "")
@@ -218,6 +298,7 @@ def report_edit(request: HttpRequest, period_pk: int, plan_pk: int) -> HttpRespo
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = fetch(reports_for(request.user), reports_for(request.user), pk=pk)
+    activate_region(report.period.masterplan.region)
     can_change = reports_for(request.user, "change").filter(pk=pk).exists()
     can_verify = reports_for(request.user, "verify").filter(pk=pk).exists()
     return render(
@@ -360,6 +441,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
     if not period.is_closed:
         raise Http404
+    activate_region(period.masterplan.region)
     return render(
         request,
         "monitoring/snapshot.html",
@@ -378,6 +460,7 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
+    activate_region(region)
     closed = periods_for(request.user).filter(
         masterplan__region=region, state=ReportingPeriod.State.CLOSED
     )
@@ -410,6 +493,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
         ActionPlan.objects.filter(plan_filter_for_reports(request.user)),
         pk=pk,
     )
+    activate_region(plan.masterplan.region)
     return render(
         request,
         "monitoring/timeline.html",

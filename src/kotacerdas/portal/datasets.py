@@ -99,7 +99,7 @@ def _as_of(plan: PublicPlan) -> tuple[str, dt.date | None]:
     """The period and date of the plan's datasets: the latest snapshot's, or
     (before the first close) the masterplan's whole period without a date."""
     if plan.snapshot is None:
-        return plan.masterplan.period_label, None
+        return plan.header.period, None
     return plan.snapshot.period_label, plan.snapshot.date
 
 
@@ -224,7 +224,7 @@ def _registry_rows(source: Source) -> Rows:
     return Rows(
         rows,
         _("Keadaan registri pada tanggal data"),
-        timezone.localdate(),
+        timezone.localdate(timezone=source.region.tzinfo),
         {
             "kecamatan_kelurahan": _("kolom kode pada tabel kecamatan dan kelurahan"),
             "suppression": _("sel dengan kurang dari %(n)s usaha disembunyikan")
@@ -395,9 +395,19 @@ def licence() -> dict[str, str]:
     return dict(settings.KOTACERDAS_OPEN_DATA_LICENCE)
 
 
+def _overdue_notice(snapshot: PublishedSnapshot | None) -> str | None:
+    """What the portal pages say when the published period is older than the
+    reporting schedule allows; None otherwise."""
+    if snapshot is None or not snapshot.overdue:
+        return None
+    return _(
+        "Data terakhir yang diterbitkan: %(period)s — lebih lama dari jadwal pelaporan "
+        "(%(frequency)s). Periode sesudahnya belum ditutup dan diterbitkan."
+    ) % {"period": snapshot.period_label, "frequency": snapshot.frequency_label}
+
+
 def _metadata(spec: DatasetSpec, source: Source, built: Rows) -> dict[str, Any]:
     region = source.region
-    masterplan = source.plan.masterplan if source.plan else None
     snapshot = source.plan.snapshot if source.plan else None
     return {
         "dataset": spec.slug,
@@ -413,13 +423,15 @@ def _metadata(spec: DatasetSpec, source: Source, built: Rows) -> dict[str, Any]:
         },
         "masterplan": (
             None
-            if masterplan is None
-            else {"title": masterplan.title, "period": masterplan.period_label}
+            if source.plan is None
+            else {"title": source.plan.header.title, "period": source.plan.header.period}
         ),
         "period": built.period,
         "date": built.date.isoformat() if built.date else None,
         "snapshot": None if snapshot is None else snapshot.pk,
         "rule_version": None if snapshot is None else snapshot.rule_version,
+        "publication_overdue": None if snapshot is None else snapshot.overdue,
+        "notice": _overdue_notice(snapshot),
         "licence": licence(),
         "language": "id",
         "columns": [

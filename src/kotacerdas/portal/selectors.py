@@ -4,14 +4,16 @@ and the REST API's public read endpoints read it here, and the open data
 
 Only published, verified data leaves this module:
 
-- Figures and statuses come from what the latest *closed* reporting period
-  froze (:class:`kotacerdas.monitoring.snapshots.Frozen`, read from its
+- Figures, statuses and texts (names, codes, targets, descriptions, years,
+  agencies) come from what the latest *closed* reporting period froze
+  (:class:`kotacerdas.monitoring.snapshots.Frozen`, read from its
   ``PeriodSnapshot``); never from the live tables, which hold drafts and
   unverified changes. Before any period is closed there are no figures at
   all, only the plan's structure (pillars, programmes, action plans without
-  a status).
-- Evidence photos appear only when the agency marked them public
-  (``Evidence.is_public``) and the report they belong to was verified.
+  a status); a layout-1 snapshot (closed before texts were frozen) keeps its
+  frozen figures and statuses with today's texts.
+- Evidence photos appear only when the close chose them: marked public
+  (``Evidence.is_public``) on a verified report at the time of the close.
 - Nothing personal: no user, no officer, no head of agency, no budget owner;
   registry (UMKM) figures are the suppressed aggregates of
   :func:`kotacerdas.umkm.statistics.selectors.public_statistics`.
@@ -29,13 +31,19 @@ Public functions (keyword-only; they return frozen dataclasses):
 - ``public_plan(code=)`` / ``public_plan_for(region=)`` → ``PublicPlan | None``:
   region → public masterplan → latest published snapshot, the one lookup of
   every page and API endpoint that shows a plan
+- ``public_header(masterplan=, snapshot=)`` → ``PublishedMasterplan``: title,
+  years and legal basis as published
+- ``publication_overdue(ends_on=, frequency=, today=)`` → ``bool``: the
+  published period is older than the reporting schedule allows
+  (``PublishedSnapshot.overdue``)
 - ``public_overview(region=)`` → ``PublicOverview`` (home page, widget)
 - ``public_pillars(masterplan=, snapshot=)`` → ``list[PublicPillar]``
 - ``public_programmes(masterplan=, snapshot=, pillar=None, query="")`` → ``list[PublicProgramme]``
 - ``public_programme(masterplan=, snapshot=, pk=)`` → ``PublicProgramme`` (LookupError)
 - ``public_action_plans(masterplan=, snapshot=, programme_id=None)`` → ``list[PublicActionPlan]``
 - ``public_quick_wins(masterplan=, snapshot=)`` → ``list[PublicQuickWin]``
-- ``public_photo(region=, pk=)`` → ``Evidence`` (LookupError): a photo that may be shown
+- ``public_photo(region=, pk=)`` → ``PublishedPhoto`` (LookupError): a photo the
+  published snapshot chose
 - ``public_search(masterplan=, snapshot=, query=)`` → ``SearchResults``; the
   matching rule (``query_matcher``) is also the API's programme filter
 - ``public_figure_explain(masterplan=, snapshot=, metric=, scope=)``
@@ -44,6 +52,7 @@ Public functions (keyword-only; they return frozen dataclasses):
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,12 +69,15 @@ from kotacerdas.masterplan.models import (
     Masterplan,
     Pillar,
     Programme,
+    ReportingFrequency,
 )
 from kotacerdas.masterplan.selectors import (
     METRICS,
     Explanation,
+    FrozenRows,
     Metric,
     PlanRow,
+    ProgrammeRow,
     Ratio,
     Scope,
     figure_explain,
@@ -73,7 +85,12 @@ from kotacerdas.masterplan.selectors import (
     programme_running,
 )
 from kotacerdas.monitoring.models import Evidence, PeriodSnapshot, ProgressReport, ReportingPeriod
-from kotacerdas.monitoring.snapshots import Frozen
+from kotacerdas.monitoring.snapshots import (
+    Frozen,
+    FrozenPublished,
+    PublishedMasterplan,
+    PublishedPhoto,
+)
 from kotacerdas.regions.models import Region
 
 SEARCH_MIN_LENGTH = 2
@@ -99,7 +116,7 @@ def public_regions() -> list[Region]:
 def public_masterplan(*, region: Region) -> Masterplan | None:
     """The masterplan the portal shows: an enacted one (a draft is not
     published), preferably the one covering this year, else the latest."""
-    year = timezone.localdate().year
+    year = timezone.localdate(timezone=region.tzinfo).year
     enacted = Masterplan.objects.filter(
         region=region, status=Masterplan.Status.ENACTED
     ).select_related("region")
@@ -107,6 +124,34 @@ def public_masterplan(*, region: Region) -> Masterplan | None:
         enacted.filter(start_year__lte=year, end_year__gte=year).first()
         or enacted.order_by("-start_year").first()
     )
+
+
+# How long after the end of the period that follows the published one the
+# portal waits for its close before saying the published data is overdue.
+OVERDUE_GRACE_DAYS = 45
+_FREQUENCY_MONTHS = {
+    ReportingFrequency.QUARTERLY: 3,
+    ReportingFrequency.SEMESTER: 6,
+    ReportingFrequency.YEARLY: 12,
+}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The last day of the month ``months`` after ``day``'s month (periods
+    end on the last day of a month)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def publication_overdue(*, ends_on: dt.date, frequency: str, today: dt.date) -> bool:
+    """True when the period after the one ending on ``ends_on`` (by the
+    masterplan's reporting frequency) ended more than ``OVERDUE_GRACE_DAYS``
+    ago and is still not published: the public data is older than the
+    reporting schedule allows."""
+    months = _FREQUENCY_MONTHS.get(ReportingFrequency(frequency), 12)
+    next_end = _add_months(ends_on, months)
+    return today > next_end + dt.timedelta(days=OVERDUE_GRACE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -120,6 +165,16 @@ class PublishedSnapshot:
     starts_on: dt.date
     ends_on: dt.date
     frozen: Frozen
+    zone: dt.tzinfo  # the region's: the snapshot's date is its local date
+    # Older than the masterplan's reporting frequency allows, as of today.
+    overdue: bool = False
+    frequency_label: str = ""
+
+    @property
+    def published(self) -> FrozenPublished | None:
+        """The texts frozen with the figures; None for a layout-1 snapshot
+        (the portal then reads them live, decisions §36)."""
+        return self.frozen.published
 
     @property
     def taken_at(self) -> dt.datetime:
@@ -131,7 +186,8 @@ class PublishedSnapshot:
 
     @property
     def date(self) -> dt.date:
-        return timezone.localdate(self.taken_at)
+        """The region's local date of the close, not the UTC one."""
+        return timezone.localdate(self.taken_at, timezone=self.zone)
 
     def ratio(self, metric: Metric, scope: Scope) -> Ratio | None:
         """The frozen ratio of ``metric`` for the overall or a pillar scope."""
@@ -143,8 +199,10 @@ class PublishedSnapshot:
         return self.frozen.status_of(code)
 
 
-def _published(snapshot: PeriodSnapshot) -> PublishedSnapshot:
+def _published(snapshot: PeriodSnapshot, masterplan: Masterplan) -> PublishedSnapshot:
     period: ReportingPeriod = snapshot.period
+    frequency = masterplan.reporting_frequency
+    zone = masterplan.region.tzinfo
     return PublishedSnapshot(
         pk=snapshot.pk,
         period_label=period.label,
@@ -153,6 +211,11 @@ def _published(snapshot: PeriodSnapshot) -> PublishedSnapshot:
         starts_on=period.starts_on,
         ends_on=period.ends_on,
         frozen=Frozen.of(snapshot),
+        zone=zone,
+        overdue=publication_overdue(
+            ends_on=period.ends_on, frequency=frequency, today=timezone.localdate(timezone=zone)
+        ),
+        frequency_label=str(ReportingFrequency(frequency).label).lower(),
     )
 
 
@@ -169,12 +232,12 @@ def _closed_snapshots(masterplan: Masterplan) -> Any:
 def published_snapshot(*, masterplan: Masterplan) -> PublishedSnapshot | None:
     """The snapshot of the latest closed period (by period, not closing time)."""
     snapshot = _closed_snapshots(masterplan).first()
-    return None if snapshot is None else _published(snapshot)
+    return None if snapshot is None else _published(snapshot, masterplan)
 
 
 def published_snapshots(*, masterplan: Masterplan) -> list[PublishedSnapshot]:
     """Every closed period's snapshot, oldest first."""
-    return [_published(s) for s in reversed(list(_closed_snapshots(masterplan)))]
+    return [_published(s, masterplan) for s in reversed(list(_closed_snapshots(masterplan)))]
 
 
 @dataclass(frozen=True)
@@ -185,6 +248,26 @@ class PublicPlan:
     region: Region
     masterplan: Masterplan
     snapshot: PublishedSnapshot | None
+
+    @property
+    def header(self) -> PublishedMasterplan:
+        return public_header(masterplan=self.masterplan, snapshot=self.snapshot)
+
+
+def public_header(
+    *, masterplan: Masterplan, snapshot: PublishedSnapshot | None
+) -> PublishedMasterplan:
+    """The masterplan's title, years and legal basis as published: frozen at
+    the close (layout 2), else the enacted masterplan's own."""
+    if snapshot is not None and snapshot.published is not None:
+        return snapshot.published.masterplan
+    return PublishedMasterplan(
+        title=masterplan.title,
+        period=masterplan.period_label,
+        legal_basis=masterplan.legal_basis,
+        start_year=masterplan.start_year,
+        end_year=masterplan.end_year,
+    )
 
 
 def public_plan_for(*, region: Region) -> PublicPlan | None:
@@ -269,7 +352,33 @@ class PublicActionPlan:
         return str(ActionPlanStatus(self.status).label) if self.status else ""
 
 
-def _programme_rows(masterplan: Masterplan, pillar: str | None = None) -> list[Any]:
+def _programme_rows(
+    masterplan: Masterplan, snapshot: PublishedSnapshot | None, pillar: str | None = None
+) -> list[Any]:
+    """Programme rows as published: the snapshot's frozen ones (layout 2), or
+    the live rows before the first close and for a layout-1 snapshot."""
+    if snapshot is not None and snapshot.published is not None:
+        return [
+            {
+                "id": p.id,
+                "code": p.code,
+                "name": p.name,
+                "description": p.description,
+                "element__name": p.element_name,
+                "element__pillar__code": p.pillar_code,
+                "element__pillar__name": p.pillar_name,
+                "horizon": p.horizon,
+                "lead_agency__short_name": p.lead_agency,
+                "lead_agency__name": p.lead_agency_name,
+                "start_year": p.start_year,
+                "end_year": p.end_year,
+                "quick_win_year": p.quick_win_year,
+                "output": p.output,
+                "outcome": p.outcome,
+            }
+            for p in snapshot.published.programmes
+            if pillar is None or p.pillar_code == pillar
+        ]
     qs = Programme.objects.filter(masterplan=masterplan)
     if pillar is not None:
         qs = qs.filter(element__pillar__code=pillar)
@@ -294,7 +403,26 @@ def _programme_rows(masterplan: Masterplan, pillar: str | None = None) -> list[A
     )
 
 
-def _plan_rows(masterplan: Masterplan, programme_id: int | None = None) -> list[Any]:
+def _plan_rows(
+    masterplan: Masterplan, snapshot: PublishedSnapshot | None, programme_id: int | None = None
+) -> list[Any]:
+    """Action plan rows as published (see :func:`_programme_rows`)."""
+    if snapshot is not None and snapshot.published is not None:
+        return [
+            {
+                "id": a.id,
+                "code": a.code,
+                "activity": a.activity,
+                "target": a.target,
+                "year": a.year,
+                "agency_id": a.agency_id,
+                "agency__short_name": a.agency,
+                "programme_id": a.programme_id,
+                "programme__code": a.programme_code,
+            }
+            for a in snapshot.published.action_plans
+            if programme_id is None or a.programme_id == programme_id
+        ]
     qs = ActionPlan.objects.filter(masterplan=masterplan)
     if programme_id is not None:
         qs = qs.filter(programme_id=programme_id)
@@ -386,9 +514,11 @@ def public_programmes(
     by the search rule, :func:`query_matcher`) with whether each ran as of the
     snapshot. Two queries."""
     matches = query_matcher(query)
-    rows = [r for r in _programme_rows(masterplan, pillar) if matches(r["code"], r["name"])]
+    rows = [
+        r for r in _programme_rows(masterplan, snapshot, pillar) if matches(r["code"], r["name"])
+    ]
     ids = {r["id"] for r in rows}
-    plans = [p for p in _plan_rows(masterplan) if p["programme_id"] in ids]
+    plans = [p for p in _plan_rows(masterplan, snapshot) if p["programme_id"] in ids]
     return _programmes(rows, plans, snapshot)
 
 
@@ -396,10 +526,10 @@ def public_programme(
     *, masterplan: Masterplan, snapshot: PublishedSnapshot | None, pk: int
 ) -> PublicProgramme:
     """One programme of this masterplan; LookupError for any other."""
-    rows = [r for r in _programme_rows(masterplan) if r["id"] == pk]
+    rows = [r for r in _programme_rows(masterplan, snapshot) if r["id"] == pk]
     if not rows:
         raise LookupError(pk)
-    return _programmes(rows, _plan_rows(masterplan, pk), snapshot)[0]
+    return _programmes(rows, _plan_rows(masterplan, snapshot, pk), snapshot)[0]
 
 
 def public_action_plans(
@@ -418,7 +548,7 @@ def public_action_plans(
             programme_code=row["programme__code"],
             status=(snapshot.status_of(row["code"]) or "") if snapshot else "",
         )
-        for row in _plan_rows(masterplan, programme_id)
+        for row in _plan_rows(masterplan, snapshot, programme_id)
     ]
 
 
@@ -439,13 +569,28 @@ class PublicPillar:
 def public_pillars(
     *, masterplan: Masterplan, snapshot: PublishedSnapshot | None
 ) -> list[PublicPillar]:
-    """The six pillars in the masterplan's order with their frozen figures. One query."""
-    pillars = (
-        Pillar.objects.filter(masterplan=masterplan)
-        .annotate(n=Count("elements__programmes"))
-        .order_by("order")
-        .values("code", "name", "order", "n")
-    )
+    """The six pillars in the masterplan's order with their frozen figures and
+    names (live before the first close and for a layout-1 snapshot). At most
+    one query."""
+    pillars: list[dict[str, Any]]
+    if snapshot is not None and snapshot.published is not None:
+        published = snapshot.published
+        pillars = [
+            {
+                "code": p.code,
+                "name": p.name,
+                "order": p.order,
+                "n": sum(1 for g in published.programmes if g.pillar_code == p.code),
+            }
+            for p in published.pillars
+        ]
+    else:
+        pillars = list(
+            Pillar.objects.filter(masterplan=masterplan)
+            .annotate(n=Count("elements__programmes"))
+            .order_by("order")
+            .values("code", "name", "order", "n")
+        )
     return [
         PublicPillar(
             code=p["code"],
@@ -518,19 +663,27 @@ def public_quick_wins(
         return []
     items = snapshot.frozen.figures.quick_wins
     codes = [item.code for item in items]
-    ids = dict(
-        Programme.objects.filter(masterplan=masterplan, code__in=codes).values_list("code", "id")
-    )
     photos: dict[int, list[PublicPhoto]] = {}
-    for row in (
-        _public_evidence(masterplan)
-        .filter(report__action_plan__programme_id__in=ids.values())
-        .order_by("uploaded_at", "id")
-        .values("id", "caption", "report__action_plan__programme_id")
-    ):
-        photos.setdefault(row["report__action_plan__programme_id"], []).append(
-            PublicPhoto(row["id"], row["caption"])
+    published = snapshot.published
+    if published is not None:
+        ids = {p.code: p.id for p in published.programmes if p.code in codes}
+        for photo in published.photos:
+            photos.setdefault(photo.programme_id, []).append(PublicPhoto(photo.id, photo.caption))
+    else:  # a layout-1 snapshot: its photos were not frozen (decisions §36)
+        ids = dict(
+            Programme.objects.filter(masterplan=masterplan, code__in=codes).values_list(
+                "code", "id"
+            )
         )
+        for row in (
+            _public_evidence(masterplan)
+            .filter(report__action_plan__programme_id__in=ids.values())
+            .order_by("uploaded_at", "id")
+            .values("id", "caption", "report__action_plan__programme_id")
+        ):
+            photos.setdefault(row["report__action_plan__programme_id"], []).append(
+                PublicPhoto(row["id"], row["caption"])
+            )
     return [
         PublicQuickWin(
             code=item.code,
@@ -546,22 +699,28 @@ def public_quick_wins(
     ]
 
 
-def public_photo(*, region: Region, pk: int) -> Evidence:
-    """A photo that may be shown on the portal of ``region``; LookupError otherwise."""
+def public_photo(*, region: Region, pk: int) -> PublishedPhoto:
+    """A photo the latest published snapshot of ``region`` chose (layout 2);
+    LookupError for any other, and always before the first close. For a
+    layout-1 snapshot, a public photo of a verified report as it is today."""
+    plan = public_plan_for(region=region)
+    if plan is None or plan.snapshot is None:
+        raise LookupError(pk)
+    if plan.snapshot.published is not None:
+        chosen = plan.snapshot.published.photo(pk)
+        if chosen is None:
+            raise LookupError(pk)
+        return chosen
     found = (
-        Evidence.objects.filter(
-            pk=pk,
-            report__action_plan__masterplan__region=region,
-            report__state=ProgressReport.State.VERIFIED,
-            is_public=True,
-            kind=Evidence.Kind.PHOTO,
-        )
+        _public_evidence(plan.masterplan)
+        .filter(pk=pk)
         .exclude(file_name="")
+        .values("id", "caption", "file_name", "original_name", "content_type")
         .first()
     )
     if found is None:
         raise LookupError(pk)
-    return found
+    return PublishedPhoto(programme_id=0, **found)
 
 
 # --- The home page -------------------------------------------------------------------------
@@ -572,6 +731,7 @@ class PublicOverview:
     region: Region
     masterplan: Masterplan | None
     snapshot: PublishedSnapshot | None
+    header: PublishedMasterplan | None
     action_plans: Ratio | None
     programmes: Ratio | None
     pillars: tuple[PublicPillar, ...]
@@ -583,7 +743,7 @@ def public_overview(*, region: Region) -> PublicOverview:
     """Headline figures, pillars and quick wins of a region, as published."""
     plan = public_plan_for(region=region)
     if plan is None:
-        return PublicOverview(region, None, None, None, None, (), (), 0)
+        return PublicOverview(region, None, None, None, None, None, (), (), 0)
     masterplan, snapshot = plan.masterplan, plan.snapshot
     pillars = tuple(public_pillars(masterplan=masterplan, snapshot=snapshot))
     overall = Scope("overall")
@@ -591,6 +751,7 @@ def public_overview(*, region: Region) -> PublicOverview:
         region=region,
         masterplan=masterplan,
         snapshot=snapshot,
+        header=plan.header,
         action_plans=snapshot.ratio("action_plans", overall) if snapshot else None,
         programmes=snapshot.ratio("programmes", overall) if snapshot else None,
         pillars=pillars,
@@ -649,14 +810,52 @@ def public_search(
 class PublicExplanation:
     explanation: Explanation
     snapshot: PublishedSnapshot
-    # The value frozen in the snapshot; the explanation recounts the snapshot's
-    # plan statuses over today's structure, so they differ only when programmes
-    # were added or removed since.
+    # The value frozen in the snapshot. The explanation recounts the plans and
+    # programmes the snapshot froze (layout 2), so they agree; for a layout-1
+    # snapshot it recounts its statuses over today's structure, and they
+    # differ when programmes were added or removed since.
     published: Ratio
+    # The scope's name as published (a pillar's name as frozen).
+    scope_label: str
 
     @property
     def structure_changed(self) -> bool:
         return self.published != self.explanation.ratio
+
+
+def _frozen_rows(snapshot: PublishedSnapshot) -> FrozenRows | None:
+    published = snapshot.published
+    if published is None:
+        return None
+    plans = tuple(
+        PlanRow(
+            id=a.id,
+            code=a.code,
+            activity=a.activity,
+            status=status,
+            year=a.year,
+            agency_id=a.agency_id,
+            programme_id=a.programme_id,
+        )
+        for a in published.action_plans
+        if (status := snapshot.status_of(a.code)) is not None
+    )
+    programmes = tuple(
+        ProgrammeRow(
+            id=p.id,
+            code=p.code,
+            name=p.name,
+            element_id=p.element_id,
+            pillar_code=p.pillar_code,
+            lead_agency_id=p.lead_agency_id,
+            start_year=p.start_year,
+            end_year=p.end_year,
+            horizon=p.horizon,
+            quick_win_year=p.quick_win_year,
+        )
+        for p in published.programmes
+    )
+    return FrozenRows(plans=plans, programmes=programmes)
 
 
 PUBLIC_SCOPE_KINDS = ("overall", "pillar")
@@ -684,5 +883,12 @@ def public_figure_explain(
         metric=metric_name,
         scope=parsed,
         frozen_statuses=dict(snapshot.frozen.plan_statuses),
+        frozen_rows=_frozen_rows(snapshot),
     )
-    return PublicExplanation(explanation=explanation, snapshot=snapshot, published=published)
+    label = explanation.scope_label
+    if parsed.kind == "pillar":
+        pillar = snapshot.frozen.figures.pillar(parsed.key)
+        label = pillar.name if pillar is not None else label
+    return PublicExplanation(
+        explanation=explanation, snapshot=snapshot, published=published, scope_label=label
+    )

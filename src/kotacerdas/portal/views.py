@@ -20,12 +20,14 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from kotacerdas.core.storage import private_file_response
+from kotacerdas.masterplan import views as masterplan_views
 from kotacerdas.masterplan.selectors import RULE_VERSION
 from kotacerdas.portal import datasets, downloads, selectors
 from kotacerdas.portal.caching import cached
@@ -90,7 +92,9 @@ def _page(
             csrf=CSRF_SLOT,
         )
 
-    html = cached(parts, render_page)
+    # Today's date is part of the key: whether the published period is overdue
+    # (selectors.publication_overdue) changes with the calendar, not the data.
+    html = cached((*parts, timezone.localdate().isoformat()), render_page)
     if html is None:
         raise Http404
     if CSRF_SLOT in html:
@@ -334,3 +338,28 @@ def widget(request: HttpRequest, code: str) -> HttpResponse:
         )
 
     return _page(request, code, ("widget", code), build, widget=True)
+
+
+@require_safe
+def landing(request: HttpRequest) -> HttpResponse:
+    """``/``: a visitor meets the regions' public portals and a way to sign in;
+    a signed-in person goes on to their workspace (the masterplan's home)."""
+    if request.user.is_authenticated:
+        return masterplan_views.home(request)
+
+    def build() -> str:
+        # Regions by province, provinces in Kemendagri code order.
+        groups: dict[tuple[str, str], list[Region]] = {}
+        for region in selectors.public_regions():
+            province = region.province
+            key = (province.code, province.name) if province else ("", "")
+            groups.setdefault(key, []).append(region)
+        provinces = [(name, regions) for (_code, name), regions in sorted(groups.items())]
+        return render_to_string(
+            "portal/landing.html",
+            {"provinces": provinces, "csrf": CSRF_SLOT, "path": request.path},
+        )
+
+    html = cached(("landing",), build)
+    assert html is not None
+    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.regions import reference
+from kotacerdas.regions import reference, timezones
 
 
 class Region(models.Model):
@@ -20,6 +21,21 @@ class Region(models.Model):
         error_messages={"unique": _("Wilayah dengan kode ini sudah terdaftar.")},
     )
     name = models.CharField(_("nama"), max_length=120)
+    time_zone = models.CharField(
+        _("zona waktu"),
+        max_length=32,
+        blank=True,
+        default="",
+        choices=[
+            (timezones.WIB, _("WIB (UTC+7, Asia/Jakarta)")),
+            (timezones.WITA, _("WITA (UTC+8, Asia/Makassar)")),
+            (timezones.WIT, _("WIT (UTC+9, Asia/Jayapura)")),
+        ],
+        help_text=_(
+            "Kosongkan agar zona waktu diturunkan dari kode provinsi; isi hanya "
+            "untuk mengganti zona turunan itu."
+        ),
+    )
 
     class Meta:
         verbose_name = _("wilayah")
@@ -41,6 +57,21 @@ class Region(models.Model):
                     % {"code": self.code}
                 }
             )
+
+    @property
+    def zone_name(self) -> str:
+        """The region's IANA time zone: the override, else derived from the
+        province code (docs/decisions.md, "the region's own clock")."""
+        return self.time_zone or timezones.zone_for_code(self.code)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return timezones.tzinfo(self.zone_name)
+
+    @property
+    def zone_abbreviation(self) -> str:
+        """ "WIB", "WITA" or "WIT", as written after a local time."""
+        return timezones.abbreviation(self.zone_name)
 
     @property
     def province(self) -> reference.Area | None:

@@ -19,6 +19,7 @@ from typing import Literal
 from django.db import models
 
 from kotacerdas.core.access import User, fetch, regions_for, roles_of
+from kotacerdas.core.timezones import activate_region
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.models import DuplicateCandidate
 from kotacerdas.umkm.imports.models import ImportJob
@@ -66,7 +67,9 @@ def candidates_for(user: User, action: Action = "change") -> models.QuerySet[Dup
 def registry_region_fetch(user: User, code: str, action: Action = "view") -> Region:
     """The region if ``user`` may do ``action`` in its registry; 403 for other
     members of the region, 404 for everyone else (no existence leak)."""
-    return fetch(regions_for(user), registry_regions(user, action), code=code)
+    region = fetch(regions_for(user), registry_regions(user, action), code=code)
+    activate_region(region)  # the registry's pages in the region's own zone
+    return region
 
 
 def business_fetch(user: User, pk: int, action: Action = "view", *, live: bool = False) -> Business:

@@ -86,3 +86,17 @@ def test_open_data_and_the_personal_data_export_share_the_guard() -> None:
     assert rows == [["nama", "nilai"], ["'\t=cmd", "-5"], ["'\r=1", ""]]
     personal = write_table(["nama"], [["\t=cmd"], ["\r=1"]], "csv").decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(personal)))[1:] == [["'\t=cmd"], ["'\r=1"]]
+
+
+def test_the_import_rejection_report_writes_text_under_the_same_rule(tmp_path) -> None:
+    # The report streams (write-only workbook) and once had its own copy of the rule.
+    from kotacerdas.umkm.imports.report import RejectionReport
+
+    report = RejectionReport(tmp_path / "tolak.xlsx", headers=["nama", "=kepala"])
+    report.reject("Data", 2, [("name_missing", "", "name")], ['=HYPERLINK("x")', "\x07bel", 5])
+    book = openpyxl.load_workbook(report.finish())
+    header, row = list(book["Ditolak"].iter_rows())
+    assert header[5].value == "=kepala"
+    assert header[5].data_type == "s"
+    assert [c.value for c in row[4:]] == ['=HYPERLINK("x")', "bel", 5]
+    assert row[4].data_type == "s"

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.evaluation.models import (
     AssessorScore,
@@ -119,7 +120,7 @@ def test_two_assessors_score_the_lead_consolidates_and_the_operator_publishes(wo
     assert cycle.state == "scored"
 
     assert personas["admin"].post(url("cycle_publish", cycle.pk)).status_code == 403
-    ops.post(url("cycle_publish", cycle.pk))
+    ops.post(url("cycle_publish", cycle.pk), {CONFIRM_FIELD: "1"})
     cycle.refresh_from_db()
     assert cycle.state == "published"
 

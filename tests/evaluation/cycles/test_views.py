@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.evaluation.models import EvaluationCycle
 from tests.evaluation.assessment_factories import (
@@ -65,7 +66,13 @@ def test_only_the_ministry_publishes_and_published_is_final(world, personas, ope
     url = reverse("evaluation:cycle_advance", args=[cycle.pk])
 
     assert personas["admin"].post(url, {"state": "published"}).status_code == 403
-    operator.post(url, {"state": "published"})
+    # One publish action: a move to "published" is sent to its confirmation.
+    response = operator.post(url, {"state": "published"})
+    publish = reverse("evaluation:cycle_publish", args=[cycle.pk])
+    assert response["Location"] == publish
+    cycle.refresh_from_db()
+    assert cycle.state == "scored"
+    operator.post(publish, {CONFIRM_FIELD: "1"})
     cycle.refresh_from_db()
     assert cycle.state == "published"
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kotacerdas.core.models import Membership, Role
+from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.umkm.duplicates import services as merging
 from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
 from tests.factories import RegionFactory, make_user
@@ -84,10 +85,24 @@ def test_the_detail_shows_both_side_by_side_with_personal_data_masked(client_of,
     assert 'value="first"' in page and 'value="second"' in page
 
 
-def test_an_officer_merges_from_the_detail_page(client_of, pair, world):
-    response = client_of.post(
-        reverse("umkm:duplicate_merge", args=[pair.pk]), {"survivor": "second"}
-    )
+def test_an_officer_merges_from_the_detail_page_through_the_confirmation(client_of, pair, world):
+    url = reverse("umkm:duplicate_merge", args=[pair.pk])
+    confirmation = client_of.get(url, {"survivor": "second"})
+    assert confirmation.status_code == 200
+    lines = {c.testid: c.count for c in confirmation.context["confirmation"].consequences}
+    assert lines["merge-survivor"] == "TK Sinar Harapn"
+    assert lines["merge-merged"] == "Toko Sinar Harapan"
+    # The survivor takes the other's owner, NIK, phone, workers, capital...
+    assert "NIK pemilik" in lines["merge-filled"]
+    # ...and keeps its own name: the other's name no longer counts.
+    assert "nama usaha" in lines["merge-set-aside"]
+    assert "NIK pemilik" not in lines["merge-set-aside"]
+    page = confirmation.content.decode()
+    assert NIK not in page and "Tidak dapat dibatalkan" in page
+    # A POST without the confirmation's field merges nothing.
+    assert client_of.post(url, {"survivor": "second"}).status_code == 200
+    assert Business.objects.get(pk=pair.first_id).merged_into_id is None
+    response = client_of.post(url, {"survivor": "second", CONFIRM_FIELD: "1"})
     assert response.status_code == 302
     assert response["Location"] == reverse("umkm:duplicate_list", args=[world.region.code])
     merged = Business.objects.get(pk=pair.first_id)
@@ -109,7 +124,9 @@ def test_merging_needs_a_choice(client_of, pair):
 def test_a_refused_decision_shows_the_reason(client_of, pair, officer):
     merging.candidate_keep_apart(actor=officer, candidate=pair)
     response = client_of.post(
-        reverse("umkm:duplicate_merge", args=[pair.pk]), {"survivor": "first"}, follow=True
+        reverse("umkm:duplicate_merge", args=[pair.pk]),
+        {"survivor": "first", CONFIRM_FIELD: "1"},
+        follow=True,
     )
     assert "sudah diputuskan" in response.content.decode()
 

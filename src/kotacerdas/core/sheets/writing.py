@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -59,6 +60,24 @@ def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _as_text(cell: Cell, value: str) -> None:
+    """Text always as text ("=..." never becomes a formula), without the
+    control characters a workbook may not hold."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.data_type = "s"
+
+
+def streamed_cell(sheet: Any, value: Any) -> Cell:
+    """A cell for a write-only (streamed) worksheet, under the same rule as
+    :func:`put_cell` for text; other values are written as they are."""
+    cell: Cell = WriteOnlyCell(sheet)
+    if isinstance(value, str):
+        _as_text(cell, value)
+    else:
+        cell.value = value
+    return cell
+
+
 def put_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write ``value``: text always as text ("=..." never becomes a formula, and
     control characters a file may not hold are dropped); whole Rupiah amounts
@@ -66,8 +85,7 @@ def put_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     cell = ws.cell(row=row, column=column)
     assert isinstance(cell, Cell)
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
+        _as_text(cell, value)
     elif isinstance(value, Decimal):
         integral = value == value.to_integral_value()
         cell.value = int(value) if integral else value

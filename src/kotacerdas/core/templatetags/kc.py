@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from kotacerdas.core import extensions, formatting
+from kotacerdas.core import extensions, formatting, timezones
 
 register = template.Library()
 
@@ -27,10 +28,19 @@ def rupiah(value: Decimal | int | None) -> str:
 
 @register.filter
 def tanggal(value: dt.date | dt.datetime | None) -> str:
-    """``18 November 2024``."""
+    """``18 November 2024``; a moment is dated in the active (region's) zone,
+    never by its UTC date."""
     if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         value = value.date()
     return formatting.date_id(value)
+
+
+@register.simple_tag
+def zona() -> str:
+    """The abbreviation of the zone times are shown in: WIB, WITA or WIT."""
+    return timezones.current_abbreviation()
 
 
 @register.filter

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -24,10 +25,12 @@ from kotacerdas.evaluation.assessment.models import (
     AssessorScore,
     Assignment,
     ConsolidatedScore,
+    CycleSummary,
 )
 from kotacerdas.evaluation.cycles.models import EvaluationCycle, ResultRevision
 from kotacerdas.evaluation.cycles.selectors import (
     cycle_items,
+    cycle_result_json,
     latest_revision,
     previous_published_cycle,
 )
@@ -391,4 +394,51 @@ def _readiness_explained(
         index_shown=Decimal(index["shown"]),
         index_exact=index["exact"],
         lines=tuple(stored.get("explain", ())),
+    )
+
+
+# --- What publishing makes public (the publish confirmation) ------------------------------
+
+
+@dataclass(frozen=True)
+class PublishPreview:
+    """What revision 1 would freeze and make public if the cycle were
+    published now: the consolidated scores, the figures computed from them
+    (as shown, 2 places) and the summary. ``problem`` when the figures cannot
+    be computed yet (an item without a consolidated score)."""
+
+    items: int
+    missing: tuple[str, ...]
+    index: Decimal | None
+    dimensions: tuple[tuple[str, Decimal], ...]
+    pillars: int
+    has_notes: bool
+    has_recommendations: bool
+    problem: str = ""
+
+
+def publish_preview(cycle: EvaluationCycle) -> PublishPreview:
+    scores = consolidated_scores(cycle)
+    summary = CycleSummary.objects.filter(cycle=cycle).first()
+    index: Decimal | None = None
+    dimensions: tuple[tuple[str, Decimal], ...] = ()
+    pillars = 0
+    problem = ""
+    try:
+        stored = cycle_result_json(cycle=cycle, scores=scores)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    else:
+        index = Decimal(stored["index"]["index"]) if stored["index"] else None
+        dimensions = tuple((d["name"], Decimal(d["shown"])) for d in stored["dimensions"])
+        pillars = len(stored["pillars"])
+    return PublishPreview(
+        items=len(scores),
+        missing=tuple(missing_consolidated(cycle)),
+        index=index,
+        dimensions=dimensions,
+        pillars=pillars,
+        has_notes=bool(summary and summary.notes.strip()),
+        has_recommendations=bool(summary and summary.recommendations.strip()),
+        problem=problem,
     )

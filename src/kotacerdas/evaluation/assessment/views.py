@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import roles_of
+from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.forms import apply_errors
-from kotacerdas.core.pages import attempt
+from kotacerdas.core.pages import Confirmation, Consequence, attempt, confirm_page, confirmed
 from kotacerdas.evaluation.access import (
     assessment_fetch,
     assigned_cycles,
@@ -48,6 +49,7 @@ from kotacerdas.evaluation.assessment.selectors import (
     cycle_spread,
     items_for_assessor,
     missing_consolidated,
+    publish_preview,
     result_explained,
     spread_threshold,
 )
@@ -439,15 +441,74 @@ def mark_scored(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one way to publish a result (the cycle page offers no other): a
+    confirmation of what becomes public and final, then the ministry's
+    ``cycle_publish`` through the cycle's state machine. Only the page's own
+    POST publishes."""
     cycle = cycle_fetch(request.user, pk, "publish")
-    attempt(
+    if cycle.state == State.PUBLISHED:
+        messages.info(request, _("Hasil siklus ini sudah diumumkan."))
+        return redirect("evaluation:cycle_result", pk=cycle.pk)
+    if cycle.state != State.SCORED:
+        messages.error(request, _("Hanya siklus yang sudah dinilai yang dapat diumumkan."))
+        return _to_cycle(cycle)
+    if confirmed(request):
+        if attempt(
+            request,
+            lambda: assessment.cycle_publish(actor=request.user, cycle=cycle),
+            _("Hasil evaluasi diumumkan (revisi 1)."),
+        ):
+            return redirect("evaluation:cycle_result", pk=cycle.pk)
+        return _to_cycle(cycle)
+    preview = publish_preview(cycle)
+    consequences = [
+        Consequence(_("Butir dengan nilai konsolidasi"), preview.items, "publish-items"),
+        Consequence(
+            _("Indeks yang diumumkan"),
+            decimal_id(preview.index, 2) if preview.index is not None else None,
+            "publish-index",
+        ),
+        *(
+            Consequence(_("Nilai dimensi %(name)s") % {"name": name}, decimal_id(value, 2))
+            for name, value in preview.dimensions
+        ),
+        Consequence(_("Nilai per pilar"), preview.pillars, "publish-pillars"),
+        Consequence(
+            _("Catatan dan rekomendasi asesor"),
+            _("ada") if preview.has_notes or preview.has_recommendations else _("kosong"),
+            "publish-summary",
+        ),
+    ]
+    return confirm_page(
         request,
-        lambda: assessment.cycle_publish(actor=request.user, cycle=cycle),
-        _("Hasil evaluasi diumumkan (revisi 1)."),
+        Confirmation(
+            title=_("Umumkan hasil %(cycle)s?") % {"cycle": cycle},
+            eyebrow=cycle.region.name,
+            action_url=reverse("evaluation:cycle_publish", args=[cycle.pk]),
+            cancel_url=reverse("evaluation:cycle_detail", args=[cycle.pk]),
+            button=_("Umumkan hasil"),
+            intro=_(
+                "Hasil dibekukan sebagai revisi 1 dan terbuka bagi tim wilayah, para asesor "
+                "dan laporan evaluasi (tanpa tanda DRAF); indeksnya menjadi dasar Baseline "
+                "tahun berikutnya."
+            ),
+            consequences=consequences,
+            warning=preview.problem,
+            irreversible=(
+                _(
+                    "Pengumuman tidak dapat ditarik kembali; siklus tidak dapat dikembalikan ke "
+                    "penilaian."
+                ),
+                _("Jawaban, bukti, nilai asesor dan nilai konsolidasi tidak dapat diubah lagi."),
+                _(
+                    "Kesalahan diperbaiki dengan koreksi: revisi baru dengan alasan tertulis; "
+                    "revisi 1 tetap tersimpan dan dapat dilihat."
+                ),
+            ),
+        ),
     )
-    return redirect("evaluation:cycle_result", pk=cycle.pk)
 
 
 @login_required

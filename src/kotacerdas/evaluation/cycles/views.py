@@ -74,12 +74,14 @@ def cycle_create(request: HttpRequest, code: str) -> HttpResponse:
 
 def _next_states(request: HttpRequest, cycle: EvaluationCycle) -> list[tuple[str, str]]:
     """The moves the cycle page offers the user (the lead assessor marks a
-    cycle scored on the assessor panel instead)."""
+    cycle scored on the assessor panel instead). Publishing is not one of
+    them: it has one action, the confirmation page of the assessor panel
+    (``evaluation:cycle_publish``)."""
     labels = dict(EvaluationCycle.State.choices)
     return [
         (state, str(labels[state]))
         for state in services.TRANSITIONS[cycle.state]
-        if may_move(request.user, cycle, state)
+        if state != EvaluationCycle.State.PUBLISHED and may_move(request.user, cycle, state)
     ]
 
 
@@ -144,6 +146,9 @@ def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Keadaan tujuan tidak dikenal."))
         return redirect("evaluation:cycle_detail", pk=cycle.pk)
+    if target == EvaluationCycle.State.PUBLISHED:
+        # One publish action: through its confirmation, never a bare move.
+        return redirect("evaluation:cycle_publish", pk=cycle.pk)
     labels = dict(EvaluationCycle.State.choices)
     attempt(
         request,

@@ -315,7 +315,7 @@ class ReportData:
     @property
     def date_shown(self) -> str:
         if self.revision is not None:
-            return date_id(timezone.localdate(self.revision.published_at))
+            return date_id(timezone.localdate(self.revision.published_at, self.cycle.region.tzinfo))
         return date_id(self.generated_on)
 
     @property
@@ -498,7 +498,7 @@ def report_data(cycle: EvaluationCycle, *, today: dt.date | None = None) -> Repo
         published=revision is not None,
         revision=revision,
         revisions=tuple(cycle.revisions.order_by("number")) if revision is not None else (),
-        generated_on=today or timezone.localdate(),
+        generated_on=today or timezone.localdate(timezone=cycle.region.tzinfo),
         figures=figures,
         dimensions=dimension_rows,
         pillars=pillar_rows,

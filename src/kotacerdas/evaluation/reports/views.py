@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from kotacerdas.core.access import User
+from kotacerdas.core.timezones import activate_region
 from kotacerdas.evaluation.access import answer_cycle_fetch, may_read_cycle
 from kotacerdas.evaluation.cycles.models import EvaluationCycle
 from kotacerdas.evaluation.reports.data import ReportData, report_data
@@ -34,6 +35,7 @@ def report_cycle_fetch(user: User, pk: int) -> EvaluationCycle:
     cycle = answer_cycle_fetch(user, pk)
     if not may_read_cycle(user, cycle):
         raise PermissionDenied
+    activate_region(cycle.region)  # the page, PDF and workbook in the region's zone
     return cycle
 
 

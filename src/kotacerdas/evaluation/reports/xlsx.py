@@ -211,8 +211,10 @@ def _metadata(ws: Worksheet, data: ReportData) -> None:
         if data.published
         else _("Nilai konsolidasi saat ini (DRAF / belum diumumkan)")
     )
+    region = data.cycle.region
+    zone = f" {region.zone_abbreviation}"
     rows: list[tuple[str, object]] = [
-        (_("Dibuat"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        (_("Dibuat"), timezone.localtime(timezone=region.tzinfo).strftime("%Y-%m-%d %H:%M") + zone),
         (_("Sumber angka"), source),
         (_("Instrumen"), data.instrument),
         (_("Skala nilai butir"), data.scale),
@@ -223,7 +225,10 @@ def _metadata(ws: Worksheet, data: ReportData) -> None:
         rows += [
             (
                 _("Diumumkan pada"),
-                timezone.localtime(data.revision.published_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(data.revision.published_at, region.tzinfo).strftime(
+                    "%Y-%m-%d %H:%M"
+                )
+                + zone,
             ),
             (_("Alasan koreksi"), data.revision.reason or "—"),
         ]

@@ -162,7 +162,11 @@ def masterplan_export(*, masterplan: Masterplan) -> bytes:
     about = [
         (_("wilayah"), f"{region.name} ({region.code})"),
         (_("masterplan"), f"{masterplan.title} ({masterplan.period_label})"),
-        (_("diekspor"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        (
+            _("diekspor"),
+            timezone.localtime(timezone=region.tzinfo).strftime("%Y-%m-%d %H:%M ")
+            + region.zone_abbreviation,
+        ),
     ]
     return _workbook(masterplan_cells(masterplan), rows, about)
 

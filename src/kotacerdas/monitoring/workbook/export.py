@@ -212,13 +212,14 @@ def _add_validations(ws: Worksheet, last: int) -> None:
 def _write_guide(
     ws: Worksheet, period: ReportingPeriod, agency: Agency, exported_at: dt.datetime
 ) -> None:
-    local = timezone.localtime(exported_at)
+    region = period.masterplan.region
+    local = timezone.localtime(exported_at, region.tzinfo)
     lines: list[tuple[str, ...]] = [
         (_g("Laporan kemajuan per perangkat daerah — KotaCerdas"),),
         (),
         (_g("Periode"), period.label),
         (_g("Perangkat daerah"), f"{agency.short_name} — {agency.name}"),
-        (_g("Diunduh"), f"{date_id(local.date())} {local:%H:%M}"),
+        (_g("Diunduh"), f"{date_id(local.date())} {local:%H:%M} {region.zone_abbreviation}"),
         (),
         (_g("Cara mengisi"),),
         (

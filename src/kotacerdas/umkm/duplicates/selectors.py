@@ -163,3 +163,20 @@ def candidate_comparison(
             )
         )
     return rows
+
+
+def merge_set_aside(keep: Business, gone: Business) -> list[str]:
+    """The labels of the fields where ``gone`` holds another value than
+    ``keep`` and ``keep`` keeps its own: after the merge those values of the
+    merged business no longer count anywhere (they stay stored on it, for an
+    undo). Fields ``keep`` takes from ``gone`` are not among them."""
+    filled = set(fields_to_fill(keep, gone))
+    return [
+        field_label(name)
+        for name in COMPARED_FIELDS
+        if name not in filled
+        and not _empty(getattr(gone, name))
+        and not _empty(getattr(keep, name))
+        and getattr(gone, name) != getattr(keep, name)
+        and name not in ("size_class",)
+    ]

@@ -14,12 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import fetch, regions_for
-from kotacerdas.core.pages import attempt
+from kotacerdas.core.pages import Confirmation, Consequence, attempt, confirm_page, confirmed
 from kotacerdas.umkm.access import candidates_for, registry_region_fetch, registry_regions
 from kotacerdas.umkm.duplicates.forms import CandidateFilterForm
 from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
@@ -27,6 +28,7 @@ from kotacerdas.umkm.duplicates.selectors import (
     candidate_comparison,
     candidates_pending,
     merge_preview,
+    merge_set_aside,
 )
 from kotacerdas.umkm.duplicates.services import (
     business_merge,
@@ -151,10 +153,14 @@ def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The merge confirmation: which business stays, which one stops
+    counting, which fields are filled and which of the other's values are
+    set aside. The detail page's choice (``survivor``) leads here; only the
+    confirmation's own POST merges."""
     candidate = _candidate(request, pk)
-    choice = request.POST.get("survivor")
+    choice = request.POST.get("survivor") or request.GET.get("survivor")
     if choice not in ("first", "second"):
         messages.error(request, _("Pilih usaha yang dipertahankan."))
         return redirect("umkm:duplicate_detail", pk=candidate.pk)
@@ -163,14 +169,64 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
         if choice == "first"
         else (candidate.second, candidate.first)
     )
-    if not attempt(
+    if confirmed(request):
+        if not attempt(
+            request,
+            lambda: business_merge(actor=request.user, candidate=candidate, survivor=survivor),
+            _("%(merged)s digabung ke %(survivor)s. Penggabungan dapat dibatalkan.")
+            % {"merged": merged.name, "survivor": survivor.name},
+        ):
+            return redirect("umkm:duplicate_detail", pk=candidate.pk)
+        return redirect("umkm:duplicate_list", code=candidate.region.code)
+    filled = merge_preview(survivor, merged)
+    set_aside = merge_set_aside(survivor, merged)
+    return confirm_page(
         request,
-        lambda: business_merge(actor=request.user, candidate=candidate, survivor=survivor),
-        _("%(merged)s digabung ke %(survivor)s. Penggabungan dapat dibatalkan.")
-        % {"merged": merged.name, "survivor": survivor.name},
-    ):
-        return redirect("umkm:duplicate_detail", pk=candidate.pk)
-    return redirect("umkm:duplicate_list", code=candidate.region.code)
+        Confirmation(
+            title=_("Gabungkan %(merged)s ke %(survivor)s?")
+            % {"merged": merged.name, "survivor": survivor.name},
+            eyebrow=candidate.region.name,
+            action_url=reverse("umkm:duplicate_merge", args=[candidate.pk]),
+            cancel_url=reverse("umkm:duplicate_detail", args=[candidate.pk]),
+            button=_("Gabungkan"),
+            intro=_(
+                "%(survivor)s (NIK %(nik)s) dipertahankan. %(merged)s (NIK %(nik2)s) tidak "
+                "lagi dihitung di daftar, statistik dan data terbuka."
+            )
+            % {
+                "survivor": survivor.name,
+                "nik": survivor.masked_nik or "—",
+                "merged": merged.name,
+                "nik2": merged.masked_nik or "—",
+            },
+            consequences=(
+                Consequence(_("Usaha yang dipertahankan"), survivor.name, "merge-survivor"),
+                Consequence(_("Usaha yang digabung"), merged.name, "merge-merged"),
+                Consequence(
+                    _("Isian yang diambil dari usaha yang digabung"),
+                    ", ".join(filled) or _("tidak ada"),
+                    "merge-filled",
+                ),
+                Consequence(
+                    _("Isian berbeda yang tidak dipakai"),
+                    ", ".join(set_aside) or _("tidak ada"),
+                    "merge-set-aside",
+                ),
+            ),
+            irreversible=(
+                _(
+                    "Nilai %(merged)s yang berbeda tidak dipakai lagi; usaha yang "
+                    "dipertahankan memakai isiannya sendiri."
+                )
+                % {"merged": merged.name},
+                _(
+                    "Penggabungan dapat dibatalkan dari daftar penggabungan, kecuali salah "
+                    "satu usaha sudah digabung lagi atau dianonimkan."
+                ),
+            ),
+            hidden=(("survivor", choice),),
+        ),
+    )
 
 
 @login_required

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import date_id
 from kotacerdas.core.storage import private_files_dir
+from kotacerdas.regions import timezones
 from kotacerdas.umkm.imports.models import ImportJob
 
 PROGRESS_DIR = "import-progress"
@@ -112,11 +113,11 @@ def is_stalled(progress: Progress, *, now: dt.datetime | None = None) -> bool:
 
 
 def moment_text(moment: dt.datetime) -> str:
-    """``18 November 2024 pukul 10.15`` in local time."""
+    """``18 November 2024 pukul 10.15 WIB`` in the active (region's) zone."""
     local = timezone.localtime(moment)
     return _("%(date)s pukul %(time)s") % {
         "date": date_id(local.date()),
-        "time": local.strftime("%H.%M"),
+        "time": f"{local:%H.%M} {timezones.abbreviation(timezone.get_current_timezone_name())}",
     }
 
 

@@ -19,11 +19,10 @@ from typing import Any, cast
 
 from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from kotacerdas.core.sheets.writing import streamed_cell
 from kotacerdas.umkm.imports.rows import Reason, reason_text
 
 _BOLD = Font(bold=True)
@@ -55,30 +54,21 @@ class RejectionReport:
         sheet.freeze_panes = "A2"
         cells = []
         for value in header:
-            cell = self._cell(sheet, "" if value is None else str(value))
+            cell = streamed_cell(sheet, "" if value is None else str(value))
             cell.font = _BOLD
             cells.append(cell)
         sheet.append(cells)
         return cast(WriteOnlyWorksheet, sheet)
 
-    @staticmethod
-    def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-        if isinstance(value, str):
-            # Text stays text: "=..." must never become a formula.
-            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell.data_type = "s"
-            return cell
-        return WriteOnlyCell(sheet, value)
-
     def reject(self, sheet: str, row: int, reasons: Sequence[Reason], cells: Sequence[Any]) -> None:
         indonesian, english = texts(reasons)
         values = [sheet, row, indonesian, english, *cells]
-        self.rejected.append([self._cell(self.rejected, v) for v in values])
+        self.rejected.append([streamed_cell(self.rejected, v) for v in values])
 
     def warn(self, sheet: str, row: int, warnings: Sequence[Reason]) -> None:
         indonesian, english = texts(warnings)
         values = [sheet, row, indonesian, english]
-        self.warned.append([self._cell(self.warned, v) for v in values])
+        self.warned.append([streamed_cell(self.warned, v) for v in values])
 
     def finish(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)

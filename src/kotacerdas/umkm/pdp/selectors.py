@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -38,3 +39,24 @@ def due_for_anonymisation(region: Region, now: dt.datetime) -> models.QuerySet[B
         closed_at__lt=cutoff,
         anonymised_at__isnull=True,
     ).select_related("region")
+
+
+@dataclass(frozen=True)
+class AnonymisationPreview:
+    """What ``businesses_anonymise`` would clear in a region now: how many
+    businesses, the first of them by name, and the retention they passed."""
+
+    count: int
+    shown: tuple[Business, ...]
+    retention_years: int
+
+
+def anonymisation_preview(
+    *, region: Region, now: dt.datetime, limit: int = 50
+) -> AnonymisationPreview:
+    due = due_for_anonymisation(region, now)
+    return AnonymisationPreview(
+        count=due.count(),
+        shown=tuple(due.order_by("name", "pk")[:limit]),
+        retention_years=retention_years(region),
+    )

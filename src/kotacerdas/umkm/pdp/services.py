@@ -141,12 +141,14 @@ def business_reveal(*, actor: Actor, business: Business, purpose: str) -> Reveal
 # --- Export -----------------------------------------------------------------------------
 
 
-def _cell(business: Business, name: str, *, personal: bool) -> Any:
+def _cell(business: Business, name: str, *, personal: bool, zone: dt.tzinfo) -> Any:
     value = getattr(business, name)
     if name == "npwp" and not personal:
         return business.masked_npwp
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
+        # The region's local time with its ISO 8601 offset (…T00:30:00+07:00):
+        # the reader sees both the local clock and the instant.
+        return value.astimezone(zone).isoformat(timespec="seconds")
     return value
 
 
@@ -172,7 +174,9 @@ def businesses_export(
     columns = PERSONAL_COLUMNS if personal else PUBLIC_COLUMNS
     with transaction.atomic():
         items = list(businesses.order_by("id"))
-        rows = [[_cell(b, c, personal=personal) for c in columns] for b in items]
+        rows = [
+            [_cell(b, c, personal=personal, zone=region.tzinfo) for c in columns] for b in items
+        ]
         if personal:
             record_access(
                 actor=actor,
@@ -182,7 +186,7 @@ def businesses_export(
                 fields=list(PERSONAL_FIELDS),
                 business_ids=[b.pk for b in items],
             )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime(timezone=region.tzinfo).strftime("%Y%m%d-%H%M")
     kind = "data-pribadi" if personal else "umkm"
     return Export(
         content=write_table(columns, rows, fmt),

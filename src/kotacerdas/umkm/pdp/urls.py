@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern] = [
         "wilayah/<str:code>/umkm/laporan-pemilik-data/", views.subject_report, name="subject_report"
     ),
     path("wilayah/<str:code>/umkm/catatan-pemrosesan/", views.access_log_view, name="access_log"),
+    path("wilayah/<str:code>/umkm/anonimkan/", views.anonymise, name="anonymise"),
 ]

@@ -15,15 +15,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kotacerdas.core.formatting import date_id
+from kotacerdas.core.pages import Confirmation, Consequence, confirm_page, confirmed
 from kotacerdas.umkm.access import business_fetch, businesses_for, can, registry_region_fetch
+from kotacerdas.umkm.duplicates.selectors import field_label
 from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.pdp import services as pdp
 from kotacerdas.umkm.pdp.forms import ExportForm, PurposeForm, SubjectReportForm
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
-from kotacerdas.umkm.pdp.selectors import access_log
+from kotacerdas.umkm.pdp.selectors import access_log, anonymisation_preview
 from kotacerdas.umkm.registry.selectors import BusinessFilters, business_search
 
 CONTENT_TYPES = {
@@ -108,7 +114,7 @@ def subject_report(request: HttpRequest, code: str) -> HttpResponse:
         fmt = form.cleaned_data["fmt"]
         if fmt in CONTENT_TYPES:
             columns, rows = report.rows()
-            stamp = report.created_at.strftime("%Y%m%d-%H%M")
+            stamp = timezone.localtime(report.created_at, region.tzinfo).strftime("%Y%m%d-%H%M")
             return _download(
                 pdp.write_table(columns, rows, fmt), f"laporan-data-pribadi-{stamp}.{fmt}", fmt
             )
@@ -144,4 +150,63 @@ def access_log_view(request: HttpRequest, code: str) -> HttpResponse:
             "action": action,
             "actions": PersonalDataAccess.Action.choices,
         },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def anonymise(request: HttpRequest, code: str) -> HttpResponse:
+    """Anonymise now what is past retention (otherwise the daily task does
+    it): a confirmation naming the businesses and the personal data that is
+    cleared for good; only its own POST clears."""
+    region = registry_region_fetch(request.user, code, "reveal")
+    if confirmed(request):
+        result = pdp.businesses_anonymise(actor=request.user, regions=[region])
+        messages.success(
+            request,
+            _("Data pribadi %(n)s usaha dianonimkan.") % {"n": result.counts.get(region.code, 0)},
+        )
+        return redirect("umkm:access_log", code=region.code)
+    preview = anonymisation_preview(region=region, now=timezone.now())
+    names = [
+        f"{b.name} ({_('tutup sejak')} {date_id(b.closed_at.date())})"
+        for b in preview.shown
+        if b.closed_at
+    ]
+    more = preview.count - len(preview.shown)
+    if more > 0:
+        names.append(_("dan %(n)s usaha lainnya") % {"n": more})
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Anonimkan data pribadi usaha yang melewati masa retensi?"),
+            eyebrow=region.name,
+            action_url=reverse("umkm:anonymise", args=[region.code]),
+            cancel_url=reverse("umkm:access_log", args=[region.code]),
+            button=_("Anonimkan data pribadi"),
+            intro=_(
+                "Usaha yang tutup lebih dari %(years)s tahun kehilangan data pribadinya; "
+                "data agregatnya (kelurahan, KBLI, kelas usaha, tenaga kerja) tetap dihitung "
+                "dalam statistik."
+            )
+            % {"years": preview.retention_years},
+            consequences=(
+                Consequence(_("Usaha yang dianonimkan"), preview.count, "anonymise-count"),
+                Consequence(_("Usaha"), "; ".join(names) or _("tidak ada"), "anonymise-businesses"),
+                Consequence(
+                    _("Isian yang dihapus"),
+                    ", ".join(field_label(name) for name in pdp.ANONYMISED_FIELDS)
+                    + _(", dan NPWP bila itu NIK pemilik"),
+                    "anonymise-fields",
+                ),
+            ),
+            irreversible=(
+                _(
+                    "Data pribadi yang dihapus tidak dapat dipulihkan dari aplikasi, dan "
+                    "usaha-usaha ini tidak dapat lagi digabung atau dibatalkan penggabungannya."
+                ),
+                _("Anonimisasi dicatat dalam catatan pemrosesan data pribadi."),
+            ),
+        ),
     )

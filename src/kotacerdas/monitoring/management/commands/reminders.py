@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,6 +30,7 @@ def as_dict(result: ReminderResult) -> dict[str, Any]:
         "period_id": reminder.period.pk,
         "period": reminder.period.label,
         "region": reminder.period.masterplan.region.code,
+        "date": reminder.on.isoformat(),  # the region's own date
         "agency": reminder.agency.short_name,
         "kind": reminder.kind,
         "recipient": reminder.recipient.get_username(),
@@ -61,11 +61,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Keluaran JSON. / JSON output.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = _date(options["date"]) if options["date"] else timezone.localdate()
+        # Without --date each region uses its own date (WIB, WITA or WIT).
+        today = _date(options["date"]) if options["date"] else None
         results = reminders_send(today=today, dry_run=options["dry_run"])
         if options["json"]:
             payload = {
-                "date": today.isoformat(),
+                "date": today.isoformat() if today else None,
                 "dry_run": options["dry_run"],
                 "reminders": [as_dict(result) for result in results],
             }
@@ -108,8 +109,8 @@ class Command(BaseCommand):
                 )
             )
 
-    def _summary(self, today: dt.date, results: list[ReminderResult], dry_run: bool) -> str:
-        day = today.isoformat()
+    def _summary(self, today: dt.date | None, results: list[ReminderResult], dry_run: bool) -> str:
+        day = today.isoformat() if today else _("hari ini (tanggal setempat tiap wilayah)")
         if not results:
             return _("Tidak ada pengingat untuk %(day)s.") % {"day": day}
         if dry_run:

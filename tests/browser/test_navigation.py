@@ -1,0 +1,68 @@
+"""The menu shows every section a person may use, at a desk (1366×900) and
+on a phone (390×844): nothing hidden behind a scrollbar, and a user menu with
+the account's pages. A visitor at ``/`` meets the regions' portals."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from tests.browser.second_factor import pass_second_factor
+
+SECTIONS = (
+    "Beranda",
+    "Masterplan",
+    "Rencana aksi",
+    "Monitoring",
+    "Evaluasi",
+    "Registri UMKM",
+    "Cara menghitung",
+    "Portal publik",
+)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    demo_load()
+
+
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["desk", "phone"])
+def test_the_admin_sees_every_section_and_the_user_menu(browser, live_server, demo, size):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("login"))
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit].btn-primary")
+        pass_second_factor(page, "admin")
+        nav = page.get_by_role("navigation", name="Navigasi utama")
+        for name in SECTIONS:
+            link = nav.get_by_role("link", name=name, exact=True)
+            expect(link).to_be_visible()
+            box = link.bounding_box()
+            assert box is not None
+            # Inside the window, not scrolled away to the right.
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, name
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+
+        menu = page.locator("details.usermenu")
+        menu.locator("summary").click()
+        for name in ("Ubah kata sandi", "Verifikasi dua langkah", "Token API"):
+            expect(menu.get_by_role("link", name=name)).to_be_visible()
+        expect(menu.get_by_role("button", name="EN")).to_be_visible()
+        menu.get_by_role("button", name="Keluar").click()
+        expect(page.locator("input[name=username]")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_a_visitor_at_the_root_reaches_a_portal(page, live_server, demo):
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", name="Smart City daerah di Indonesia")).to_be_visible()
+    page.get_by_role("link", name="Kota Dumai").click()
+    expect(page.get_by_test_id("kpi-action-plans")).to_contain_text("61,17")
