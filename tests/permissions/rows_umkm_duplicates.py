@@ -73,4 +73,5 @@ ROWS: Rows = {
     ),
     "umkm:duplicate_keep_apart": (candidate, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
     "umkm:merge_undo": (merge, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
+    "umkm:duplicate_search": (region, {}, {"GET": SAFE_ONLY, "POST": DECIDE}),
 }

@@ -21,6 +21,7 @@ from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.masterplan.models import Masterplan, Programme
 from kotacerdas.regions.models import Region
+from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.models import Business, RegistrySettings
 
 DEMO_BUSINESSES = 240
@@ -150,3 +151,5 @@ def registry_demo_load(
             region_code=region.code,
         )
     result.created["business"] = result.created.get("business", 0) + len(businesses)
+    # The review queue shows the twins, as it would after an import.
+    candidates_find(actor=actor, region=region)

@@ -9,6 +9,10 @@ class UmkmConfig(AppConfig):
 
     def ready(self) -> None:
         from kotacerdas.core.extensions import panel_register
+        from kotacerdas.umkm.duplicates.services import after_business_saved
         from kotacerdas.umkm.panels import programme_output
+        from kotacerdas.umkm.registry.services import after_save_register
 
         panel_register("masterplan.programme_detail", programme_output)
+        # Every new or changed business is checked for duplicates.
+        after_save_register(after_business_saved)

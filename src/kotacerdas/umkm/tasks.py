@@ -1,15 +1,18 @@
 """The registry's background tasks, run by ``kotacerdas worker``. Each only
 calls a service: the import of a survey file queued from the web
-(:func:`kotacerdas.umkm.imports.services.import_job_run`), and the daily
+(:func:`kotacerdas.umkm.imports.services.import_job_run`), the duplicate
+search of a big region after a change, and the daily
 anonymisation at the end of retention (kotacerdas.core.scheduler)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from kotacerdas.regions.models import Region
+from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.imports.services import import_job_run
 from kotacerdas.umkm.pdp.services import businesses_anonymise
 
@@ -19,6 +22,26 @@ def import_run(job_id: int) -> dict[str, Any]:
     """Run the import of a QUEUED job; return its summary (empty when the
     job was not QUEUED or failed)."""
     return import_job_run(job_id=job_id)
+
+
+@task()
+def duplicates_find(
+    region_id: int,
+    business_ids: list[int] | None = None,
+    actor_id: int | None = None,
+    record_run: bool = False,
+) -> dict[str, Any]:
+    """Find a big region's duplicate candidates (those involving
+    ``business_ids`` when given): queued after a business is saved or from
+    the duplicates page when the region is too big to search at once."""
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        return {}
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    found = candidates_find(
+        actor=actor, region=region, business_ids=business_ids, record_run=record_run
+    )
+    return found.as_dict()
 
 
 @task()

@@ -17,8 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
 from kotacerdas.regions.models import Region
+from kotacerdas.umkm.duplicates.services import candidates_find_added
 from kotacerdas.umkm.imports.engine import run_import
 from kotacerdas.umkm.imports.reading import ImportFileError
+from kotacerdas.umkm.registry.selectors import last_business_id
 
 HELP = (
     "Impor survei UMKM (CSV/XLSX/XLS/ODS) ke registri wilayah. / "
@@ -93,6 +95,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         disable=options["quiet"],
         transient=True,
     )
+    last_id = last_business_id(region)
     with progress:
         task = progress.add_task(f"Impor {path.name}", total=None)
 
@@ -111,6 +114,8 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
             )
         except ImportFileError as error:
             raise CommandError(error.message) from None
+    # The new businesses join the duplicate review queue, as after a web import.
+    candidates_find_added(actor=actor, region=region, after_id=last_id)
     summary = result.as_dict()
     summary["report"] = summary.pop("report_path")
     if options["json"]:

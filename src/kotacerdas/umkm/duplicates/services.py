@@ -13,6 +13,7 @@ an undo restores both exactly.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_record
@@ -36,6 +38,8 @@ from kotacerdas.umkm.duplicates.selectors import (
 )
 from kotacerdas.umkm.registry.models import DERIVED_FIELDS, Business
 from kotacerdas.umkm.registry.services import audit_snapshot
+
+logger = logging.getLogger(__name__)
 
 
 def _json(value: Any) -> Any:
@@ -246,15 +250,21 @@ def candidate_keep_apart(*, actor: Actor, candidate: DuplicateCandidate) -> Dupl
 
 
 def candidates_find(
-    *, actor: Actor, region: Region, business_ids: Iterable[int] | None = None
+    *,
+    actor: Actor,
+    region: Region,
+    business_ids: Iterable[int] | None = None,
+    record_run: bool = False,
 ) -> FoundCandidates:
     """Find the region's duplicate candidates (those involving
     ``business_ids`` when given, e.g. after an import) and store the new ones,
     with one audit event on the region that counts them.
 
     Idempotent: a pair already stored, whatever its state, is left alone, so
-    running twice creates nothing (and records nothing) and a pair an officer
-    merged or kept apart is never reopened."""
+    running twice creates nothing (and records nothing, unless
+    ``record_run``: a search someone asked for is recorded even when it
+    finds nothing new) and a pair an officer merged or kept apart is never
+    reopened."""
     records = region_records(region)
     targets = None if business_ids is None else frozenset(business_ids)
     pairs = candidate_pairs(records, targets=targets)
@@ -276,6 +286,7 @@ def candidates_find(
             result.created[candidate.kind] += 1
         if new:
             DuplicateCandidate.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        if new or record_run:
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.LOAD,
@@ -284,3 +295,54 @@ def candidates_find(
                 region_code=region.code,
             )
     return result
+
+
+# A region up to this many live businesses is searched at once (well under a
+# second, docs/benchmarks.md); a bigger one in the background, by the worker.
+SYNC_LIMIT = 20_000
+FIND_TASK = "kotacerdas.umkm.tasks.duplicates_find"
+
+
+def _small(region: Region) -> bool:
+    live = Business.objects.filter(region=region, merged_into__isnull=True)
+    return not live[SYNC_LIMIT : SYNC_LIMIT + 1].exists()
+
+
+def candidates_find_soon(
+    *,
+    actor: Actor,
+    region: Region,
+    business_ids: Iterable[int] | None = None,
+    record_run: bool = False,
+) -> FoundCandidates | None:
+    """:func:`candidates_find` now when the region is small, else queued for
+    the worker (returns None then). Called after every new or changed
+    business (the registry's after-save hook, see ``UmkmConfig.ready``) and
+    by the "search now" button of the duplicates page."""
+    ids = None if business_ids is None else sorted(set(business_ids))
+    if _small(region):
+        return candidates_find(actor=actor, region=region, business_ids=ids, record_run=record_run)
+    actor_id = getattr(actor, "pk", None)
+    import_string(FIND_TASK).enqueue(
+        region_id=region.pk, business_ids=ids, actor_id=actor_id, record_run=record_run
+    )
+    return None
+
+
+def candidates_find_added(*, actor: Actor, region: Region, after_id: int) -> None:
+    """After a bulk write (the import command): check the businesses of
+    ``region`` added above ``after_id`` (``registry.selectors.last_business_id``)."""
+    ids = list(Business.objects.filter(region=region, pk__gt=after_id).values_list("id", flat=True))
+    if ids:
+        candidates_find_soon(actor=actor, region=region, business_ids=ids)
+
+
+def after_business_saved(*, actor: Actor, business: Business) -> None:
+    """After a business was registered or changed (and committed): put it in
+    the duplicate review queue if it looks like another one. A failure is
+    logged, never shown to the person who saved the business: the saved
+    entry stands, and the next search of the region finds the pair."""
+    try:
+        candidates_find_soon(actor=actor, region=business.region, business_ids=[business.pk])
+    except Exception:
+        logger.exception("duplicate search after saving business %s failed", business.pk)

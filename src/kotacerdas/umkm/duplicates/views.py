@@ -34,6 +34,7 @@ from kotacerdas.umkm.duplicates.services import (
     business_merge,
     business_merge_undo,
     candidate_keep_apart,
+    candidates_find_soon,
 )
 from kotacerdas.umkm.registry.selectors import area_names
 
@@ -94,6 +95,30 @@ def duplicate_list(request: HttpRequest, code: str) -> HttpResponse:
         else "umkm/duplicates/list.html"
     )
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def duplicate_search(request: HttpRequest, code: str) -> HttpResponse:
+    """Search the whole region for duplicates now (recorded in the audit
+    trail); a big region is searched by the worker."""
+    region = registry_region_fetch(request.user, code, "change")
+    found = candidates_find_soon(actor=request.user, region=region, record_run=True)
+    if found is None:
+        messages.info(
+            request,
+            _(
+                "Pencarian data ganda berjalan di latar belakang; pasangan baru muncul "
+                "di sini setelah selesai."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("%(checked)s usaha diperiksa; %(new)s pasangan baru.")
+            % {"checked": found.businesses, "new": found.created_total},
+        )
+    return redirect("umkm:duplicate_list", code=region.code)
 
 
 @login_required

@@ -48,6 +48,7 @@ from kotacerdas.umkm.imports.report import RejectionReport
 from kotacerdas.umkm.imports.rows import IMPORTED_FIELDS, RowCleaner
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.services import record_access
+from kotacerdas.umkm.registry import search
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
 
 CHUNK_ROWS = 5_000
@@ -324,11 +325,13 @@ def _check_mapping(mapping: dict[int, str], filename: str) -> None:
 # SQLite: when an import at least this large adds rows to a table no more than
 # BULK_SHARE times its size, the table's secondary indexes are dropped for the
 # load and built again at the end (in the same transaction): building an
-# index once is several times cheaper than updating it row by row. The page
-# cache is enlarged for the load (SQLite's default is 2 MiB).
+# index once is several times cheaper than updating it row by row. The word
+# search index is filled once at the end too (registry.search.bulk_insert).
+# The page cache is enlarged for the load (SQLite's default is 2 MiB).
 BULK_MIN_ROWS = 20_000
 BULK_SHARE = 4
 BULK_CACHE_KIB = 256 * 1024
+ANALYSIS_LIMIT = 2000  # rows sampled per index by ANALYZE after a bulk load
 
 
 @contextmanager
@@ -354,10 +357,17 @@ def _bulk_load(expected_rows: int | None) -> Iterator[None]:
             for name, _sql in indexes:
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     try:
-        yield
+        with search.bulk_insert():
+            yield
         with connection.cursor() as cursor:
             for _name, sql in indexes:
                 cursor.execute(sql)
+            # Statistics for the planner (sampled: a fraction of a second at
+            # 1M rows). Without them SQLite guesses ten rows per region and
+            # walks a whole region where the word search should drive the
+            # query from its few matches (docs/decisions.md, registry search).
+            cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")

@@ -78,8 +78,12 @@ def business_export(request: HttpRequest, code: str) -> HttpResponse:
     if personal and not can(request.user, "reveal", region):
         raise PermissionDenied
     filters = BusinessFilters.from_data(request.POST.dict())
+    # The rows of the list the user saw: owner and address were searchable
+    # there only for who may see them.
     businesses = business_search(
-        businesses=businesses_for(request.user).filter(region=region), filters=filters
+        businesses=businesses_for(request.user).filter(region=region),
+        filters=filters,
+        personal=can(request.user, "reveal", region),
     )
     export = pdp.businesses_export(
         actor=request.user,

@@ -5,11 +5,11 @@ The list must stay fast on a million rows. Pages walk the ``region,
 name_key, id`` index in order and stop after one page (LIMIT/OFFSET, no
 COUNT(*) of the table: the page only says whether there is a next one), so
 the first page costs the same at 100,000 or 1,000,000 rows; the other
-filters are checked on the rows walked. The name search is a prefix range on
-that index, a NIB search uses the NIB index. Measured on 100,000 rows of one
-region (SQLite, this machine): first page 7–25 ms with any filter, NIB
-search 3 ms; page 200 about 100 ms (OFFSET grows with the page, hence
-MAX_PAGE).
+filters are checked on the rows walked. A NIB (13 digits) uses the NIB
+index; any other search is a word search (:mod:`.search`: FTS5 on SQLite,
+pg_trgm on PostgreSQL), ranked name prefix first; a query whose words are
+all shorter than :data:`.search.MIN_WORD` letters is a name-prefix range on
+the list's index. Measured figures: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import Area, kecamatan_of, kelurahan_of
 from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.identifiers import is_digits
+from kotacerdas.umkm.registry import search
 from kotacerdas.umkm.registry.models import Business
 
 PAGE_SIZE = 50
@@ -57,18 +58,32 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
 
 
 def business_search(
-    *, businesses: models.QuerySet[Business], filters: BusinessFilters
+    *,
+    businesses: models.QuerySet[Business],
+    filters: BusinessFilters,
+    personal: bool = False,
 ) -> models.QuerySet[Business]:
     """``businesses`` (already scoped to what the user may see) narrowed by
-    ``filters``; merged-away records are left out."""
+    ``filters``; merged-away records are left out.
+
+    ``personal``: the search may match the owner's name and NIK and the
+    address. Only for those who may see them (``can(user, "reveal",
+    region)``): for anyone else a match on a masked value would tell which
+    person or street a business belongs to."""
     qs = businesses.filter(merged_into__isnull=True)
     q = filters.q
+    ranked = False
     if q:
         digits = q.replace(" ", "").replace(".", "").replace("-", "")
         if is_digits(digits) and len(digits) == 13:
             # The NIB index is partial (non-empty NIB of live records); repeat
             # its condition so that SQLite's planner uses it.
             qs = qs.filter(nib=digits).exclude(nib="")
+        elif personal and is_digits(digits) and len(digits) == 16:
+            qs = qs.filter(owner_nik=digits)
+        elif search.words(q):
+            qs = search.matching(qs, q, personal=personal)
+            ranked = True
         else:
             low, high = _prefix_range(identifiers.name_key(q))
             qs = qs.filter(name_key__gte=low, name_key__lt=high)
@@ -86,6 +101,8 @@ def business_search(
         value = getattr(filters, name)
         if value:
             qs = qs.filter(**{column: value})
+    if ranked:
+        return qs.order_by("search_rank", "name_key", "id")
     return qs.order_by("name_key", "id")
 
 
@@ -123,6 +140,12 @@ def page_of(qs: models.QuerySet[Business], number: int, size: int = PAGE_SIZE) -
         has_next=len(rows) > size and number < MAX_PAGE,
         start_index=offset + 1,
     )
+
+
+def last_business_id(region: Region) -> int:
+    """The id of the region's newest business (0 without any): what a bulk
+    write added is what lies above it."""
+    return Business.objects.filter(region=region).aggregate(last=models.Max("id"))["last"] or 0
 
 
 def verification_queue(*, region: Region) -> models.QuerySet[Business]:

@@ -9,7 +9,7 @@ so the history says *that* the owner's address changed, not what it says.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,6 +41,28 @@ SAVED_FIELDS = (*AUDIT_FIELDS, *KEY_FIELDS)
 _ATTNAME = {"merged_into": "merged_into_id"}
 PERSONAL_MARK = "[data pribadi]"
 PERSONAL_CHANGED = "[data pribadi, diubah]"
+
+# Run with (actor=, business=) once a registered or changed business is
+# committed. The duplicate finder adds itself here (UmkmConfig.ready): it
+# builds on this module, so this module cannot import it.
+AfterSave = Callable[..., None]
+_after_save: list[AfterSave] = []
+
+
+def after_save_register(callback: AfterSave) -> None:
+    if callback not in _after_save:
+        _after_save.append(callback)
+
+
+def _saved(actor: Actor, business: Business) -> None:
+    callbacks = list(_after_save)
+
+    def run() -> None:
+        for callback in callbacks:
+            callback(actor=actor, business=business)
+
+    if callbacks:
+        transaction.on_commit(run)
 
 
 def audit_snapshot(business: Business) -> dict[str, Any]:
@@ -112,6 +134,7 @@ def business_create(
             after=audit_snapshot(business),
             region_code=region.code,
         )
+        _saved(actor, business)
     return business
 
 
@@ -132,6 +155,7 @@ def business_update(
             return business, False
         business.save(update_fields=changed)
         _audit_change(actor, business, before, set(changed) & set(PERSONAL_FIELDS))
+        _saved(actor, business)
     return business, True
 
 

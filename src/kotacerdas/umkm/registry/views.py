@@ -65,8 +65,11 @@ def business_list(request: HttpRequest, code: str) -> HttpResponse:
     names = area_names(region)
     form = BusinessFilterForm(request.GET or None, names=names)
     filters = BusinessFilters.from_data(form.cleaned_data if form.is_valid() else {})
+    can_reveal = can(request.user, "reveal", region)
     qs = business_search(
-        businesses=businesses_for(request.user).filter(region=region), filters=filters
+        businesses=businesses_for(request.user).filter(region=region),
+        filters=filters,
+        personal=can_reveal,
     )
     page = page_of(qs, _page_number(request))
     context = {
@@ -76,7 +79,7 @@ def business_list(request: HttpRequest, code: str) -> HttpResponse:
         "page": page,
         "names": names,
         "can_change": can(request.user, "change", region),
-        "can_reveal": can(request.user, "reveal", region),
+        "can_reveal": can_reveal,
     }
     template = "umkm/registry/_results.html" if _is_htmx(request) else "umkm/registry/list.html"
     return render(request, template, context)
