@@ -21,6 +21,11 @@ def test_the_demo_registry_is_valid_and_loads_once(db) -> None:
     assert businesses.filter(verification=Business.Verification.PENDING).exists()
     settings = RegistrySettings.objects.get(region__code="14.72")
     assert settings.programme is not None and settings.programme.code == "ECO-01"
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOAD).count() == 1
+    loads = AuditEvent.objects.filter(action=AuditEvent.Action.LOAD)
+    # The registry's load, then the duplicate search the demo runs after it.
+    first, second = loads.order_by("pk")
+    assert "duplicate_candidates" not in first.after
+    assert list(second.after) == ["duplicate_candidates"]
     demo_load()
     assert businesses.count() == count
+    assert loads.count() == 2

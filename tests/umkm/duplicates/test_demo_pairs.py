@@ -9,15 +9,15 @@ from django.test import Client
 from django.urls import reverse
 
 from kotacerdas.umkm.models import DuplicateCandidate
+from tests.logins import login_verified
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def officer_client(dumai) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="umkm"))
-    return client
+    # The registry officer signs in with a second factor (MFA for who may reveal NIKs).
+    return login_verified(Client(), get_user_model().objects.get(username="umkm"))
 
 
 def test_the_demo_queue_holds_the_twins_written_in_capitals(dumai, officer_client) -> None:
