@@ -48,7 +48,8 @@ def test_a_wrong_password_is_refused_in_indonesian(page, live_url, dumai):
 def test_the_team_changes_a_status_and_the_figures_follow(page, live_server, login, dumai):
     # The demo city runs the monitoring cycle (it has reporting periods), so
     # agencies' statuses come from verified reports (tests/browser/
-    # test_monitoring.py); the smart city team may still set one directly.
+    # test_monitoring.py); the smart city team changes one only by a
+    # correction with a reason (tests/browser/test_status_correction.py).
     plan = (
         ActionPlan.objects.filter(agency__short_name="Diskop UKM", status="belum_dimulai")
         .order_by("code")
@@ -58,8 +59,11 @@ def test_the_team_changes_a_status_and_the_figures_follow(page, live_server, log
     login(page, live_server, "admin", DEMO_PASSWORD)
 
     page.goto(live_server.url + reverse("masterplan:action_plan_detail", args=[plan.pk]))
-    page.get_by_label(f"Status {plan.code}").select_option("berjalan")
-    expect(page.locator(f"#status-{plan.pk} .feedback")).to_have_text("Tersimpan")
+    page.get_by_test_id("correct-status").click()
+    page.select_option("select[name=status]", "berjalan")
+    page.fill("textarea[name=reason]", "Kontrak ditandatangani; laporan OPD menyusul.")
+    page.get_by_role("button", name="Koreksi status").click()
+    expect(page.get_by_test_id("plan-status")).to_contain_text("Berjalan")
 
     expected = masterplan_figures(masterplan=dumai).overall
     assert expected.action_plans.numerator == 64  # one more in implementation than the demo's 63

@@ -16,6 +16,7 @@ from kotacerdas.core.storage import open_private
 from kotacerdas.core.uploads.metadata import without_metadata
 from kotacerdas.monitoring import services
 from tests.monitoring_fixtures import report
+from tests.portal.helpers import close
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,7 @@ def test_the_portal_serves_a_public_photo_without_its_metadata(world) -> None:
         actor=None, report=draft, upload=upload, caption="Lokasi", is_public=True
     )
     report(world, "verified")
+    close(world)  # a photo is public once a close has chosen it (decisions §36)
     with open_private(evidence.file_name) as stored:
         assert b"PonselMerek" in stored.read()  # the agency's own copy is untouched
 
