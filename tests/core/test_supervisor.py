@@ -86,8 +86,17 @@ def _start(tmp_path: Path, worker_lifetime: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_it_starts_both_and_stops_both_on_a_signal(tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize(
+    ("signum", "forwarded"),
+    [
+        (signal.SIGTERM, signal.SIGTERM),
+        (signal.SIGINT, signal.SIGINT),
+        (signal.SIGHUP, signal.SIGTERM),  # the terminal closed
+    ],
+)
+def test_it_starts_both_and_stops_both_on_a_signal(
+    tmp_path: Path, signum: int, forwarded: int
+) -> None:
     process = _start(tmp_path, "60")
     try:
         _wait_for(lambda: _pids(tmp_path, "web") and _pids(tmp_path, "worker"))
@@ -104,8 +113,8 @@ def test_it_starts_both_and_stops_both_on_a_signal(tmp_path: Path, signum: int) 
     assert process.returncode == 0, out
     assert not _alive(web) and not _alive(worker)
     # Each child got the signal once, from the supervisor.
-    assert (tmp_path / f"web-{web}.signal").read_text() == str(int(signum))
-    assert (tmp_path / f"worker-{worker}.signal").read_text() == str(int(signum))
+    assert (tmp_path / f"web-{web}.signal").read_text() == str(int(forwarded))
+    assert (tmp_path / f"worker-{worker}.signal").read_text() == str(int(forwarded))
 
 
 def test_a_dead_worker_is_reported_and_restarted(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ second, forcing Ctrl+C):
   starts it again after a wait that doubles on each quick death (1 s up to
   :data:`RESTART_MAX` s; back to 1 s after a run of :data:`STEADY_AFTER` s).
 
-SIGINT, SIGTERM (and SIGQUIT) are forwarded to both children; the supervisor
+SIGINT, SIGTERM (and SIGQUIT) are forwarded to both children, SIGHUP (the
+terminal closed) as SIGTERM; the supervisor
 then waits for both to end (killing what is left after :data:`STOP_GRACE`
 seconds), so no child outlives it.
 """
@@ -35,7 +36,9 @@ STOP_GRACE = 40.0  # gunicorn's graceful_timeout is 30 s
 POLL = 0.2
 
 FORWARDED = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, name)
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGQUIT", "SIGHUP")
+    if hasattr(signal, name)
 )
 
 
@@ -65,6 +68,9 @@ class Supervisor:
         return subprocess.Popen(args, process_group=0)  # noqa: S603 - our own script
 
     def _forward(self, signum: int, frame: FrameType | None) -> None:
+        # A closed terminal (SIGHUP) stops both; to gunicorn SIGHUP would mean "reload".
+        if signum == getattr(signal, "SIGHUP", None):
+            signum = signal.SIGTERM
         self.stopping = signum
         for child in (self.web, self.worker):
             if child is not None and child.poll() is None:
