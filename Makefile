@@ -19,7 +19,7 @@ help: ## Daftar perintah / list the targets
 	@echo "KotaCerdas"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-run: install ## Siapkan demo Kota Dumai dan jalankan di http://127.0.0.1:8000 / set up the demo and serve it
+run: install ## Siapkan demo Kota Dumai dan jalankan (web + pekerja latar) di http://127.0.0.1:8000 / set up the demo and serve it (web + worker)
 	$(KOTACERDAS) migrate --noinput
 	$(KOTACERDAS) demo
 	$(KOTACERDAS) collectstatic --noinput --verbosity 0

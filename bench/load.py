@@ -352,6 +352,7 @@ def main() -> None:
                 "-m",
                 "kotacerdas.cli",
                 "serve",
+                "--no-worker",  # the web alone, as in production (docs/operations.md)
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

@@ -136,7 +136,15 @@ def main() -> int:
         kotacerdas(production, "collectstatic", "--noinput", "--verbosity", "0")
         port = free_port()
         server = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-            [sys.executable, "-m", "kotacerdas.cli", "serve", "--bind", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "kotacerdas.cli",
+                "serve",
+                "--no-worker",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
             env={**production, "KOTACERDAS_WORKERS": "1"},
             stdout=subprocess.DEVNULL,
         )

@@ -59,7 +59,7 @@ def _capture(seen: list[int], path: Path) -> Any:
 @pytest.mark.parametrize(
     ("command", "module", "target", "args"),
     [
-        ("serve", serve, "KotaCerdasApplication.run", []),
+        ("serve", serve, "KotaCerdasApplication.run", ["--no-worker"]),
         ("worker", worker, "Command._schedule", ["--once"]),
         ("backup", backup, "create_backup", []),
         ("restore", restore, "restore_backup", ["archive.tar.gz"]),

@@ -42,7 +42,7 @@ def assert_clean_503(response) -> None:  # type: ignore[no-untyped-def]
 def test_healthz_answers_ok_with_a_working_database(client: Client, db: None) -> None:
     response = client.get("/healthz/")
 
-    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "worker": "down"})
 
 
 @pytest.mark.skipif(

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from io import StringIO
 from pathlib import Path
@@ -189,6 +190,25 @@ def test_it_runs_the_kotacerdas_console_script_end_to_end(tmp_path):
             assert "Content-Security-Policy" in page.headers
         with urllib.request.urlopen(f"{base}/static/kotacerdas/app.css", timeout=10) as css:  # noqa: S310
             assert css.status == 200 and b"--brand" in css.read()
+        # serve runs the background worker too (issue 21): /healthz sees its beat.
+        deadline = time.monotonic() + 60
+        while True:
+            with urllib.request.urlopen(f"{base}/healthz/", timeout=10) as health:  # noqa: S310
+                if json.loads(health.read())["worker"] == "alive":
+                    break
+            assert time.monotonic() < deadline, "serve started no worker"
+            time.sleep(0.5)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
+    assert server.returncode == 0
+    # SIGTERM stopped the web and the worker too: no process of this data dir is left.
+    marker = f"KOTACERDAS_DATA_DIR={tmp_path}".encode()
+    left = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker in environ.read_bytes().split(b"\0"):
+                left.append(environ.parent.name)
+        except OSError:
+            continue
+    assert left == [], f"orphans: {left}"

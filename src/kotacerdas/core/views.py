@@ -11,6 +11,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kotacerdas.core.heartbeat import worker_alive
+
 # /healthz fails when the database's disk has less room than this left.
 HEALTHZ_MIN_FREE_BYTES = 32 * 1024 * 1024
 
@@ -47,13 +49,18 @@ def _database_problem() -> str | None:
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers on a real table and has room to write,
-    503 otherwise (for load balancers and monitoring)."""
+    503 otherwise (for load balancers and monitoring). ``worker`` says whether
+    a background worker beat lately ("alive") or not ("down"); it never
+    changes the status: the web serves without a worker."""
+    worker = "alive" if worker_alive() else "down"
     problem = _database_problem()
     if problem is not None:
-        response = JsonResponse({"status": "error", "database": problem}, status=503)
+        response = JsonResponse(
+            {"status": "error", "database": problem, "worker": worker}, status=503
+        )
         response["Retry-After"] = "30"
         return response
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", "worker": worker})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -271,3 +271,32 @@ def test_a_stalled_job_whose_import_had_committed_is_done(
     job.refresh_from_db()
     assert job.state == State.DONE and not job.error
     assert 'data-testid="count-imported">2<' in html
+
+
+def test_a_queued_import_says_plainly_after_30_s_that_no_worker_runs(
+    world: World, client_officer: Client
+) -> None:
+    import time_machine
+
+    from kotacerdas.core import heartbeat
+
+    job = _queued(world)
+    queued_at = ImportJob.objects.get(pk=job.pk).created_at
+    page = reverse("umkm:import_progress", args=[job.pk])
+
+    with time_machine.travel(queued_at + dt.timedelta(seconds=20), tick=False):
+        html = client_officer.get(page).content.decode()
+    assert 'data-testid="no-worker"' not in html  # a worker may just not have polled yet
+
+    with time_machine.travel(queued_at + dt.timedelta(seconds=31), tick=False):
+        html = client_officer.get(page).content.decode()
+        assert 'data-testid="no-worker"' in html
+        assert "Pekerja latar belakang tidak berjalan" in html
+        client_officer.post(reverse("set_language"), {"language": "en", "next": "/"})
+        english = client_officer.get(page).content.decode()
+        assert "The background worker is not running" in english
+        client_officer.post(reverse("set_language"), {"language": "id", "next": "/"})
+
+        heartbeat.beat()  # a live worker: the job simply waits its turn
+        html = client_officer.get(page).content.decode()
+    assert 'data-testid="no-worker"' not in html and "Dalam antrean" in html

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import date_id
+from kotacerdas.core.heartbeat import worker_alive
 from kotacerdas.core.storage import private_files_dir
 from kotacerdas.regions import timezones
 from kotacerdas.umkm.imports.models import ImportJob
@@ -35,6 +36,8 @@ PROGRESS_DIR = "import-progress"
 # (the worker was killed, the machine restarted): its transaction is gone,
 # so the registry is as it was before the import.
 STALL_AFTER = dt.timedelta(minutes=10)
+# A queued job that has waited this long while no worker beats says so plainly.
+NO_WORKER_AFTER = dt.timedelta(seconds=30)
 # The progress file is rewritten at most this often (seconds).
 PROGRESS_INTERVAL = 0.5
 
@@ -51,6 +54,8 @@ class Progress:
     total: int | None
     since: dt.datetime | None
     waiting_long: bool  # QUEUED for longer than STALL_AFTER: is a worker running?
+    # QUEUED for longer than NO_WORKER_AFTER and no worker beat lately (core.heartbeat).
+    no_worker: bool = False
 
     @property
     def active(self) -> bool:
@@ -97,8 +102,14 @@ def job_progress(job: ImportJob, *, now: dt.datetime | None = None) -> Progress:
         return Progress(job.state, job.rows, job.rows, job.finished_at, False)
     if job.state == State.QUEUED:
         queued_since = job.started_at or job.created_at
+        waited = now - queued_since
         return Progress(
-            job.state, 0, job.rows_total, queued_since, now - queued_since > STALL_AFTER
+            job.state,
+            0,
+            job.rows_total,
+            queued_since,
+            waited > STALL_AFTER,
+            no_worker=waited > NO_WORKER_AFTER and not worker_alive(),
         )
     return Progress(job.state, job.rows_done, job.rows_total, job.finished_at, False)
 

@@ -1,4 +1,11 @@
-"""``kotacerdas serve``: the production web server (gunicorn) in one command.
+"""``kotacerdas serve``: the web server (gunicorn) and the background worker
+in one command.
+
+By default a small supervisor (kotacerdas.core.supervisor) runs the web and
+``kotacerdas worker`` side by side, so that imports and reminders work on the
+first try; Ctrl+C stops both. ``--no-worker`` runs the web alone, for a
+production machine where the worker is a service of its own
+(docs/operations.md).
 
 Static files are served by WhiteNoise (see settings), so no separate web
 server is needed on one machine; behind a reverse proxy the same command is
@@ -18,6 +25,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from kotacerdas.core.extensions import notes_collect
 from kotacerdas.core.storage import private_umask
+from kotacerdas.core.supervisor import Supervisor, command
 
 
 class QuickExitThreadWorker(ThreadWorker):
@@ -113,9 +121,46 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help=(
+                "Jalankan server web saja, tanpa pekerja latar (produksi: pekerja sebagai "
+                "layanan sendiri). / Run the web server only, without the background worker."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_worker"]:
+            self._supervise(**options)
+            return
         with private_umask():  # files and folders created: 0600 / 0700
             self._handle(**options)
+
+    def _supervise(self, **options: Any) -> None:
+        if options["workers"] < 1 or options["threads"] < 1:
+            raise CommandError("--workers dan --threads minimal 1. / must be at least 1.")
+        web = command(
+            "serve",
+            "--no-worker",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--timeout",
+            str(options["timeout"]),
+        )
+        worker = command("worker", "--supervised")
+
+        def say(line: str) -> None:
+            self.stderr.write(line)
+            self.stderr.flush()
+
+        code = Supervisor(web, worker, say).run()
+        if code:
+            raise SystemExit(code)
 
     def _handle(self, **options: Any) -> None:
         workers: int = options["workers"]

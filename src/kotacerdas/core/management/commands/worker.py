@@ -7,10 +7,16 @@ job is due. SIGTERM or SIGINT stops it cleanly: a task that is running
 finishes first (a second signal aborts it), then the scheduler thread is
 joined. ``--once`` enqueues what is due, runs every task that is ready and
 exits: for tests and for cron instead of a resident worker.
+
+The worker never exits on a database outage (locked past its busy timeout,
+refused, moved away): see kotacerdas.core.taskworker. It beats every few
+seconds (kotacerdas.core.heartbeat), which /healthz and the pages of queued
+jobs read. ``kotacerdas serve`` starts it beside the web server by default.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import logging
 import threading
@@ -23,11 +29,12 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task_backends
 from django_tasks_db import DatabaseBackend
-from django_tasks_db.management.commands.db_worker import Worker
 
+from kotacerdas.core.heartbeat import Heartbeat, beat
 from kotacerdas.core.models import ScheduledRun
 from kotacerdas.core.scheduler import schedule_due
 from kotacerdas.core.storage import private_umask
+from kotacerdas.core.taskworker import ResilientWorker
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +71,8 @@ class Command(BaseCommand):
                 "Seconds between queue checks when idle."
             ),
         )
+        # Set by ``kotacerdas serve``, whose own banner tells how to stop both.
+        parser.add_argument("--supervised", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with private_umask():  # files and folders created: 0600 / 0700
@@ -75,6 +84,7 @@ class Command(BaseCommand):
             raise CommandError("--interval harus lebih dari 0. / must be above 0.")
         uses_database = isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
         if options["once"]:
+            beat()
             self._schedule()
             if uses_database:
                 self._worker(batch=True, interval=0).run()
@@ -85,7 +95,7 @@ class Command(BaseCommand):
                 "(TASKS default: django_tasks_db.DatabaseBackend). / "
                 "needs the database task backend."
             )
-        self._run_forever(interval)
+        self._run_forever(interval, supervised=options["supervised"])
 
     def _schedule(self) -> list[ScheduledRun]:
         runs = schedule_due(now=clock())
@@ -96,8 +106,8 @@ class Command(BaseCommand):
             )
         return runs
 
-    def _worker(self, *, batch: bool, interval: float) -> Worker:
-        return Worker(
+    def _worker(self, *, batch: bool, interval: float) -> ResilientWorker:
+        return ResilientWorker(
             queue_names=[DEFAULT_TASK_QUEUE_NAME],
             interval=interval,
             batch=batch,
@@ -122,7 +132,7 @@ class Command(BaseCommand):
         finally:
             connections.close_all()  # this thread's connections
 
-    def _run_forever(self, interval: float) -> None:
+    def _run_forever(self, interval: float, *, supervised: bool = False) -> None:
         worker = self._worker(batch=False, interval=interval)
         stop = threading.Event()
         scheduler = threading.Thread(
@@ -131,14 +141,19 @@ class Command(BaseCommand):
         # The database worker's handlers: the first SIGTERM/SIGINT lets a running
         # task finish (or exits at once when idle), a second one aborts it.
         worker.configure_signals()
-        self.stdout.write(
-            _("Pekerja berjalan; Ctrl+C untuk berhenti. / Worker running; Ctrl+C to stop.")
-        )
+        if supervised:
+            self.stdout.write(_("Pekerja latar berjalan. / Background worker running."))
+        else:
+            self.stdout.write(
+                _("Pekerja berjalan; Ctrl+C untuk berhenti. / Worker running; Ctrl+C to stop.")
+            )
         self.stdout.flush()
+        heartbeat = Heartbeat().start()
         scheduler.start()
         try:
             worker.run()
         finally:
+            heartbeat.stop()
             stop.set()
             scheduler.join(timeout=30)
             worker.reset_signals()
