@@ -165,3 +165,15 @@ def test_it_writes_dates_with_indonesian_month_names():
 )
 def test_it_writes_decimals_with_dot_thousands_and_comma_decimals(value, places, expected):
     assert decimal_id(value, places) == expected
+
+
+def test_dates_take_the_month_name_of_the_active_language():
+    from django.utils import translation
+
+    day = dt.date(2026, 12, 7)
+    with translation.override("en"):
+        assert date_id(day) == "7 December 2026"
+    with translation.override("id"):
+        assert date_id(day) == "7 Desember 2026"
+    with translation.override(None):
+        assert date_id(day) == "7 Desember 2026"

@@ -7,6 +7,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.utils import translation
+from django.utils.dates import MONTHS
+
 MONTHS_ID = (
     "Januari",
     "Februari",
@@ -91,8 +94,17 @@ def rupiah(value: Decimal | int | None) -> str:
     return "Rp" + decimal_id(amount, places)
 
 
+def month_name(month: int) -> str:
+    """The month's name in the active language: Indonesian (also with no
+    language active, as in the CLI), otherwise Django's localized name."""
+    language = translation.get_language()
+    if language is None or language.split("-")[0] == "id":
+        return MONTHS_ID[month - 1]
+    return str(MONTHS[month])
+
+
 def date_id(value: dt.date | None) -> str:
-    """``18 November 2024``."""
+    """``18 November 2024``; ``7 December 2026`` when English is active."""
     if value is None:
         return "—"
-    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+    return f"{value.day} {month_name(value.month)} {value.year}"

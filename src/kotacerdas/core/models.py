@@ -88,6 +88,12 @@ class AuditEvent(AppendOnlyModel):
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
 
+    @property
+    def actor_display(self) -> str:
+        """The actor in words: the username, or "Sistem" (English "System")
+        for what the system did on its own (``audit.actor_label``)."""
+        return str(_("Sistem")) if self.actor_label == "sistem" else self.actor_label
+
     def changed_fields(self) -> list[tuple[str, Any, Any]]:
         """(field, old, new) for every field whose value differs."""
         before = self.before or {}

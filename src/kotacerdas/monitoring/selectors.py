@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -283,6 +285,43 @@ def periods_compare(*, older: ReportingPeriod, newer: ReportingPeriod) -> Compar
 
 
 # --- Timeline -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of an action plan's timeline, its changes in words: the
+    report's state and the plan's status by their labels, never their codes."""
+
+    event: AuditEvent
+    state_change: tuple[str, str] | None
+    status_change: tuple[str, str] | None
+
+
+def _label(choices: type[models.TextChoices], code: object) -> str:
+    if code in (None, ""):
+        return "—"
+    labels = dict(choices.choices)
+    return str(labels.get(str(code), code))
+
+
+def _change(
+    event: AuditEvent, field: str, choices: type[models.TextChoices]
+) -> tuple[str, str] | None:
+    before, after = event.before or {}, event.after or {}
+    if not after.get(field) or after.get(field) == before.get(field):
+        return None
+    return _label(choices, before.get(field)), _label(choices, after[field])
+
+
+def timeline_entries(events: Iterable[AuditEvent]) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            event=e,
+            state_change=_change(e, "state", ProgressReport.State),
+            status_change=_change(e, "status", ActionPlanStatus),
+        )
+        for e in events
+    ]
 
 
 def plan_timeline(*, action_plan: ActionPlan) -> QuerySet[AuditEvent]:

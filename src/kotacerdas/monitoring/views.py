@@ -56,6 +56,7 @@ from kotacerdas.monitoring.selectors import (
     period_board,
     periods_compare,
     plan_timeline,
+    timeline_entries,
     verification_share,
 )
 from kotacerdas.monitoring.snapshots import Frozen
@@ -501,7 +502,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "region": plan.masterplan.region,
             "masterplan": plan.masterplan,
             "plan": plan,
-            "events": plan_timeline(action_plan=plan)[:300],
+            "entries": timeline_entries(plan_timeline(action_plan=plan)[:300]),
             "back_url": reverse("masterplan:action_plan_detail", args=[plan.pk]),
         },
     )

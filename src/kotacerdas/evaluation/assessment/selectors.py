@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import round_half_up
@@ -330,6 +331,16 @@ class ExplainedResult:
     readiness: ExplainedResult | None = None  # the readiness instrument's figures, if any
 
 
+def explanation_lines(stored: dict[str, Any]) -> tuple[str, ...]:
+    """The frozen steps in the reader's language: English when it is active
+    and the revision holds them (revisions frozen before they were kept in
+    both languages have the Indonesian lines only)."""
+    language = translation.get_language() or ""
+    if language.split("-")[0] == "en" and stored.get("explain_en"):
+        return tuple(stored["explain_en"])
+    return tuple(stored.get("explain", ()))
+
+
 def result_explained(item_scores: list[dict[str, Any]], result: dict[str, Any]) -> ExplainedResult:
     """A frozen result (a revision's ``item_scores`` and ``result``, or the
     same shapes built from a draft) with the items behind every number."""
@@ -363,7 +374,7 @@ def result_explained(item_scores: list[dict[str, Any]], result: dict[str, Any]) 
         pillars=tuple(part(p) for p in result["pillars"]),
         index_shown=Decimal(index["index"]) if index else None,
         index_exact=index["exact"] if index else None,
-        lines=tuple(result.get("explain", ())),
+        lines=explanation_lines(result),
         readiness=readiness,
     )
 
@@ -393,7 +404,7 @@ def _readiness_explained(
         pillars=(),
         index_shown=Decimal(index["shown"]),
         index_exact=index["exact"],
-        lines=tuple(stored.get("explain", ())),
+        lines=explanation_lines(stored),
     )
 
 

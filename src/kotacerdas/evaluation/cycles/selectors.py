@@ -10,13 +10,14 @@ once, for display.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import decimal_id, round_half_up
@@ -155,6 +156,17 @@ def _fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+def explained_in_both(explain: Callable[[], Iterable[Any]]) -> dict[str, list[str]]:
+    """The explanation's lines frozen in Indonesian (``explain``, whatever the
+    language of the person who publishes) and in English (``explain_en``),
+    so that each reader later sees the steps in their own language."""
+    lines: dict[str, list[str]] = {}
+    for key, language in (("explain", "id"), ("explain_en", "en")):
+        with translation.override(language):
+            lines[key] = [str(line) for line in explain()]
+    return lines
+
+
 def result_as_json(result: CycleResult) -> dict[str, Any]:
     """The computed figures as stored in a revision: every value exactly
     (``fraction``, "139/40"), as a plain decimal (``exact``, at most 10
@@ -191,7 +203,7 @@ def result_as_json(result: CycleResult) -> dict[str, Any]:
         "dimensions": [part(p, weights.get(p.code)) for p in result.dimensions],
         "pillars": [part(p) for p in result.pillars],
         "index": index,
-        "explain": list(result.explain()),
+        **explained_in_both(result.explain),
     }
 
 
@@ -205,7 +217,7 @@ def readiness_as_json(readiness: ReadinessResult) -> dict[str, Any]:
         "exact": number_plain(readiness.value),
         "shown": str(readiness.rounded),
     }
-    stored["explain"] = list(readiness.explain())
+    stored.update(explained_in_both(readiness.explain))
     return stored
 
 
