@@ -72,6 +72,10 @@ NOT_AUDITED = {
         "the scheduler's once-a-day marker (ScheduledRun); the job it enqueues "
         "audits its own writes"
     ),
+    "bulk_insert": (
+        "fills the registry's word-search index (a derived copy of name, owner, address "
+        "and NIB) for the rows of an import, whose load is audited"
+    ),
     # The data-access primitives: they are the audit trail and its guard.
     "audit_record": "writes the audit event itself",
     "record_access": "writes the record of processing itself (UU 27/2022)",

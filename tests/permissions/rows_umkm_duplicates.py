@@ -42,9 +42,15 @@ def make_pair(region_obj: Region, **second: Any) -> DuplicateCandidate:
         capital=50_000_000,
     )
     other = make_business(region_obj, name="TK Sinar Harapn", **second)
-    return DuplicateCandidate.objects.create(
-        region=region_obj, first=first, second=other, kind=DuplicateCandidate.Kind.FUZZY, score=91
+    # Outside a test transaction the search after each new business has found
+    # the pair already; the candidate is then set to the kind and score wanted.
+    pair, _created = DuplicateCandidate.objects.update_or_create(
+        region=region_obj,
+        first=first,
+        second=other,
+        defaults={"kind": DuplicateCandidate.Kind.FUZZY, "score": 91},
     )
+    return pair
 
 
 def candidate(w: World) -> list[object]:
