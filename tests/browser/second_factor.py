@@ -4,12 +4,13 @@ step), or enrol a device for a user who must have one and has none."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from kotacerdas.accounts.services import mfa_enrolment_start
 from tests.logins import totp_code
@@ -35,3 +36,25 @@ def pass_second_factor(page: Page, username: str) -> None:
             page.locator("#recovery-codes ~ a").click()
     if urlsplit(page.url).path in (otp, mfa):
         raise AssertionError(f"The second factor of {username!r} was refused.")
+
+
+def signed_in_page(
+    browser: Browser,
+    live_server: Any,
+    username: str,
+    password: str,
+    *,
+    width: int = 1280,
+    height: int = 900,
+) -> Page:
+    """A new browser context at ``width``×``height`` (Indonesian), signed in
+    as ``username`` through the login form and the second factor."""
+    page = browser.new_context(
+        locale="id-ID", viewport={"width": width, "height": height}
+    ).new_page()
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit].btn-primary")
+    pass_second_factor(page, username)
+    return page

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.evaluation.instruments import services
 from kotacerdas.evaluation.models import EvaluationCycle, Instrument
-from tests.browser.second_factor import pass_second_factor
+from tests.browser.second_factor import signed_in_page
 from tests.factories import PASSWORD, RegionFactory, make_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
@@ -28,14 +28,8 @@ def setup(transactional_db):
 
 
 def _signed_in(browser: Browser, live_server, username: str, *, phone: bool = False):
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    page = browser.new_context(locale="id-ID", viewport=viewport).new_page()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    pass_second_factor(page, username)
-    return page
+    size = {"width": 390, "height": 844} if phone else {}
+    return signed_in_page(browser, live_server, username, PASSWORD, **size)
 
 
 def test_an_instrument_is_activated_and_a_cycle_opened_with_it(browser, live_server, setup):

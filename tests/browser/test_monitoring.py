@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, expect
 
 from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
 from kotacerdas.masterplan.models import ActionPlan
-from tests.browser.second_factor import pass_second_factor
+from tests.browser.second_factor import signed_in_page
 
 
 @pytest.fixture
@@ -18,13 +18,7 @@ def dumai(transactional_db):
 
 
 def _signed_in(browser: Browser, live_server, username: str):
-    page = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    pass_second_factor(page, username)
-    return page
+    return signed_in_page(browser, live_server, username, DEMO_PASSWORD)
 
 
 def test_a_report_travels_from_agency_to_verified_figure(browser, live_server, dumai):

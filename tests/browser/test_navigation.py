@@ -5,11 +5,10 @@ the account's pages. A visitor at ``/`` meets the regions' portals."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
-from tests.browser.second_factor import pass_second_factor
+from tests.browser.second_factor import signed_in_page
 
 SECTIONS = (
     "Beranda",
@@ -31,14 +30,8 @@ def demo(transactional_db):
 @pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["desk", "phone"])
 def test_the_admin_sees_every_section_and_the_user_menu(browser, live_server, demo, size):
     width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
-    page = context.new_page()
+    page = signed_in_page(browser, live_server, "admin", DEMO_PASSWORD, width=width, height=height)
     try:
-        page.goto(live_server.url + reverse("login"))
-        page.fill("input[name=username]", "admin")
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit].btn-primary")
-        pass_second_factor(page, "admin")
         nav = page.get_by_role("navigation", name="Navigasi utama")
         for name in SECTIONS:
             link = nav.get_by_role("link", name=name, exact=True)
@@ -58,7 +51,7 @@ def test_the_admin_sees_every_section_and_the_user_menu(browser, live_server, de
         menu.get_by_role("button", name="Keluar").click()
         expect(page.locator("input[name=username]")).to_be_visible()
     finally:
-        context.close()
+        page.context.close()
 
 
 def test_a_visitor_at_the_root_reaches_a_portal(page, live_server, demo):

@@ -16,28 +16,13 @@ from kotacerdas.core.models import Role
 from tests.conftest import World, member_create
 from tests.factories import (
     PASSWORD,
-    AgencyFactory,
-    RegionFactory,
-    make_action_plan,
-    make_masterplan,
-    make_programme,
 )
-from tests.monitoring_fixtures import period, report
+from tests.portal.helpers import published_world_build
 
 
 @pytest.fixture
 def published_world(transactional_db: None) -> World:
-    region = RegionFactory()
-    masterplan = make_masterplan(region)
-    agency_a = AgencyFactory(region=region, short_name="Diskominfo", name="Dinas Kominfo")
-    agency_b = AgencyFactory(region=region, short_name="Dispar", name="Dinas Pariwisata")
-    programme = make_programme(masterplan, lead_agency=agency_a, name="Layanan Publik Digital")
-    plan_a = make_action_plan(programme, agency=agency_a, activity="Aplikasi antrean puskesmas")
-    plan_b = make_action_plan(programme, agency=agency_b, activity="Kanal pengaduan warga")
-    w = World(region, masterplan, agency_a, agency_b, programme, plan_a, plan_b)
-    report(w, "verified")
-    period(w, "closed")
-    return w
+    return published_world_build()
 
 
 @pytest.fixture

@@ -17,14 +17,7 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from tests.conftest import World
-from tests.factories import (
-    AgencyFactory,
-    RegionFactory,
-    make_action_plan,
-    make_masterplan,
-    make_programme,
-)
-from tests.monitoring_fixtures import period, report
+from tests.portal.helpers import published_world_build
 
 HALF_PAST_MIDNIGHT_WIB = dt.datetime(2026, 12, 6, 17, 30, tzinfo=dt.UTC)
 
@@ -38,17 +31,7 @@ def at_half_past_midnight_wib() -> Iterator[None]:
 
 @pytest.fixture
 def closed_at_midnight(transactional_db: None, at_half_past_midnight_wib: None) -> World:
-    region = RegionFactory()
-    masterplan = make_masterplan(region)
-    agency_a = AgencyFactory(region=region, short_name="Diskominfo", name="Dinas Kominfo")
-    agency_b = AgencyFactory(region=region, short_name="Dispar", name="Dinas Pariwisata")
-    programme = make_programme(masterplan, lead_agency=agency_a, name="Layanan Publik Digital")
-    plan_a = make_action_plan(programme, agency=agency_a, activity="Aplikasi antrean puskesmas")
-    plan_b = make_action_plan(programme, agency=agency_b, activity="Kanal pengaduan warga")
-    w = World(region, masterplan, agency_a, agency_b, programme, plan_a, plan_b)
-    report(w, "verified")
-    period(w, "closed")
-    return w
+    return published_world_build()
 
 
 def test_at_half_past_midnight_wib_the_portal_shows_dumais_date(

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
 from kotacerdas.masterplan.models import ActionPlan
-from tests.browser.second_factor import pass_second_factor
+from tests.browser.second_factor import signed_in_page
 
 REASON = "Berita acara serah terima 3 Oktober; laporan OPD menyusul."
 
@@ -22,13 +22,7 @@ def dumai(transactional_db):
 
 
 def _signed_in(browser: Browser, live_server, username: str):
-    page = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    pass_second_factor(page, username)
-    return page
+    return signed_in_page(browser, live_server, username, DEMO_PASSWORD)
 
 
 def test_the_team_corrects_a_status_and_every_figure_says_so(browser, live_server, dumai):

@@ -11,6 +11,13 @@ from PIL import Image
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import Evidence, ReportingPeriod
 from tests.conftest import World
+from tests.factories import (
+    AgencyFactory,
+    RegionFactory,
+    make_action_plan,
+    make_masterplan,
+    make_programme,
+)
 from tests.monitoring_fixtures import period, report
 
 
@@ -29,3 +36,19 @@ def add_photo(w: World, *, public: bool, caption: str = "Peluncuran layanan") ->
 
 def close(w: World) -> ReportingPeriod:
     return period(w, "closed")
+
+
+def published_world_build() -> World:
+    """A region whose first period is closed with one verified report: two
+    agencies, one programme, two action plans (the portal's browser worlds)."""
+    region = RegionFactory()
+    masterplan = make_masterplan(region)
+    agency_a = AgencyFactory(region=region, short_name="Diskominfo", name="Dinas Kominfo")
+    agency_b = AgencyFactory(region=region, short_name="Dispar", name="Dinas Pariwisata")
+    programme = make_programme(masterplan, lead_agency=agency_a, name="Layanan Publik Digital")
+    plan_a = make_action_plan(programme, agency=agency_a, activity="Aplikasi antrean puskesmas")
+    plan_b = make_action_plan(programme, agency=agency_b, activity="Kanal pengaduan warga")
+    w = World(region, masterplan, agency_a, agency_b, programme, plan_a, plan_b)
+    report(w, "verified")
+    period(w, "closed")
+    return w
