@@ -240,7 +240,8 @@ def answer_save(
 
 def _require_version(cycle: EvaluationCycle, item: Item, version: str) -> None:
     current = (
-        Answer.objects.select_for_update()
+        # of=("self",): PostgreSQL locks no row of the outer-joined user.
+        Answer.objects.select_for_update(of=("self",))
         .filter(cycle=cycle, item=item)
         .select_related("updated_by")
         .first()
