@@ -7,7 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.models import Count
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kotacerdas.core.models import AuditEvent
@@ -203,3 +206,27 @@ def test_a_submitted_self_assessment_is_read_only(cycle, personas, admin_user):
 def test_a_dimension_of_another_instrument_is_404(cycle, personas, world):
     other = make_cycle(world.region, year=2026)
     assert personas["admin"].get(_grid(cycle, item(other))).status_code == 404
+
+
+def test_its_query_count_does_not_grow_with_the_answers(cycle, personas, admin_user):
+    # The dimension with the most items.
+    dimension = cycle.instrument.dimensions.annotate(n=Count("items")).order_by("-n", "pk")[0]
+    bl1 = Item.objects.filter(dimension=dimension).order_by("order", "pk")[0]
+    assert dimension.items.count() > 2
+    url = _grid(cycle, bl1)
+
+    def answer(each: Item) -> None:
+        sa.answer_save(
+            actor=admin_user, cycle=cycle, item=each, text="Ada.", claimed_score=Decimal(3)
+        )
+        sa.evidence_add_link(actor=admin_user, cycle=cycle, item=each, url="https://a.go.id")
+
+    answer(bl1)
+    personas["admin"].get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        personas["admin"].get(url)
+    for each in Item.objects.filter(dimension_id=bl1.dimension_id).exclude(pk=bl1.pk):
+        answer(each)
+    with CaptureQueriesContext(connection) as every:
+        personas["admin"].get(url)
+    assert len(every.captured_queries) == len(one.captured_queries)
