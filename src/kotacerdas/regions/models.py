@@ -45,6 +45,18 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def place_name(self) -> str:
+        """Where the region's documents are dated and signed: a city by its
+        own name ("Kota Dumai" → "Dumai"); a regency by its full name
+        ("Kabupaten Kampar"), since the reference data does not name its seat
+        and a regency's seat often has another name (docs/decisions.md)."""
+        lowered = self.name.lower()
+        for prefix in ("kota administrasi ", "kota "):
+            if lowered.startswith(prefix) and len(self.name) > len(prefix):
+                return self.name[len(prefix) :].strip()
+        return self.name
+
     def clean(self) -> None:
         area = reference.get_area(self.code)
         if area is None or area.level != reference.LEVEL_REGENCY:
