@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.masterplan import views as masterplan_views
 from kotacerdas.masterplan.selectors import RULE_VERSION
+from kotacerdas.monitoring.trends import trend_charts
 from kotacerdas.portal import datasets, downloads, selectors
 from kotacerdas.portal.caching import cached
 from kotacerdas.regions.models import Region
@@ -120,12 +121,18 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
         if region is None:
             return None
         overview = selectors.public_overview(region=region)
+        trend = (
+            trend_charts(selectors.public_trends(masterplan=overview.masterplan), prefix="ptrend")
+            if overview.masterplan is not None
+            else None
+        )
         return (
             region.name,
             "portal/home.html",
             {
                 "region": region,
                 "o": overview,
+                "trend": trend,
                 "embed": _embed_snippet(request, code),
                 "rule_version": RULE_VERSION,
             },
