@@ -115,7 +115,10 @@ def test_an_empty_chart_says_so():
 def test_a_series_must_have_a_value_per_category():
     with pytest.raises(ValueError, match="2 values for 3 categories"):
         charts.line_chart(
-            chart_id="c5", title="T", categories=["a", "b", "c"], series=[charts.Series("s", [1, 2])]
+            chart_id="c5",
+            title="T",
+            categories=["a", "b", "c"],
+            series=[charts.Series("s", [1, 2])],
         )
 
 

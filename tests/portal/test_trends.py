@@ -16,8 +16,8 @@ from tests.monitoring_fixtures import period
 from tests.trend_fixtures import three_closed_periods, verified_report
 
 
-def _panel(world) -> str:
-    html = Client().get(reverse("portal:home", args=[world.region.code])).content.decode()
+def _panel(world, page: str = "home") -> str:
+    html = Client().get(reverse(f"portal:{page}", args=[world.region.code])).content.decode()
     start = html.index('data-testid="trend-panel"')
     return html[start : html.index("</section>", start)]
 
@@ -28,16 +28,23 @@ def _values(panel: str) -> list[str]:
 
 def test_it_shows_the_published_figures_of_each_closed_period(world):
     three_closed_periods(world)
-    panel = _panel(world)
-    overall = panel.split('data-testid="trend-pillars"')[0]
-    assert _values(overall) == ["0,00%", "50,00%", "100,00%", "0,00%", "100,00%", "100,00%"]
-    assert "TW III 2024" in overall
-    assert 'data-key="Dispar"' in panel
+    home = _panel(world)
+    assert _values(home) == ["0,00%", "50,00%", "100,00%", "0,00%", "100,00%", "100,00%"]
+    assert "TW III 2024" in home
+    # The home page stays light: pillars and agencies are on the trend page.
+    assert 'data-key="Dispar"' not in home
+    assert reverse("portal:trend", args=[world.region.code]) in home
+    page = _panel(world, "trend")
+    overall = page.split('data-testid="trend-pillars"')[0]
+    assert _values(overall) == _values(home)
+    dispar = page.split('data-key="Dispar"')[1].split("</tr>")[0]
+    assert "100,00%" in dispar and "(1/1)" in dispar and "+100,00" in dispar
 
 
 def test_a_live_change_after_publication_does_not_move_the_public_trend(world):
     three_closed_periods(world)
     before = _panel(world)
+    before_page = _panel(world, "trend")
     trends = public_trends(masterplan=world.masterplan)
     world.plan_b.refresh_from_db()
     masterplan_services.action_plan_status_correct(
@@ -48,6 +55,7 @@ def test_a_live_change_after_publication_does_not_move_the_public_trend(world):
     verified_report(q4, extra, "berjalan")  # verified, but its period is still open
     cache.clear()
     assert _panel(world) == before
+    assert _panel(world, "trend") == before_page
     assert public_trends(masterplan=world.masterplan) == trends
 
 

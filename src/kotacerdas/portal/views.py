@@ -142,6 +142,30 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+def trend(request: HttpRequest, code: str) -> HttpResponse:
+    """The published figures across closed periods: overall, per pillar and
+    per agency (the home page shows the overall chart only, to stay light)."""
+
+    def build() -> Built | None:
+        plan = selectors.public_plan(code=code)
+        if plan is None:
+            return None
+        return (
+            _("Tren · %(region)s") % {"region": plan.region.name},
+            "portal/trend.html",
+            {
+                "region": plan.region,
+                "snapshot": plan.snapshot,
+                "trend": trend_charts(
+                    selectors.public_trends(masterplan=plan.masterplan), prefix="ptrend"
+                ),
+            },
+        )
+
+    return _page(request, code, ("trend", code), build)
+
+
+@require_safe
 def pillar(request: HttpRequest, code: str, pillar: str) -> HttpResponse:
     def build() -> Built | None:
         plan = selectors.public_plan(code=code)
