@@ -144,3 +144,13 @@ def test_the_dashboard_query_count_stays_flat_with_more_periods(
         make_action_plan(world.programme)
     with django_assert_max_num_queries(len(two.captured_queries)):
         client.get(url)
+
+
+def test_the_trend_panel_speaks_english(world, personas):
+    three_closed_periods(world)
+    url = reverse("masterplan:dashboard", args=[world.region.code])
+    panel = _panel(personas["admin"].get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Trend across periods" in panel
+    assert "Trend, overall, per closed period" in panel
+    assert "Qtr III 2024" in panel
+    assert "Tren antarperiode" not in panel
