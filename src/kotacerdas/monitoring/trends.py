@@ -164,7 +164,7 @@ def trends_of(
 
 def period_trends(*, masterplan: Masterplan, limit: int = TREND_PERIODS) -> Trends:
     """The trends of ``masterplan`` over its latest ``limit`` closed periods,
-    from their snapshots only. Two queries whatever the number of periods,
+    from their snapshots only. At most two queries whatever the number of periods,
     plans or agencies (only the ``figures`` column is loaded)."""
     closed = (
         PeriodSnapshot.objects.filter(
