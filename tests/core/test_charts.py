@@ -67,6 +67,8 @@ def test_it_places_values_on_the_scale():
     bottom, top = D(c.plot_bottom), D(c.plot_top)
     assert D(first[1].y) == (bottom - (bottom - top) * D("0.6117")).quantize(D("0.01"))
     assert [t.text for t in c.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
+    # The end labels lean inwards so they stay inside the drawing.
+    assert [t.anchor for t in c.x_ticks] == ["start", "middle", "end"]
 
 
 def test_a_missing_value_breaks_the_line_instead_of_drawing_zero():

@@ -62,6 +62,9 @@ class Series:
 class Tick:
     position: str  # SVG coordinate along the axis
     text: str
+    # How a category label sits on its point: the first and last of a line
+    # chart lean inwards so they never run off the drawing.
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,14 @@ def _y_ticks(
     )
 
 
+def _anchor(i: int, n: int) -> str:
+    if n > 1 and i == 0:
+        return "start"
+    if n > 1 and i == n - 1:
+        return "end"
+    return "middle"
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -263,7 +274,9 @@ def line_chart(
         x_ticks=()
         if compact
         else tuple(
-            Tick(_num(x_of(i)), c) for i, c in enumerate(categories) if i % every == 0 or i == n - 1
+            Tick(_num(x_of(i)), c, _anchor(i, n))
+            for i, c in enumerate(categories)
+            if i % every == 0 or i == n - 1
         ),
         y_ticks=() if compact else _y_ticks(y_max, tick_text, top, bottom),
         series=tuple(plotted),
