@@ -41,3 +41,14 @@ def test_each_language_gets_its_own_build(builds) -> None:  # type: ignore[no-un
     with translation.override("en"):
         api.get_openapi_schema(path_prefix="/api/v1/")
     assert len(builds) == 2
+
+
+def test_a_warmed_worker_serves_the_first_visit_without_building(client, builds) -> None:  # type: ignore[no-untyped-def]
+    from kotacerdas.api.main import warm_up
+
+    warm_up()
+    assert len(builds) == 1
+    with translation.override("id"):
+        response = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 200
+    assert len(builds) == 1

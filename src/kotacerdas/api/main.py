@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import get_language, override
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
@@ -69,4 +71,11 @@ api.add_router("/", public.router)
 api.add_router("/", reporting.router)
 api.add_router("/", registry.router)
 
-__all__ = ["api"]
+__all__ = ["api", "warm_up"]
+
+
+def warm_up() -> None:
+    """Build the schema in the default language before the first visit to
+    /api/docs/ waits for it (settings.KOTACERDAS_WARM_UP)."""
+    with override(settings.LANGUAGE_CODE):
+        api.get_openapi_schema(path_prefix=reverse("api:api-root"))

@@ -65,10 +65,10 @@ class KotaCerdasApplication(BaseApplication):
     def load(self) -> Any:
         from django.core.wsgi import get_wsgi_application
 
-        from kotacerdas.regions.reference import warm_up
+        from kotacerdas.core.warmup import warm_up
 
         application = get_wsgi_application()
-        warm_up()  # the region reference's index, before a person's first request
+        warm_up()  # settings.KOTACERDAS_WARM_UP, before a person's first request
         return application
 
 
