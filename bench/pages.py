@@ -1,6 +1,6 @@
 """Page benchmark: how long the pages a person waits on take on the demo.
 
-    python bench/pages.py [--samples 20] [--json] [--check]
+    python bench/pages.py [--samples 20] [--json] [--check] [--keep]
 
 Starts the demo exactly like bench/load.py (``demo_server``: a fresh
 installation set up like ``make run``, ``kotacerdas serve`` on loopback),
@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -133,6 +134,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20, help="requests per page after the first")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page misses 300 ms")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     args = parser.parse_args()
 
     rows: list[dict[str, object]] = []
@@ -147,6 +149,10 @@ def main() -> None:
         rows.append(
             {"page": "sign-in POST", "path": "/masuk/", "first_ms": signs[0], "times": signs}
         )
+    if args.keep:
+        print(f"data folder kept: {data_dir}", file=sys.stderr)
+    else:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
     hash_ms = float(hasher["ms"])  # type: ignore[arg-type]
     missed = []
