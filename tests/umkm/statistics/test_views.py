@@ -214,3 +214,12 @@ def test_loaded_outlines_are_served_with_their_source(world, personas, tmp_path)
 def test_outlines_are_not_served_to_anonymous_visitors(world, personas) -> None:
     response = personas["anonymous"].get(reverse("umkm:map_boundaries", args=[world.region.code]))
     assert response.status_code == 302
+
+
+def test_the_map_speaks_english(world, personas) -> None:
+    client = personas["officer"]
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("umkm:map", args=[world.region.code])).content.decode()
+    assert "No kecamatan/kelurahan boundaries are loaded for this region yet" in html
+    assert "optional, off by default" in html
+    assert "Batas kecamatan/kelurahan belum dimuat" not in html
