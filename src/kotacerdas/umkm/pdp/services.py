@@ -322,7 +322,7 @@ def _time_cut(limit: int) -> ExportCut:
             "Ekspor dihentikan: pembuatan berkas melewati %(minutes)s menit, batas satu ekspor. "
             "Persempit saringan lalu ekspor lagi."
         )
-        % {"minutes": decimal_id(Decimal(limit) / 60, 1)}
+        % {"minutes": decimal_id(Decimal(limit) / 60, 0 if limit % 60 == 0 else 1)}
     )
 
 
