@@ -357,3 +357,30 @@ def test_the_export_refuses_to_read_inside_a_transaction(world, officer) -> None
     job.refresh_from_db()
     with transaction.atomic(), pytest.raises(RuntimeError, match="inside a transaction"):
         pdp._export_write(job, Path(os.devnull))
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+def test_the_caps_come_from_the_environment(environ) -> None:
+    import runpy
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import kotacerdas.settings
+
+    loaded = runpy.run_path(kotacerdas.settings.__file__)
+    assert (loaded["KOTACERDAS_EXPORT_MAX_ROWS"], loaded["KOTACERDAS_EXPORT_KEEP_HOURS"]) == (
+        1_000_000,
+        24,
+    )
+    environ.setenv("KOTACERDAS_EXPORT_MAX_ROWS", "5000")
+    environ.setenv("KOTACERDAS_EXPORT_MAX_BYTES", "1048576")
+    environ.setenv("KOTACERDAS_EXPORT_MAX_SECONDS", "90")
+    environ.setenv("KOTACERDAS_EXPORT_KEEP_HOURS", "2")
+    loaded = runpy.run_path(kotacerdas.settings.__file__)
+    assert [loaded[f"KOTACERDAS_EXPORT_{n}"] for n in ("MAX_ROWS", "MAX_BYTES")] == [5000, 1048576]
+    assert [loaded[f"KOTACERDAS_EXPORT_{n}"] for n in ("MAX_SECONDS", "KEEP_HOURS")] == [90, 2]
+    environ.setenv("KOTACERDAS_EXPORT_KEEP_HOURS", "0")
+    with pytest.raises(ImproperlyConfigured, match="KOTACERDAS_EXPORT_KEEP_HOURS"):
+        runpy.run_path(kotacerdas.settings.__file__)
