@@ -139,6 +139,41 @@ def test_a_running_export_without_progress_is_given_up(personas, world, officer)
     assert 'data-testid="export-error"' in html
 
 
+# The database worker closes old connections between tasks, which a test
+# wrapped in a transaction does not survive on PostgreSQL: committed data here.
+@pytest.mark.django_db(transaction=True)
+def test_kotacerdas_worker_makes_the_queued_export(settings) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.conftest import persona_create, world_build
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.KOTACERDAS_REMINDER_HOUR = settings.KOTACERDAS_ANONYMISE_HOUR = 23
+    world = world_build()
+    officer = persona_create("officer", world)
+    make_business(world)
+    job = _job(officer, world, personal=True)  # committed: the task is queued
+    assert DBTaskResult.objects.filter(task_path="kotacerdas.umkm.tasks.export_run").exists()
+    with time_machine_at(hour=9):
+        call_command("worker", "--once", stdout=StringIO(), stderr=StringIO())
+    job.refresh_from_db()
+    assert job.state == State.DONE and _path(job).exists()
+    assert PersonalDataAccess.objects.filter(action="export").count() == 1
+    # The removal of its file waits in the queue for the expiry moment.
+    removal = DBTaskResult.objects.get(task_path="kotacerdas.umkm.tasks.exports_remove_expired")
+    assert removal.status == "READY" and removal.run_after == job.expires_at
+
+
+def time_machine_at(*, hour: int) -> Any:
+    """Today at ``hour`` local time, so that no daily job of the schedule is due."""
+    import time_machine
+
+    local = timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
+    return time_machine.travel(local, tick=True)
+
+
 # --- Caps -----------------------------------------------------------------------------------
 
 
