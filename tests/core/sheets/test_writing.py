@@ -99,11 +99,13 @@ def test_the_streamed_workbook_writes_text_as_text_and_whole_amounts_as_numbers(
     path = tmp_path / "ekspor.xlsx"
     table = writing.TableFile(path, ["nama", "modal"], "xlsx")
     table.write(['=HYPERLINK("x")', Decimal("50000000")])
+    table.write(["Toko\x07 Bel", Decimal("1.5")])
     table.close()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     sheet = openpyxl.load_workbook(path).active
     assert [c.value for c in sheet[2]] == ['=HYPERLINK("x")', 50_000_000]
     assert sheet["A2"].data_type == "s"  # text, never a formula
+    assert [c.value for c in sheet[3]] == ["Toko Bel", 1.5]  # a bell a workbook cannot hold
 
 
 def test_the_import_rejection_report_writes_text_under_the_same_rule(tmp_path) -> None:
