@@ -271,6 +271,72 @@ def missing_reports(*, period: ReportingPeriod) -> list[MissingReports]:
 
 
 @dataclass(frozen=True)
+class AgencyTodo:
+    """What an agency's editor or head has to do in the open period (the
+    dashboard's "Perlu tindakan"): returned reports with the reviewer's
+    reason, drafts not yet submitted, and plans with no report yet."""
+
+    period: ReportingPeriod | None
+    days_left: int
+    returned: tuple[ProgressReport, ...]
+    drafts: tuple[ProgressReport, ...]
+    missing: tuple[ActionPlan, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.returned) + len(self.drafts) + len(self.missing)
+
+    @property
+    def late(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_over(self) -> int:
+        """Days past the deadline (0 before and on it)."""
+        return max(-self.days_left, 0)
+
+
+def agency_todo(
+    *, masterplan: Masterplan, agency_ids: Iterable[int], today: dt.date | None = None
+) -> AgencyTodo:
+    """The agencies' open work in the masterplan's open period, over the plans
+    that period asks about (:func:`period_plans`). Returned reports first
+    (most recently returned first), then drafts, then unreported plans."""
+    period = current_period(masterplan=masterplan)
+    if period is None:
+        return AgencyTodo(None, 0, (), (), ())
+    plans = list(
+        period_plans(period=period, plans=ActionPlan.objects.filter(agency_id__in=list(agency_ids)))
+        .select_related("agency")
+        .order_by("agency__short_name", "code")
+    )
+    reports = {
+        r.action_plan_id: r
+        for r in ProgressReport.objects.filter(
+            period=period, action_plan_id__in=[p.pk for p in plans]
+        ).select_related("action_plan__agency")
+    }
+    returned = sorted(
+        (r for r in reports.values() if r.state == ProgressReport.State.RETURNED),
+        key=lambda r: r.updated_at,
+        reverse=True,
+    )
+    drafts = [
+        r
+        for p in plans
+        if (r := reports.get(p.pk)) is not None and r.state == ProgressReport.State.DRAFT
+    ]
+    missing = [p for p in plans if p.pk not in reports]
+    return AgencyTodo(
+        period=period,
+        days_left=days_to_deadline(period, today),
+        returned=tuple(returned),
+        drafts=tuple(drafts),
+        missing=tuple(missing),
+    )
+
+
+@dataclass(frozen=True)
 class VerificationShare:
     """Official figures (verified only) beside the figures that would result if
     every submitted report were accepted."""
