@@ -217,7 +217,7 @@ def test_it_updates_by_code_and_shows_old_and_new(dumai, dumai_xlsx, tmp_path):
         ("nama", "Mal Pelayanan Publik", "Mal Pelayanan Publik Dumai"),
         ("perkiraan_biaya", "Rp4.750.000.000", "Rp5.000.000.000"),
     }
-    assert [(f.old, f.new) for f in changed["GOV-01.02"].fields] == [("berjalan", "selesai")]
+    assert [(f.old, f.new) for f in changed["GOV-01.02"].fields] == [("Berjalan", "Selesai")]
     assert changed["GOV-01.02"].sheet == "Rencana Aksi" and changed["GOV-01.02"].row > 1
     assert AuditEvent.objects.count() == events + 4
 
