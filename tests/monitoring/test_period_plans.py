@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from kotacerdas.monitoring.selectors import (
     period_board,
     period_plans,
 )
+from kotacerdas.monitoring.workbook.export import workbook_export
 from tests.conftest import World
 from tests.factories import make_action_plan
 
@@ -153,3 +156,18 @@ def test_the_board_the_reminders_and_the_close_count_share_the_rule(world, plans
     assert plans["next_year"].code not in missing
     assert plans["old_running"].code in missing
     assert close_consequences(period=q1).plans == len(board)
+
+
+def test_the_agencys_workbook_has_the_boards_rows(world, plans):
+    q1 = _open(_periods(world, 2024)[0])
+    content = workbook_export(period=q1, agency=world.programme.lead_agency)
+    sheet = openpyxl.load_workbook(BytesIO(content)).worksheets[0]
+    codes = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    expected = set(
+        period_plans(
+            period=q1, plans=ActionPlan.objects.filter(agency=world.programme.lead_agency)
+        ).values_list("code", flat=True)
+    )
+    assert codes == expected
+    assert plans["old_done"].code not in codes
+    assert plans["next_year"].code not in codes
