@@ -116,3 +116,14 @@ def test_it_orders_the_work_by_kind_and_counts_it(world):
     assert [r.action_plan for r in todo.drafts] == [world.plan_b]
     assert world.plan_b not in todo.missing
     assert todo.count == len(todo.drafts) + len(todo.missing) + len(todo.returned)
+
+
+def test_it_speaks_english_to_an_english_reader(world, personas, dashboard_url):
+    returned = report(world, state="returned")
+    client = personas["editor_a"]
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    block = _todo_block(personas, "editor_a", dashboard_url)
+    assert "Needs doing" in block
+    assert "Reviewer&#x27;s reason:" in block or "Reviewer's reason:" in block
+    assert "Perlu tindakan" not in block
+    assert returned.return_reason in block  # the reviewer's own words are not translated
