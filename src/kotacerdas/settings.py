@@ -109,6 +109,13 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kotacerdas.urls"
 WSGI_APPLICATION = "kotacerdas.wsgi.application"
+# Run once in each web worker after the application loads, before it serves:
+# the work a person's first request would otherwise wait for (issue 21, point
+# 13). Dotted paths, like MIDDLEWARE; not run by management commands.
+KOTACERDAS_WARM_UP = [
+    "kotacerdas.regions.reference.warm_up",
+    "kotacerdas.api.main.warm_up",
+]
 
 TEMPLATES = [
     {

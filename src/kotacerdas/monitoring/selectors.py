@@ -9,12 +9,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from kotacerdas.core.formatting import round_half_up
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.masterplan.models import (
     ActionPlan,
@@ -492,4 +494,70 @@ def plan_timeline(*, action_plan: ActionPlan) -> QuerySet[AuditEvent]:
         )
         .select_related("content_type", "actor")
         .order_by("-occurred_at", "-id")
+    )
+
+
+# --- An action plan's progress (its page's panel) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """What an action plan's page tells about its reporting: the latest
+    report (any state) with its evidence and budget, the latest verified one
+    when that is another, and the last recorded change. ``reports_visible``
+    is False for a reader who may see the plan but not its agency's reports:
+    then only the plan's own last change is given."""
+
+    reports_visible: bool
+    latest: ProgressReport | None
+    official: ProgressReport | None  # latest verified, when not ``latest``
+    evidence: tuple[Evidence, ...]  # of ``latest``
+    report_count: int
+    last_update: AuditEvent | None
+
+    @property
+    def budget_percent(self) -> Decimal | None:
+        """Realisation as a share of the ceiling in the latest report, rounded
+        half-up once (DOMAIN.md §2); None without a ceiling."""
+        if self.latest is None or not self.latest.budget_ceiling:
+            return None
+        return round_half_up(
+            Fraction(self.latest.budget_realisation) * 100 / Fraction(self.latest.budget_ceiling)
+        )
+
+
+def plan_progress(
+    *, action_plan: ActionPlan, reports: QuerySet[ProgressReport] | None
+) -> PlanProgress:
+    """The progress panel of ``action_plan``. ``reports`` is the reader's
+    scoped reports (``reports_for(user)``), or None for a reader who may see
+    the plan but not its reports (``plan_filter_for_reports``): then only the
+    plan's own last change is read, never a report, its evidence or its
+    events. At most four queries, whatever the number of reports, evidence
+    or events."""
+    if reports is None:
+        last = (
+            AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(ActionPlan),
+                object_id=str(action_plan.pk),
+            )
+            .select_related("actor")
+            .order_by("-occurred_at", "-id")
+            .first()
+        )
+        return PlanProgress(False, None, None, (), 0, last)
+    rows = list(
+        reports.filter(action_plan=action_plan)
+        .select_related("period", "submitted_by", "verified_by")
+        .order_by("-period__year", "-period__number")
+    )
+    latest = rows[0] if rows else None
+    verified = next((r for r in rows if r.state == ProgressReport.State.VERIFIED), None)
+    return PlanProgress(
+        reports_visible=True,
+        latest=latest,
+        official=verified if verified is not latest else None,
+        evidence=tuple(latest.evidence.select_related("uploaded_by")) if latest else (),
+        report_count=len(rows),
+        last_update=plan_timeline(action_plan=action_plan).first(),
     )

@@ -17,6 +17,7 @@ from kotacerdas.monitoring.selectors import (
     missing_reports,
     verification_share,
 )
+from kotacerdas.monitoring.trends import period_trends, trend_charts
 
 register = template.Library()
 
@@ -47,6 +48,13 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
         else None,
         "closed": closed,
     }
+
+
+@register.inclusion_tag("monitoring/_trends_panel.html")
+def monitoring_trends(masterplan: Masterplan) -> dict[str, Any]:
+    """The dashboard's trend charts: frozen figures of the closed periods
+    (monitoring/trends.py). Two queries."""
+    return {"t": trend_charts(period_trends(masterplan=masterplan), prefix="trend")}
 
 
 # How many items of each kind the dashboard lists before pointing to the board.
