@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from kotacerdas.core.pages import Confirmation, Consequence, confirm_page, confirmed
 
 from . import services
+from .models import Profile
 from .selectors import mfa_reset_preview
 
 User = get_user_model()
@@ -95,9 +96,32 @@ def mfa_reset_action(
     return None
 
 
+class ProfileInline(admin.StackedInline):
+    """The institution, edited on the user's page; saved through
+    ``services.profile_update`` (audited) by ``save_formset`` below."""
+
+    model = Profile
+    can_delete = False
+    fields = ("institution",)
+    verbose_name_plural = gettext_lazy("Profil")
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class AccountsUserAdmin(UserAdmin):
     actions = [mfa_reset_action]
+    inlines = (ProfileInline,)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Profile:
+            super().save_formset(request, form, formset, change)
+            return
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and inline_form.is_valid():
+                services.profile_update(
+                    actor=request.user,
+                    user=form.instance,
+                    institution=inline_form.cleaned_data.get("institution", ""),
+                )
