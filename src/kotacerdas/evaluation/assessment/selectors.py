@@ -77,14 +77,14 @@ def assessor_refusal(user: Any, region: Region) -> str:
     """Why ``user`` may not assess ``region`` (rules 1 and 2), or ""."""
     if not user.is_active:
         return _("Akun ini tidak aktif.")
-    if not Membership.objects.filter(user_id=user.pk, role=Role.ASSESSOR).exists():
-        return _("Akun ini tidak berperan asesor; hanya akun asesor yang dapat ditugaskan.")
     staff = _staff_of(region).filter(user_id=user.pk).first()
     if staff is not None:
         return _(
             "Akun ini berperan “%(role)s” di %(region)s, sehingga tidak dapat menilai "
             "wilayahnya sendiri."
         ) % {"role": staff.get_role_display(), "region": region.name}
+    if not Membership.objects.filter(user_id=user.pk, role=Role.ASSESSOR).exists():
+        return _("Akun ini tidak berperan asesor; hanya akun asesor yang dapat ditugaskan.")
     return ""
 
 
