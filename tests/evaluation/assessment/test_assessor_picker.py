@@ -166,3 +166,14 @@ def test_an_assigned_assessor_is_not_offered_twice(setting):
 
     offered = [u.get_username() for u in form.fields["assessor"].queryset]
     assert offered == ["ani", "zainal"]
+
+
+def test_staff_of_another_region_assigned_as_assessor_finds_their_assignments(setting):
+    from kotacerdas.evaluation.assessment.templatetags import has_assignments
+
+    ani = setting["ani"]  # admin of Pekanbaru, assessor
+    assert not has_assignments(ani)
+    assessment.assignment_create(actor=None, cycle=setting["cycle"], assessor=ani)
+
+    assert has_assignments(ani)
+    assert not has_assignments(setting["admin"])
