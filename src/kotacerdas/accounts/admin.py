@@ -118,10 +118,17 @@ class AccountsUserAdmin(UserAdmin):
         if formset.model is not Profile:
             super().save_formset(request, form, formset, change)
             return
+        # What Django's own save leaves for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if inline_form.has_changed() and inline_form.is_valid():
-                services.profile_update(
+                existed = Profile.objects.filter(user_id=form.instance.pk).exists()
+                profile = services.profile_update(
                     actor=request.user,
                     user=form.instance,
                     institution=inline_form.cleaned_data.get("institution", ""),
                 )
+                if existed:
+                    formset.changed_objects.append((profile, ["institution"]))
+                else:
+                    formset.new_objects.append(profile)
