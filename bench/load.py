@@ -52,6 +52,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -338,26 +340,19 @@ def profile(data_dir: Path, plan: int) -> str:
     return "\n".join(report)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
-    parser.add_argument("--clients", type=int, default=16, help="client threads")
-    parser.add_argument("--phases", default="portal,dashboard,method,write,mixed")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (serve default)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default)")
-    parser.add_argument("--profile", action="store_true", help="profile a GET and a POST")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--check", action="store_true", help="exit 1 when a request failed")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
-    args = parser.parse_args()
-
+@contextmanager
+def demo_server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, Path]]:
+    """A fresh installation set up like ``make run`` (migrate, demo with a
+    recovery code for the admin, collectstatic; SQLite in a temporary
+    KOTACERDAS_DATA_DIR, DATABASE_URL ignored) and ``kotacerdas serve`` on a
+    free loopback port; yields (port, data folder). The server is stopped on
+    exit; the folder is left for the caller (``--keep``, ``--profile``)."""
     data_dir = Path(tempfile.mkdtemp(prefix="kotacerdas-load-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOTACERDAS_")}
     env.pop("DATABASE_URL", None)
     env.update(KOTACERDAS_DATA_DIR=str(data_dir), KOTACERDAS_LOG_LEVEL="WARNING")
     port = free_port()
     server = None
-    results: dict[str, dict[str, dict[str, float]]] = {}
     log = (data_dir / "server.log").open("w")
     try:
         print(f"setting up in {data_dir} (migrate, demo, collectstatic) ...", file=sys.stderr)
@@ -375,9 +370,9 @@ def main() -> None:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                str(args.workers),
+                str(workers),
                 "--threads",
-                str(args.threads),
+                str(threads),
             ],
             env=env,
             stdout=log,
@@ -393,6 +388,32 @@ def main() -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("the server did not start; see " + str(data_dir / "server.log"))
             time.sleep(0.2)
+        yield port, data_dir
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
+    parser.add_argument("--clients", type=int, default=16, help="client threads")
+    parser.add_argument("--phases", default="portal,dashboard,method,write,mixed")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (serve default)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default)")
+    parser.add_argument("--profile", action="store_true", help="profile a GET and a POST")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a request failed")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    args = parser.parse_args()
+
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    with demo_server(args.workers, args.threads) as (port, data_dir):
         cookies = login(port)
         listing = Session(port, cookies).request("GET", f"/wilayah/{REGION}/rencana-aksi/")[1]
         plans = sorted({int(pk) for pk in re.findall(r"/rencana-aksi/(\d+)/", listing)})
@@ -422,14 +443,6 @@ def main() -> None:
                         f"{r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f} "
                         f"{r['errors']:>7.0f}"
                     )
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        log.close()
     if args.profile:
         print(profile(data_dir, plans[0]))
     if not args.keep:

@@ -187,6 +187,19 @@ def figures_scenario(world: Any) -> dict[str, Any]:
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def close_demo_period() -> None:
+    """Close the period the demo keeps open (Triwulan IV 2024, its due date
+    long past), for tests that open a period of their own: a masterplan has
+    one open period at a time."""
+    from kotacerdas.monitoring.models import ReportingPeriod
+    from kotacerdas.monitoring.services import period_close
+
+    period = ReportingPeriod.objects.get(
+        masterplan__region__code="14.72", state=ReportingPeriod.State.OPEN
+    )
+    period_close(actor=None, period=period)
+
+
 @contextmanager
 def demo_loaded_once(django_db_blocker: Any) -> Iterator[Any]:
     """Load the Kota Dumai demo once for a whole test module and roll it back

@@ -109,6 +109,13 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kotacerdas.urls"
 WSGI_APPLICATION = "kotacerdas.wsgi.application"
+# Run once in each web worker after the application loads, before it serves:
+# the work a person's first request would otherwise wait for (issue 21, point
+# 13). Dotted paths, like MIDDLEWARE; not run by management commands.
+KOTACERDAS_WARM_UP = [
+    "kotacerdas.regions.reference.warm_up",
+    "kotacerdas.api.main.warm_up",
+]
 
 TEMPLATES = [
     {
@@ -478,6 +485,21 @@ if KOTACERDAS_UMKM_IMPORT_MAX_BYTES < 1:
     raise ImproperlyConfigured(
         "KOTACERDAS_UMKM_IMPORT_MAX_BYTES must be a number of bytes above 0."
     )
+# Registry exports run in the background (kotacerdas.umkm.pdp.services.run_export_job)
+# and are cut cleanly past any of these caps; the finished file is kept this
+# many hours, then deleted (docs/operations.md, "Registry exports").
+KOTACERDAS_EXPORT_MAX_ROWS = env_int("KOTACERDAS_EXPORT_MAX_ROWS", 1_000_000)
+KOTACERDAS_EXPORT_MAX_BYTES = env_int("KOTACERDAS_EXPORT_MAX_BYTES", 1024 * 1024 * 1024)
+KOTACERDAS_EXPORT_MAX_SECONDS = env_int("KOTACERDAS_EXPORT_MAX_SECONDS", 30 * 60)
+KOTACERDAS_EXPORT_KEEP_HOURS = env_int("KOTACERDAS_EXPORT_KEEP_HOURS", 24)
+for _name in (
+    "KOTACERDAS_EXPORT_MAX_ROWS",
+    "KOTACERDAS_EXPORT_MAX_BYTES",
+    "KOTACERDAS_EXPORT_MAX_SECONDS",
+    "KOTACERDAS_EXPORT_KEEP_HOURS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a number above 0.")
 # A cache every web worker and the task worker share, and that survives a
 # restart: the UMKM statistics keep their tally here (umkm/statistics.py), so
 # a million-business region is counted once, not once per worker and restart.

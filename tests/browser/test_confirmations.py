@@ -25,7 +25,7 @@ from tests.evaluation.assessment_factories import (
     consolidate_all,
     in_assessment,
 )
-from tests.factories import PASSWORD, RegionFactory, make_user
+from tests.factories import PASSWORD, RegionFactory, close_demo_period, make_user
 
 
 def _page(browser: Browser) -> Page:
@@ -36,9 +36,10 @@ def _page(browser: Browser) -> Page:
 
 @pytest.fixture
 def early_period(transactional_db) -> ReportingPeriod:
-    """Kota Dumai's demo, with Triwulan IV 2026 open and its deadline three
-    weeks away (the demo's closed periods of 2024 are left alone)."""
+    """Kota Dumai's demo, with Triwulan IV 2026 open (instead of the demo's
+    Triwulan IV 2024) and its deadline three weeks away."""
     demo_load()
+    close_demo_period()  # one period open at a time
     masterplan = Masterplan.objects.get(region__code="14.72")
     monitoring.periods_generate(actor=None, masterplan=masterplan, year=2026)
     period = ReportingPeriod.objects.get(masterplan=masterplan, year=2026, number=4)

@@ -44,12 +44,13 @@ def cycle(transactional_db: None) -> EvaluationCycle:
     Membership.objects.create(user=make_user("alice"), region=region, role=Role.ADMIN)
     make_user("operator", is_superuser=True, is_staff=True)
     cycle = make_cycle(region)
-    # The ministry's operator assigns two external accounts (no region
-    # membership); the assignment pages are covered in test_assessor_views.
+    # The ministry's operator assigns two assessors (the assessor role, no
+    # other role in the region); the assignment pages are covered in
+    # test_assessor_views.
     for name, lead in (("ani", True), ("budi", False)):
-        assessment.assignment_create(
-            actor=None, cycle=cycle, assessor=make_user(name), is_lead=lead
-        )
+        assessor = make_user(name)
+        Membership.objects.create(user=assessor, region=region, role=Role.ASSESSOR)
+        assessment.assignment_create(actor=None, cycle=cycle, assessor=assessor, is_lead=lead)
     return cycle
 
 

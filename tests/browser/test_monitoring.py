@@ -10,11 +10,15 @@ from playwright.sync_api import Browser, expect
 from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
 from kotacerdas.masterplan.models import ActionPlan
 from tests.browser.second_factor import signed_in_page
+from tests.factories import close_demo_period
 
 
 @pytest.fixture
 def dumai(transactional_db):
+    """The demo with its open period (Triwulan IV 2024) closed, so the walk
+    creates and opens a period of its own."""
     demo_load()
+    close_demo_period()
 
 
 def _signed_in(browser: Browser, live_server, username: str):

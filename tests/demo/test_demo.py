@@ -62,6 +62,14 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(dumai):
         "business": DEMO_BUSINESSES + 4,
         # The period of the city's report, closed: the public portal's figures.
         "period_snapshot": 1,
+        # What each persona finds to do (tests/demo/test_journeys.py).
+        "profile": 3,
+        "open_period": 1,
+        "progress_report": 6,
+        "instrument": 1,
+        "evaluation_cycle": 1,
+        "assignment": 1,
+        "import_job": 1,
     }
     assert dumai.updated == {}
 
@@ -182,13 +190,13 @@ def test_it_restores_the_demo_values_on_reset(masterplan):
 
 
 def test_it_recreates_a_deleted_action_plan(masterplan):
-    plan = ActionPlan.objects.get(masterplan=masterplan, code="ECO-01.01")
+    plan = ActionPlan.objects.get(masterplan=masterplan, code="ECO-09.01")
     services.action_plan_delete(actor=None, action_plan=plan)
 
     result = demo_load()
 
     assert result.created == {"action_plan": 1}
-    assert ActionPlan.objects.filter(masterplan=masterplan, code="ECO-01.01").exists()
+    assert ActionPlan.objects.filter(masterplan=masterplan, code="ECO-09.01").exists()
     assert ActionPlan.objects.filter(masterplan=masterplan).count() == 103
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kotacerdas.core.models import Membership, Role
 from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.evaluation.cycles import services as cycles
 from kotacerdas.evaluation.models import Assignment, EvaluationCycle, ResultRevision
@@ -41,6 +42,15 @@ def user(username: str) -> Any:
     return existing if existing is not None else make_user(username)
 
 
+def assessor_role(user: Any, region: Region) -> Any:
+    """Give ``user`` the assessor role (a Role.ASSESSOR membership of
+    ``region``, as the demo's ``asesor`` has) unless they hold it somewhere:
+    only assessors can be assigned (the conflict rules)."""
+    if not Membership.objects.filter(user=user, role=Role.ASSESSOR).exists():
+        Membership.objects.create(user=user, region=region, role=Role.ASSESSOR)
+    return user
+
+
 def operator() -> Any:
     """The ministry's operator: a superuser."""
     from django.contrib.auth import get_user_model
@@ -63,7 +73,7 @@ def assign(
 ) -> Assignment:
     """Assign ``username`` (created when missing); ``declare`` False declares
     no conflict, True a conflict, None nothing yet."""
-    assessor = user(username)
+    assessor = assessor_role(user(username), cycle.region)
     assignment = assessment.assignment_create(
         actor=None, cycle=cycle, assessor=assessor, is_lead=lead
     )

@@ -32,6 +32,7 @@ from kotacerdas.masterplan.exchange.importer import (
 )
 from kotacerdas.masterplan.exchange.workbook import (
     HORIZONS,
+    SHEET_CODES,
     SHEET_GUIDE,
     SHEETS,
     STATUSES,
@@ -216,7 +217,7 @@ def test_it_updates_by_code_and_shows_old_and_new(dumai, dumai_xlsx, tmp_path):
         ("nama", "Mal Pelayanan Publik", "Mal Pelayanan Publik Dumai"),
         ("perkiraan_biaya", "Rp4.750.000.000", "Rp5.000.000.000"),
     }
-    assert [(f.old, f.new) for f in changed["GOV-01.02"].fields] == [("berjalan", "selesai")]
+    assert [(f.old, f.new) for f in changed["GOV-01.02"].fields] == [("Berjalan", "Selesai")]
     assert changed["GOV-01.02"].sheet == "Rencana Aksi" and changed["GOV-01.02"].row > 1
     assert AuditEvent.objects.count() == events + 4
 
@@ -329,7 +330,7 @@ def test_a_new_region_loads_its_masterplan_from_the_filled_template(db, tmp_path
 def test_the_empty_template_carries_its_version_and_the_default_labels(db):
     content = template_empty()
     with CalamineWorkbook.from_filelike(BytesIO(content)) as book:
-        assert book.sheet_names == [SHEET_GUIDE, *(s.name for s in SHEETS)]
+        assert book.sheet_names == [SHEET_GUIDE, *(s.name for s in SHEETS), SHEET_CODES]
         guide = book.get_sheet_by_name(SHEET_GUIDE).to_python()
         labels = book.get_sheet_by_name("Pilar dan Elemen").to_python()
     assert ["versi_templat", TEMPLATE_VERSION] in [row[:2] for row in guide]
@@ -337,7 +338,9 @@ def test_the_empty_template_carries_its_version_and_the_default_labels(db):
     sheet = openpyxl.load_workbook(BytesIO(content))["Program"]
     assert sheet.freeze_panes == "B2"
     formulas = {dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert '"quick_win,medium,long"' in formulas
+    horizon = next(f for f in formulas if f.startswith(f"'{SHEET_CODES}'!"))
+    assert not any("medium" in f for f in formulas)  # the dropdown offers labels
+    assert horizon.startswith(f"'{SHEET_CODES}'!$C$")
     assert "'Perangkat Daerah'!$A$2:$A$5000" in formulas
 
 

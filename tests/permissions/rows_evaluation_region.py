@@ -40,6 +40,11 @@ def cycle_item(w: World) -> list[object]:
     return [c.pk, item(c).pk]
 
 
+def cycle_dimension(w: World) -> list[object]:
+    c = _cycle(w)
+    return [c.pk, item(c).dimension_id]
+
+
 def link(w: World) -> list[object]:
     c = _cycle(w)
     return [sa.evidence_add_link(actor=None, cycle=c, item=item(c), url="https://a.go.id").pk]
@@ -74,6 +79,13 @@ ROWS: Rows = {
     "evaluation:answer_edit": (
         cycle_item,
         {"text": "Sudah ada SK tim.", "claimed_score": "3,5"},
+        {"GET": DELEGATED_READ, "POST": DELEGATED_POST},
+    ),
+    # An empty POST (no management form) is answered with a message and a
+    # redirect, for whoever may write a row of the dimension.
+    "evaluation:answer_grid": (
+        cycle_dimension,
+        {},
         {"GET": DELEGATED_READ, "POST": DELEGATED_POST},
     ),
     "evaluation:answer_delegate": (cycle_item, {}, {"GET": SAFE_ONLY, "POST": TEAM_POST}),

@@ -56,6 +56,7 @@ ROWS: Rows = {
     "portal:programme": (_programme, {}, SAFE),
     "portal:explain": (_explain, {}, SAFE),
     "portal:search": (region, {}, SAFE),
+    "portal:trend": (region, {}, SAFE),
     "portal:widget": (region, {}, SAFE),
     "portal:photo": (_photo, {}, SAFE),
     "portal:catalogue": (region, {}, SAFE),

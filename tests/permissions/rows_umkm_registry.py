@@ -7,12 +7,18 @@ needs no login."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
 from kotacerdas.core.pages import CONFIRM_FIELD
-from kotacerdas.umkm.models import Business
+from kotacerdas.core.storage import private_storage
+from kotacerdas.umkm.models import Business, ExportJob
 from kotacerdas.umkm.registry import services
-from tests.conftest import World
+from tests.conftest import PERSONA_MEMBERS, World
 from tests.permissions.matrix import LOGIN, PUBLIC_SAFE_ONLY, SAFE_ONLY, Rows, region, row
 
 # A NIK, phone and address the leak test looks for in every response.
@@ -47,7 +53,30 @@ def business(w: World) -> list[object]:
     return [(found or make_business(w)).pk]
 
 
+def officer_export(w: World) -> list[object]:
+    """A finished export (without personal data) asked for by the world's
+    registry officer, its file in private storage."""
+    officer = get_user_model().objects.get(username=PERSONA_MEMBERS["officer"][0])
+    name = "cd/cd" + "0" * 30 + ".csv"
+    path = Path(private_storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xef\xbb\xbfid,name\r\n")
+    job = ExportJob.objects.create(
+        region=w.region,
+        created_by=officer,
+        state=ExportJob.State.DONE,
+        stored_name=name,
+        size=path.stat().st_size,
+        rows_total=0,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    return [job.pk]
+
+
 REGISTRY = row(LOGIN, 200, 403, 403, 403, officer=200)
+# An export is its requester's alone: the region's other members get 403.
+OWN_EXPORT = row(LOGIN, 403, 403, 403, 403, officer=200)
 REGISTRY_POST = row(LOGIN, 302, 403, 403, 403, officer=302)
 REVEAL = row(LOGIN, 403, 403, 403, 403, officer=200)
 ANYONE = row(200, 200, 200, 200, 200, officer=200)
@@ -74,7 +103,11 @@ ROWS: Rows = {
         {"purpose": "verifikasi lapangan"},
         {"GET": SAFE_ONLY, "POST": REVEAL},
     ),
-    "umkm:business_export": (region, {"fmt": "csv"}, {"GET": SAFE_ONLY, "POST": REGISTRY}),
+    # GET: one's own exports; POST queues an export and goes to its page.
+    "umkm:business_export": (region, {"fmt": "csv"}, {"GET": REGISTRY, "POST": REGISTRY_POST}),
+    "umkm:export_detail": (officer_export, {}, {"GET": OWN_EXPORT, "POST": SAFE_ONLY}),
+    "umkm:export_progress": (officer_export, {}, {"GET": OWN_EXPORT, "POST": SAFE_ONLY}),
+    "umkm:export_download": (officer_export, {}, {"GET": OWN_EXPORT, "POST": SAFE_ONLY}),
     "umkm:subject_report": (
         region,
         {"nik": NIK, "purpose": "permintaan pemilik data", "fmt": "html"},

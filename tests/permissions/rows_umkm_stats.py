@@ -14,5 +14,6 @@ ROWS: Rows = {
     "umkm:statistics_csv": (region, {}, {"GET": REGISTRY_READ, "POST": SAFE_ONLY}),
     "umkm:map": (region, {}, {"GET": REGISTRY_READ, "POST": SAFE_ONLY}),
     "umkm:map_points": (region, {}, {"GET": REGISTRY_READ, "POST": SAFE_ONLY}),
+    "umkm:map_boundaries": (region, {}, {"GET": REGISTRY_READ, "POST": SAFE_ONLY}),
     "umkm:public_statistics": (region, {}, {"GET": PUBLIC_READ, "POST": PUBLIC_SAFE_ONLY}),
 }

@@ -13,9 +13,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from kotacerdas.masterplan.models import Masterplan, Pillar, Programme
-from kotacerdas.monitoring import services
-from kotacerdas.monitoring.models import ReportingPeriod
+from kotacerdas.masterplan.models import Pillar, Programme
 from tests.factories import demo_loaded_once
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +22,9 @@ CODE = "14.72"
 
 @pytest.fixture(scope="module")
 def dumai(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    # The demo closes Triwulan III 2024 (its published figures) and keeps
+    # Triwulan IV open with reports in every state: nothing to add here.
     with demo_loaded_once(django_db_blocker) as result:
-        masterplan = Masterplan.objects.get(region__code=CODE)
-        services.periods_generate(actor=None, masterplan=masterplan, year=2024)
-        period = ReportingPeriod.objects.get(masterplan=masterplan, year=2024, number=1)
-        services.period_open(actor=None, period=period)
-        services.period_close(actor=None, period=period)
         yield result
 
 

@@ -152,3 +152,23 @@ def test_it_finds_areas_at_every_level_by_exact_code():
     assert reference.get_area("14.72.04").name == "Sungai Sembilan"
     assert reference.get_area("14.72.04.1006").name == "Sungai Geniot"
     assert reference.get_area(" 14.72 ").code == "14.72"
+
+
+def test_children_are_read_from_lokal_once_per_process(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lokal import wilayah
+
+    reference._children.cache_clear()
+    calls: list[str | None] = []
+    real = wilayah.list_wilayah
+
+    def counting(code=None):  # type: ignore[no-untyped-def]
+        calls.append(code)
+        return real(code)
+
+    monkeypatch.setattr(wilayah, "list_wilayah", counting)
+    first = reference.kelurahan_of("14.72")
+    first.pop()  # a caller changing its list does not change the cache
+    second = reference.kelurahan_of("14.72")
+    assert len(second) == len(first) + 1 == 36
+    assert calls.count("14.72") == 1
+    reference._children.cache_clear()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from kotacerdas.core.pages import Confirmation, Consequence, confirm_page, confirmed
 
 from . import services
+from .models import Profile
 from .selectors import mfa_reset_preview
 
 User = get_user_model()
@@ -95,9 +96,39 @@ def mfa_reset_action(
     return None
 
 
+class ProfileInline(admin.StackedInline):
+    """The institution, edited on the user's page; saved through
+    ``services.profile_update`` (audited) by ``save_formset`` below."""
+
+    model = Profile
+    can_delete = False
+    fields = ("institution",)
+    verbose_name_plural = gettext_lazy("Profil")
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class AccountsUserAdmin(UserAdmin):
     actions = [mfa_reset_action]
+    inlines = (ProfileInline,)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Profile:
+            super().save_formset(request, form, formset, change)
+            return
+        # What Django's own save leaves for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and inline_form.is_valid():
+                existed = Profile.objects.filter(user_id=form.instance.pk).exists()
+                profile = services.profile_update(
+                    actor=request.user,
+                    user=form.instance,
+                    institution=inline_form.cleaned_data.get("institution", ""),
+                )
+                if existed:
+                    formset.changed_objects.append((profile, ["institution"]))
+                else:
+                    formset.new_objects.append(profile)

@@ -46,3 +46,30 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Profile(models.Model):
+    """What an account says about its person beyond Django's user row: the
+    institution they work for. The assessor picker shows it beside the full
+    name, so the ministry's operator tells two assessors apart and sees where
+    each one comes from (a conflict of interest is often an institution)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
+    )
+    institution = models.CharField(
+        _("institusi"),
+        max_length=200,
+        blank=True,
+        help_text=_("Instansi, kampus atau lembaga tempat orang ini bekerja."),
+    )
+
+    class Meta:
+        verbose_name = _("profil")
+        verbose_name_plural = _("profil")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.institution}"

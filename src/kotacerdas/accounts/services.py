@@ -17,8 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import model_create, model_update
 
-from .models import PasswordRecord, UserSession
+from .models import PasswordRecord, Profile, UserSession
 
 logger = logging.getLogger("kotacerdas.accounts")
 
@@ -164,3 +165,28 @@ def user_sessions_end(*, user: Any) -> int:
     if keys:
         logger.info("Ended %d session(s) of user id %s", len(keys), user.pk)
     return len(keys)
+
+
+PROFILE_FIELDS = ("user", "institution")
+
+
+def profile_update(*, actor: Actor, user: Any, institution: str) -> Profile:
+    """Set the institution on ``user``'s profile (created on first use),
+    audited like every other write."""
+    institution = institution.strip()
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
+        if profile is None:
+            return model_create(
+                actor=actor,
+                instance=Profile(user=user),
+                data={"institution": institution},
+                audit_fields=PROFILE_FIELDS,
+            )
+        model_update(
+            actor=actor,
+            instance=profile,
+            data={"institution": institution},
+            audit_fields=PROFILE_FIELDS,
+        )
+    return profile

@@ -30,7 +30,8 @@ class Roles:
     ``officer_regions``: regions whose UMKM registry the user keeps;
     ``region_wide``: regions where a role without an agency (admin, assessor,
     registry officer) lets the user see every agency's reports; ``agencies``:
-    every agency the user belongs to (editor or head).
+    every agency the user belongs to (editor or head); ``assessor_regions``:
+    regions where the user holds the assessor role (no access by itself).
     """
 
     superuser: bool = False
@@ -40,6 +41,7 @@ class Roles:
     agencies: frozenset[int] = frozenset()
     region_wide: frozenset[int] = frozenset()
     officer_regions: frozenset[int] = frozenset()
+    assessor_regions: frozenset[int] = frozenset()
 
     def is_admin_of(self, region_id: int) -> bool:
         return self.superuser or region_id in self.admin_regions
@@ -63,6 +65,7 @@ def roles_of(user: User) -> Roles:
     agencies: set[int] = set()
     region_wide: set[int] = set()
     officer: set[int] = set()
+    assessor: set[int] = set()
     rows: Any = Membership.objects.filter(user_id=user.pk).values_list(
         "region_id", "role", "agency_id"
     )
@@ -78,6 +81,8 @@ def roles_of(user: User) -> Roles:
             editor.add(agency_id)
         if role == Role.REGISTRY_OFFICER:
             officer.add(region_id)
+        if role == Role.ASSESSOR:
+            assessor.add(region_id)
     roles = Roles(
         superuser=bool(getattr(user, "is_superuser", False)),
         admin_regions=frozenset(admin),
@@ -86,6 +91,7 @@ def roles_of(user: User) -> Roles:
         agencies=frozenset(agencies),
         region_wide=frozenset(region_wide),
         officer_regions=frozenset(officer),
+        assessor_regions=frozenset(assessor),
     )
     setattr(user, CACHE_ATTR, roles)
     return roles

@@ -24,6 +24,7 @@ from django.db import DatabaseError, transaction
 from kotacerdas.core.audit import Actor
 from kotacerdas.core.models import AuditEvent, Role
 from kotacerdas.core.services import membership_grant, user_create
+from kotacerdas.demo.journeys import journeys_demo_load
 from kotacerdas.demo.registry import registry_demo_load
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
@@ -49,6 +50,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("umkm", "Petugas Registri UMKM", Role.REGISTRY_OFFICER),
     DemoUser("asesor", "Asesor Kementerian Komdigi", Role.ASSESSOR),
     DemoUser("operator", "Operator Platform", None, superuser=True),
+    # A second assessor, not assigned: the assessor picker has someone to offer.
+    DemoUser("asesor.unri", "Rina Kurniawati", Role.ASSESSOR),
 )
 
 
@@ -185,6 +188,7 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
         _demo_users(actor=actor, region=region, agencies=agencies, result=result)
         registry_demo_load(actor=actor, region=region, masterplan=masterplan, result=result)
         _demo_published_period(actor=actor, masterplan=masterplan, result=result)
+        journeys_demo_load(actor=actor, region=region, masterplan=masterplan, result=result)
     return result
 
 

@@ -441,6 +441,7 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = fetch(action_plans_for(request.user), action_plans_for(request.user), pk=pk)
     region = plan.masterplan.region
+    activate_region(region)  # the progress panel's times are the region's
     _mark_corrections([plan])
     runs_periods = plan.masterplan.runs_periods()
     return render(

@@ -9,19 +9,106 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from kotacerdas.core.formatting import round_half_up
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Agency, Masterplan
+from kotacerdas.masterplan.models import (
+    ActionPlan,
+    ActionPlanStatus,
+    Agency,
+    Masterplan,
+    StatusCorrection,
+    StatusSource,
+)
 from kotacerdas.masterplan.selectors import METRICS, MasterplanFigures, masterplan_figures
-from kotacerdas.monitoring.models import Evidence, ProgressReport, ReportingPeriod
+from kotacerdas.monitoring.models import (
+    Evidence,
+    PeriodSnapshot,
+    ProgressReport,
+    ReportingPeriod,
+)
 from kotacerdas.monitoring.snapshots import Frozen, FrozenPair
 
 DONE_STATES = frozenset({ProgressReport.State.SUBMITTED, ProgressReport.State.VERIFIED})
+
+
+# A plan in one of these states at a period's opening asks no more reports.
+FINISHED_STATUSES = frozenset({ActionPlanStatus.DONE, ActionPlanStatus.CANCELLED})
+
+
+def _opening(period: ReportingPeriod) -> dt.datetime:
+    """The start of the period's reporting window (``opens_on``, midnight in
+    the region's time zone): status corrections before it count as "earlier"."""
+    return dt.datetime.combine(period.opens_on, dt.time.min, tzinfo=period.masterplan.region.tzinfo)
+
+
+def statuses_at_opening(*, period: ReportingPeriod) -> dict[int, str | None]:
+    """Each action plan's status when ``period`` opened (action plan id →
+    status; None where it cannot be known, which counts as not finished).
+
+    The status at the close of the latest earlier period (its snapshot) is the
+    base; a plan the snapshot does not know (or with no closed period before)
+    takes the status typed in before monitoring began (``status_source`` =
+    direct). Corrections by the team after that close and before the period
+    opened for reporting are applied on top. Three queries."""
+    earlier = (
+        PeriodSnapshot.objects.filter(
+            period__masterplan_id=period.masterplan_id,
+            period__state=ReportingPeriod.State.CLOSED,
+            period__starts_on__lt=period.starts_on,
+        )
+        .order_by("-period__starts_on")
+        .first()
+    )
+    frozen = Frozen.of(earlier).plan_statuses if earlier is not None else {}
+    since = earlier.taken_at if earlier is not None else None
+    statuses: dict[int, str | None] = {}
+    for pk, code, status, source in ActionPlan.objects.filter(
+        masterplan_id=period.masterplan_id
+    ).values_list("pk", "code", "status", "status_source"):
+        if code in frozen:
+            statuses[pk] = frozen[code]
+        else:
+            statuses[pk] = status if source == StatusSource.DIRECT else None
+    corrections = StatusCorrection.objects.filter(
+        action_plan__masterplan_id=period.masterplan_id, corrected_at__lt=_opening(period)
+    )
+    if since is not None:
+        corrections = corrections.filter(corrected_at__gt=since)
+    for plan_id, to_status in corrections.order_by("corrected_at", "pk").values_list(
+        "action_plan_id", "to_status"
+    ):
+        statuses[plan_id] = to_status
+    return statuses
+
+
+def period_plans(*, period: ReportingPeriod, plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+    """The action plans of ``plans`` that ``period`` asks a report of — the
+    carry-over rule (docs/decisions.md, "Which plans a period asks about"):
+
+    - a plan of the period's year, and a plan of an earlier year (carried
+      over), unless it was already finished (selesai or dibatalkan) when the
+      period opened — finished in an earlier period, by the team's correction
+      before the period, or typed in as finished before monitoring began;
+    - never a plan of a later year;
+    - always a plan that already has a report in this period (nothing
+      reported disappears from the board).
+    """
+    finished = [
+        pk
+        for pk, status in statuses_at_opening(period=period).items()
+        if status in FINISHED_STATUSES
+    ]
+    has_report = ProgressReport.objects.filter(period=period).values("action_plan_id")
+    return plans.filter(masterplan_id=period.masterplan_id).filter(
+        Q(pk__in=has_report) | (Q(year__lte=period.year) & ~Q(pk__in=finished))
+    )
 
 
 def current_period(*, masterplan: Masterplan) -> ReportingPeriod | None:
@@ -79,9 +166,9 @@ class CloseConsequences:
 def close_consequences(
     *, period: ReportingPeriod, today: dt.date | None = None
 ) -> CloseConsequences:
-    """Counts for closing ``period`` over every action plan of its masterplan
-    (region-wide: only the smart city team closes). Two queries."""
-    plans = ActionPlan.objects.filter(masterplan_id=period.masterplan_id).count()
+    """Counts for closing ``period`` over the action plans it asks about
+    (:func:`period_plans`; region-wide: only the smart city team closes)."""
+    plans = period_plans(period=period, plans=ActionPlan.objects.all()).count()
     by_state = dict(
         ProgressReport.objects.filter(period=period)
         .order_by()
@@ -129,10 +216,11 @@ class Board:
 
 
 def period_board(*, period: ReportingPeriod, plans: QuerySet[ActionPlan]) -> Board:
-    """Every action plan in ``plans`` (already scoped to the user) with its
-    report for the period, if any, and how late it is. Two queries."""
+    """The action plans of ``plans`` (already scoped to the user) that the
+    period asks about (:func:`period_plans`, the carry-over rule), each with
+    its report for the period, if any, and how late it is."""
     plan_list = list(
-        plans.filter(masterplan_id=period.masterplan_id)
+        period_plans(period=period, plans=plans)
         .select_related("agency", "programme")
         .order_by("agency__short_name", "code")
     )
@@ -164,13 +252,13 @@ class MissingReports:
 
 
 def missing_reports(*, period: ReportingPeriod) -> list[MissingReports]:
-    """Per agency, the action plans of the period's masterplan that have no
-    submitted or verified report yet (what reminders are about)."""
+    """Per agency, the action plans the period asks about (:func:`period_plans`)
+    that have no submitted or verified report yet (what reminders are about)."""
     done = ProgressReport.objects.filter(period=period, state__in=DONE_STATES).values(
         "action_plan_id"
     )
     plans = (
-        ActionPlan.objects.filter(masterplan_id=period.masterplan_id)
+        period_plans(period=period, plans=ActionPlan.objects.all())
         .exclude(pk__in=done)
         .exclude(status=ActionPlanStatus.CANCELLED)
         .select_related("agency")
@@ -182,6 +270,72 @@ def missing_reports(*, period: ReportingPeriod) -> list[MissingReports]:
         by_agency[plan.agency_id].append(plan)
         agencies[plan.agency_id] = plan.agency
     return [MissingReports(agencies[a], tuple(p)) for a, p in by_agency.items()]
+
+
+@dataclass(frozen=True)
+class AgencyTodo:
+    """What an agency's editor or head has to do in the open period (the
+    dashboard's "Perlu tindakan"): returned reports with the reviewer's
+    reason, drafts not yet submitted, and plans with no report yet."""
+
+    period: ReportingPeriod | None
+    days_left: int
+    returned: tuple[ProgressReport, ...]
+    drafts: tuple[ProgressReport, ...]
+    missing: tuple[ActionPlan, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.returned) + len(self.drafts) + len(self.missing)
+
+    @property
+    def late(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_over(self) -> int:
+        """Days past the deadline (0 before and on it)."""
+        return max(-self.days_left, 0)
+
+
+def agency_todo(
+    *, masterplan: Masterplan, agency_ids: Iterable[int], today: dt.date | None = None
+) -> AgencyTodo:
+    """The agencies' open work in the masterplan's open period, over the plans
+    that period asks about (:func:`period_plans`). Returned reports first
+    (most recently returned first), then drafts, then unreported plans."""
+    period = current_period(masterplan=masterplan)
+    if period is None:
+        return AgencyTodo(None, 0, (), (), ())
+    plans = list(
+        period_plans(period=period, plans=ActionPlan.objects.filter(agency_id__in=list(agency_ids)))
+        .select_related("agency")
+        .order_by("agency__short_name", "code")
+    )
+    reports = {
+        r.action_plan_id: r
+        for r in ProgressReport.objects.filter(
+            period=period, action_plan_id__in=[p.pk for p in plans]
+        ).select_related("action_plan__agency")
+    }
+    returned = sorted(
+        (r for r in reports.values() if r.state == ProgressReport.State.RETURNED),
+        key=lambda r: r.updated_at,
+        reverse=True,
+    )
+    drafts = [
+        r
+        for p in plans
+        if (r := reports.get(p.pk)) is not None and r.state == ProgressReport.State.DRAFT
+    ]
+    missing = [p for p in plans if p.pk not in reports]
+    return AgencyTodo(
+        period=period,
+        days_left=days_to_deadline(period, today),
+        returned=tuple(returned),
+        drafts=tuple(drafts),
+        missing=tuple(missing),
+    )
 
 
 @dataclass(frozen=True)
@@ -340,4 +494,70 @@ def plan_timeline(*, action_plan: ActionPlan) -> QuerySet[AuditEvent]:
         )
         .select_related("content_type", "actor")
         .order_by("-occurred_at", "-id")
+    )
+
+
+# --- An action plan's progress (its page's panel) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """What an action plan's page tells about its reporting: the latest
+    report (any state) with its evidence and budget, the latest verified one
+    when that is another, and the last recorded change. ``reports_visible``
+    is False for a reader who may see the plan but not its agency's reports:
+    then only the plan's own last change is given."""
+
+    reports_visible: bool
+    latest: ProgressReport | None
+    official: ProgressReport | None  # latest verified, when not ``latest``
+    evidence: tuple[Evidence, ...]  # of ``latest``
+    report_count: int
+    last_update: AuditEvent | None
+
+    @property
+    def budget_percent(self) -> Decimal | None:
+        """Realisation as a share of the ceiling in the latest report, rounded
+        half-up once (DOMAIN.md §2); None without a ceiling."""
+        if self.latest is None or not self.latest.budget_ceiling:
+            return None
+        return round_half_up(
+            Fraction(self.latest.budget_realisation) * 100 / Fraction(self.latest.budget_ceiling)
+        )
+
+
+def plan_progress(
+    *, action_plan: ActionPlan, reports: QuerySet[ProgressReport] | None
+) -> PlanProgress:
+    """The progress panel of ``action_plan``. ``reports`` is the reader's
+    scoped reports (``reports_for(user)``), or None for a reader who may see
+    the plan but not its reports (``plan_filter_for_reports``): then only the
+    plan's own last change is read, never a report, its evidence or its
+    events. At most four queries, whatever the number of reports, evidence
+    or events."""
+    if reports is None:
+        last = (
+            AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(ActionPlan),
+                object_id=str(action_plan.pk),
+            )
+            .select_related("actor")
+            .order_by("-occurred_at", "-id")
+            .first()
+        )
+        return PlanProgress(False, None, None, (), 0, last)
+    rows = list(
+        reports.filter(action_plan=action_plan)
+        .select_related("period", "submitted_by", "verified_by")
+        .order_by("-period__year", "-period__number")
+    )
+    latest = rows[0] if rows else None
+    verified = next((r for r in rows if r.state == ProgressReport.State.VERIFIED), None)
+    return PlanProgress(
+        reports_visible=True,
+        latest=latest,
+        official=verified if verified is not latest else None,
+        evidence=tuple(latest.evidence.select_related("uploaded_by")) if latest else (),
+        report_count=len(rows),
+        last_update=plan_timeline(action_plan=action_plan).first(),
     )

@@ -587,11 +587,7 @@ class Frozen:
     @classmethod
     def of(cls, snapshot: PeriodSnapshot) -> Frozen:
         """Read a stored snapshot, whatever layout it was written in."""
-        if not 1 <= snapshot.layout <= LAYOUT:
-            raise ValueError(
-                f"PeriodSnapshot {snapshot.pk} has layout {snapshot.layout}; "
-                f"this version reads layouts 1 to {LAYOUT}."
-            )
+        _layout_check(snapshot)
         return cls(
             layout=snapshot.layout,
             rule_version=snapshot.rule_version,
@@ -605,6 +601,13 @@ class Frozen:
             ),
         )
 
+    @staticmethod
+    def figures_of(snapshot: PeriodSnapshot) -> FrozenFigures:
+        """Only the figures of a stored snapshot (every layout has them): for
+        readers of many periods (trends) that load ``figures`` alone."""
+        _layout_check(snapshot)
+        return FrozenFigures.from_json(snapshot.figures)
+
     def as_fields(self) -> dict[str, Any]:
         """The ``PeriodSnapshot`` fields that hold this (all but ``period``)."""
         return {
@@ -615,3 +618,11 @@ class Frozen:
             "plan_statuses": dict(self.plan_statuses),
             "published": None if self.published is None else self.published.as_json(),
         }
+
+
+def _layout_check(snapshot: PeriodSnapshot) -> None:
+    if not 1 <= snapshot.layout <= LAYOUT:
+        raise ValueError(
+            f"PeriodSnapshot {snapshot.pk} has layout {snapshot.layout}; "
+            f"this version reads layouts 1 to {LAYOUT}."
+        )

@@ -44,6 +44,8 @@ Public functions (keyword-only; they return frozen dataclasses):
 - ``public_quick_wins(masterplan=, snapshot=)`` → ``list[PublicQuickWin]``
 - ``public_photo(region=, pk=)`` → ``PublishedPhoto`` (LookupError): a photo the
   published snapshot chose
+- ``public_trends(masterplan=)`` → ``Trends``: every published (closed)
+  period's frozen figures, overall, per pillar and per agency
 - ``public_search(masterplan=, snapshot=, query=)`` → ``SearchResults``; the
   matching rule (``query_matcher``) is also the API's programme filter
 - ``public_figure_explain(masterplan=, snapshot=, metric=, scope=)``
@@ -94,6 +96,7 @@ from kotacerdas.monitoring.snapshots import (
     PublishedPhoto,
     as_lookup_row,
 )
+from kotacerdas.monitoring.trends import Trends, period_trends
 from kotacerdas.regions.models import Region
 
 SEARCH_MIN_LENGTH = 2
@@ -706,6 +709,13 @@ def public_overview(*, region: Region) -> PublicOverview:
         quick_wins=tuple(public_quick_wins(masterplan=masterplan, snapshot=snapshot)),
         programme_count=sum(p.programme_count for p in pillars),
     )
+
+
+def public_trends(*, masterplan: Masterplan) -> Trends:
+    """How the published figures moved: a point per closed period, read from
+    its snapshot only (:func:`kotacerdas.monitoring.trends.period_trends`), so
+    a live change after a close never moves the public trend."""
+    return period_trends(masterplan=masterplan)
 
 
 # --- Search --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("publik/<str:code>/program/<int:pk>/", views.programme, name="programme"),
     path("publik/<str:code>/angka/<str:metric>/<str:scope>/", views.explain, name="explain"),
     path("publik/<str:code>/cari/", views.search, name="search"),
+    path("publik/<str:code>/tren/", views.trend, name="trend"),
     path("publik/<str:code>/widget/", views.widget, name="widget"),
     path("publik/<str:code>/foto/<int:pk>/", views.photo, name="photo"),
     path("publik/<str:code>/data/", views.catalogue, name="catalogue"),

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.masterplan import views as masterplan_views
 from kotacerdas.masterplan.selectors import RULE_VERSION
+from kotacerdas.monitoring.trends import trend_charts
 from kotacerdas.portal import datasets, downloads, selectors
 from kotacerdas.portal.caching import cached
 from kotacerdas.regions.models import Region
@@ -120,18 +121,48 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
         if region is None:
             return None
         overview = selectors.public_overview(region=region)
+        trend = (
+            trend_charts(selectors.public_trends(masterplan=overview.masterplan), prefix="ptrend")
+            if overview.masterplan is not None
+            else None
+        )
         return (
             region.name,
             "portal/home.html",
             {
                 "region": region,
                 "o": overview,
+                "trend": trend,
                 "embed": _embed_snippet(request, code),
                 "rule_version": RULE_VERSION,
             },
         )
 
     return _page(request, code, ("home", code, request.get_host()), build)
+
+
+@require_safe
+def trend(request: HttpRequest, code: str) -> HttpResponse:
+    """The published figures across closed periods: overall, per pillar and
+    per agency (the home page shows the overall chart only, to stay light)."""
+
+    def build() -> Built | None:
+        plan = selectors.public_plan(code=code)
+        if plan is None:
+            return None
+        return (
+            _("Tren · %(region)s") % {"region": plan.region.name},
+            "portal/trend.html",
+            {
+                "region": plan.region,
+                "snapshot": plan.snapshot,
+                "trend": trend_charts(
+                    selectors.public_trends(masterplan=plan.masterplan), prefix="ptrend"
+                ),
+            },
+        )
+
+    return _page(request, code, ("trend", code), build)
 
 
 @require_safe

@@ -45,6 +45,18 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def place_name(self) -> str:
+        """Where the region's documents are dated and signed: a city by its
+        own name ("Kota Dumai" → "Dumai"); a regency by its full name
+        ("Kabupaten Kampar"), since the reference data does not name its seat
+        and a regency's seat often has another name (docs/decisions.md)."""
+        lowered = self.name.lower()
+        for prefix in ("kota administrasi ", "kota "):
+            if lowered.startswith(prefix) and len(self.name) > len(prefix):
+                return self.name[len(prefix) :].strip()
+        return self.name
+
     def clean(self) -> None:
         area = reference.get_area(self.code)
         if area is None or area.level != reference.LEVEL_REGENCY:
@@ -82,3 +94,36 @@ class Region(models.Model):
 
     def kelurahan(self) -> list[reference.Area]:
         return reference.kelurahan_of(self.code)
+
+
+class AreaBoundary(models.Model):
+    """The outline of one kecamatan or kelurahan/desa of a region, as GeoJSON
+    (WGS 84 longitude/latitude), drawn on the registry map. Loaded by the
+    operator from an openly licensed file (``kotacerdas boundaries load``,
+    docs/operations.md); the product ships none it may not redistribute.
+    ``source`` carries the attribution and licence the map must show."""
+
+    class Level(models.IntegerChoices):
+        KECAMATAN = reference.LEVEL_DISTRICT, _("kecamatan")
+        KELURAHAN = reference.LEVEL_VILLAGE, _("kelurahan/desa")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="boundaries", verbose_name=_("wilayah")
+    )
+    code = models.CharField(_("kode Kemendagri"), max_length=13)
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
+    name = models.CharField(_("nama"), max_length=120)
+    geometry = models.JSONField(_("geometri (GeoJSON)"))
+    source = models.CharField(_("sumber dan lisensi"), max_length=300)
+    loaded_at = models.DateTimeField(_("dimuat pada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("batas wilayah")
+        verbose_name_plural = _("batas wilayah")
+        ordering: ClassVar = ["region", "code"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["region", "code"], name="areaboundary_region_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

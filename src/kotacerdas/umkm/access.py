@@ -23,6 +23,7 @@ from kotacerdas.core.timezones import activate_region
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.models import DuplicateCandidate
 from kotacerdas.umkm.imports.models import ImportJob
+from kotacerdas.umkm.pdp.models import ExportJob
 from kotacerdas.umkm.registry.models import Business
 
 Action = Literal["view", "change", "reveal"]
@@ -56,6 +57,17 @@ def import_jobs_for(user: User, action: Action = "change") -> models.QuerySet[Im
     return ImportJob.objects.filter(region__in=registry_regions(user, action)).select_related(
         "region", "created_by"
     )
+
+
+def export_jobs_for(user: User) -> models.QuerySet[ExportJob]:
+    """The user's own exports, in the regions whose registry they may still
+    view: an export is handed only to whoever asked for it (a personal one
+    needs "reveal" too, checked where the file is served)."""
+    if not getattr(user, "is_authenticated", False):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(
+        created_by_id=user.pk, region__in=registry_regions(user, "view")
+    ).select_related("region", "created_by")
 
 
 def candidates_for(user: User, action: Action = "change") -> models.QuerySet[DuplicateCandidate]:

@@ -5,7 +5,7 @@ other apps may import them from here."""
 
 from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
 from kotacerdas.umkm.imports.models import ColumnMapping, ImportJob
-from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.registry.models import (
     Business,
     IkmClass,
@@ -21,6 +21,7 @@ __all__ = [
     "BusinessMerge",
     "ColumnMapping",
     "DuplicateCandidate",
+    "ExportJob",
     "IkmClass",
     "ImportJob",
     "KbliCode",

@@ -1,8 +1,10 @@
 """The registry's background tasks, run by ``kotacerdas worker``. Each only
 calls a service: the import of a survey file queued from the web
 (:func:`kotacerdas.umkm.imports.services.import_job_run`), the duplicate
-search of a big region after a change, and the daily
-anonymisation at the end of retention (kotacerdas.core.scheduler)."""
+search of a big region after a change, an export of the list
+(:func:`kotacerdas.umkm.pdp.services.run_export_job`), the removal
+of an export's file when it expires (queued with ``run_after``), and the
+daily anonymisation at the end of retention (kotacerdas.core.scheduler)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django_tasks import task
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.imports.services import import_job_run
-from kotacerdas.umkm.pdp.services import businesses_anonymise
+from kotacerdas.umkm.pdp.services import businesses_anonymise, exports_expire, run_export_job
 
 
 @task()
@@ -51,3 +53,18 @@ def anonymise_expired(day: str | None = None) -> dict[str, int]:
     retention). Idempotent; ``day`` is the scheduler's."""
     result = businesses_anonymise(actor=None, regions=list(Region.objects.order_by("code")))
     return dict(result.counts)
+
+
+@task()
+def export_run(job_id: int) -> dict[str, Any]:
+    """Write the file of a QUEUED export job; return its rows and size (empty
+    when the job was not QUEUED, was cut at a cap or failed)."""
+    return run_export_job(job_id)
+
+
+@task()
+def exports_remove_expired() -> int:
+    """Delete the files of exports past their time (settings
+    KOTACERDAS_EXPORT_KEEP_HOURS): queued by each finished export to run
+    when its file expires; returns how many expired."""
+    return exports_expire()

@@ -73,9 +73,10 @@ def test_write_table_writes_one_table_in_either_format() -> None:
         write_table(["a"], [], "pdf")
 
 
-def test_open_data_and_the_personal_data_export_share_the_guard() -> None:
-    # They drifted once: the personal-data export missed tab and CR.
-    assert pdp.write_table is writing.write_table
+def test_open_data_and_the_personal_data_export_share_the_guard(tmp_path) -> None:
+    # They drifted once: the personal-data export missed tab and CR. The
+    # export now streams to disk through the shared TableFile.
+    assert pdp.TableFile is writing.TableFile
     dataset = Dataset(
         slug="uji",
         metadata={},
@@ -86,6 +87,25 @@ def test_open_data_and_the_personal_data_export_share_the_guard() -> None:
     assert rows == [["nama", "nilai"], ["'\t=cmd", "-5"], ["'\r=1", ""]]
     personal = write_table(["nama"], [["\t=cmd"], ["\r=1"]], "csv").decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(personal)))[1:] == [["'\t=cmd"], ["'\r=1"]]
+    table = writing.TableFile(tmp_path / "ekspor.csv", ["nama"], "csv")
+    for row in (["\t=cmd"], ["\r=1"]):
+        table.write(row)
+    table.close()
+    streamed = (tmp_path / "ekspor.csv").read_bytes().decode("utf-8-sig")
+    assert streamed == personal and table.size == (tmp_path / "ekspor.csv").stat().st_size
+
+
+def test_the_streamed_workbook_writes_text_as_text_and_whole_amounts_as_numbers(tmp_path):
+    path = tmp_path / "ekspor.xlsx"
+    table = writing.TableFile(path, ["nama", "modal"], "xlsx")
+    table.write(['=HYPERLINK("x")', Decimal("50000000")])
+    table.write(["Toko\x07 Bel", Decimal("1.5")])
+    table.close()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    sheet = openpyxl.load_workbook(path).active
+    assert [c.value for c in sheet[2]] == ['=HYPERLINK("x")', 50_000_000]
+    assert sheet["A2"].data_type == "s"  # text, never a formula
+    assert [c.value for c in sheet[3]] == ["Toko Bel", 1.5]  # a bell a workbook cannot hold
 
 
 def test_the_import_rejection_report_writes_text_under_the_same_rule(tmp_path) -> None:

@@ -23,6 +23,7 @@ from kotacerdas.evaluation.models import (
 from kotacerdas.evaluation.self_assessment import services as sa
 from tests.evaluation.assessment_factories import (
     JAMBI_ITEMS,
+    assessor_role,
     assign,
     in_assessment,
     operator,
@@ -66,7 +67,8 @@ def scores_form(
 def test_two_assessors_score_the_lead_consolidates_and_the_operator_publishes(world, personas):
     cycle = in_assessment(world.region)
     ops = login_verified(Client(), operator())
-    user("ani"), user("budi")
+    for name in ("ani", "budi"):
+        assessor_role(user(name), cycle.region)
 
     for name, lead in (("ani", True), ("budi", False)):
         response = ops.post(
@@ -172,7 +174,8 @@ def test_a_declared_conflict_blocks_scoring_and_the_operator_reassigns(world):
     manage = text(ops.get(url("assignment_manage", cycle.pk)))
     assert "Pernah menjadi konsultan daerah ini." in manage
     ops.post(url("assignment_remove", conflicted.pk))
-    ops.post(url("assignment_manage", cycle.pk), {"assessor": user("budi").pk, "is_lead": "on"})
+    budi = assessor_role(user("budi"), cycle.region)
+    ops.post(url("assignment_manage", cycle.pk), {"assessor": budi.pk, "is_lead": "on"})
     assert list(Assignment.objects.filter(cycle=cycle).values_list("assessor__username")) == [
         ("budi",)
     ]

@@ -22,12 +22,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.umkm.models import Business
+from kotacerdas.umkm.models import Business, ExportJob
 from kotacerdas.umkm.registry import services
 from tests.conftest import World
 from tests.permissions.matrix import PERSONAS
 from tests.permissions.rows_umkm_registry import ADDRESS, NIK, make_business
 from tests.permissions.test_permissions import MATRIX
+from tests.umkm.pdp.exporting import export_download
 
 PHONE_NATIONAL = "81234567891"  # inside 081234567891, 6281234567891 and +62 812…
 SECRETS = (NIK, PHONE_NATIONAL, ADDRESS)
@@ -78,10 +79,7 @@ def _seed(world: World, officer: Any, personas: dict[str, Any]) -> Business:
     )
     client = personas["officer"]
     client.post(reverse("umkm:business_reveal", args=[business.pk]), {"purpose": PURPOSE})
-    client.post(
-        reverse("umkm:business_export", args=[world.region.code]),
-        {"fmt": "csv", "personal": "on", "purpose": PURPOSE},
-    )
+    export_download(client, world, {"fmt": "csv", "personal": "on", "purpose": PURPOSE})
     client.post(
         reverse("umkm:subject_report", args=[world.region.code]),
         {"nik": NIK, "purpose": PURPOSE, "fmt": "html"},
@@ -175,10 +173,6 @@ def test_only_the_officers_disclosure_pages_show_the_nik(world, officer, persona
     posts = [
         (reverse("umkm:business_reveal", args=[business.pk]), {"purpose": PURPOSE}),
         (
-            reverse("umkm:business_export", args=[world.region.code]),
-            {"fmt": "csv", "personal": "on", "purpose": PURPOSE},
-        ),
-        (
             reverse("umkm:subject_report", args=[world.region.code]),
             {"nik": NIK, "purpose": PURPOSE, "fmt": "html"},
         ),
@@ -190,3 +184,19 @@ def test_only_the_officers_disclosure_pages_show_the_nik(world, officer, persona
                 assert NIK in body, f"POST {url}: the officer should see the NIK"
             else:
                 assert NIK not in body, f"POST {url} as {persona} shows the NIK"
+    # The export: its page shows no NIK to anyone; its file, to its requester only.
+    data = {"fmt": "csv", "personal": "on", "purpose": PURPOSE}
+    export_download(personas["officer"], world, data)
+    job = ExportJob.objects.get()
+    for name in ("umkm:export_detail", "umkm:export_download"):
+        url = reverse(name, args=[job.pk])
+        for persona in PERSONAS:
+            text = _body(personas[persona].get(url))
+            if persona == "officer" and name == "umkm:export_download":
+                assert NIK in text, "the officer should get the NIK in the file"
+            else:
+                assert NIK not in text, f"GET {url} as {persona} shows the NIK"
+    for persona in PERSONAS:
+        if persona != "officer":
+            _body(export_download(personas[persona], world, data))
+    assert ExportJob.objects.count() == 1, "only the officer may ask for personal data"

@@ -8,11 +8,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from kotacerdas.umkm.models import Business, RegistrySettings
 from kotacerdas.umkm.statistics.selectors import map_points
 from tests.factories import RegionFactory
+from tests.regions.boundary_files import collection, feature, square
 from tests.umkm.statistics.fixtures import (
     NIK,
     PANGKALAN_SESAI,
@@ -105,7 +107,7 @@ def test_the_csv_holds_the_aggregates_only(world, personas) -> None:
 
 def test_other_regions_are_not_found(world, personas) -> None:
     other = RegionFactory(code="14.71", name="Kota Pekanbaru")
-    for route in ("umkm:statistics", "umkm:map", "umkm:map_points"):
+    for route in ("umkm:statistics", "umkm:map", "umkm:map_points", "umkm:map_boundaries"):
         response = personas["officer"].get(reverse(route, args=[other.code]))
         assert response.status_code == 404
 
@@ -180,3 +182,44 @@ def test_other_programmes_show_no_registry_output(world, personas) -> None:
     make_business(world.region)
     url = reverse("masterplan:programme_detail", args=[world.programme.pk])
     assert "usaha terdaftar" not in personas["admin"].get(url).content.decode()
+
+
+def test_the_map_draws_clusters_and_says_when_no_outlines_are_loaded(world, personas) -> None:
+    response = personas["officer"].get(reverse("umkm:map", args=[world.region.code]))
+    html = response.content.decode()
+    assert "vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "vendor/leaflet.markercluster/MarkerCluster.css" in html
+    assert 'data-boundaries-url=""' in html
+    assert "kotacerdas boundaries load" in html
+
+
+def test_loaded_outlines_are_served_with_their_source(world, personas, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "batas.geojson"
+    path.write_bytes(collection(feature(PURNAMA, square(0)), feature("14.72.01", square(1))))
+    call_command("boundaries", "load", world.region.code, str(path), "--source", "Uji <b>CC BY</b>")
+    client = personas["officer"]
+    page = client.get(reverse("umkm:map", args=[world.region.code])).content.decode()
+    url = reverse("umkm:map_boundaries", args=[world.region.code])
+    assert f'data-boundaries-url="{url}"' in page
+    # The source is shown as text, never as markup.
+    assert "Uji &lt;b&gt;CC BY&lt;/b&gt;" in page and "<b>CC BY</b>" not in page
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert [f["properties"]["name"] for f in body["features"]] == ["Dumai Barat", "Purnama"]
+    assert body["sources"] == ["Uji <b>CC BY</b>"]
+
+
+def test_outlines_are_not_served_to_anonymous_visitors(world, personas) -> None:
+    response = personas["anonymous"].get(reverse("umkm:map_boundaries", args=[world.region.code]))
+    assert response.status_code == 302
+
+
+def test_the_map_speaks_english(world, personas) -> None:
+    client = personas["officer"]
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("umkm:map", args=[world.region.code])).content.decode()
+    assert "No kecamatan/kelurahan boundaries are loaded for this region yet" in html
+    assert "optional, off by default" in html
+    assert "Batas kecamatan/kelurahan belum dimuat" not in html

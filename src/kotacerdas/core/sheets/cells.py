@@ -79,6 +79,9 @@ class Choices:
 
     options: tuple[tuple[str, str | Promise], ...]
     aliases: tuple[tuple[str, str], ...] = ()
+    # Whether a workbook shows this column's values by their Indonesian label
+    # (codes kept in a hidden list) rather than by code; reading accepts both.
+    labelled: bool = False
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -95,6 +98,19 @@ class Choices:
         for code in self.codes:
             table[normalise(code)] = code
         return table
+
+    def label(self, code: str, language: str = "id") -> str:
+        """The label of ``code`` in ``language`` (the code itself when unknown)."""
+        with translation.override(language):
+            return next((str(label) for c, label in self.options if c == code), code)
+
+    def labels(self, language: str = "id") -> tuple[str, ...]:
+        with translation.override(language):
+            return tuple(str(label) for _code, label in self.options)
+
+    def shown(self) -> tuple[str, ...]:
+        """What a workbook writes for this column: labels or codes."""
+        return self.labels() if self.labelled else self.codes
 
     def parse(self, text: str) -> str | None:
         return self.accepted().get(normalise(text))
@@ -162,7 +178,7 @@ def choice(raw: Raw, choices: Choices) -> str:
     typed = text(raw)
     code = choices.parse(typed)
     if code is None:
-        raise CellError("choice", value=typed, allowed=", ".join(choices.codes))
+        raise CellError("choice", value=typed, allowed=", ".join(choices.shown()))
     return code
 
 

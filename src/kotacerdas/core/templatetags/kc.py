@@ -98,3 +98,9 @@ def panels(context: template.Context, slot: str, **values: Any) -> str:
     if request is None:
         return ""
     return mark_safe("".join(extensions.panels_render(slot, request, **values)))  # noqa: S308 - panels return rendered templates
+
+
+@register.inclusion_tag("includes/chart.html")
+def chart(c: Any) -> dict[str, Any]:
+    """Draw a :class:`kotacerdas.core.charts.Chart` (the one chart template)."""
+    return {"c": c}

@@ -12,25 +12,46 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.evaluation.assessment.selectors import assessor_candidates, assessor_label
 from kotacerdas.evaluation.cycles.forms import DATE
 from kotacerdas.evaluation.instruments.models import Item
 from kotacerdas.evaluation.instruments.selectors import parse_number
+from kotacerdas.regions.models import Region
+
+
+class AssessorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return assessor_label(obj)
 
 
 class AssignForm(forms.Form):
-    assessor = forms.ModelChoiceField(
+    """The picker offers only the accounts the conflict rules allow
+    (``selectors.assessor_candidates``); any other id, sent by a crafted
+    POST, is refused with the rule (and the service checks it again)."""
+
+    assessor = AssessorChoiceField(
         label=_("Akun asesor"),
         queryset=get_user_model().objects.none(),
-        help_text=_("Akun aktif mana pun; biasanya akun eksternal tanpa keanggotaan wilayah."),
+        help_text=_(
+            "Hanya akun berperan asesor yang tidak punya peran lain di wilayah ini; "
+            "ditampilkan dengan nama lengkap dan institusinya."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Akun ini tidak dapat ditugaskan: hanya akun aktif berperan asesor yang bukan "
+                "staf wilayah yang dinilai, dan belum ditugaskan pada siklus ini."
+            )
+        },
     )
     is_lead = forms.BooleanField(label=_("Jadikan asesor utama"), required=False)
 
-    def __init__(self, *args: Any, exclude: list[int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, region: Region, exclude: list[int] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True).exclude(pk__in=exclude or [])
         field = self.fields["assessor"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = users.order_by("username")
+        field.queryset = assessor_candidates(region).exclude(pk__in=exclude or [])
 
 
 class ConflictForm(forms.Form):

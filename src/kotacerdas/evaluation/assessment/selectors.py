@@ -16,12 +16,14 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import round_half_up
+from kotacerdas.core.models import Membership, Role
 from kotacerdas.evaluation.assessment.models import (
     AssessorScore,
     Assignment,
@@ -38,6 +40,68 @@ from kotacerdas.evaluation.cycles.selectors import (
 from kotacerdas.evaluation.instruments.models import Item
 from kotacerdas.evaluation.instruments.selectors import SCORE_PLACES
 from kotacerdas.evaluation.self_assessment.models import Answer, AnswerEvidence
+from kotacerdas.regions.models import Region
+
+# --- Who may assess a region ---------------------------------------------------------------
+# The conflict rules (docs/user-guide.md, "Penilaian oleh asesor"; decisions.md):
+# 1. only active accounts holding the assessor role (a Role.ASSESSOR
+#    membership, in any region) are assessors;
+# 2. an account with any other role in the assessed region (its smart city
+#    team, an agency's editor or head, its registry officer) is the region's
+#    own staff and never assesses it; the assessor role itself is no such
+#    tie (it is how an assessor is recorded, and opens nothing);
+# 3. every assigned assessor declares a conflict of interest before scoring
+#    (services.conflict_declare); a declared conflict blocks scoring.
+# The picker offers ``assessor_candidates``; ``assessor_refusal`` is the same
+# rule for one account, checked by ``services.assignment_create`` whoever calls.
+
+
+def _staff_of(region: Region) -> QuerySet[Membership]:
+    return Membership.objects.filter(region=region).exclude(role=Role.ASSESSOR)
+
+
+def assessor_candidates(region: Region) -> QuerySet[Any]:
+    """Accounts that may be assigned to assess ``region`` (rules 1 and 2),
+    sorted by full name, with their profile (institution) in the same query."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Exists(Membership.objects.filter(user=OuterRef("pk"), role=Role.ASSESSOR)))
+        .exclude(Exists(_staff_of(region).filter(user=OuterRef("pk"))))
+        .select_related("profile")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def assessor_refusal(user: Any, region: Region) -> str:
+    """Why ``user`` may not assess ``region`` (rules 1 and 2), or ""."""
+    if not user.is_active:
+        return _("Akun ini tidak aktif.")
+    staff = _staff_of(region).filter(user_id=user.pk).first()
+    if staff is not None:
+        return _(
+            "Akun ini berperan “%(role)s” di %(region)s, sehingga tidak dapat menilai "
+            "wilayahnya sendiri."
+        ) % {"role": staff.get_role_display(), "region": region.name}
+    if not Membership.objects.filter(user_id=user.pk, role=Role.ASSESSOR).exists():
+        return _("Akun ini tidak berperan asesor; hanya akun asesor yang dapat ditugaskan.")
+    return ""
+
+
+def institution_of(user: Any) -> str:
+    try:
+        return str(user.profile.institution)
+    except ObjectDoesNotExist:
+        return ""
+
+
+def assessor_label(user: Any) -> str:
+    """“Full Name — Institution”, as the picker and the assignment list show
+    an assessor (the username when the account has no full name)."""
+    name = user.get_full_name() or user.get_username()
+    institution = institution_of(user)
+    return f"{name} — {institution}" if institution else name
+
 
 # --- Consolidation -------------------------------------------------------------------------
 
@@ -189,7 +253,7 @@ def items_for_assessor(cycle: EvaluationCycle, assignment: Assignment) -> list[I
 def assignments_of(cycle: EvaluationCycle) -> list[Assignment]:
     return list(
         Assignment.objects.filter(cycle=cycle)
-        .select_related("assessor")
+        .select_related("assessor__profile")
         .prefetch_related(Prefetch("scores", queryset=AssessorScore.objects.only("id")))
     )
 

@@ -36,7 +36,7 @@ from kotacerdas.evaluation.assessment.models import (
     ConsolidatedScore,
     CycleSummary,
 )
-from kotacerdas.evaluation.assessment.selectors import baseline_proposal
+from kotacerdas.evaluation.assessment.selectors import assessor_refusal, baseline_proposal
 from kotacerdas.evaluation.cycles.models import EvaluationCycle, ResultRevision
 from kotacerdas.evaluation.cycles.selectors import (
     cycle_instrument_ids,
@@ -123,12 +123,14 @@ def _check_score(cycle: EvaluationCycle, item: Item, score: Decimal) -> None:
 def assignment_create(
     *, actor: Actor, cycle: EvaluationCycle, assessor: AbstractBaseUser, is_lead: bool = False
 ) -> Assignment:
-    """Assign ``assessor`` (any active account) to ``cycle``; with
-    ``is_lead`` the assessor becomes the lead (the previous lead stays an
-    ordinary assessor)."""
+    """Assign ``assessor`` to ``cycle``; with ``is_lead`` the assessor
+    becomes the lead (the previous lead stays an ordinary assessor). Only an
+    active account with the assessor role that is not on the region's own
+    staff (``selectors.assessor_refusal``, the conflict rules)."""
     _require_state(cycle, State.PREPARING, State.IN_ASSESSMENT)
-    if not assessor.is_active:
-        raise ValidationError({"assessor": _("Akun ini tidak aktif.")})
+    refusal = assessor_refusal(assessor, cycle.region)
+    if refusal:
+        raise ValidationError({"assessor": refusal}, code="not_eligible")
     if Assignment.objects.filter(cycle=cycle, assessor_id=assessor.pk).exists():
         raise ValidationError({"assessor": _("Asesor ini sudah ditugaskan pada siklus ini.")})
     with transaction.atomic():

@@ -27,14 +27,18 @@ register = template.Library()
 
 @register.simple_tag
 def has_assignments(user: User | None) -> bool:
-    """Whether to show "Penugasan saya". Assessors are external accounts, so
-    the region's team, agency members and registry officers (city staff), and
-    superusers, who reach every cycle anyway, are answered from the cached
-    roles without a query."""
+    """Whether to show "Penugasan saya". Superusers, who reach every cycle
+    anyway, and city staff (the region's team, agency members and registry
+    officers) without the assessor role are answered from the cached roles
+    without a query; staff of one region who assess another (decisions §43)
+    are asked."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     roles = roles_of(user)
-    if roles.superuser or roles.admin_regions or roles.agencies or roles.officer_regions:
+    if roles.superuser:
+        return False
+    staff = roles.admin_regions or roles.agencies or roles.officer_regions
+    if staff and not roles.assessor_regions:
         return False
     return Assignment.objects.filter(assessor_id=user.pk).exists()
 

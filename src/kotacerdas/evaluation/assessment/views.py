@@ -113,7 +113,9 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
 def assignment_manage(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_fetch(request.user, pk, "publish")
     assignments = assignments_of(cycle)
-    form = AssignForm(request.POST or None, exclude=[a.assessor_id for a in assignments])
+    form = AssignForm(
+        request.POST or None, region=cycle.region, exclude=[a.assessor_id for a in assignments]
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assessment.assignment_create(

@@ -319,6 +319,12 @@ class ReportData:
         return date_id(self.generated_on)
 
     @property
+    def place_date(self) -> str:
+        """``Dumai, 7 Desember 2026``: the place and date above the signatures,
+        the date in the region's time zone and the document's language."""
+        return f"{self.cycle.region.place_name}, {self.date_shown}"
+
+    @property
     def file_stem(self) -> str:
         """``laporan-evaluasi-15.71-2025-tahap_1-r1`` (``-draf`` unpublished)."""
         suffix = f"r{self.revision.number}" if self.revision is not None else "draf"

@@ -47,6 +47,33 @@ class AnswerForm(forms.Form):
         }
 
 
+class AnswerGridRowForm(forms.Form):
+    """One row of the self-assessment grid: an item's claimed score and a
+    short answer. ``item`` and ``version`` (the content token of what the
+    page showed, ``services.answer_version``) travel hidden; the view trusts
+    ``item`` only among the rows the user may write."""
+
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    claimed_score = forms.DecimalField(
+        label=_("Nilai"),
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
+    )
+    text = forms.CharField(
+        label=_("Jawaban"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+AnswerGridFormSet = forms.formset_factory(
+    AnswerGridRowForm, extra=0, max_num=1000, validate_max=True, absolute_max=1000
+)
+
+
 class DelegateForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Diisi oleh"),

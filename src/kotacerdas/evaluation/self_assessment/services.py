@@ -19,6 +19,7 @@ An ``Answer`` is created the first time anything is written for its item.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,6 +29,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor
@@ -182,6 +184,25 @@ def _answer_for(*, actor: Actor, cycle: EvaluationCycle, item: Item) -> Answer:
 # --- Answers ------------------------------------------------------------------------------
 
 
+def answer_version(text: str, claimed_score: Decimal | None) -> str:
+    """A short token of an answer's content (text and claimed score), for
+    optimistic concurrency on the self-assessment grid: the page carries the
+    token of what it showed, and a save is refused when the stored answer no
+    longer has that token. Content rather than ``updated_at``, because adding
+    evidence also moves ``updated_at`` without changing the answer
+    (docs/decisions.md). Line endings and surrounding blanks do not count:
+    browsers send ``\r\n`` for what was stored as ``\n``."""
+    score = "" if claimed_score is None else f"{claimed_score.normalize():f}"
+    normal = text.replace("\r\n", "\n").strip()
+    return hashlib.sha256(f"{score}\x00{normal}".encode()).hexdigest()[:16]
+
+
+def stored_version(answer: Answer | None) -> str:
+    if answer is None:
+        return answer_version("", None)
+    return answer_version(answer.text, answer.claimed_score)
+
+
 def answer_save(
     *,
     actor: Actor,
@@ -189,8 +210,11 @@ def answer_save(
     item: Item,
     text: str,
     claimed_score: Decimal | None,
+    version: str | None = None,
 ) -> Answer:
-    """Write the answer and claimed score of one item (self-assessment stage only)."""
+    """Write the answer and claimed score of one item (self-assessment stage
+    only). With ``version`` (``answer_version`` of what the writer saw) the
+    write is refused, code ``conflict``, when someone changed the answer since."""
     _require(answer_problem(cycle), "locked")
     if claimed_score is not None:
         problem = claimed_score_problem(item.instrument, claimed_score)
@@ -199,6 +223,8 @@ def answer_save(
     with transaction.atomic():
         _lock_cycle(cycle)
         _require(answer_problem(cycle), "locked")
+        if version is not None:
+            _require_version(cycle, item, version)
         answer = _answer_for(actor=actor, cycle=cycle, item=item)
         _answer, changed = model_update(
             actor=actor,
@@ -210,6 +236,35 @@ def answer_save(
         if changed:
             _touch(actor, answer)
     return answer
+
+
+def _require_version(cycle: EvaluationCycle, item: Item, version: str) -> None:
+    current = (
+        # of=("self",): PostgreSQL locks no row of the outer-joined user.
+        Answer.objects.select_for_update(of=("self",))
+        .filter(cycle=cycle, item=item)
+        .select_related("updated_by")
+        .first()
+    )
+    if stored_version(current) == version:
+        return
+    who = current.updated_by.get_username() if current and current.updated_by else ""
+    if who and current is not None and current.updated_at is not None:
+        message = _(
+            "Butir ini diubah oleh %(who)s pada %(when)s setelah halaman Anda dimuat; "
+            "isian Anda belum disimpan. Periksa jawaban yang tersimpan, lalu simpan lagi "
+            "bila isian Anda yang benar."
+        ) % {
+            "who": who,
+            "when": date_format(timezone.localtime(current.updated_at), "j F Y H:i"),
+        }
+    else:
+        message = _(
+            "Butir ini diubah orang lain setelah halaman Anda dimuat; isian Anda belum "
+            "disimpan. Periksa jawaban yang tersimpan, lalu simpan lagi bila isian Anda "
+            "yang benar."
+        )
+    raise ValidationError(message, code="conflict")
 
 
 def _touch(actor: Actor, answer: Answer) -> None:

@@ -12,6 +12,11 @@ urlpatterns = [
         name="answer_list",
     ),
     path(
+        "evaluasi/siklus/<int:pk>/penilaian-mandiri/dimensi/<int:dimension_pk>/",
+        views.answer_grid,
+        name="answer_grid",
+    ),
+    path(
         "evaluasi/siklus/<int:pk>/penilaian-mandiri/ajukan/",
         views.self_assessment_submit,
         name="self_assessment_submit",

@@ -7,16 +7,20 @@ selector of this package, and render."""
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseFormSet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import roles_of
@@ -40,9 +44,12 @@ from kotacerdas.evaluation.access import (
 )
 from kotacerdas.evaluation.cycles.models import EvaluationCycle
 from kotacerdas.evaluation.instruments.models import Item
+from kotacerdas.evaluation.instruments.selectors import number_id
 from kotacerdas.evaluation.self_assessment import services as sa
 from kotacerdas.evaluation.self_assessment.forms import (
     AnswerForm,
+    AnswerGridFormSet,
+    AnswerGridRowForm,
     ApplicationForm,
     DelegateForm,
     EvidenceLinkForm,
@@ -51,7 +58,7 @@ from kotacerdas.evaluation.self_assessment.forms import (
     RequestResponseForm,
 )
 from kotacerdas.evaluation.self_assessment.models import Answer, AnswerEvidence
-from kotacerdas.evaluation.self_assessment.selectors import self_assessment
+from kotacerdas.evaluation.self_assessment.selectors import ItemRow, self_assessment
 
 PICKER_LIMIT = 50
 
@@ -165,6 +172,193 @@ def answer_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             else None,
         },
         status=422 if form.errors else 200,
+    )
+
+
+@dataclass
+class GridRow:
+    """A row of the grid: the item with its answer, and its form when the
+    user may write it now (``None``: shown read-only)."""
+
+    row: ItemRow
+    form: AnswerGridRowForm | None = None
+    conflict: Answer | None = None
+
+
+def _grid_initial(rows: list[ItemRow]) -> list[dict[str, object]]:
+    return [
+        {
+            "item": r.item.pk,
+            "version": sa.stored_version(r.answer),
+            "claimed_score": r.answer.claimed_score.normalize()
+            if r.answer and r.answer.claimed_score is not None
+            else None,
+            "text": r.answer.text if r.answer else "",
+        }
+        for r in rows
+    ]
+
+
+def _grid_save(
+    request: HttpRequest,
+    cycle: EvaluationCycle,
+    formset: BaseFormSet[AnswerGridRowForm],
+    data: QueryDict,
+    writable: dict[int, ItemRow],
+) -> tuple[list[str], dict[int, Answer | None]]:
+    """Save every changed valid row, each on its own (a bad row does not hold
+    back the good ones). Returns the codes saved and, per item, the stored
+    answer of rows refused because someone changed them meanwhile. Rows left
+    as loaded are not written: an empty row stays unanswered."""
+    saved: list[str] = []
+    conflicts: dict[int, Answer | None] = {}
+    for form in formset.forms:
+        if not form.is_valid():
+            continue
+        row = writable.get(form.cleaned_data["item"])
+        if row is None:
+            form.add_error(None, _("Butir ini tidak dapat Anda isi di halaman ini."))
+            continue
+        text, score = form.cleaned_data["text"], form.cleaned_data["claimed_score"]
+        version = form.cleaned_data["version"]
+        if sa.answer_version(text, score) == version:
+            continue
+        try:
+            sa.answer_save(
+                actor=request.user,
+                cycle=cycle,
+                item=row.item,
+                text=text,
+                claimed_score=score,
+                version=version,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            if getattr(error, "code", None) == "conflict":
+                current = _answer_of(cycle, row.item)
+                conflicts[row.item.pk] = current
+                # The next save of this row is a deliberate overwrite of what
+                # the writer has now seen.
+                data[form.add_prefix("version")] = sa.stored_version(current)
+        else:
+            saved.append(row.item.code)
+            data[form.add_prefix("version")] = sa.answer_version(text, score)
+    return saved, conflicts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_grid(request: HttpRequest, pk: int, dimension_pk: int) -> HttpResponse:
+    """Every item of one dimension on one page, each row with its score and
+    short answer, saved together (issue 21: the per-item page stays for
+    evidence and long answers)."""
+    cycle = answer_cycle_fetch(request.user, pk)
+    full = may_read_cycle(request.user, cycle)
+
+    def overview_now() -> Any:
+        return self_assessment(cycle, answers_visible(request.user, cycle), delegated_only=not full)
+
+    overview = overview_now()
+    group = next((g for g in overview.groups if g.dimension.pk == dimension_pk), None)
+    if group is None:
+        raise Http404
+    locked = sa.answer_problem(cycle)
+    writable = {
+        r.item.pk: r for r in group.rows if not locked and may_answer(request.user, cycle, r.answer)
+    }
+    url = reverse("evaluation:answer_grid", args=[cycle.pk, dimension_pk])
+    status = 200
+    conflicts: dict[int, Answer | None] = {}
+    if request.method == "POST":
+        if locked:
+            messages.error(request, locked)
+            return redirect(url)
+        if not writable:
+            raise PermissionDenied
+        data = request.POST.copy()  # mutable: rows' versions move on as they are saved
+        formset = AnswerGridFormSet(
+            data, initial=_grid_initial(list(writable.values())), prefix="butir"
+        )
+        if not formset.management_form.is_valid():
+            messages.error(
+                request, _("Formulir tidak lengkap. Muat ulang halaman, lalu isi kembali.")
+            )
+            return redirect(url)
+        saved, conflicts = _grid_save(request, cycle, formset, data, writable)
+        failed = sum(1 for form in formset.forms if form.errors)
+        if not failed:
+            if saved:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s butir disimpan: %(codes)s.",
+                        "%(count)s butir disimpan: %(codes)s.",
+                        len(saved),
+                    )
+                    % {"count": len(saved), "codes": ", ".join(saved)},
+                )
+            else:
+                messages.info(request, _("Tidak ada isian yang berubah; tidak ada yang disimpan."))
+            return redirect(url)
+        status = 409 if conflicts and len(conflicts) == failed else 422
+        if saved:
+            messages.success(
+                request,
+                _("Tersimpan: %(codes)s.") % {"codes": ", ".join(saved)},
+            )
+        messages.error(
+            request,
+            ngettext(
+                "%(count)s butir belum disimpan; lihat pesan pada barisnya.",
+                "%(count)s butir belum disimpan; lihat pesan pada barisnya.",
+                failed,
+            )
+            % {"count": failed},
+        )
+        overview = overview_now()
+        group = next(g for g in overview.groups if g.dimension.pk == dimension_pk)
+    else:
+        formset = AnswerGridFormSet(initial=_grid_initial(list(writable.values())), prefix="butir")
+    forms_by_item: dict[int, AnswerGridRowForm] = {}
+    stray: list[str] = []
+    for form in formset.forms:
+        raw = form["item"].value()
+        item_pk = int(raw) if str(raw).isdigit() else 0
+        if item_pk in writable:
+            forms_by_item[item_pk] = form
+        else:
+            stray.extend(str(e) for e in form.non_field_errors())
+    pillars = [
+        (
+            pillar,
+            [
+                GridRow(r, forms_by_item.get(r.item.pk), conflicts.get(r.item.pk))
+                for r in pillar.rows
+            ],
+        )
+        for pillar in group.pillars
+    ]
+    return render(
+        request,
+        "evaluation/region/answer_grid.html",
+        {
+            "region": cycle.region,
+            "cycle": cycle,
+            "overview": overview,
+            "group": group,
+            "pillars": pillars,
+            "formset": formset if writable else None,
+            "scale_help": _("Nilai pada skala %(min)s–%(max)s.")
+            % {
+                "min": number_id(group.dimension.instrument.scale_min),
+                "max": number_id(group.dimension.instrument.scale_max),
+            },
+            "stray": stray,
+            "full": full,
+            "is_team": may_delegate(request.user, cycle),
+            "locked": locked,
+        },
+        status=status,
     )
 
 

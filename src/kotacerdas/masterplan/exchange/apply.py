@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, snapshot
@@ -68,6 +69,9 @@ def _display(column: Column, value: Any) -> str:
         return ""
     if column.kind == "money":
         return rupiah(value)
+    if column.choices is not None and column.choices.labelled:
+        # Words, not codes, as the workbook shows them (the reader's language).
+        return column.choices.label(str(value), translation.get_language() or "id")
     return str(value)
 
 

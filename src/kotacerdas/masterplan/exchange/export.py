@@ -21,10 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kotacerdas import __version__
 from kotacerdas.core.sheets.writing import put_cell
 from kotacerdas.masterplan.exchange.workbook import (
+    CODES_HEADER,
     FIELD_HEADER,
     MASTERPLAN_SHEET,
     SHEET_ACTION_PLANS,
     SHEET_AGENCIES,
+    SHEET_CODES,
     SHEET_GUIDE,
     SHEET_LABELS,
     SHEET_PROGRAMMES,
@@ -190,6 +192,7 @@ def _workbook(fields: Row, rows: dict[str, list[Row]], about: list[tuple[str, st
             _write_fields(ws, sheet, fields)
         else:
             _write_table(ws, sheet, rows.get(sheet.name, []))
+    _write_codes(book.create_sheet(SHEET_CODES))
     book.properties.creator = f"KotaCerdas {__version__}"
     book.properties.title = _("Templat masterplan KotaCerdas")
     book.properties.keywords = f"kotacerdas-masterplan-{TEMPLATE_VERSION}"
@@ -210,6 +213,62 @@ def _header(ws: Worksheet, column: int, key: str, spec: Column | None, row: int 
         cell.comment = Comment(note, "KotaCerdas", width=320, height=120)
 
 
+def _shown(spec: Column, value: CellValue) -> CellValue:
+    """A cell as the workbook shows it: a labelled choice by its Indonesian
+    label (the importer reads the label, the code or the English label)."""
+    if spec.choices is not None and spec.choices.labelled and isinstance(value, str) and value:
+        return spec.choices.label(value)
+    return value
+
+
+def _labelled_columns() -> list[tuple[Sheet, Column]]:
+    """Every column that writes labels, in workbook order: the order of the
+    hidden codes sheet."""
+    return [
+        (sheet, spec)
+        for sheet in SHEETS
+        for spec in sheet.columns
+        if spec.choices is not None and spec.choices.labelled
+    ]
+
+
+def _code_ranges() -> dict[int, str]:
+    """Where each labelled column's labels sit in the hidden codes sheet
+    (``id(column)`` → absolute range): the source of its dropdown."""
+    ranges: dict[int, str] = {}
+    row = 2
+    for _sheet, spec in _labelled_columns():
+        assert spec.choices is not None
+        count = len(spec.choices.codes)
+        ranges[id(spec)] = f"'{SHEET_CODES}'!$C${row}:$C${row + count - 1}"
+        row += count
+    return ranges
+
+
+def _write_codes(ws: Worksheet) -> None:
+    """The hidden sheet of codes: for every labelled column, each code with
+    its Indonesian and English label. The dropdowns read their labels here;
+    whoever needs the codes (the API's values) finds them beside the labels."""
+    for index, key in enumerate(CODES_HEADER, start=1):
+        _header(ws, index, key, None)
+    row = 2
+    for sheet, spec in _labelled_columns():
+        assert spec.choices is not None
+        for code in spec.choices.codes:
+            values = (
+                f"{sheet.name}.{spec.key}",
+                code,
+                spec.choices.label(code),
+                spec.choices.label(code, "en"),
+            )
+            for column, value in enumerate(values, start=1):
+                put_cell(ws, row, column, value)
+            row += 1
+    for letter, width in zip("ABCD", (28, 16, 24, 24), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.sheet_state = "hidden"
+
+
 def _letter(sheet: Sheet, key: str) -> str:
     return get_column_letter(sheet.headers.index(key) + 1)
 
@@ -224,6 +283,8 @@ def _validation(spec: Column, sheets: dict[str, Sheet]) -> DataValidation | None
         "errorTitle": spec.key[:32],
         "error": spec.allowed_text()[:255],
     }
+    if spec.choices is not None and spec.choices.labelled:
+        return DataValidation(type="list", formula1=_code_ranges()[id(spec)], **common)
     if spec.choices is not None:
         return DataValidation(type="list", formula1=f'"{",".join(spec.choices.codes)}"', **common)
     if spec.lookup is not None:
@@ -254,7 +315,7 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Row]) -> None:
             validation.add(f"{letter}2:{letter}{last}")
     for number, row in enumerate(rows, start=2):
         for index, spec in enumerate(sheet.columns, start=1):
-            cell = put_cell(ws, number, index, row.get(spec.key))
+            cell = put_cell(ws, number, index, _shown(spec, row.get(spec.key)))
             cell.alignment = _WRAP if spec.width >= 40 else _TOP
             if index == 1:
                 cell.fill = _CODE_FILL
@@ -270,7 +331,7 @@ def _write_fields(ws: Worksheet, sheet: Sheet, fields: Row) -> None:
         key_cell = put_cell(ws, number, 1, spec.key)
         key_cell.fill = _CODE_FILL
         key_cell.font = Font(bold=spec.required)
-        put_cell(ws, number, 2, fields.get(spec.key)).alignment = _WRAP
+        put_cell(ws, number, 2, _shown(spec, fields.get(spec.key))).alignment = _WRAP
         note = f"{spec.description} — {spec.gloss}. {spec.allowed_text()}"
         put_cell(ws, number, 3, note).alignment = _WRAP
         validation = _validation(spec, sheets)

@@ -43,6 +43,10 @@ SHEET_LABELS = "Pilar dan Elemen"
 SHEET_AGENCIES = "Perangkat Daerah"
 SHEET_PROGRAMMES = "Program"
 SHEET_ACTION_PLANS = "Rencana Aksi"
+# Hidden: every choice column's codes beside their labels (the dropdowns'
+# source; docs/decisions.md "Workbooks in Indonesian labels"). Not read back.
+SHEET_CODES = "Daftar Kode"
+CODES_HEADER = ("kolom", "kode", "label", "label_en")
 
 # The "Petunjuk" sheet carries these two stamps in column A/B.
 STAMP_TEMPLATE = "versi_templat"
@@ -55,7 +59,7 @@ ColumnKind = Literal["text", "year", "money", "choice", "agencies"]
 
 
 def _from_text_choices(choices: type[models.TextChoices], *aliases: tuple[str, str]) -> Choices:
-    return Choices(options=tuple(choices.choices), aliases=tuple(aliases))
+    return Choices(options=tuple(choices.choices), aliases=tuple(aliases), labelled=True)
 
 
 HORIZONS = _from_text_choices(
@@ -117,6 +121,13 @@ class Column:
     def allowed_text(self) -> str:
         if self.allowed:
             return str(self.allowed)
+        if self.choices is not None and self.choices.labelled:
+            return str(
+                _("%(labels)s; kodenya (%(codes)s) dan label bahasa Inggris juga diterima")
+            ) % {
+                "labels": ", ".join(self.choices.labels()),
+                "codes": ", ".join(self.choices.codes),
+            }
         if self.choices is not None:
             return self.choices.describe()
         if self.kind == "year":

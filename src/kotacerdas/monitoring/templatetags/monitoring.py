@@ -8,14 +8,16 @@ from typing import Any
 from django import template
 
 from kotacerdas.core.access import roles_of
-from kotacerdas.masterplan.models import Masterplan
+from kotacerdas.masterplan.models import Agency, Masterplan
 from kotacerdas.monitoring.models import ReportingPeriod
 from kotacerdas.monitoring.selectors import (
+    agency_todo,
     current_period,
     days_late,
     missing_reports,
     verification_share,
 )
+from kotacerdas.monitoring.trends import period_trends, trend_charts
 
 register = template.Library()
 
@@ -45,4 +47,37 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
         if sees_all
         else None,
         "closed": closed,
+    }
+
+
+@register.inclusion_tag("monitoring/_trends_panel.html")
+def monitoring_trends(masterplan: Masterplan) -> dict[str, Any]:
+    """The dashboard's trend charts: frozen figures of the closed periods
+    (monitoring/trends.py). Two queries."""
+    return {"t": trend_charts(period_trends(masterplan=masterplan), prefix="trend")}
+
+
+# How many items of each kind the dashboard lists before pointing to the board.
+TODO_SHOWN = 8
+
+
+@register.inclusion_tag("monitoring/_agency_todo.html", takes_context=True)
+def agency_todo_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[str, Any]:
+    """ "Perlu tindakan": the first thing an agency editor or head sees on the
+    dashboard. Nothing for a user without an agency in this region."""
+    roles = roles_of(context["request"].user)
+    agency_ids = Agency.objects.filter(
+        pk__in=roles.agencies, region_id=masterplan.region_id
+    ).values_list("pk", flat=True)
+    ids = list(agency_ids)
+    if not ids:
+        return {"todo": None}
+    todo = agency_todo(masterplan=masterplan, agency_ids=ids)
+    return {
+        "todo": todo,
+        "editor_agencies": roles.editor_agencies,
+        "returned": todo.returned[:TODO_SHOWN],
+        "drafts": todo.drafts[:TODO_SHOWN],
+        "missing": todo.missing[:TODO_SHOWN],
+        "shown": TODO_SHOWN,
     }

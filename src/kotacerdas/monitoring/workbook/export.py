@@ -24,6 +24,7 @@ from kotacerdas.core.formatting import date_id
 from kotacerdas.core.sheets.writing import put_cell
 from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Agency
 from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
+from kotacerdas.monitoring.selectors import period_plans
 from kotacerdas.monitoring.workbook.layout import (
     COLUMNS,
     EDITABLE,
@@ -57,12 +58,13 @@ _UNLOCKED = Protection(locked=False)
 
 
 def workbook_export(*, period: ReportingPeriod, agency: Agency) -> bytes:
-    """The agency's action plans in the period's masterplan, one row each,
-    prefilled from the period's report or, without one, the plan's status.
-    Three queries, whatever the number of rows. Always in Indonesian, so
-    that headers and dropdown labels are the same for everyone."""
+    """The agency's action plans that the period asks about (the board's
+    carry-over rule, ``selectors.period_plans``), one row each, prefilled from
+    the period's report or, without one, the plan's status. A fixed number of
+    queries, whatever the number of rows. Always in Indonesian, so that
+    headers and dropdown labels are the same for everyone."""
     plans = list(
-        ActionPlan.objects.filter(masterplan_id=period.masterplan_id, agency=agency)
+        period_plans(period=period, plans=ActionPlan.objects.filter(agency=agency))
         .select_related("programme")
         .order_by("code")
     )

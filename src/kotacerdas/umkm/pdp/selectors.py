@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from django.db import models
 
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.access import businesses_for, can
+from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.registry.models import Business, RegistrySettings
+from kotacerdas.umkm.registry.selectors import BusinessFilters, business_search
 
 DEFAULT_RETENTION_YEARS = 5
 
@@ -59,4 +61,16 @@ def anonymisation_preview(
         count=due.count(),
         shown=tuple(due.order_by("name", "pk")[:limit]),
         retention_years=retention_years(region),
+    )
+
+
+def export_businesses(job: ExportJob) -> models.QuerySet[Business]:
+    """The businesses an export job writes: the list its requester saw, with
+    the requester's rights as they are *now* (a search on owner and address
+    only for who may still reveal them), merged-away records left out."""
+    user = job.created_by
+    return business_search(
+        businesses=businesses_for(user).filter(region=job.region),
+        filters=BusinessFilters.from_data(job.filters),
+        personal=can(user, "reveal", job.region),
     )

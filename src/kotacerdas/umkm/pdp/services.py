@@ -14,6 +14,13 @@ Decisions:
   :data:`PUBLIC_COLUMNS`; an individual's NPWP, which is their NIK, masked) is
   allowed to everyone who may view the registry and is not recorded: the
   record of processing is about personal data, and this file holds none.
+- An export is a background job (:func:`export_job_create`, then the
+  worker's :func:`run_export_job`): it reads in chunks *outside* any
+  transaction, so that no writer waits for it (issue 14), and records the
+  disclosure in its own short transaction when the file is complete, together
+  with the job becoming DONE; each download is recorded again
+  (:func:`export_job_download`). Reveal, the per-person report and
+  anonymisation read little and keep the record in the transaction of the read.
 - The per-person report records itself before it is built, so the person sees
   that report in their own processing record.
 """
@@ -21,26 +28,43 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
+import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, actor_label, audit_record, history_for
+from kotacerdas.core.formatting import decimal_id
+from kotacerdas.core.jobs import moment_text, stalled
 from kotacerdas.core.logging import redact
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.core.sheets.writing import write_table
+from kotacerdas.core.sheets.writing import TableFile
+from kotacerdas.core.storage import delete_private, private_storage
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers
-from kotacerdas.umkm.pdp.models import PersonalDataAccess
-from kotacerdas.umkm.pdp.selectors import due_for_anonymisation, retention_years
+from kotacerdas.umkm.access import can
+from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
+from kotacerdas.umkm.pdp.selectors import (
+    due_for_anonymisation,
+    export_businesses,
+    retention_years,
+)
 from kotacerdas.umkm.registry.models import LOCATION_FIELDS, PERSONAL_FIELDS, Business
 from kotacerdas.umkm.registry.services import audit_snapshot
+
+logger = logging.getLogger(__name__)
 
 # Cleared by anonymisation: the personal fields plus the location of the home
 # business (coordinates point at a person's house as surely as an address).
@@ -155,48 +179,417 @@ def _cell(business: Business, name: str, *, personal: bool, zone: dt.tzinfo) -> 
     return value
 
 
-@dataclass(frozen=True)
-class Export:
-    content: bytes
-    filename: str
-    count: int
-    personal: bool
+# Rows read per query by an export: each is its own short read, outside any
+# transaction, so a writer waits for none of them (tests lower it).
+EXPORT_CHUNK_ROWS = 2000
+# The worker's task that runs an export (it calls run_export_job), and the
+# one that removes expired files (it calls exports_expire).
+EXPORT_TASK = "kotacerdas.umkm.tasks.export_run"
+EXPIRE_TASK = "kotacerdas.umkm.tasks.exports_remove_expired"
+# What the audit trail keeps of an export job: never its filters (a search
+# may be a NIK) and the purpose only masked (it is stored masked).
+EXPORT_AUDIT_FIELDS = (
+    "state",
+    "fmt",
+    "personal",
+    "purpose",
+    "rows_total",
+    "size",
+    "error",
+    "expires_at",
+)
+
+ExportState = ExportJob.State
 
 
-def businesses_export(
+class ExportCut(Exception):
+    """An export stopped at one of its caps; ``message`` tells the user why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _export_snapshot(job: ExportJob) -> dict[str, Any]:
+    return {name: getattr(job, name) for name in EXPORT_AUDIT_FIELDS}
+
+
+def _export_audit(*, actor: Actor, job: ExportJob, before: dict[str, Any] | None) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
+        instance=job,
+        before=before,
+        after=_export_snapshot(job),
+        region_code=job.region.code,
+    )
+
+
+def export_job_create(
     *,
-    actor: Actor,
+    actor: Any,
     region: Region,
-    businesses: models.QuerySet[Business],
     personal: bool,
     purpose: str = "",
     fmt: str = "csv",
-) -> Export:
-    """The given businesses as a file; with ``personal`` the personal columns
-    are included and the export is recorded (see the module docstring)."""
-    columns = PERSONAL_COLUMNS if personal else PUBLIC_COLUMNS
+    filters: dict[str, str] | None = None,
+) -> ExportJob:
+    """Queue an export of the list ``actor`` saw (``filters``, as the list
+    takes them). The caller has checked that ``actor`` may view the registry
+    (and reveal, for ``personal``). Nothing is read here: the worker writes
+    the file (:func:`run_export_job`) and records the disclosure then."""
     with transaction.atomic():
-        items = list(businesses.order_by("id"))
-        rows = [
-            [_cell(b, c, personal=personal, zone=region.tzinfo) for c in columns] for b in items
-        ]
-        if personal:
+        job = ExportJob(
+            region=region,
+            created_by=actor,
+            fmt=fmt,
+            personal=personal,
+            purpose=redact(purpose.strip())[:500] if personal else "",
+            filters={k: v for k, v in (filters or {}).items() if v},
+        )
+        job.full_clean()
+        job.save()
+        _export_audit(actor=actor, job=job, before=None)
+        job_id = job.pk
+        transaction.on_commit(lambda: _export_enqueue(job_id))
+    return job
+
+
+def _export_enqueue(job_id: int) -> None:
+    """Hand the QUEUED job to the worker (named by path: tasks.py sits above
+    the services it calls). The task id is the queue's bookkeeping."""
+    result = import_string(EXPORT_TASK).enqueue(job_id=job_id)
+    ExportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+def _export_claim(job_id: int) -> bool:
+    """QUEUED → RUNNING, once: a task delivered twice does not export twice."""
+    now = timezone.now()
+    return bool(
+        ExportJob.objects.filter(pk=job_id, state=ExportState.QUEUED).update(
+            state=ExportState.RUNNING, started_at=now, progress_at=now, rows_done=0
+        )
+    )
+
+
+def _export_progress(job_id: int, *, done: int, total: int | None = None) -> None:
+    """How far the export is, for the progress bar: one short autocommit write
+    per chunk (the moment doubles as the worker's sign of life)."""
+    values: dict[str, Any] = {"rows_done": done, "progress_at": timezone.now()}
+    if total is not None:
+        values["rows_total"] = total
+    ExportJob.objects.filter(pk=job_id, state=ExportState.RUNNING).update(**values)
+
+
+@dataclass(frozen=True)
+class Written:
+    rows: int
+    size: int
+    business_ids: list[int]
+
+
+def _caps() -> tuple[int, int, int]:
+    return (
+        settings.KOTACERDAS_EXPORT_MAX_ROWS,
+        settings.KOTACERDAS_EXPORT_MAX_BYTES,
+        settings.KOTACERDAS_EXPORT_MAX_SECONDS,
+    )
+
+
+def _rows_cut(limit: int) -> ExportCut:
+    return ExportCut(
+        _(
+            "Ekspor dihentikan: hasil saringan lebih dari %(limit)s baris, batas satu ekspor. "
+            "Persempit saringan (misalnya per kecamatan) lalu ekspor lagi."
+        )
+        % {"limit": decimal_id(Decimal(limit), 0)}
+    )
+
+
+def _bytes_cut(limit: int) -> ExportCut:
+    return ExportCut(
+        _(
+            "Ekspor dihentikan: berkas melewati %(size)s, batas satu ekspor. Persempit saringan "
+            "atau pilih CSV (lebih kecil dari XLSX) lalu ekspor lagi."
+        )
+        % {"size": size_text(limit)}
+    )
+
+
+def _time_cut(limit: int) -> ExportCut:
+    return ExportCut(
+        _(
+            "Ekspor dihentikan: pembuatan berkas melewati %(minutes)s menit, batas satu ekspor. "
+            "Persempit saringan lalu ekspor lagi."
+        )
+        % {"minutes": decimal_id(Decimal(limit) / 60, 0 if limit % 60 == 0 else 1)}
+    )
+
+
+def size_text(size: int) -> str:
+    """A file size for people: ``12,5 MB``, ``830 KB``."""
+    if size >= 1024 * 1024:
+        return f"{decimal_id(Decimal(size) / (1024 * 1024), 1)} MB"
+    return f"{decimal_id(Decimal(max(size, 1)) / 1024, 0)} KB"
+
+
+def reads_in_transaction() -> bool:
+    """Whether a read now would run inside a transaction the code opened.
+    The transaction a test case wraps itself in does not count: it is the
+    test runner's, and no other connection writes meanwhile."""
+    connection = transaction.get_connection()
+    return any(not block._from_testcase for block in connection.atomic_blocks)
+
+
+def _export_write(job: ExportJob, path: Path) -> Written:
+    """Write the file of ``job`` to ``path``, reading in chunks by id, each
+    chunk its own query in autocommit: never inside ``transaction.atomic``,
+    whose IMMEDIATE transaction on SQLite would hold the write lock for the
+    whole read (issue 14: 45 s of "database is locked" for everyone).
+    Raises ExportCut past a cap; the caller removes the file then."""
+    if reads_in_transaction():
+        raise RuntimeError("An export must not read inside a transaction: it would block writers.")
+    max_rows, max_bytes, max_seconds = _caps()
+    started = time.monotonic()
+    businesses = export_businesses(job)
+    total = businesses.count()
+    _export_progress(job.pk, done=0, total=total)
+    if total > max_rows:
+        raise _rows_cut(max_rows)
+    columns = PERSONAL_COLUMNS if job.personal else PUBLIC_COLUMNS
+    zone = job.region.tzinfo
+    table = TableFile(path, columns, job.fmt)
+    ids: list[int] = []
+    try:
+        last = 0
+        while True:
+            chunk = list(businesses.filter(id__gt=last).order_by("id")[:EXPORT_CHUNK_ROWS])
+            if not chunk:
+                break
+            for business in chunk:
+                table.write([_cell(business, c, personal=job.personal, zone=zone) for c in columns])
+                ids.append(business.pk)
+                if table.size > max_bytes:
+                    raise _bytes_cut(max_bytes)
+            if len(ids) > max_rows:
+                raise _rows_cut(max_rows)
+            if time.monotonic() - started > max_seconds:
+                raise _time_cut(max_seconds)
+            last = chunk[-1].pk
+            _export_progress(job.pk, done=len(ids))
+        table.close()
+        if table.size > max_bytes:
+            raise _bytes_cut(max_bytes)
+        if time.monotonic() - started > max_seconds:
+            raise _time_cut(max_seconds)
+    except BaseException:
+        table.discard()
+        raise
+    return Written(rows=len(ids), size=table.size, business_ids=ids)
+
+
+def _new_export_name(fmt: str) -> str:
+    token = uuid.uuid4().hex
+    return f"{token[:2]}/{token}.{fmt}"
+
+
+def run_export_job(job: ExportJob | int) -> dict[str, Any]:
+    """Run a QUEUED export (the worker's task; a benchmark may call it
+    directly): write the file in private storage (0600), then, in one short
+    transaction, record the disclosure (personal data) and make the job DONE.
+    Past a cap or on an error the job is FAILED with its reason and no file
+    is kept. Returns ``{"rows", "size"}``, empty when the job did not run to
+    the end (not QUEUED, cut, failed)."""
+    job_id = job if isinstance(job, int) else job.pk
+    if not _export_claim(job_id):
+        return {}
+    exports_expire()  # a file whose own removal was lost goes now
+    job = ExportJob.objects.select_related("region", "created_by").get(pk=job_id)
+    user = job.created_by
+    if not user.is_active or (job.personal and not _may_reveal(user, job.region)):
+        export_job_fail(
+            job=job,
+            message=_(
+                "Ekspor tidak dibuat: akun peminta tidak lagi berwenang mengekspor data ini."
+            ),
+        )
+        return {}
+    name = _new_export_name(job.fmt)
+    path = Path(private_storage.path(name))
+    try:
+        written = _export_write(job, path)
+    except ExportCut as cut:
+        export_job_fail(job=job, message=cut.message)
+        return {}
+    except Exception:
+        logger.exception("export job %s failed", job.pk)
+        export_job_fail(
+            job=job,
+            message=_(
+                "Ekspor gagal karena kesalahan sistem; tidak ada berkas yang dibuat. Coba lagi, "
+                "atau hubungi admin dengan menyebut nomor ekspor %(number)s."
+            )
+            % {"number": job.pk},
+        )
+        return {}
+    if not _export_finish(job=job, name=name, written=written):
+        path.unlink(missing_ok=True)
+        return {}
+    return {"rows": written.rows, "size": written.size}
+
+
+def _may_reveal(user: Any, region: Region) -> bool:
+    return can(user, "reveal", region)
+
+
+def _export_finish(*, job: ExportJob, name: str, written: Written) -> bool:
+    """RUNNING → DONE with its file, and for personal data the record of
+    processing listing every business, in one short transaction: the file is
+    offered only with its record. False when the job was settled meanwhile
+    (given up as stalled): the caller removes the file."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        if job.state != ExportState.RUNNING:
+            return False
+        before = _export_snapshot(job)
+        if job.personal:
+            job.access = record_access(
+                actor=job.created_by,
+                region=job.region,
+                action=PersonalDataAccess.Action.EXPORT,
+                purpose=job.purpose,
+                fields=list(PERSONAL_FIELDS),
+                business_ids=written.business_ids,
+            )
+        now = timezone.now()
+        job.state = ExportState.DONE
+        job.stored_name = name
+        job.size = written.size
+        job.rows_done = job.rows_total = written.rows
+        job.finished_at = job.progress_at = now
+        job.expires_at = now + dt.timedelta(hours=settings.KOTACERDAS_EXPORT_KEEP_HOURS)
+        job.filters = {}  # a search may have been a NIK; the file is made
+        job.save(
+            update_fields=[
+                "access",
+                "state",
+                "stored_name",
+                "size",
+                "rows_done",
+                "rows_total",
+                "finished_at",
+                "progress_at",
+                "expires_at",
+                "filters",
+            ]
+        )
+        _export_audit(actor=job.created_by, job=job, before=before)
+        expires_at = job.expires_at
+        transaction.on_commit(lambda: _expiry_enqueue(expires_at))
+    return True
+
+
+def _expiry_enqueue(at: dt.datetime) -> None:
+    """Queue the removal of the file for the moment it expires: the worker
+    runs it then (django-tasks ``run_after``), to the minute, whatever the
+    daily schedule; each export also sweeps what is due before it starts."""
+    import_string(EXPIRE_TASK).using(run_after=at).enqueue()
+
+
+def export_job_fail(*, job: ExportJob, message: str) -> ExportJob:
+    """The export did not run to the end: no file, the reason for the user."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        if job.state not in (ExportState.QUEUED, ExportState.RUNNING):
+            return job  # a finished job keeps its outcome
+        before = _export_snapshot(job)
+        job.state = ExportState.FAILED
+        job.error = message
+        job.filters = {}
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "filters", "finished_at"])
+        _export_audit(actor=None, job=job, before=before)
+    return job
+
+
+def export_job_give_up_if_stalled(job: ExportJob) -> ExportJob:
+    """``job``, FAILED first if it is RUNNING without a sign of life for
+    longer than :data:`kotacerdas.core.jobs.STALL_AFTER` (its worker died;
+    pages call this before showing a job). Should the worker after all
+    finish, it finds the job settled and removes its file."""
+    if job.state != ExportState.RUNNING or not stalled(job.progress_at or job.started_at):
+        return job
+    since = job.progress_at or job.started_at
+    assert since is not None
+    return export_job_fail(
+        job=job,
+        message=_(
+            "Ekspor berhenti: tidak ada kemajuan sejak %(since)s. Proses latar belakang "
+            "kemungkinan terhenti. Minta ekspor lagi."
+        )
+        % {"since": moment_text(since)},
+    )
+
+
+def export_job_download(*, actor: Any, job: ExportJob) -> str:
+    """The stored name of the file of a DONE ``job``, its hand-over recorded:
+    each download of personal data is a disclosure of its own (record of
+    processing, every business of the file), each other download a line in
+    the log. The caller checks that ``actor`` may have it (its requester,
+    with "reveal" for personal data)."""
+    if job.personal:
+        ids = job.access.business_ids if job.access is not None else []
+        with transaction.atomic():
             record_access(
                 actor=actor,
-                region=region,
+                region=job.region,
                 action=PersonalDataAccess.Action.EXPORT,
-                purpose=purpose,
+                purpose=f"unduhan ekspor #{job.pk}: {job.purpose}",
                 fields=list(PERSONAL_FIELDS),
-                business_ids=[b.pk for b in items],
+                business_ids=ids,
             )
-    stamp = timezone.localtime(timezone=region.tzinfo).strftime("%Y%m%d-%H%M")
-    kind = "data-pribadi" if personal else "umkm"
-    return Export(
-        content=write_table(columns, rows, fmt),
-        filename=f"{kind}-{region.code}-{stamp}.{fmt}",
-        count=len(items),
-        personal=personal,
+    else:
+        logger.info(
+            "export %s downloaded by user %s (region %s, no personal data)",
+            job.pk,
+            getattr(actor, "pk", None),
+            job.region.code,
+        )
+    return job.stored_name
+
+
+def exports_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of exports past their ``expires_at`` (they hold
+        registry data, personal data perhaps): the job stays, EXPIRED, without
+        its file. Returns how many expired. Queued for each file's expiry moment
+    and run before every export."""
+    now = now or timezone.now()
+    due = list(
+        ExportJob.objects.filter(state=ExportState.DONE, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
     )
+    for pk in due:
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().select_related("region").get(pk=pk)
+            if job.state != ExportState.DONE:
+                continue
+            before = _export_snapshot(job)
+            name = job.stored_name
+            job.state = ExportState.EXPIRED
+            job.stored_name = ""
+            job.save(update_fields=["state", "stored_name"])
+            _export_audit(actor=None, job=job, before=before)
+            if name:
+                transaction.on_commit(functools.partial(_delete_export, name))
+    return len(due)
+
+
+def _delete_export(name: str) -> None:
+    try:
+        delete_private(name)
+    except OSError:
+        logger.warning("expired export file could not be removed", exc_info=True)
 
 
 # --- The per-person report ----------------------------------------------------------------

@@ -4,16 +4,22 @@ the record of processing.
 Everything that shows personal data in clear is a POST with a purpose, runs
 through a service of :mod:`kotacerdas.umkm.pdp.services` that records it, and is sent
 with ``Cache-Control: no-store`` so no browser or proxy keeps a copy. A NIK
-that is searched for travels in the POST body, never in a URL.
+that is searched for travels in the POST body, never in a URL. An export is
+asked for by such a POST and made in the background; its file is then a GET
+for its requester alone, recorded at every download, until it expires.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,16 +27,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.formatting import date_id
+from kotacerdas.core.access import fetch, regions_for
+from kotacerdas.core.formatting import date_id, decimal_id
+from kotacerdas.core.jobs import moment_text, no_worker
 from kotacerdas.core.pages import Confirmation, Consequence, confirm_page, confirmed
-from kotacerdas.umkm.access import business_fetch, businesses_for, can, registry_region_fetch
+from kotacerdas.core.sheets.writing import write_table
+from kotacerdas.core.storage import private_file_response
+from kotacerdas.core.timezones import activate_region
+from kotacerdas.core.uploads import KINDS
+from kotacerdas.umkm.access import (
+    business_fetch,
+    can,
+    export_jobs_for,
+    registry_region_fetch,
+)
 from kotacerdas.umkm.duplicates.selectors import field_label
 from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.pdp import services as pdp
 from kotacerdas.umkm.pdp.forms import ExportForm, PurposeForm, SubjectReportForm
-from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import access_log, anonymisation_preview
-from kotacerdas.umkm.registry.selectors import BusinessFilters, business_search
+from kotacerdas.umkm.registry.selectors import BusinessFilters
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -63,11 +80,27 @@ def business_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+RECENT_EXPORTS = 20
+
+
 @never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def business_export(request: HttpRequest, code: str) -> HttpResponse:
+    """POST: queue an export of the list the user saw (the worker writes the
+    file; the user follows it on its page). GET: the user's own recent
+    exports of the region."""
     region = registry_region_fetch(request.user, code)
+    if request.method == "GET":
+        jobs = [
+            pdp.export_job_give_up_if_stalled(job)
+            for job in export_jobs_for(request.user).filter(region=region)[:RECENT_EXPORTS]
+        ]
+        return render(
+            request,
+            "umkm/export/list.html",
+            {"region": region, "jobs": jobs},
+        )
     form = ExportForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -77,23 +110,97 @@ def business_export(request: HttpRequest, code: str) -> HttpResponse:
     personal = form.cleaned_data["personal"]
     if personal and not can(request.user, "reveal", region):
         raise PermissionDenied
-    filters = BusinessFilters.from_data(request.POST.dict())
-    # The rows of the list the user saw: owner and address were searchable
-    # there only for who may see them.
-    businesses = business_search(
-        businesses=businesses_for(request.user).filter(region=region),
-        filters=filters,
-        personal=can(request.user, "reveal", region),
-    )
-    export = pdp.businesses_export(
+    # The rows of the list the user saw: the worker runs the same search with
+    # the user's rights (owner and address searchable only for who may see them).
+    filters = BusinessFilters.from_data(request.POST.dict()).as_query()
+    job = pdp.export_job_create(
         actor=request.user,
         region=region,
-        businesses=businesses,
         personal=personal,
         purpose=form.cleaned_data["purpose"],
         fmt=form.cleaned_data["fmt"],
+        filters=filters,
     )
-    return _download(export.content, export.filename, form.cleaned_data["fmt"])
+    messages.success(
+        request,
+        _(
+            "Ekspor masuk antrean. Berkas dibuat di latar belakang; halaman ini menunjukkan "
+            "kemajuannya."
+        ),
+    )
+    return redirect("umkm:export_detail", pk=job.pk)
+
+
+def _export_job(request: HttpRequest, pk: int) -> ExportJob:
+    """One of the user's own exports: 403 for other members of its region
+    (an officer's export is not the admin's), 404 for everyone else."""
+    visible = ExportJob.objects.filter(region__in=regions_for(request.user))
+    job = fetch(visible, export_jobs_for(request.user), pk=pk)
+    activate_region(job.region)
+    return pdp.export_job_give_up_if_stalled(job)
+
+
+def _export_context(job: ExportJob) -> dict[str, Any]:
+    now = timezone.now()
+    expired = job.state == ExportJob.State.EXPIRED or (
+        job.state == ExportJob.State.DONE and job.expires_at is not None and job.expires_at <= now
+    )
+    queued_since = job.created_at
+    return {
+        "region": job.region,
+        "job": job,
+        "expired": expired,
+        "no_worker": job.state == ExportJob.State.QUEUED and no_worker(queued_since, now=now),
+        "done_text": decimal_id(Decimal(job.rows_done), 0),
+        "total_text": decimal_id(Decimal(job.rows_total), 0) if job.rows_total else "",
+        "since_text": moment_text(job.progress_at or queued_since),
+        "size_text": pdp.size_text(job.size) if job.size else "",
+        "expires_text": moment_text(job.expires_at) if job.expires_at else "",
+        "finished_text": moment_text(job.finished_at) if job.finished_at else "",
+    }
+
+
+@never_cache
+@login_required
+@require_safe
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _export_job(request, pk)
+    return render(request, "umkm/export/detail.html", _export_context(job))
+
+
+@never_cache
+@login_required
+@require_safe
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, polled by htmx while the job is active."""
+    job = _export_job(request, pk)
+    return render(request, "umkm/export/_progress.html", _export_context(job))
+
+
+@never_cache
+@login_required
+@require_safe
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The finished file, to its requester only, while it has not expired;
+    personal data only while the requester may still reveal it. Every
+    download is recorded (pdp.export_job_download)."""
+    job = _export_job(request, pk)
+    if job.personal and not can(request.user, "reveal", job.region):
+        raise PermissionDenied
+    context = _export_context(job)
+    if job.state != ExportJob.State.DONE or context["expired"] or not job.stored_name:
+        if context["expired"]:
+            messages.error(
+                request, _("Berkas ekspor ini sudah kedaluwarsa dan dihapus. Minta ekspor lagi.")
+            )
+        return redirect("umkm:export_detail", pk=job.pk)
+    name = pdp.export_job_download(actor=request.user, job=job)
+    try:
+        return private_file_response(
+            name, download_name=job.filename, content_type=KINDS[job.fmt].mime_type
+        )
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 @never_cache
@@ -116,7 +223,7 @@ def subject_report(request: HttpRequest, code: str) -> HttpResponse:
             columns, rows = report.rows()
             stamp = timezone.localtime(report.created_at, region.tzinfo).strftime("%Y%m%d-%H%M")
             return _download(
-                pdp.write_table(columns, rows, fmt), f"laporan-data-pribadi-{stamp}.{fmt}", fmt
+                write_table(columns, rows, fmt), f"laporan-data-pribadi-{stamp}.{fmt}", fmt
             )
         return render(
             request,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kotacerdas.core.sheets.writing import CONTENT_TYPES, csv_bytes
+from kotacerdas.regions.boundaries import boundaries_geojson
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.access import registry_region_fetch
 from kotacerdas.umkm.registry.models import RegistrySettings
@@ -109,6 +110,7 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
             "tile_url": tiles[0] if tiles else "",
             "attribution": attribution,
             "point_limit": MAP_POINT_LIMIT,
+            "boundaries": boundaries_geojson(region),
         },
     )
     if tiles is not None:
@@ -135,6 +137,19 @@ def map_points_json(request: HttpRequest, code: str) -> JsonResponse:
     }
     response = JsonResponse(payload)
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def map_boundaries_json(request: HttpRequest, code: str) -> JsonResponse:
+    """The region's kecamatan/kelurahan outlines (loaded by the operator,
+    ``kotacerdas boundaries load``) with their sources to attribute; public
+    geography, behind the same door as the map that draws it."""
+    region = registry_region_fetch(request.user, code, "view")
+    response = JsonResponse(boundaries_geojson(region))
+    # Outlines change only when the operator loads a file: let the browser keep them.
+    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

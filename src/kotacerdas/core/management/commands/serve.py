@@ -65,7 +65,11 @@ class KotaCerdasApplication(BaseApplication):
     def load(self) -> Any:
         from django.core.wsgi import get_wsgi_application
 
-        return get_wsgi_application()
+        from kotacerdas.core.warmup import warm_up
+
+        application = get_wsgi_application()
+        warm_up()  # settings.KOTACERDAS_WARM_UP, before a person's first request
+        return application
 
 
 def url_for_bind(bind: str) -> str:
