@@ -1,6 +1,6 @@
 """An import job writes its rows in short transactions that stay invisible
 until the job publishes them: while it runs, other processes keep writing
-(even with a one-second busy timeout, which a whole-import transaction made
+(even with a three-second busy timeout, which a whole-import transaction made
 them exceed) and every reader sees the registry before or after the whole
 import, never half of it. A killed job's invisible rows are cleared."""
 
@@ -17,7 +17,7 @@ from tests.faults.test_kill import write_survey
 
 pytestmark = pytest.mark.faults
 
-ROWS = 30_000
+ROWS = 40_000
 
 
 def test_a_running_import_is_invisible_and_blocks_no_writer(victim: Victim) -> None:
@@ -26,11 +26,13 @@ def test_a_running_import_is_invisible_and_blocks_no_writer(victim: Victim) -> N
     job = str(victim.json("queue", str(survey))["job"])
 
     worker = victim.start("work", job)
-    # Writers that give up after one second of waiting for the write lock.
-    writer = victim.start("write", "0", "3", "60", KOTACERDAS_SQLITE_TIMEOUT="1")
+    # Writers that give up after three seconds of waiting for the write lock (one
+    # transaction for the whole import held it for many more).
+    writer = victim.start("write", "0", "3", "60", KOTACERDAS_SQLITE_TIMEOUT="3")
     seen = []
     while worker.poll() is None:
         seen.append(victim.json("peek"))
+        time.sleep(0.3)  # each look is a new process: leave the cores to the others
     _out, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err
     out, err = writer.communicate(timeout=300)

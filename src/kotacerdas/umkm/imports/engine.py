@@ -27,6 +27,7 @@ load drops the table's indexes and builds them again at the end.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import asdict, dataclass
@@ -55,9 +56,15 @@ from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5_000
-# Rows per transaction of a staged import (docs/benchmarks.md, contention):
-# a few tens of milliseconds of write lock each on SQLite.
-STAGED_CHUNK_ROWS = 1_000
+# Rows per transaction of a staged import (docs/benchmarks.md, contention).
+# SQLite has one write lock for the whole database: small chunks, each a few
+# tens of milliseconds of lock, and after each a pause as long as the lock
+# was held, so that writers polling the lock (the busy timeout) find it free
+# about half the time. PostgreSQL locks rows: larger chunks, no pause.
+STAGED_CHUNK_ROWS = {"sqlite": 250}
+STAGED_CHUNK_ROWS_DEFAULT = 5_000
+STAGED_PAUSE_SHARE = {"sqlite": 1.0}
+STAGED_PAUSE_MAX = 0.1  # seconds
 PURGE_ROWS = 1_000
 PROGRESS_EVERY = 5_000
 SAMPLE_ROWS = 5
@@ -215,7 +222,11 @@ class _Inserter:
         # A staged import commits each chunk on its own, kept small so that
         # the write lock (SQLite) is held for a short moment at a time.
         self.chunked = chunked
-        self.chunk_rows = STAGED_CHUNK_ROWS if chunked else CHUNK_ROWS
+        vendor = connection.vendor
+        self.chunk_rows = (
+            STAGED_CHUNK_ROWS.get(vendor, STAGED_CHUNK_ROWS_DEFAULT) if chunked else CHUNK_ROWS
+        )
+        self.pause_share = STAGED_PAUSE_SHARE.get(vendor, 0.0) if chunked else 0.0
 
     def row(self, values: tuple[Any, ...], source_row: int, fp: str) -> tuple[Any, ...]:
         """All the INSERT's values for one business (built where it is cleaned)."""
@@ -237,6 +248,7 @@ class _Inserter:
     def flush(self) -> None:
         if not self.pending:
             return
+        started = time.monotonic()
         with transaction.atomic() if self.chunked else nullcontext(), connection.cursor() as cursor:
             if self.use_copy:
                 with cursor.cursor.copy(self.copy_sql) as copy:
@@ -245,6 +257,9 @@ class _Inserter:
             else:
                 cursor.executemany(self.insert_sql, self.pending)
         self.pending = []
+        if self.pause_share:
+            held = time.monotonic() - started
+            time.sleep(min(STAGED_PAUSE_MAX, held * self.pause_share))
 
 
 def run_import(
@@ -364,6 +379,7 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
     any failure the rows written so far are deleted, again in short
     transactions (and, if this process dies, by the worker's clean-up task)."""
     ImportJob.objects.filter(pk=job.pk).update(staging=True)
+    result_report: Path | None = None
     try:
         inserter = _Inserter(region=a.region, job=job, chunked=True)
         batches = _batches(a, inserter)
@@ -377,12 +393,17 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
                 estimate=a.estimate,
                 bulk=False,
             )
+        # The report is written before the publishing transaction (writing
+        # it takes a while); should this process die before the commit, the
+        # job's give-up deletes it (services.import_job_give_up).
+        if a.report is not None:
+            result.report_path = result_report = a.report.finish()
         with transaction.atomic():
             _record(a, result)
             ImportJob.objects.filter(pk=job.pk).update(staging=False)
-            if a.report is not None:
-                result.report_path = a.report.finish()
     except BaseException:
+        if result_report is not None:
+            result_report.unlink(missing_ok=True)  # written, but never published
         try:
             staged_rows_purge(job_id=job.pk)
         except Exception:

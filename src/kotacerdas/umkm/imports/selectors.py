@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from kotacerdas.core.audit import history_for
+from kotacerdas.core.extensions import PersonalData
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.storage import private_storage
 from kotacerdas.regions.models import Region
@@ -25,7 +26,8 @@ from kotacerdas.umkm.imports.models import (
     mapping_from_json,
 )
 from kotacerdas.umkm.imports.reading import ImportFileError, open_book
-from kotacerdas.umkm.registry.models import Business
+from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.registry.models import LOCATION_FIELDS, PERSONAL_FIELDS, Business
 
 
 def earlier_imports(job: ImportJob) -> models.QuerySet[ImportJob]:
@@ -208,3 +210,24 @@ def subject_import_jobs(*, region: Region, nik: str) -> list[SubjectImport]:
         )
         for job in jobs
     ]
+
+
+def personal_data_kept() -> PersonalData:
+    """The registry's personal data, for the manifest of a backup: the
+    business table's personal columns, the record of processing, and the
+    import files still stored (uploads and rejection reports)."""
+    files: dict[str, str] = {}
+    for stored, report in ImportJob.objects.filter(_holds_files()).values_list(
+        "stored_name", "report_name"
+    ):
+        if stored:
+            files[stored] = "umkm_import_upload"
+        if report:
+            files[report] = "umkm_import_rejection_report"
+    return PersonalData(
+        tables={
+            Business._meta.db_table: [*PERSONAL_FIELDS, *LOCATION_FIELDS, "npwp"],
+            PersonalDataAccess._meta.db_table: ["purpose", "business_ids"],
+        },
+        files=files,
+    )
