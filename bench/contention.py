@@ -2,7 +2,7 @@
 
     python bench/contention.py [--rows 1000000] [--clients 16]
                                [--database-url postgres://postgres@127.0.0.1:5432/kc_bench]
-                               [--writes-per-login 10] [--json] [--keep]
+                               [--writes-per-login 10] [--min-seconds 0] [--json] [--keep]
 
 Sets up a fresh installation like bench/load.py (migrate, demo,
 collectstatic; SQLite in a temporary KOTACERDAS_DATA_DIR, or the PostgreSQL
@@ -225,6 +225,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--timeout", type=float, default=3600, help="give up after (s)")
+    parser.add_argument(
+        "--min-seconds",
+        type=float,
+        default=0,
+        help="measure at least this long (a baseline: --rows 100 --min-seconds 60)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     args = parser.parse_args()
@@ -258,14 +264,17 @@ def main() -> None:
         began = time.perf_counter()
         queue(job_id)
         clients.start_exporter()
-        state = "queued"
+        state, done, imported = "queued", 0, 0
+        import_s = float("nan")
         while time.perf_counter() - began < args.timeout:
-            state, done, imported = job_state(job_id)
-            if state in ("done", "failed"):
+            if state not in ("done", "failed"):
+                state, done, imported = job_state(job_id)
+                import_s = time.perf_counter() - began
+            elif time.perf_counter() - began >= args.min_seconds:
                 break
             time.sleep(1)
-        import_s = time.perf_counter() - began
         clients.finish()
+        measured_s = time.perf_counter() - began
     finally:
         if server is not None:
             server.terminate()
@@ -284,6 +293,7 @@ def main() -> None:
         "rows": args.rows,
         "clients": args.clients,
         "import": {"state": state, "rows_done": done, "imported": imported, "seconds": import_s},
+        "measured_seconds": measured_s,
         **{name: summary(tally) for name, tally in clients.tallies.items()},
         "other_users": summary(others),
     }
