@@ -239,6 +239,21 @@ def test_the_subject_report_lists_the_jobs_whose_files_hold_the_person(world: Wo
     assert subject_import_jobs(region=world.region, nik="1472010202999999") == []
 
 
+def test_the_subject_report_shows_the_import_files(world: World, officer: Any) -> None:
+    from kotacerdas.umkm.pdp.services import subject_report
+
+    job = _queued(world, _survey(2))
+    services.import_job_run(job_id=job.pk)
+    nik = Business.objects.filter(import_job=job).order_by("source_row")[0].owner_nik
+
+    report = subject_report(actor=officer, region=world.region, nik=nik, purpose="Permintaan")
+
+    assert [held.job.pk for held in report.import_jobs] == [job.pk]
+    assert report.import_jobs[0].expires_at is not None
+    file_rows = [row for row in report.rows()[1] if row[0] == "berkas_impor"]
+    assert [(row[4], row[5]) for row in file_rows] == [(job.filename, f"impor #{job.pk}")]
+
+
 def test_a_backup_manifest_says_what_personal_data_it_holds(world: World) -> None:
     job = _queued(world, _survey(3, refused=1))
     services.import_job_run(job_id=job.pk)

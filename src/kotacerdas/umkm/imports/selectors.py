@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -190,6 +191,7 @@ class SubjectImport:
     job: ImportJob
     imported_their_business: bool
     files_mention_them: bool
+    expires_at: dt.datetime | None  # None: the files are gone already
 
 
 def subject_import_jobs(*, region: Region, nik: str) -> list[SubjectImport]:
@@ -202,11 +204,15 @@ def subject_import_jobs(*, region: Region, nik: str) -> list[SubjectImport]:
     needles = _needles(niks=[nik], phones=(b.phone for b in businesses))
     mentioning = set(_jobs_mentioning(region_id=region.pk, needles=needles))
     jobs = ImportJob.objects.filter(pk__in=imported | mentioning).order_by("created_at", "pk")
+    keep = dt.timedelta(days=settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS)
     return [
         SubjectImport(
             job=job,
             imported_their_business=job.pk in imported,
             files_mention_them=job.pk in mentioning,
+            expires_at=(job.finished_at or job.created_at) + keep
+            if job.stored_name or job.report_name
+            else None,
         )
         for job in jobs
     ]
