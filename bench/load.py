@@ -100,7 +100,8 @@ def serve(
     with_worker: bool = False,
 ) -> subprocess.Popen[bytes]:
     """``kotacerdas serve`` on 127.0.0.1:``port`` (the web alone, as in
-    production, unless ``with_worker``), once it answers /healthz/."""
+    production, unless ``with_worker``), once it answers /healthz/ (within
+    three minutes: the machine may be busy)."""
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -119,7 +120,7 @@ def serve(
         stdout=log,
         stderr=log,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while True:
         try:
             if Session(port).request("GET", "/healthz/")[0] == 200:
