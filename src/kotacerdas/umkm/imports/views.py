@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -273,6 +274,7 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
             for key, label, help_text in SUMMARY
         ],
         "warnings": None if warnings is None else _count(warnings),
+        "retention_days": settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS,
     }
 
 
