@@ -132,12 +132,24 @@ def test_a_negative_amount_is_refused_everywhere(world, written: str) -> None:  
         identifiers.clean_amount(written)
 
 
-@pytest.mark.parametrize("written", ["-3", "3,5", "tiga orang", "3 jt"])
+@pytest.mark.parametrize("written", ["-3", "3,5", "seratus orang", "dua puluh lima", "3 jt"])
 def test_a_count_that_is_not_whole_is_refused_everywhere(written: str) -> None:
     with pytest.raises(ValidationError):
         CountField(min_value=0).clean(written)
     with pytest.raises(identifiers.Invalid):
         identifiers.clean_int(written)
+
+
+@pytest.mark.parametrize("written", ["2-3", "2 - 3 orang", "2 s.d. 3", "2 s/d 3 org", "2 sampai 3"])
+def test_a_range_is_refused_as_a_range_everywhere(written: str) -> None:
+    """No entry point picks a bound for the writer; each says it is a range."""
+    with pytest.raises(ValidationError) as form_error:
+        CountField(min_value=0).clean(written)
+    assert form_error.value.code == "range"
+    with pytest.raises(identifiers.Invalid, match="integer_range"):
+        identifiers.clean_int(written)
+    with pytest.raises(identifiers.Invalid, match="amount_range"):
+        identifiers.clean_amount(written.replace("orang", "").replace("org", "") + " juta")
 
 
 # --- Through the database: the report page, the survey import, the API ----------------------
