@@ -48,10 +48,12 @@ def test_it_prints_the_summary_as_json(world, survey, tmp_path) -> None:
         "duplicates_in_file": 1,
         "rejected": 3,
         "warnings": 0,
+        "skipped": 0,
         "report": str(report),
     }
     assert summary["rows"] == sum(
-        summary[k] for k in ("imported", "matched_existing", "duplicates_in_file", "rejected")
+        summary[k]
+        for k in ("imported", "matched_existing", "duplicates_in_file", "rejected", "skipped")
     )
     assert openpyxl.load_workbook(report)["Ditolak"].max_row == 4
 

@@ -214,6 +214,16 @@ def test_it_counts_warnings(world: World, client_officer: Client) -> None:
     assert 'data-testid="count-warnings">1<' in html
 
 
+def test_the_page_counts_skipped_rows_in_the_sum(world: World, client_officer: Client) -> None:
+    with_total = SURVEY_CSV + b",JUMLAH,,,,,\n,,,,,Dumai 12 Mei 2025,\n"
+    job = _queued(world, with_total)
+    tasks.import_run.call(job_id=job.pk)
+    html = client_officer.get(reverse("umkm:import_detail", args=[job.pk])).content.decode()
+    assert 'data-testid="count-skipped">1<' in html
+    assert 'data-testid="count-rejected">1<' in html  # a place and a date needs its comma
+    assert "+ 1 dilewati" in html
+
+
 def test_saving_the_mapping_queues_the_task_for_the_worker(
     world: World, client_officer: Client, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -1,13 +1,15 @@
 """The import pipeline: read → clean every row → match → insert, in one
 transaction, with one audit event and one record of processing.
 
-Every non-blank row after the header ends up in exactly one of four counts
-(``rows == imported + matched_existing + duplicates_in_file + rejected``):
+Every non-blank row after the header ends up in exactly one of five counts
+(``rows == imported + matched_existing + duplicates_in_file + rejected + skipped``):
 
 - **rejected**: a value breaks a rule (listed with every reason in the report);
 - **matched_existing**: a business of the region already has one of its keys;
 - **duplicates_in_file**: an earlier row of the same file has one of its keys;
-- **imported**: inserted.
+- **imported**: inserted;
+- **skipped**: not a business (a totals, note or signature row; listed with
+  its reason in the report, rows.RowCleaner.skip_reason).
 
 Keys, exact and normalised: owner NIK together with the name key, NIB, phone,
 and, for a row with none of these, the fingerprint of name, kelurahan and
@@ -106,6 +108,7 @@ class ImportResult:
     duplicates_in_file: int = 0
     rejected: int = 0
     warnings: int = 0
+    skipped: int = 0
     report_path: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -509,7 +512,11 @@ def _run(
     bulk: bool,
 ) -> ImportResult:
     counts = dict.fromkeys(
-        (pipeline.IMPORTED, pipeline.MATCHED, pipeline.DUPLICATE, pipeline.REJECTED), 0
+        (
+            *(pipeline.IMPORTED, pipeline.MATCHED, pipeline.DUPLICATE),
+            *(pipeline.REJECTED, pipeline.SKIPPED),
+        ),
+        0,
     )
     rows = warnings = 0
     next_progress = PROGRESS_EVERY
@@ -521,6 +528,8 @@ def _run(
                     inserter.add(row)
                 elif report is not None and outcome == pipeline.REJECTED:
                     report.reject(sheet, number, reasons, cells)
+                elif report is not None and outcome == pipeline.SKIPPED:
+                    report.skip(sheet, number, reasons, cells)
                 if notes:
                     warnings += len(notes)
                     if report is not None:
@@ -539,6 +548,7 @@ def _run(
         duplicates_in_file=counts[pipeline.DUPLICATE],
         rejected=counts[pipeline.REJECTED],
         warnings=warnings,
+        skipped=counts[pipeline.SKIPPED],
     )
 
 

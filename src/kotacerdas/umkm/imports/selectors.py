@@ -79,6 +79,16 @@ def import_warnings(job: ImportJob) -> int | None:
     return int(summary["warnings"])
 
 
+def import_skipped(job: ImportJob) -> int | None:
+    """How many rows the import of ``job`` skipped as not businesses (totals,
+    notes, signatures); None when the job has not been imported or was
+    imported before rows were skipped."""
+    summary = import_summary(job)
+    if summary is None or "skipped" not in summary:
+        return None
+    return int(summary["skipped"])
+
+
 def stored_path(job: ImportJob) -> Path:
     """Where the uploaded file of ``job`` lies (inside private storage)."""
     return Path(private_storage.path(job.stored_name))

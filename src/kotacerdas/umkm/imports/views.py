@@ -259,6 +259,7 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
     job = services.give_up_if_stalled(job)
     progress = job_progress(job)
     warnings = selectors.import_warnings(job) if job.state == State.DONE else None
+    skipped = selectors.import_skipped(job) if job.state == State.DONE else None
     counts = {key: _count(getattr(job, key)) for key in COUNTS}
     return {
         "region": job.region,
@@ -275,6 +276,7 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
         ],
         "warnings": None if warnings is None else _count(warnings),
         "retention_days": settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS,
+        "skipped": None if skipped is None else _count(skipped),
     }
 
 
