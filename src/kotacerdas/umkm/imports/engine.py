@@ -41,6 +41,7 @@ from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.imports import headers as header_rules
 from kotacerdas.umkm.imports import pipeline
+from kotacerdas.umkm.imports.aliases import aliases_for
 from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.places import Places
 from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
@@ -260,7 +261,9 @@ def run_import(
         mapping = header_rules.suggest_mapping(found.headers)
     _check_mapping(mapping, filename)
     cleaner = RowCleaner(
-        places=Places(region.code), mapping=mapping, this_year=timezone.localdate().year
+        places=Places(region.code, aliases=aliases_for(region)),
+        mapping=mapping,
+        this_year=timezone.localdate().year,
     )
     report = RejectionReport(report_path, headers=found.headers) if report_path else None
     try:

@@ -28,8 +28,10 @@ from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.uploads import KINDS
 from kotacerdas.regions.models import Region
+from kotacerdas.regions.reference import kelurahan_of
 from kotacerdas.umkm.access import can, import_jobs_for, registry_region_fetch
 from kotacerdas.umkm.imports import selectors, services
+from kotacerdas.umkm.imports.aliases import PlaceAlias, PlaceAliasForm, place_alias_add
 from kotacerdas.umkm.imports.engine import Inspection, inspect
 from kotacerdas.umkm.imports.forms import ImportUploadForm, MappingForm
 from kotacerdas.umkm.imports.headers import FIELDS, header_signature
@@ -312,3 +314,42 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     except FileNotFoundError:
         raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_place_alias(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Treat X as Y from now on" for a place name an import did not know
+    (issue 20): registry officers and admins of the job's region."""
+    job = _job(request, pk)
+    region = job.region
+    form = PlaceAliasForm(
+        request.POST if request.method == "POST" else None,
+        region=region,
+        initial={"text": request.GET.get("teks", "")[:120]},
+    )
+    if request.method == "POST" and form.is_valid():
+        alias = place_alias_add(
+            actor=request.user,
+            region=region,
+            text=form.cleaned_data["text"],
+            kelurahan_code=form.cleaned_data["kelurahan_code"],
+        )
+        messages.success(
+            request,
+            _(
+                "Mulai sekarang “%(text)s” dibaca sebagai kelurahan/desa %(code)s pada setiap "
+                "impor di wilayah ini."
+            )
+            % {"text": alias.text, "code": alias.kelurahan_code},
+        )
+        return redirect("umkm:import_detail", pk=job.pk)
+    names = {area.code: area.name for area in kelurahan_of(region.code)}
+    aliases = list(PlaceAlias.objects.filter(region=region))
+    for alias in aliases:
+        alias.kelurahan_name = names.get(alias.kelurahan_code, "")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "umkm/import/place_alias.html",
+        {"job": job, "region": region, "form": form, "aliases": aliases},
+    )
