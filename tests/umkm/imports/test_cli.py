@@ -49,6 +49,7 @@ def test_it_prints_the_summary_as_json(world, survey, tmp_path) -> None:
         "rejected": 3,
         "warnings": 1,  # "Pangkalan Sesei" read by its spelling (issue 20)
         "report": str(report),
+        "places": {"fuzzy": 1},
     }
     assert summary["rows"] == sum(
         summary[k] for k in ("imported", "matched_existing", "duplicates_in_file", "rejected")

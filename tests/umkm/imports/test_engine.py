@@ -111,6 +111,7 @@ def test_it_accounts_for_every_row_of_a_messy_survey(world, survey) -> None:
         # which the report says (issue 20: a match reports its rule)
         "warnings": 1,
         "report_path": None,
+        "places": {"fuzzy": 1},
     }
     assert Business.objects.count() == 3
 

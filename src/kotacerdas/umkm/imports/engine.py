@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,8 @@ class ImportResult:
     rejected: int = 0
     warnings: int = 0
     report_path: Path | None = None
+    # rows whose kelurahan was read by a reported rule (places.REPORTED_RULES)
+    places: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -389,6 +391,7 @@ def _run(
         (pipeline.IMPORTED, pipeline.MATCHED, pipeline.DUPLICATE, pipeline.REJECTED), 0
     )
     rows = warnings = 0
+    places: dict[str, int] = {}
     next_progress = PROGRESS_EVERY
     with _bulk_load(estimate):
         for batch in batches:
@@ -400,6 +403,10 @@ def _run(
                     report.reject(sheet, number, reasons, cells)
                 if notes:
                     warnings += len(notes)
+                    for note in notes:
+                        if note[0].startswith("place_"):
+                            rule = note[0][6:]
+                            places[rule] = places.get(rule, 0) + 1
                     if report is not None:
                         report.warn(sheet, number, notes)
             rows += len(batch)
@@ -416,6 +423,7 @@ def _run(
         duplicates_in_file=counts[pipeline.DUPLICATE],
         rejected=counts[pipeline.REJECTED],
         warnings=warnings,
+        places=places,
     )
 
 

@@ -40,6 +40,13 @@ from kotacerdas.umkm.imports.progress import job_progress, moment_text
 from kotacerdas.umkm.imports.reading import ImportFileError
 
 SAMPLE_VALUES = 5
+# How a kelurahan was read (places.REPORTED_RULES), as the summary names it.
+PLACE_RULES = {
+    "former": gettext_lazy("Kelurahan dibaca dari nama lama"),
+    "alias": gettext_lazy("Kelurahan dibaca dari nama yang ditetapkan petugas"),
+    "short": gettext_lazy("Kelurahan dibaca dari nama pendek"),
+    "fuzzy": gettext_lazy("Kelurahan dibaca dari ejaan yang mirip"),
+}
 COUNTS = ("rows", "imported", "matched_existing", "duplicates_in_file", "rejected")
 RECENT_JOBS = 50
 State = ImportJob.State
@@ -275,6 +282,13 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
             for key, label, help_text in SUMMARY
         ],
         "warnings": None if warnings is None else _count(warnings),
+        "place_rules": [
+            (PLACE_RULES[rule], _count(count))
+            for rule, count in selectors.import_place_rules(job).items()
+            if rule in PLACE_RULES
+        ]
+        if job.state == State.DONE
+        else [],
     }
 
 
