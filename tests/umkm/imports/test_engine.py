@@ -107,9 +107,12 @@ def test_it_accounts_for_every_row_of_a_messy_survey(world, survey) -> None:
         "matched_existing": 0,
         "duplicates_in_file": 1,
         "rejected": 3,
-        "warnings": 0,
+        # row 6's "Pangkalan Sesei" is read as Pangkalan Sesai by its spelling,
+        # which the report says (issue 20: a match reports its rule)
+        "warnings": 1,
         "skipped": 0,
         "report_path": None,
+        "places": {"fuzzy": 1},
     }
     assert Business.objects.count() == 3
 

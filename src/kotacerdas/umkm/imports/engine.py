@@ -32,7 +32,7 @@ import logging
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.imports import headers as header_rules
 from kotacerdas.umkm.imports import pipeline
+from kotacerdas.umkm.imports.aliases import aliases_for
 from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.places import Places
 from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
@@ -110,6 +111,8 @@ class ImportResult:
     warnings: int = 0
     skipped: int = 0
     report_path: Path | None = None
+    # rows whose kelurahan was read by a reported rule (places.REPORTED_RULES)
+    places: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -289,7 +292,9 @@ def run_import(
         mapping = header_rules.suggest_mapping(found.headers)
     _check_mapping(mapping, filename)
     cleaner = RowCleaner(
-        places=Places(region.code), mapping=mapping, this_year=timezone.localdate().year
+        places=Places(region.code, aliases=aliases_for(region)),
+        mapping=mapping,
+        this_year=timezone.localdate().year,
     )
     report = RejectionReport(report_path, headers=found.headers) if report_path else None
     arguments = _Arguments(
@@ -519,6 +524,7 @@ def _run(
         0,
     )
     rows = warnings = 0
+    places: dict[str, int] = {}
     next_progress = PROGRESS_EVERY
     with _bulk_load(estimate if bulk else None):
         for batch in batches:
@@ -532,6 +538,10 @@ def _run(
                     report.skip(sheet, number, reasons, cells)
                 if notes:
                     warnings += len(notes)
+                    for note in notes:
+                        if note[0].startswith("place_"):
+                            rule = note[0][6:]
+                            places[rule] = places.get(rule, 0) + 1
                     if report is not None:
                         report.warn(sheet, number, notes)
             rows += len(batch)
@@ -549,6 +559,7 @@ def _run(
         rejected=counts[pipeline.REJECTED],
         warnings=warnings,
         skipped=counts[pipeline.SKIPPED],
+        places=places,
     )
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.core.text import name_clean
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
-from kotacerdas.umkm.imports.places import Places, Unresolved
+from kotacerdas.umkm.imports.places import REPORTED_RULES, Match, Places, Unresolved
 from kotacerdas.umkm.registry.models import DERIVED_FIELDS, ENTERED_FIELDS, Business, KbliCode
 
 # reason code → Indonesian message; the identifier reasons first, then the
@@ -34,8 +34,8 @@ REASONS: dict[str, Any] = {
     "kelurahan_missing": _("Kelurahan/desa kosong."),
     "kelurahan_unknown": _("Kelurahan/desa “%(value)s” tidak ditemukan di wilayah ini."),
     "kelurahan_ambiguous": _(
-        "Kelurahan/desa “%(value)s” cocok dengan lebih dari satu kelurahan/desa; isi kolom "
-        "kecamatan atau perbaiki ejaannya."
+        "Kelurahan/desa “%(value)s” cocok dengan lebih dari satu kelurahan/desa (%(other)s); "
+        "isi kolom kecamatan atau perbaiki ejaannya."
     ),
     "kelurahan_other_kecamatan": _(
         "Kelurahan/desa “%(value)s” tidak berada di kecamatan yang diisi pada baris ini."
@@ -59,6 +59,20 @@ REASONS: dict[str, Any] = {
     "invisible_removed": _(
         "%(value)s karakter tak terlihat (kontrol arah teks atau lebar-nol) dihapus; tetap diimpor."
     ),
+    # A place read by a rule other than its code or official name (places.RULES).
+    "place_former": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (nama lama); tetap diimpor."
+    ),
+    "place_alias": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (nama yang ditetapkan petugas); "
+        "tetap diimpor."
+    ),
+    "place_short": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (nama pendek); tetap diimpor."
+    ),
+    "place_fuzzy": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (ejaan mirip); tetap diimpor."
+    ),
 }
 # A warning about a field that is not needed to identify a business: the cell
 # could not be read, so the field is left empty, the row is imported and the
@@ -75,6 +89,9 @@ SOFT_FIELDS = frozenset(
         *("latitude", "longitude"),
     }
 )
+
+# A reason value with two parts ("%(value)s" and "%(other)s") joins them with this.
+VALUE_SEPARATOR = "\x1f"
 
 # (reason code, value in the message, field the reason is about or "")
 Reason = tuple[str, str, str]
@@ -247,16 +264,29 @@ class RowCleaner:
 
         kelurahan = self._kelurahan
         kecamatan = self._kecamatan
-        place = self.places.resolve(
+        place = self.places.match(
             _text(cells[kelurahan]) if kelurahan is not None and kelurahan < width else "",
             _text(cells[kecamatan]) if kecamatan is not None and kecamatan < width else "",
         )
         if place.__class__ is Unresolved:
             unresolved = cast(Unresolved, place)
             field = "kecamatan" if unresolved.code.startswith("kecamatan") else "kelurahan"
-            reasons.append((unresolved.code, unresolved.value, field))
+            value = unresolved.value
+            if unresolved.candidates:
+                value += VALUE_SEPARATOR + self.places.describe(unresolved.candidates)
+            reasons.append((unresolved.code, value, field))
         else:
-            values.kelurahan_code = cast(str, place)
+            matched = cast(Match, place)
+            values.kelurahan_code = matched.code
+            if matched.rule in REPORTED_RULES:
+                typed = _text(cells[kelurahan]) if kelurahan is not None else ""
+                warnings.append(
+                    (
+                        f"place_{matched.rule}",
+                        typed + VALUE_SEPARATOR + self.places.describe((matched.code,)),
+                        "kelurahan",
+                    )
+                )
 
         for index, field, cleaner in self._direct:
             if index < width:
@@ -451,7 +481,8 @@ def reason_text(reason: Reason) -> str:
         return f"{FIELDS.get(field, field)}: {message} {_KEPT_NOTE}"
     message = str(REASONS[code])
     if "%(value)s" in message:
-        message = message % {"value": value}
+        first, _separator, other = value.partition(VALUE_SEPARATOR)
+        message = message % {"value": first, "other": other}
     if code in _NAMES_NO_FIELD and field in FIELDS:
         return f"{FIELDS[field]}: {message}"
     return message

@@ -89,6 +89,14 @@ def import_skipped(job: ImportJob) -> int | None:
     return int(summary["skipped"])
 
 
+def import_place_rules(job: ImportJob) -> dict[str, int]:
+    """How many rows of ``job`` had their kelurahan read by each reported rule
+    (short name, former name, officer's name, spelling); empty when none."""
+    summary = import_summary(job) or {}
+    places = summary.get("places")
+    return {str(k): int(v) for k, v in places.items()} if isinstance(places, dict) else {}
+
+
 def stored_path(job: ImportJob) -> Path:
     """Where the uploaded file of ``job`` lies (inside private storage)."""
     return Path(private_storage.path(job.stored_name))
