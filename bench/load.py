@@ -83,6 +83,83 @@ def kotacerdas(env: dict[str, str], *args: str) -> None:
     )
 
 
+def install(env: dict[str, str]) -> None:
+    """A fresh installation as ``make run`` makes it, with the demo admin's
+    recovery code for the benchmark."""
+    kotacerdas(env, "migrate", "--noinput", "--verbosity", "0")
+    kotacerdas(env, "demo", "--quiet")
+    kotacerdas(env, "shell", "-c", ADD_RECOVERY_CODE)
+    kotacerdas(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+
+def serve(
+    env: dict[str, str],
+    port: int,
+    *,
+    workers: int,
+    threads: int,
+    log: Any,
+    with_worker: bool = False,
+) -> subprocess.Popen[bytes]:
+    """``kotacerdas serve`` on 127.0.0.1:``port`` (the web alone, as in
+    production, unless ``with_worker``), once it answers /healthz/ (within
+    three minutes: the machine may be busy)."""
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "kotacerdas.cli",
+            "serve",
+            *([] if with_worker else ["--no-worker"]),  # docs/operations.md
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if Session(port).request("GET", "/healthz/")[0] == 200:
+                return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise SystemExit(f"the server did not start; see {getattr(log, 'name', 'its log')}")
+        time.sleep(0.2)
+
+
+def action_plans(port: int, cookies: dict[str, str]) -> list[int]:
+    """The demo region's action plans (each client writes to its own)."""
+    listing = Session(port, cookies).request("GET", f"/wilayah/{REGION}/rencana-aksi/")[1]
+    plans = sorted({int(pk) for pk in re.findall(r"/rencana-aksi/(\d+)/", listing)})
+    if not plans:
+        raise SystemExit("no action plan found in the demo")
+    return plans
+
+
+def status_write(
+    session: Session, cookies: dict[str, str], plan: int, status: str
+) -> tuple[int, str]:
+    """The team's audited status correction of ``plan`` (302 when written)."""
+    return session.request(
+        "POST",
+        f"/rencana-aksi/{plan}/koreksi-status/",
+        {
+            "status": status,
+            "reason": "Uji beban / load test",
+            "csrfmiddlewaretoken": cookies["csrftoken"],
+        },
+        **{"X-CSRFToken": cookies["csrftoken"]},
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -205,16 +282,7 @@ def run_phase(
                 else:
                     for _attempt in range(1 if primed else 2):
                         flip ^= 1
-                        status, text = user.request(
-                            "POST",
-                            f"/rencana-aksi/{plan}/koreksi-status/",
-                            {
-                                "status": STATUSES[flip],
-                                "reason": "Uji beban / load test",
-                                "csrfmiddlewaretoken": cookies["csrftoken"],
-                            },
-                            **{"X-CSRFToken": cookies["csrftoken"]},
-                        )
+                        status, text = status_write(user, cookies, plan, STATUSES[flip])
                         if status == 302:
                             break
                     primed = True
@@ -356,38 +424,8 @@ def demo_server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, Path]
     log = (data_dir / "server.log").open("w")
     try:
         print(f"setting up in {data_dir} (migrate, demo, collectstatic) ...", file=sys.stderr)
-        kotacerdas(env, "migrate", "--noinput", "--verbosity", "0")
-        kotacerdas(env, "demo", "--quiet")
-        kotacerdas(env, "shell", "-c", ADD_RECOVERY_CODE)
-        kotacerdas(env, "collectstatic", "--noinput", "--verbosity", "0")
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "kotacerdas.cli",
-                "serve",
-                "--no-worker",  # the web alone, as in production (docs/operations.md)
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-            ],
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if Session(port).request("GET", "/healthz/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the server did not start; see " + str(data_dir / "server.log"))
-            time.sleep(0.2)
+        install(env)
+        server = serve(env, port, workers=workers, threads=threads, log=log)
         yield port, data_dir
     finally:
         if server is not None:
@@ -415,10 +453,7 @@ def main() -> None:
     results: dict[str, dict[str, dict[str, float]]] = {}
     with demo_server(args.workers, args.threads) as (port, data_dir):
         cookies = login(port)
-        listing = Session(port, cookies).request("GET", f"/wilayah/{REGION}/rencana-aksi/")[1]
-        plans = sorted({int(pk) for pk in re.findall(r"/rencana-aksi/(\d+)/", listing)})
-        if not plans:
-            raise SystemExit("no action plan found in the demo")
+        plans = action_plans(port, cookies)
 
         for phase in filter(None, args.phases.split(",")):
             weights = MIX if phase == "mixed" else ((phase, 1),)

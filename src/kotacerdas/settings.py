@@ -341,6 +341,11 @@ if not 0 <= KOTACERDAS_REMINDER_HOUR <= 23:
 KOTACERDAS_ANONYMISE_HOUR = env_int("KOTACERDAS_ANONYMISE_HOUR", 2)
 if not 0 <= KOTACERDAS_ANONYMISE_HOUR <= 23:
     raise ImproperlyConfigured("KOTACERDAS_ANONYMISE_HOUR must be an hour from 0 to 23.")
+# Uploaded survey files and rejection reports hold NIKs and phone numbers:
+# kept this many days after the import, a failed job's at once.
+KOTACERDAS_IMPORT_FILE_RETENTION_DAYS = env_int("KOTACERDAS_IMPORT_FILE_RETENTION_DAYS", 30)
+if KOTACERDAS_IMPORT_FILE_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("KOTACERDAS_IMPORT_FILE_RETENTION_DAYS must be 0 or more.")
 # Reminders start this many days before a period's due date (and go on until it).
 KOTACERDAS_REMINDER_DAYS_BEFORE = env_int("KOTACERDAS_REMINDER_DAYS_BEFORE", 7)
 if KOTACERDAS_REMINDER_DAYS_BEFORE < 0:

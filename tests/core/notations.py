@@ -28,7 +28,11 @@ def amounts(*, whole: bool = False) -> st.SearchStrategy[Decimal]:
 
 
 def counts() -> st.SearchStrategy[int]:
-    return st.one_of(st.integers(min_value=0, max_value=99), st.integers(0, 2_000_000_000 - 1))
+    return st.one_of(
+        st.integers(min_value=0, max_value=20),
+        st.integers(min_value=0, max_value=99),
+        st.integers(0, 2_000_000_000 - 1),
+    )
 
 
 def _digits(value: Decimal) -> tuple[str, str]:
@@ -116,4 +120,12 @@ def render_count(value: int) -> st.SearchStrategy[object]:
         f"{value},0",
         *(grouped + unit for unit in units),
     ]
+    if value <= 20:
+        # The words for 0–20, alone or with a unit ("tiga", "Dua Belas orang").
+        word = _COUNT_WORDS[value]
+        options += [word, word.title(), word + " orang", word.upper() + " org."]
     return st.sampled_from(options)
+
+
+_ONES = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
+_COUNT_WORDS = [*_ONES, "sepuluh", "sebelas", *(f"{w} belas" for w in _ONES[2:]), "dua puluh"]

@@ -76,6 +76,10 @@ NOT_AUDITED = {
         "fills the registry's word-search index (a derived copy of name, owner, address "
         "and NIB) for the rows of an import, whose load is audited"
     ),
+    "staged_rows_purge": (
+        "deletes the rows of a failed import job that no reader ever saw (they were "
+        "never published); the job's failure is audited"
+    ),
     # The data-access primitives: they are the audit trail and its guard.
     "audit_record": "writes the audit event itself",
     "record_access": "writes the record of processing itself (UU 27/2022)",

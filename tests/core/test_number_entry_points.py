@@ -132,12 +132,24 @@ def test_a_negative_amount_is_refused_everywhere(world, written: str) -> None:  
         identifiers.clean_amount(written)
 
 
-@pytest.mark.parametrize("written", ["-3", "3,5", "tiga orang", "3 jt"])
+@pytest.mark.parametrize("written", ["-3", "3,5", "seratus orang", "dua puluh lima", "3 jt"])
 def test_a_count_that_is_not_whole_is_refused_everywhere(written: str) -> None:
     with pytest.raises(ValidationError):
         CountField(min_value=0).clean(written)
     with pytest.raises(identifiers.Invalid):
         identifiers.clean_int(written)
+
+
+@pytest.mark.parametrize("written", ["2-3", "2 - 3 orang", "2 s.d. 3", "2 s/d 3 org", "2 sampai 3"])
+def test_a_range_is_refused_as_a_range_everywhere(written: str) -> None:
+    """No entry point picks a bound for the writer; each says it is a range."""
+    with pytest.raises(ValidationError) as form_error:
+        CountField(min_value=0).clean(written)
+    assert form_error.value.code == "range"
+    with pytest.raises(identifiers.Invalid, match="integer_range"):
+        identifiers.clean_int(written)
+    with pytest.raises(identifiers.Invalid, match="amount_range"):
+        identifiers.clean_amount(written.replace("orang", "").replace("org", "") + " juta")
 
 
 # --- Through the database: the report page, the survey import, the API ----------------------
@@ -207,3 +219,41 @@ def test_the_survey_import_and_the_api_store_what_the_form_reads(  # type: ignor
         assert created.status_code == 201, created.content
         stored = Business.objects.get(pk=created.json()["id"])
         assert (stored.capital, stored.workers) == (imported.capital, imported.workers)
+
+
+@pytest.mark.parametrize(("written", "stored"), [("tiga orang", 3), ("Dua Belas", 12)])
+def test_count_words_are_stored_by_the_api_and_the_import(  # type: ignore[no-untyped-def]
+    world, officer, tmp_path: Path, written: str, stored: int
+) -> None:
+    path = tmp_path / "survei.csv"
+    path.write_text(
+        f"Nama Usaha;Kelurahan;Jml TK\nUsaha Kata;Purnama;{written}\n", encoding="utf-8"
+    )
+    result = run_import(actor=None, region=world.region, path=path, filename=path.name)
+    assert (result.imported, result.warnings) == (1, 0)
+    assert Business.objects.get(name="Usaha Kata").workers == stored
+    created = Api(token_for(officer)).post(
+        f"/regions/{world.region.code}/businesses",
+        {"name": "Lewat API", "kelurahan_code": "14.72.01.1003", "workers": written},
+    )
+    assert created.status_code == 201, created.content
+    assert Business.objects.get(pk=created.json()["id"]).workers == stored
+
+
+def test_a_range_is_refused_by_the_api_and_kept_as_a_warning_by_the_import(  # type: ignore[no-untyped-def]
+    world, officer, tmp_path: Path
+) -> None:
+    path = tmp_path / "survei.csv"
+    path.write_text(
+        "Nama Usaha;Kelurahan;Jml TK\nUsaha Rentang;Purnama;2 s.d. 3\n", encoding="utf-8"
+    )
+    result = run_import(actor=None, region=world.region, path=path, filename=path.name)
+    assert (result.imported, result.warnings) == (1, 1)
+    assert Business.objects.get(name="Usaha Rentang").workers is None
+    refused = Api(token_for(officer)).post(
+        f"/regions/{world.region.code}/businesses",
+        {"name": "Lewat API", "kelurahan_code": "14.72.01.1003", "workers": "2-3"},
+    )
+    assert refused.status_code in (400, 422), refused.content
+    assert "rentang" in refused.content.decode()
+    assert not Business.objects.filter(name="Lewat API").exists()

@@ -175,6 +175,15 @@ def test_values_come_back_without_exponent_or_trailing_zeros() -> None:
         (3.0, 3),
         ("", None),
         ("-", None),
+        ("nol", 0),
+        ("tiga", 3),
+        ("Tiga Orang", 3),
+        ("lima org.", 5),
+        ("sepuluh", 10),
+        ("sebelas pekerja", 11),
+        ("dua  belas", 12),
+        ("sembilan belas", 19),
+        ("dua puluh TK", 20),
     ],
 )
 def test_it_reads_counts_with_their_units(written: object, expected: int | None) -> None:
@@ -187,8 +196,10 @@ def test_it_reads_counts_with_their_units(written: object, expected: int | None)
         ("3,5", "precision"),
         (3.5, "precision"),
         ("-3", "negative"),
-        ("tiga", "not_number"),
-        ("tiga orang", "not_number"),
+        ("seratus", "not_number"),
+        ("dua puluh lima orang", "not_number"),
+        ("tiga ekor", "not_number"),
+        ("tiga jt", "not_number"),
         ("3 jt", "not_number"),
         ("Rp 3", "not_number"),
         ("3 %", "not_number"),
@@ -198,6 +209,30 @@ def test_it_reads_counts_with_their_units(written: object, expected: int | None)
 )
 def test_it_refuses_counts_that_are_not_whole_numbers_of_people(written: object, code: str) -> None:
     assert _code(read_count, written) == code
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2-3",
+        "2 - 3",
+        "2–3 orang",
+        "2 s.d. 3",
+        "2 sd 3",
+        "2 s/d 3 org",
+        "2 sampai 3",
+        "10 hingga 15",
+    ],
+)
+def test_a_range_is_refused_with_its_own_code(written: str) -> None:
+    assert _code(read_count, written) == "range"
+    assert _code(read_amount, written.replace("org", "") + " jt") == "range"
+
+
+def test_number_words_are_counts_only() -> None:
+    # "tiga" is three people; as Rupiah it means nothing a clerk would type.
+    assert _code(read_amount, "tiga") == "not_number"
+    assert _code(read_percent, "tiga") == "not_number"
 
 
 def test_a_count_stops_at_its_limit() -> None:

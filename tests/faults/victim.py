@@ -219,6 +219,15 @@ def main(argv: list[str]) -> None:
         _install_kill_switch()
         snapshot = period_close(actor=None, period=period)
         emit({"snapshot": snapshot.pk})
+    elif action == "peek":
+        from kotacerdas.umkm.models import Business
+
+        # What a reader sees of the registry, and what the table holds.
+        emit({"visible": Business.objects.count(), "stored": Business.all_rows.count()})
+    elif action == "purge":
+        from kotacerdas.umkm.imports.services import import_leftovers_purge
+
+        emit({"removed": import_leftovers_purge()})
     elif action == "write":
         emit(write(*(int(arg) for arg in args)))
     elif action == "queue":

@@ -54,6 +54,8 @@ ROWS: Rows = {
     "umkm:import_mapping": (mapping_job, {}, {"GET": REGISTRY, "POST": REGISTRY}),
     "umkm:import_detail": (mapping_job, {}, {"GET": REGISTRY, "POST": SAFE_ONLY}),
     "umkm:import_progress": (mapping_job, {}, {"GET": REGISTRY, "POST": SAFE_ONLY}),
+    # An empty POST is a form with errors: shown again (200).
+    "umkm:import_place_alias": (mapping_job, {}, {"GET": REGISTRY, "POST": REGISTRY}),
     # The report holds rejected rows' personal data: officers ("reveal") only.
     "umkm:import_report": (
         done_job,

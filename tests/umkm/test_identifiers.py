@@ -42,8 +42,9 @@ def test_it_accepts_valid_niks(raw: object, expected: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ("147201050790012", "nik_damaged"),  # 15 digits: a digit lost
-        ("14720105079001234", "nik_length"),
+        ("147201050790012", "nik_digits"),  # 15 digits typed as text: a digit missed
+        (147201050790012, "nik_damaged"),  # 15 digits from a number cell: a digit lost
+        ("14720105079001234", "nik_digits"),  # 17 digits: "ada 17"
         ("1472A10507900123", "nik_length"),
         ("1472010507900000", "nik_serial"),
         ("1472013207900123", "nik_date"),  # day 32
@@ -61,6 +62,12 @@ def test_it_accepts_valid_niks(raw: object, expected: str) -> None:
 )
 def test_it_refuses_invalid_or_damaged_niks(raw: object, reason: str) -> None:
     assert _reason(identifiers.clean_nik, raw) == reason
+
+
+def test_a_short_nik_typed_as_text_says_how_many_digits_it_has() -> None:
+    with pytest.raises(identifiers.Invalid) as caught:
+        identifiers.clean_nik("147201050790012")
+    assert caught.value.message == "NIK harus 16 digit; ada 15."
 
 
 def test_it_masks_a_nik_keeping_the_region_prefix() -> None:
@@ -226,7 +233,7 @@ def test_it_refuses_unreadable_or_negative_amounts(raw: str, reason: str) -> Non
 
 
 def test_every_reason_has_an_indonesian_message() -> None:
-    assert _reason(identifiers.clean_nik, "1") == "nik_length"
+    assert _reason(identifiers.clean_nik, "NIK-A1") == "nik_length"
     assert Invalid("nik_length").message == "NIK harus 16 digit angka."
 
 

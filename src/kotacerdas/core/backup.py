@@ -49,10 +49,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+
+from kotacerdas.core import extensions
 
 FORMAT = "kotacerdas-backup/1"
 MANIFEST = "manifest.json"
@@ -321,6 +324,40 @@ def _dump_postgresql(target: Path, alias: str) -> tuple[dict[str, int], dict[str
     return description
 
 
+def personal_data_manifest(row_counts: dict[str, int], files: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's answer to "what personal data is in this archive?": the
+    tables holding rows with personal columns (as the apps describe them,
+    core.extensions.personal_data_register), and the private files by kind
+    (``other``: files no app described, such as evidence, which may hold
+    personal data too). Whoever keeps or moves the archive knows what it is."""
+    described = extensions.personal_data_described()
+    user = get_user_model()
+    tables = {
+        user._meta.db_table: ["username", "email", "first_name", "last_name"],
+        **described.tables,
+    }
+    present = {
+        table: {"columns": sorted(columns), "rows": row_counts[table]}
+        for table, columns in sorted(tables.items())
+        if row_counts.get(table)
+    }
+    kinds: dict[str, int] = {}
+    for name in files:
+        if name.startswith(PRIVATE_PREFIX):
+            kind = described.files.get(name.removeprefix(PRIVATE_PREFIX), "other")
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return {
+        "contains": bool(present or kinds),
+        "tables": present,
+        "private_files": dict(sorted(kinds.items())),
+        "note": (
+            "Arsip ini memuat data pribadi (UU 27/2022): simpan terenkripsi, batasi aksesnya "
+            "dan hapus sesuai masa retensi. / This archive holds personal data (Law 27/2022): "
+            "keep it encrypted, restrict access and delete it when its retention ends."
+        ),
+    }
+
+
 def create_backup(
     output_dir: Path, *, alias: str = "default", now: datetime | None = None
 ) -> BackupResult:
@@ -369,6 +406,7 @@ def create_backup(
             "migrations": migrations,
             "row_counts": row_counts,
             "files": files,
+            "personal_data": personal_data_manifest(row_counts, files),
             "secret_key": {
                 "included": False,
                 "fingerprint": secret_key_fingerprint(),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
@@ -47,3 +48,36 @@ def note_register(slot: str, note: Note) -> None:
 
 def notes_collect(slot: str) -> list[str]:
     return [line for note in _notes[slot] for line in note()]
+
+
+# --- What a backup holds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What an app keeps of people: its tables (db table → personal columns)
+    and its stored private files (name under private storage → kind)."""
+
+    tables: dict[str, list[str]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+PersonalDataDescriber = Callable[[], PersonalData]
+_personal_data: list[PersonalDataDescriber] = []
+
+
+def personal_data_register(describe: PersonalDataDescriber) -> None:
+    """An app says what personal data it keeps (read by ``backup`` for the
+    archive's manifest). Registering twice has no effect."""
+    if describe not in _personal_data:
+        _personal_data.append(describe)
+
+
+def personal_data_described() -> PersonalData:
+    """Every registered app's personal data, merged."""
+    merged = PersonalData()
+    for describe in _personal_data:
+        found = describe()
+        merged.tables.update(found.tables)
+        merged.files.update(found.files)
+    return merged

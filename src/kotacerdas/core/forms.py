@@ -102,7 +102,10 @@ class CountField(forms.IntegerField):
     """A count: ``3``, ``3 orang``, ``3 TK``, ``1.500``."""
 
     widget = forms.TextInput
-    default_error_messages = {"invalid": _("Tulis bilangan bulat, mis. 3 atau 3 orang.")}
+    default_error_messages = {
+        "invalid": _("Tulis bilangan bulat, mis. 3 atau 3 orang."),
+        "range": _("Tulis satu bilangan, bukan rentang (mis. 3, bukan 2-3)."),
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -113,8 +116,9 @@ class CountField(forms.IntegerField):
             return None
         try:
             number = numbers.parse(value, "count")
-        except numbers.NumberError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        except numbers.NumberError as error:
+            code = "range" if error.code == "range" else "invalid"
+            raise ValidationError(self.error_messages[code], code=code) from None
         if number is None:
             return None
         if number != number.to_integral_value():

@@ -38,15 +38,26 @@ What is read
 - **Counts** (:func:`read_count`): a whole number, optionally followed by
   ``orang``, ``org``, ``org.``, ``tenaga kerja``, ``TK``, ``pekerja`` or
   ``karyawan``: ``3 orang`` = ``3 TK`` = 3. ``3,0`` is 3; ``3,5`` is refused.
+  The Indonesian words for 0 to 20 are read too, with or without a unit
+  (``tiga``, ``tiga orang``, ``sebelas``, ``dua belas``, ``dua puluh``): a
+  clerk copying a paper form writes small counts that way, the list is
+  closed and short, and no word can be read as another. Larger number
+  words (``seratus``, ``dua puluh lima``) are refused, not guessed.
+- **Ranges** (``2-3``, ``2 – 3 orang``, ``2 s.d. 3``, ``2 s/d 3``,
+  ``2 sampai 3``) are refused with their own code ``range``: the reader
+  never picks a bound for the writer. The registry keeps such a cell as a
+  warning with the original text and leaves the field empty
+  (docs/registry.md).
 - **Percentages** (:func:`read_percent`): a number, optionally followed by
   ``%`` or ``persen``.
 
 What is refused (:class:`NumberError`, with a code)
 ----------------------------------------------------
-- ``not_number``: anything else, among them number words (``tiga``,
-  ``sejuta``: the reader reads digits and never guesses words), exponents
+- ``not_number``: anything else, among them number words other than the
+  counts 0–20 (``sejuta``, ``seratus``: never guessed), exponents
   (``1,5E+06``, a number a spreadsheet has already damaged), other currencies
   and units (``5 dolar``), a multiplier after a count.
+- ``range``: two numbers joined by a dash, ``s.d.``, ``s/d`` or ``sampai``.
 - ``negative``: a leading minus (``-5``, ``−5``, ``Rp -5.000``) is read, and
   no amount, count or percentage in KotaCerdas may be negative. Imports and
   workbooks refuse it with this code; form fields parse it and let their
@@ -70,7 +81,7 @@ from typing import Any, Literal
 
 from kotacerdas.core.formatting import round_half_up
 
-Code = Literal["not_number", "negative", "precision", "too_large"]
+Code = Literal["not_number", "negative", "precision", "too_large", "range"]
 
 
 class NumberError(ValueError):
@@ -99,6 +110,21 @@ MULTIPLIERS: dict[str, int] = {
 COUNT_UNITS = frozenset({"orang", "org", "tenaga kerja", "tk", "pekerja", "karyawan"})
 PERCENT_UNITS = frozenset({"%", "persen"})
 Kind = Literal["amount", "count", "percent"]
+
+# The Indonesian words for the counts 0–20 (closed list; see the docstring).
+_ONES = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+COUNT_WORDS: dict[str, int] = {
+    **{word: n for n, word in enumerate(_ONES)},
+    "kosong": 0,
+    "sepuluh": 10,
+    "sebelas": 11,
+    **{f"{word} belas": 10 + n for n, word in enumerate(_ONES) if n >= 2},
+    "dua puluh": 20,
+}
+# Two numbers joined as people write a range: "2-3", "2 – 3", "2 s.d. 3",
+# "2 s/d 3", "2 sampai 3" (a unit may follow). Checked only after the plain
+# reading failed, so it costs nothing on the common path.
+_RANGE = re.compile(r"\d[\d.,]*\s*(?:[-–—]|s\.?\s?d\.?|s/d|sampai|hingga)\s*\d[\d.,]*(?:\s.*)?")
 
 _BLANK = frozenset({"", "-", "–", "—"})
 _MINUS = ("-", "−")
@@ -169,6 +195,8 @@ def _from_text(raw: str, kind: Kind) -> Decimal | None:
                 negative, text = True, text[1:].lstrip()
     match = _NUMBER.match(text)
     if match is None:
+        if kind == "count":
+            return _count_word(text, written)
         raise NumberError("not_number", written)
     number = match.group().replace(" ", "")
     rest = text[match.end() :]
@@ -191,12 +219,26 @@ def _from_text(raw: str, kind: Kind) -> Decimal | None:
             (kind == "count" and unit in COUNT_UNITS)
             or (kind == "percent" and unit in PERCENT_UNITS)
         ):
+            if _RANGE.fullmatch(text):
+                raise NumberError("range", written)
             raise NumberError("not_number", written)
     whole, decimals = _digits(number, written)
     if len(whole) + len(decimals) > _LONGEST:
         raise NumberError("too_large", written)
     value = Decimal(f"{whole}{decimals}E{shift - len(decimals)}")
     return _plain(-value if negative else value)
+
+
+def _count_word(text: str, written: str) -> Decimal:
+    """A count written as a word (``tiga``, ``dua belas orang``)."""
+    for unit in COUNT_UNITS:
+        if text.endswith(" " + unit) or text.endswith(" " + unit + "."):
+            text = text.removesuffix(".").removesuffix(unit).strip()
+            break
+    value = COUNT_WORDS.get(text)
+    if value is None:
+        raise NumberError("not_number", written)
+    return Decimal(value)
 
 
 def _plain(value: Decimal) -> Decimal:

@@ -48,6 +48,13 @@ def daily_jobs() -> tuple[DailyJob, ...]:
             "kotacerdas.umkm.tasks.anonymise_expired",
             settings.KOTACERDAS_ANONYMISE_HOUR,
         ),
+        # Uploaded surveys and rejection reports hold NIKs and phone
+        # numbers: deleted after KOTACERDAS_IMPORT_FILE_RETENTION_DAYS.
+        DailyJob(
+            "umkm.import_files_expire",
+            "kotacerdas.umkm.tasks.import_files_expire",
+            settings.KOTACERDAS_ANONYMISE_HOUR,
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from kotacerdas.umkm import kbli
 # reason code → message (Indonesian msgid, translated to English by gettext).
 REASONS: dict[str, Any] = {
     "nik_length": _("NIK harus 16 digit angka."),
+    "nik_digits": _("NIK harus 16 digit; ada %(value)s."),
     "nik_damaged": _(
         "NIK rusak oleh format angka spreadsheet (mis. 1.47201E+15 atau digit akhir menjadi "
         "000): isi ulang sebagai teks."
@@ -49,7 +50,11 @@ REASONS: dict[str, Any] = {
     "amount_format": _("Nilai Rupiah tidak dapat dibaca (contoh: Rp 1.500.000 atau 1,5 juta)."),
     "amount_negative": _("Nilai Rupiah tidak boleh negatif."),
     "amount_large": _("Nilai Rupiah terlalu besar (paling banyak 18 digit)."),
+    "amount_range": _(
+        "Nilai Rupiah ditulis sebagai rentang; tulis satu nilai (mis. 2 juta, bukan 1-2 juta)."
+    ),
     "integer_format": _("Harus bilangan bulat."),
+    "integer_range": _("Ditulis sebagai rentang; tulis satu bilangan (mis. 3, bukan 2-3)."),
     "year_range": _("Tahun mulai usaha harus antara 1900 dan tahun ini."),
     "halal_format": _("Nomor sertifikat halal harus diawali 'ID' diikuti angka."),
     "pirt_format": _("Nomor P-IRT harus 15 digit angka."),
@@ -65,15 +70,18 @@ def is_digits(text: str) -> bool:
 
 
 class Invalid(ValueError):
-    """A value that cannot be stored; ``code`` is a key of :data:`REASONS`."""
+    """A value that cannot be stored; ``code`` is a key of :data:`REASONS`,
+    ``value`` fills its ``%(value)s`` (e.g. how many digits a NIK has)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, value: str = "") -> None:
         super().__init__(code)
         self.code = code
+        self.value = value
 
     @property
     def message(self) -> str:
-        return str(REASONS[self.code])
+        message = str(REASONS[self.code])
+        return message % {"value": self.value} if "%(value)s" in message else message
 
 
 _NON_DIGIT = re.compile(r"\D")
@@ -115,10 +123,13 @@ def clean_nik(raw: Any) -> str:
     if not digits:
         return ""
     if not is_digits(digits) or len(digits) != 16:
-        if is_digits(digits) and 13 <= len(digits) <= 15:
-            # Excel's 15-significant-digit limit: a NIK typed as a number
+        if is_digits(digits) and 13 <= len(digits) <= 15 and isinstance(raw, int | float):
+            # Excel's 15-significant-digit limit: a NIK in a number cell
             # comes back with its tail lost or a digit short.
             raise Invalid("nik_damaged")
+        if is_digits(digits):
+            # Typed as text: a digit missed or added, said in the clerk's terms.
+            raise Invalid("nik_digits", str(len(digits)))
         raise Invalid("nik_length")
     if digits[12:] == "0000":
         raise Invalid("nik_serial")
@@ -256,6 +267,7 @@ _AMOUNT_REASONS = {
     "precision": "amount_format",
     "negative": "amount_negative",
     "too_large": "amount_large",
+    "range": "amount_range",
 }
 AMOUNT_DIGITS = 18  # the columns hold 18 digits of whole Rupiah
 INT_LIMIT = 2_000_000_000  # a PositiveIntegerField holds up to 2^31 − 1
@@ -277,8 +289,8 @@ def clean_int(raw: Any) -> int | None:
     or a number cell (:func:`kotacerdas.core.numbers.read_count`)."""
     try:
         return numbers.read_count(raw, limit=INT_LIMIT - 1)
-    except numbers.NumberError:
-        raise Invalid("integer_format") from None
+    except numbers.NumberError as error:
+        raise Invalid("integer_range" if error.code == "range" else "integer_format") from None
 
 
 # The year a business started: from 1900 up to this year, one rule for the

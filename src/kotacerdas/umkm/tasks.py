@@ -15,6 +15,7 @@ from django_tasks import task
 
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
+from kotacerdas.umkm.imports import services as import_services
 from kotacerdas.umkm.imports.services import import_job_run
 from kotacerdas.umkm.pdp.services import businesses_anonymise, exports_expire, run_export_job
 
@@ -51,7 +52,9 @@ def anonymise_expired(day: str | None = None) -> dict[str, int]:
     """Daily: clear the personal data of every region's businesses closed
     longer than its retention period (UU 27/2022: delete at the end of
     retention). Idempotent; ``day`` is the scheduler's."""
-    result = businesses_anonymise(actor=None, regions=list(Region.objects.order_by("code")))
+    regions = list(Region.objects.order_by("code"))
+    import_services.import_files_forget_due(regions=regions)
+    result = businesses_anonymise(actor=None, regions=regions)
     return dict(result.counts)
 
 
@@ -68,3 +71,18 @@ def exports_remove_expired() -> int:
     KOTACERDAS_EXPORT_KEEP_HOURS): queued by each finished export to run
     when its file expires; returns how many expired."""
     return exports_expire()
+
+
+@task()
+def import_files_expire(day: str | None = None) -> dict[str, int]:
+    """Daily: delete stored import files past their retention (and failed
+    jobs', and those holding anonymised people); clear the invisible rows of
+    failed imports. Idempotent; ``day`` is the scheduler's."""
+    return import_services.import_files_expire()
+
+
+@task()
+def import_leftovers_purge() -> int:
+    """Delete the invisible rows of imports that failed (queued when a page
+    gives up a job whose worker died)."""
+    return import_services.import_leftovers_purge()

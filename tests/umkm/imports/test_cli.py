@@ -47,11 +47,14 @@ def test_it_prints_the_summary_as_json(world, survey, tmp_path) -> None:
         "matched_existing": 0,
         "duplicates_in_file": 1,
         "rejected": 3,
-        "warnings": 0,
+        "warnings": 1,  # "Pangkalan Sesei" read by its spelling (issue 20)
+        "skipped": 0,
         "report": str(report),
+        "places": {"fuzzy": 1},
     }
     assert summary["rows"] == sum(
-        summary[k] for k in ("imported", "matched_existing", "duplicates_in_file", "rejected")
+        summary[k]
+        for k in ("imported", "matched_existing", "duplicates_in_file", "rejected", "skipped")
     )
     assert openpyxl.load_workbook(report)["Ditolak"].max_row == 4
 

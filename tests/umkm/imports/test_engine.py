@@ -107,8 +107,12 @@ def test_it_accounts_for_every_row_of_a_messy_survey(world, survey) -> None:
         "matched_existing": 0,
         "duplicates_in_file": 1,
         "rejected": 3,
-        "warnings": 0,
+        # row 6's "Pangkalan Sesei" is read as Pangkalan Sesai by its spelling,
+        # which the report says (issue 20: a match reports its rule)
+        "warnings": 1,
+        "skipped": 0,
         "report_path": None,
+        "places": {"fuzzy": 1},
     }
     assert Business.objects.count() == 3
 
@@ -156,7 +160,7 @@ def test_it_lists_every_rejected_row_with_all_its_reasons_in_the_report(world, s
 
     assert result.report_path == report
     book = openpyxl.load_workbook(report)
-    assert book.sheetnames == ["Ditolak", "Peringatan"]
+    assert book.sheetnames == ["Ditolak", "Peringatan", "Dilewati"]
     rows = list(book["Ditolak"].iter_rows(values_only=True))
     assert rows[0][:4] == ("Lembar / Sheet", "Baris / Row", "Alasan", "Reason")
     assert list(rows[0][4:]) == HEADER
@@ -181,7 +185,11 @@ def test_it_warns_about_an_unknown_nik_prefix_without_rejecting(world, tmp_path)
 
     assert (result.imported, result.warnings) == (1, 1)
     rows = list(openpyxl.load_workbook(report)["Peringatan"].iter_rows(values_only=True))
-    assert rows[1][1] == 5 and "999999" in rows[1][2]
+    assert rows[0] == (
+        *("Lembar / Sheet", "Baris / Row", "Kolom / Column"),
+        *("Isian asli / Original value", "Peringatan", "Warning"),
+    )
+    assert rows[1][1] == 5 and rows[1][2] == "NIK pemilik" and "999999" in rows[1][4]
 
 
 def test_it_removes_invisible_characters_from_names_and_warns(world, tmp_path) -> None:
@@ -198,7 +206,7 @@ def test_it_removes_invisible_characters_from_names_and_warns(world, tmp_path) -
     business = Business.objects.get()
     assert (business.name, business.owner_name) == ("Usaha Maju", "Ani")
     rows = list(openpyxl.load_workbook(report)["Peringatan"].iter_rows(values_only=True))
-    assert any("karakter tak terlihat" in str(row[2]) for row in rows[1:])
+    assert any("karakter tak terlihat" in str(row[4]) for row in rows[1:])
 
 
 def test_a_large_import_cleans_in_a_second_process_with_the_same_outcome(

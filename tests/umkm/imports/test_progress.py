@@ -18,7 +18,7 @@ from kotacerdas.umkm.imports import services
 from kotacerdas.umkm.imports.models import mapping_to_json
 from kotacerdas.umkm.imports.progress import ProgressFile, progress_path, read_progress
 from kotacerdas.umkm.imports.reading import ImportFileError
-from kotacerdas.umkm.imports.selectors import import_warnings
+from kotacerdas.umkm.imports.selectors import import_place_rules, import_warnings
 from kotacerdas.umkm.models import Business, ImportJob
 from tests.conftest import World
 from tests.logins import login_verified
@@ -214,6 +214,16 @@ def test_it_counts_warnings(world: World, client_officer: Client) -> None:
     assert 'data-testid="count-warnings">1<' in html
 
 
+def test_the_page_counts_skipped_rows_in_the_sum(world: World, client_officer: Client) -> None:
+    with_total = SURVEY_CSV + b",JUMLAH,,,,,\n,,,,,Dumai 12 Mei 2025,\n"
+    job = _queued(world, with_total)
+    tasks.import_run.call(job_id=job.pk)
+    html = client_officer.get(reverse("umkm:import_detail", args=[job.pk])).content.decode()
+    assert 'data-testid="count-skipped">1<' in html
+    assert 'data-testid="count-rejected">1<' in html  # a place and a date needs its comma
+    assert "+ 1 dilewati" in html
+
+
 def test_saving_the_mapping_queues_the_task_for_the_worker(
     world: World, client_officer: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -300,3 +310,15 @@ def test_a_queued_import_says_plainly_after_30_s_that_no_worker_runs(
         heartbeat.beat()  # a live worker: the job simply waits its turn
         html = client_officer.get(page).content.decode()
     assert 'data-testid="no-worker"' not in html and "Dalam antrean" in html
+
+
+def test_it_counts_the_places_read_by_each_rule(world: World, client_officer: Client) -> None:
+    """Issue 20: the summary says how many kelurahan were read by a short
+    name (or a former name, an officer's name, a similar spelling)."""
+    short = SURVEY_CSV.replace(b",Purnama,", b",Keladi,")  # Bagan Keladi, short name
+    job = _queued(world, short)
+    tasks.import_run.call(job_id=job.pk)
+    assert import_place_rules(job) == {"short": 1}
+    html = client_officer.get(reverse("umkm:import_detail", args=[job.pk])).content.decode()
+    assert "Kelurahan dibaca dari nama pendek" in html
+    assert 'data-testid="place-rule"' in html

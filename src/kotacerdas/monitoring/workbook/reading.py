@@ -251,7 +251,7 @@ def _percent(raw: Raw) -> tuple[Decimal | None, str, dict[str, Any]]:
     except numbers.NumberError as error:
         if error.code == "precision":
             return None, "percent_precision", {}
-        if error.code == "not_number":
+        if error.code in ("not_number", "range"):
             return None, "not_percent", {"value": cells.text(raw)}
         return None, "percent_range", {"value": cells.text(raw)}
     value = value if value is not None else Decimal(0)

@@ -66,7 +66,12 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     region = Region.objects.filter(code=code).first()
     if region is None:
         raise CommandError(
-            f"Wilayah {code} tidak ada di KotaCerdas ini. / Region {code} does not exist here."
+            f"Wilayah {code} belum ada di KotaCerdas ini. Admin deployment menambahkannya di "
+            "admin Django (Admin → Wilayah → Tambah), atau muat demo Kota Dumai (14.72) dengan "
+            "`kotacerdas demo`; lihat docs/operations.md, bagian Menambah wilayah. / "
+            f"Region {code} does not exist here yet. The deployment admin adds it in the Django "
+            "admin (Admin → Wilayah → Add), or load the Kota Dumai demo (14.72) with "
+            "`kotacerdas demo`; see docs/operations.md, section Adding a region."
         )
     actor = None
     if options["actor"]:
@@ -125,7 +130,8 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         f"{path.name}: {result.rows} baris / rows — diimpor / imported {result.imported}, "
         f"sudah terdaftar / already registered {result.matched_existing}, "
         f"ganda dalam berkas / duplicates in file {result.duplicates_in_file}, "
-        f"ditolak / rejected {result.rejected}, peringatan / warnings {result.warnings}."
+        f"ditolak / rejected {result.rejected}, dilewati (bukan usaha) / skipped (not a "
+        f"business) {result.skipped}, peringatan / warnings {result.warnings}."
     )
     if result.report_path is not None:
         command.stdout.write(f"Laporan / report: {result.report_path}")

@@ -249,6 +249,10 @@ def candidate_keep_apart(*, actor: Actor, candidate: DuplicateCandidate) -> Dupl
     return candidate
 
 
+# Candidates stored per transaction.
+WRITE_CHUNK = 500
+
+
 def candidates_find(
     *,
     actor: Actor,
@@ -271,22 +275,28 @@ def candidates_find(
     result = FoundCandidates(businesses=len(records))
     for pair in pairs:
         result.found[pair.kind] += 1
-    with transaction.atomic():
-        existing = set(
-            DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
+    # Written in short transactions (the rows are idempotent: a pair stored
+    # twice is ignored), so that a large search never holds the database's
+    # write lock for long (SQLite: other users' writes would wait).
+    existing = set(
+        DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
+    )
+    new = [
+        DuplicateCandidate(
+            region=region, first_id=p.first, second_id=p.second, kind=p.kind, score=p.score
         )
-        new = [
-            DuplicateCandidate(
-                region=region, first_id=p.first, second_id=p.second, kind=p.kind, score=p.score
+        for p in pairs
+        if (p.first, p.second) not in existing
+    ]
+    for candidate in new:
+        result.created[candidate.kind] += 1
+    for start in range(0, len(new), WRITE_CHUNK):
+        with transaction.atomic():
+            DuplicateCandidate.objects.bulk_create(
+                new[start : start + WRITE_CHUNK], ignore_conflicts=True
             )
-            for p in pairs
-            if (p.first, p.second) not in existing
-        ]
-        for candidate in new:
-            result.created[candidate.kind] += 1
-        if new:
-            DuplicateCandidate.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-        if new or record_run:
+    if new or record_run:
+        with transaction.atomic():
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.LOAD,

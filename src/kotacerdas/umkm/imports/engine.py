@@ -1,13 +1,15 @@
 """The import pipeline: read → clean every row → match → insert, in one
 transaction, with one audit event and one record of processing.
 
-Every non-blank row after the header ends up in exactly one of four counts
-(``rows == imported + matched_existing + duplicates_in_file + rejected``):
+Every non-blank row after the header ends up in exactly one of five counts
+(``rows == imported + matched_existing + duplicates_in_file + rejected + skipped``):
 
 - **rejected**: a value breaks a rule (listed with every reason in the report);
 - **matched_existing**: a business of the region already has one of its keys;
 - **duplicates_in_file**: an earlier row of the same file has one of its keys;
-- **imported**: inserted.
+- **imported**: inserted;
+- **skipped**: not a business (a totals, note or signature row; listed with
+  its reason in the report, rows.RowCleaner.skip_reason).
 
 Keys, exact and normalised: owner NIK together with the name key, NIB, phone,
 and, for a row with none of these, the fingerprint of name, kelurahan and
@@ -26,9 +28,11 @@ load drops the table's indexes and builds them again at the end.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass
+import logging
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager, nullcontext
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,7 @@ from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.imports import headers as header_rules
 from kotacerdas.umkm.imports import pipeline
+from kotacerdas.umkm.imports.aliases import aliases_for
 from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.places import Places
 from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
@@ -51,7 +56,19 @@ from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry import search
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
 
+logger = logging.getLogger(__name__)
+
 CHUNK_ROWS = 5_000
+# Rows per transaction of a staged import (docs/benchmarks.md, contention).
+# SQLite has one write lock for the whole database: small chunks, each a few
+# tens of milliseconds of lock, and after each a pause as long as the lock
+# was held, so that writers polling the lock (the busy timeout) find it free
+# about half the time. PostgreSQL locks rows: larger chunks, no pause.
+STAGED_CHUNK_ROWS = {"sqlite": 250}
+STAGED_CHUNK_ROWS_DEFAULT = 5_000
+STAGED_PAUSE_SHARE = {"sqlite": 1.0}
+STAGED_PAUSE_MAX = 0.1  # seconds
+PURGE_ROWS = 1_000
 PROGRESS_EVERY = 5_000
 SAMPLE_ROWS = 5
 
@@ -92,7 +109,10 @@ class ImportResult:
     duplicates_in_file: int = 0
     rejected: int = 0
     warnings: int = 0
+    skipped: int = 0
     report_path: Path | None = None
+    # rows whose kelurahan was read by a reported rule (places.REPORTED_RULES)
+    places: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -186,7 +206,7 @@ def _existing_keys(region: Region) -> set[str]:
 class _Inserter:
     """Collects rows and writes them in chunks without model instances."""
 
-    def __init__(self, *, region: Region, job: ImportJob | None) -> None:
+    def __init__(self, *, region: Region, job: ImportJob | None, chunked: bool) -> None:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.constant_head = (region.pk,)
         self.constant_tail = (
@@ -205,6 +225,14 @@ class _Inserter:
         # Names come from the model, never from the file.
         self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         self.use_copy = connection.vendor == "postgresql"
+        # A staged import commits each chunk on its own, kept small so that
+        # the write lock (SQLite) is held for a short moment at a time.
+        self.chunked = chunked
+        vendor = connection.vendor
+        self.chunk_rows = (
+            STAGED_CHUNK_ROWS.get(vendor, STAGED_CHUNK_ROWS_DEFAULT) if chunked else CHUNK_ROWS
+        )
+        self.pause_share = STAGED_PAUSE_SHARE.get(vendor, 0.0) if chunked else 0.0
 
     def row(self, values: tuple[Any, ...], source_row: int, fp: str) -> tuple[Any, ...]:
         """All the INSERT's values for one business (built where it is cleaned)."""
@@ -220,13 +248,14 @@ class _Inserter:
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.pending.append(row)
-        if len(self.pending) >= CHUNK_ROWS:
+        if len(self.pending) >= self.chunk_rows:
             self.flush()
 
     def flush(self) -> None:
         if not self.pending:
             return
-        with connection.cursor() as cursor:
+        started = time.monotonic()
+        with transaction.atomic() if self.chunked else nullcontext(), connection.cursor() as cursor:
             if self.use_copy:
                 with cursor.cursor.copy(self.copy_sql) as copy:
                     for row in self.pending:
@@ -234,6 +263,9 @@ class _Inserter:
             else:
                 cursor.executemany(self.insert_sql, self.pending)
         self.pending = []
+        if self.pause_share:
+            held = time.monotonic() - started
+            time.sleep(min(STAGED_PAUSE_MAX, held * self.pause_share))
 
 
 def run_import(
@@ -260,51 +292,152 @@ def run_import(
         mapping = header_rules.suggest_mapping(found.headers)
     _check_mapping(mapping, filename)
     cleaner = RowCleaner(
-        places=Places(region.code), mapping=mapping, this_year=timezone.localdate().year
+        places=Places(region.code, aliases=aliases_for(region)),
+        mapping=mapping,
+        this_year=timezone.localdate().year,
     )
     report = RejectionReport(report_path, headers=found.headers) if report_path else None
+    arguments = _Arguments(
+        actor=actor,
+        region=region,
+        path=path,
+        filename=filename,
+        sheet=found.name,
+        header_index=found.header_index,
+        mapping=mapping,
+        cleaner=cleaner,
+        job=job,
+        progress=progress,
+        report=report,
+        estimate=estimate,
+    )
     try:
-        with transaction.atomic():
-            # Imports into one region run one after the other (PostgreSQL),
-            # so two of them cannot both add the same business.
-            list(Region.objects.select_for_update().filter(pk=region.pk).values_list("pk"))
-            inserter = _Inserter(region=region, job=job)
-            batches = pipeline.batches(
-                path=path,
-                filename=filename,
-                sheet=found.name,
-                header_index=found.header_index,
-                cleaner=cleaner,
-                existing=_existing_keys(region),
-                build_row=inserter.row,
-                parallel=(estimate or 0) >= pipeline.PARALLEL_MIN_ROWS,
-            )
-            # closing(): a failure stops the reading process at once.
-            with closing(batches):
-                result = _run(
-                    batches=batches,
-                    inserter=inserter,
-                    sheet=found.name,
-                    report=report,
-                    progress=progress,
-                    estimate=estimate,
-                )
-            _record(
-                actor=actor,
-                region=region,
-                job=job,
-                result=result,
-                filename=filename,
-                sheet=found.name,
-                mapping=mapping,
-            )
-            if report is not None:
-                result.report_path = report.finish()
+        if job is None:
+            return _import_at_once(arguments)
+        return _import_staged(arguments, job)
     except BaseException:
         if report is not None:
             report.discard()
         raise
+
+
+@dataclass
+class _Arguments:
+    actor: Actor
+    region: Region
+    path: Path
+    filename: str
+    sheet: str
+    header_index: int
+    mapping: dict[int, str]
+    cleaner: RowCleaner
+    job: ImportJob | None
+    progress: Callable[[int, int | None], None] | None
+    report: RejectionReport | None
+    estimate: int | None
+
+
+def _batches(a: _Arguments, inserter: _Inserter) -> Generator[list[pipeline.Item], None, None]:
+    return pipeline.batches(
+        path=a.path,
+        filename=a.filename,
+        sheet=a.sheet,
+        header_index=a.header_index,
+        cleaner=a.cleaner,
+        existing=_existing_keys(a.region),
+        build_row=inserter.row,
+        parallel=(a.estimate or 0) >= pipeline.PARALLEL_MIN_ROWS,
+    )
+
+
+def _import_at_once(a: _Arguments) -> ImportResult:
+    """An import without a job (the command line): one transaction, which on
+    SQLite holds the write lock for the whole run. Quick for the sizes a
+    command is used for at a quiet hour, and the SQLite bulk load (indexes
+    dropped and rebuilt) needs it."""
+    with transaction.atomic():
+        # Imports into one region run one after the other (PostgreSQL),
+        # so two of them cannot both add the same business.
+        list(Region.objects.select_for_update().filter(pk=a.region.pk).values_list("pk"))
+        inserter = _Inserter(region=a.region, job=None, chunked=False)
+        batches = _batches(a, inserter)
+        # closing(): a failure stops the reading process at once.
+        with closing(batches):
+            result = _run(
+                batches=batches,
+                inserter=inserter,
+                sheet=a.sheet,
+                report=a.report,
+                progress=a.progress,
+                estimate=a.estimate,
+                bulk=True,
+            )
+        _record(a, result)
+        if a.report is not None:
+            result.report_path = a.report.finish()
     return result
+
+
+def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
+    """An import job (the web and the worker): its rows are written in short
+    transactions of :data:`STAGED_CHUNK_ROWS` while the job is ``staging``
+    (every reader skips them: registry.models.VisibleBusinessManager), then
+    published all at once by the transaction that records the import. Other
+    users keep writing in between; no reader ever sees half an import. On
+    any failure the rows written so far are deleted, again in short
+    transactions (and, if this process dies, by the worker's clean-up task)."""
+    ImportJob.objects.filter(pk=job.pk).update(staging=True)
+    result_report: Path | None = None
+    try:
+        inserter = _Inserter(region=a.region, job=job, chunked=True)
+        batches = _batches(a, inserter)
+        with closing(batches):
+            result = _run(
+                batches=batches,
+                inserter=inserter,
+                sheet=a.sheet,
+                report=a.report,
+                progress=a.progress,
+                estimate=a.estimate,
+                bulk=False,
+            )
+        # The report is written before the publishing transaction (writing
+        # it takes a while); should this process die before the commit, the
+        # job's give-up deletes it (services.import_job_give_up).
+        if a.report is not None:
+            result.report_path = result_report = a.report.finish()
+        with transaction.atomic():
+            _record(a, result)
+            ImportJob.objects.filter(pk=job.pk).update(staging=False)
+    except BaseException:
+        if result_report is not None:
+            result_report.unlink(missing_ok=True)  # written, but never published
+        try:
+            staged_rows_purge(job_id=job.pk)
+        except Exception:
+            logger.exception("clearing the rows of failed import %s", job.pk)
+        raise
+    return result
+
+
+def staged_rows_purge(*, job_id: int) -> int:
+    """Delete the rows written by import job ``job_id`` while it is staging
+    (it failed or its worker died), in short transactions; return how many.
+    A published job's rows are never touched: each chunk checks the flag."""
+    removed = 0
+    while True:
+        with transaction.atomic():
+            if not ImportJob.objects.filter(pk=job_id, staging=True).exists():
+                return removed
+            ids = list(
+                Business.all_rows.filter(import_job_id=job_id)
+                .order_by()
+                .values_list("pk", flat=True)[:PURGE_ROWS]
+            )
+            if not ids:
+                return removed
+            Business.all_rows.filter(pk__in=ids).delete()
+        removed += len(ids)
 
 
 def _check_mapping(mapping: dict[int, str], filename: str) -> None:
@@ -381,13 +514,19 @@ def _run(
     report: RejectionReport | None,
     progress: Callable[[int, int | None], None] | None,
     estimate: int | None,
+    bulk: bool,
 ) -> ImportResult:
     counts = dict.fromkeys(
-        (pipeline.IMPORTED, pipeline.MATCHED, pipeline.DUPLICATE, pipeline.REJECTED), 0
+        (
+            *(pipeline.IMPORTED, pipeline.MATCHED, pipeline.DUPLICATE),
+            *(pipeline.REJECTED, pipeline.SKIPPED),
+        ),
+        0,
     )
     rows = warnings = 0
+    places: dict[str, int] = {}
     next_progress = PROGRESS_EVERY
-    with _bulk_load(estimate):
+    with _bulk_load(estimate if bulk else None):
         for batch in batches:
             for number, outcome, row, reasons, notes, cells in batch:
                 counts[outcome] += 1
@@ -395,8 +534,14 @@ def _run(
                     inserter.add(row)
                 elif report is not None and outcome == pipeline.REJECTED:
                     report.reject(sheet, number, reasons, cells)
+                elif report is not None and outcome == pipeline.SKIPPED:
+                    report.skip(sheet, number, reasons, cells)
                 if notes:
                     warnings += len(notes)
+                    for note in notes:
+                        if note[0].startswith("place_"):
+                            rule = note[0][6:]
+                            places[rule] = places.get(rule, 0) + 1
                     if report is not None:
                         report.warn(sheet, number, notes)
             rows += len(batch)
@@ -413,20 +558,21 @@ def _run(
         duplicates_in_file=counts[pipeline.DUPLICATE],
         rejected=counts[pipeline.REJECTED],
         warnings=warnings,
+        skipped=counts[pipeline.SKIPPED],
+        places=places,
     )
 
 
-def _record(
-    *,
-    actor: Actor,
-    region: Region,
-    job: ImportJob | None,
-    result: ImportResult,
-    filename: str,
-    sheet: str,
-    mapping: dict[int, str],
-) -> None:
+def _record(a: _Arguments, result: ImportResult) -> None:
     """One audit event and one record of processing for the whole import."""
+    actor, region, job, filename, sheet, mapping = (
+        a.actor,
+        a.region,
+        a.job,
+        a.filename,
+        a.sheet,
+        a.mapping,
+    )
     summary = {
         "filename": filename,
         "sheet": sheet,

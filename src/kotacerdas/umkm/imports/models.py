@@ -13,6 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class FilesRemoved(models.TextChoices):
+    EXPIRED = "expired", _("masa simpan berkas habis")
+    FAILED = "failed", _("impor gagal")
+    ANONYMISED = "anonymised", _("data pribadi di dalamnya dianonimkan")
+
+
 class ImportJob(models.Model):
     """One survey spreadsheet imported into a region's registry."""
 
@@ -56,6 +62,18 @@ class ImportJob(models.Model):
     error = models.TextField(_("kesalahan"), blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set while the import writes its rows (in short transactions) and when
+    # it failed before publishing them: readers do not see the job's rows
+    # (registry.models.VisibleBusinessManager). Cleared in the transaction
+    # that records the import, which publishes every row at once.
+    staging = models.BooleanField(default=False, editable=False)
+    # The uploaded file and the rejection report hold personal data: they
+    # are deleted when they expire, at once for a failed job, and when a
+    # person in them is anonymised (services.import_files_remove).
+    files_removed_at = models.DateTimeField(_("berkas dihapus"), null=True, blank=True)
+    files_removed_reason = models.CharField(
+        _("alasan berkas dihapus"), max_length=12, choices=FilesRemoved.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("impor UMKM")

@@ -32,6 +32,7 @@ BATCH_ROWS = 2_000
 
 # What became of a row.
 IMPORTED, MATCHED, DUPLICATE, REJECTED = "imported", "matched", "duplicate", "rejected"
+SKIPPED = "skipped"  # not a business: a totals, note or signature row (rows.skip_reason)
 # (row number, outcome, the INSERT's values when imported, reasons when
 #  rejected, warnings, the cells when rejected)
 Item = tuple[int, str, tuple[Any, ...] | None, list[Reason], list[Reason], Any]
@@ -135,6 +136,9 @@ def _items(source: _Source) -> Iterator[Item]:
                 continue
             cleaned = clean(cells)
             v = cleaned.values
+            if cleaned.skipped is not None:
+                yield (number, SKIPPED, None, [cleaned.skipped], [], cells)
+                continue
             if v is None:
                 yield (number, REJECTED, None, cleaned.reasons, cleaned.warnings, cells)
                 continue

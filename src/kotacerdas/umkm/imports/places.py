@@ -2,16 +2,26 @@
 Kemendagri kelurahan code inside the region.
 
 Rows write "Dumai Barat", "DUMAI BARAT", "Kec. Dumai Barat", "14.72.01" or a
-misspelling ("Pangkalan Sesei"). An exact normalised match comes first; then
-rapidfuzz within the kecamatan (when the row names one) or the whole region,
-accepting a name at or above :data:`FUZZY_THRESHOLD` only when no other name
-comes close. Anything else is refused with a reason that names the value.
+misspelling ("Pangkalan Sesei"). The rules, in order, each reported with the
+match (:data:`RULES`): a Kemendagri code; the official name; a name the
+region's officers or its reference data gave the kelurahan (a former name, or
+"treat X as Y from now on", :mod:`kotacerdas.umkm.imports.aliases`); the short
+form people use without a generic leading word ("Nenas" for Bukit Nenas),
+only when no other kelurahan of the kecamatan (or of the region, when the row
+names no kecamatan) shares it; then rapidfuzz within the kecamatan (when the
+row names one) or the whole region, accepting a name at or above
+:data:`FUZZY_THRESHOLD` only when no other name comes close. Anything else is
+refused with a reason that names the value, and an ambiguous value names the
+candidates. Everything is precomputed once per import: a row costs a few
+dictionary look-ups.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from rapidfuzz import fuzz, process
 
@@ -25,6 +35,27 @@ _NOT_WORD = re.compile(r"[^0-9A-Z]+")
 _PREFIX = re.compile(r"^(?:KELURAHAN|KEL|DESA|DS|KECAMATAN|KEC)\b\s*")
 _KELURAHAN_CODE = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})$")
 _KECAMATAN_CODE = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})$")
+
+# Generic first words of place names that people leave out ("Nenas" for
+# Bukit Nenas, "Palas" for Tanjung Palas), after abbreviations are expanded.
+GENERIC_WORDS = frozenset(
+    {
+        *("BUKIT", "TANJUNG", "SUNGAI", "TELUK", "KAMPUNG", "PANGKALAN", "SIMPANG"),
+        *("LUBUK", "BAGAN", "BATU", "GUNUNG", "PULAU", "KUALA", "PASIR", "PADANG"),
+    }
+)
+
+# How a kelurahan was recognised: reported with every match.
+RULE_CODE = "code"
+RULE_OFFICIAL = "official"
+RULE_FORMER = "former"
+RULE_ALIAS = "alias"
+RULE_SHORT = "short"
+RULE_FUZZY = "fuzzy"
+RULES = (RULE_CODE, RULE_OFFICIAL, RULE_FORMER, RULE_ALIAS, RULE_SHORT, RULE_FUZZY)
+# Rules whose matches the import reports to the clerk as a warning (the
+# value was read as another name): all but the code and the official name.
+REPORTED_RULES = frozenset({RULE_FORMER, RULE_ALIAS, RULE_SHORT, RULE_FUZZY})
 
 
 # Abbreviations of place-name words common in survey sheets (Riau and beyond).
@@ -51,18 +82,38 @@ def normalise_place(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words.split())
 
 
+def short_form(name: str) -> str | None:
+    """The normalised name without its generic first word ("BUKIT NENAS" →
+    "NENAS"), or None when it has none or nothing would be left."""
+    first, _, rest = name.partition(" ")
+    return rest if first in GENERIC_WORDS and rest else None
+
+
 @dataclass(frozen=True)
 class Unresolved:
-    """Why a place could not be resolved: a reason code and the value as typed."""
+    """Why a place could not be resolved: a reason code, the value as typed
+    and, for an ambiguous value, the codes it could be."""
 
     code: str
     value: str
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A resolved kelurahan: its code and the rule that recognised it."""
+
+    code: str
+    rule: str
 
 
 class Places:
     """The kecamatan and kelurahan of one region, ready for many look-ups."""
 
-    def __init__(self, region_code: str) -> None:
+    def __init__(self, region_code: str, aliases: Iterable[tuple[str, str, str]] = ()) -> None:
+        """``aliases``: (text, kelurahan code, rule) triples, the rule
+        :data:`RULE_FORMER` or :data:`RULE_ALIAS`; codes outside the region
+        are ignored."""
         self.region_code = region_code
         self.kecamatan_codes = {area.code for area in kecamatan_of(region_code)}
         self.kecamatan_by_name: dict[str, list[str]] = {}
@@ -77,11 +128,36 @@ class Places:
             self.kelurahan_codes.add(area.code)
             self.by_name.setdefault(name, []).append(area.code)
             self.by_kecamatan.setdefault(area.code[:8], {}).setdefault(name, []).append(area.code)
-        self._cache: dict[tuple[str, str], str | Unresolved] = {}
+        self.names = {area.code: area.name for area in kelurahan_of(region_code)}
+        # Short forms, region-wide and per kecamatan: a short form equal to an
+        # official name is never one (that name wins).
+        self.short: dict[str, list[str]] = {}
+        self.short_by_kecamatan: dict[str, dict[str, list[str]]] = {}
+        for code, official in self.names.items():
+            short = short_form(normalise_place(official))
+            if short is None or short in self.by_name:
+                continue
+            self.short.setdefault(short, []).append(code)
+            self.short_by_kecamatan.setdefault(code[:8], {}).setdefault(short, []).append(code)
+        # Aliases: normalised text → (codes, rule); an official name wins.
+        self.aliases: dict[str, tuple[list[str], str]] = {}
+        for text, code, rule in aliases:
+            name = normalise_place(text)
+            if code not in self.kelurahan_codes or not name or name in self.by_name:
+                continue
+            codes, _rule = self.aliases.setdefault(name, ([], rule))
+            if code not in codes:
+                codes.append(code)
+        self._cache: dict[tuple[str, str], Match | Unresolved] = {}
 
     def resolve(self, kelurahan: str, kecamatan: str) -> str | Unresolved:
         """The kelurahan code, or why there is none. Both arguments are the
         cells as text ("" when empty)."""
+        found = self.match(kelurahan, kecamatan)
+        return found if found.__class__ is Unresolved else cast(Match, found).code  # type: ignore[return-value]
+
+    def match(self, kelurahan: str, kecamatan: str) -> Match | Unresolved:
+        """The kelurahan code and the rule that found it, or why there is none."""
         key = (kelurahan, kecamatan)
         found = self._cache.get(key)
         if found is None:
@@ -89,6 +165,14 @@ class Places:
             if len(self._cache) < 100_000:
                 self._cache[key] = found
         return found
+
+    def name_of(self, code: str) -> str:
+        """The official name of a kelurahan of the region ("" when none)."""
+        return self.names.get(code, "")
+
+    def describe(self, codes: Iterable[str]) -> str:
+        """ "Bagan Besar (14.72.03.1004), Bagan Besar Timur (14.72.03.1006)"."""
+        return ", ".join(f"{self.name_of(code)} ({code})" for code in codes)
 
     def _kecamatan(self, text: str) -> str | Unresolved:
         match = _KECAMATAN_CODE.match(text.strip())
@@ -104,7 +188,7 @@ class Places:
             return Unresolved("kecamatan_ambiguous", text)
         return codes[0]
 
-    def _resolve(self, kelurahan: str, kecamatan: str) -> str | Unresolved:
+    def _resolve(self, kelurahan: str, kecamatan: str) -> Match | Unresolved:
         kelurahan = kelurahan.strip()
         if not kelurahan:
             return Unresolved("kelurahan_missing", "")
@@ -121,19 +205,31 @@ class Places:
                 return Unresolved("kelurahan_unknown", kelurahan)
             if district is not None and code[:8] != district:
                 return Unresolved("kelurahan_other_kecamatan", kelurahan)
-            return code
+            return Match(code, RULE_CODE)
         name = normalise_place(kelurahan)
         names = self.by_kecamatan.get(district, {}) if district is not None else self.by_name
         codes = names.get(name)
+        rule = RULE_OFFICIAL
+        if codes is None and name in self.aliases:
+            codes, rule = self.aliases[name]
+            if district is not None:
+                codes = [code for code in codes if code[:8] == district] or None
+                if codes is None:
+                    return Unresolved("kelurahan_other_kecamatan", kelurahan)
         if codes is None:
             if district is not None and name in self.by_name:
                 return Unresolved("kelurahan_other_kecamatan", kelurahan)
-            codes = _fuzzy(name, names)
+            shorts = (
+                self.short_by_kecamatan.get(district, {}) if district is not None else self.short
+            )
+            codes, rule = shorts.get(name), RULE_SHORT
+        if codes is None:
+            codes, rule = _fuzzy(name, names), RULE_FUZZY
         if codes is None:
             return Unresolved("kelurahan_unknown", kelurahan)
         if len(codes) > 1:
-            return Unresolved("kelurahan_ambiguous", kelurahan)
-        return codes[0]
+            return Unresolved("kelurahan_ambiguous", kelurahan, tuple(codes))
+        return Match(codes[0], rule)
 
 
 def _fuzzy(name: str, names: dict[str, list[str]]) -> list[str] | None:

@@ -4,7 +4,11 @@ write-only mode keeps memory flat) with
 - ``Ditolak``: sheet, row number, the reasons in Indonesian and in English
   (every reason of the row, separated by "; "), then the row's cells exactly
   as they were read;
-- ``Peringatan``: rows that were imported but deserve a look.
+- ``Peringatan``: rows that were imported but deserve a look, one line per
+  warning: sheet, row, column, the cell as it was written (for a field left
+  empty because it could not be read), the warning in Indonesian and English;
+- ``Dilewati``: rows that are not businesses (totals, notes, signatures)
+  and were skipped, with the reason and the row's cells.
 
 The file is written beside its final name and moved into place by
 :meth:`RejectionReport.finish`, so an import that fails leaves no half report.
@@ -23,7 +27,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kotacerdas.core.sheets.writing import streamed_cell
-from kotacerdas.umkm.imports.rows import Reason, reason_text
+from kotacerdas.umkm.imports.headers import FIELDS
+from kotacerdas.umkm.imports.rows import KEPT, Reason, reason_text
 
 _BOLD = Font(bold=True)
 
@@ -46,7 +51,14 @@ class RejectionReport:
             "Ditolak", ["Lembar / Sheet", "Baris / Row", "Alasan", "Reason", *headers]
         )
         self.warned = self._sheet(
-            "Peringatan", ["Lembar / Sheet", "Baris / Row", "Peringatan", "Warning"]
+            "Peringatan",
+            [
+                *("Lembar / Sheet", "Baris / Row", "Kolom / Column"),
+                *("Isian asli / Original value", "Peringatan", "Warning"),
+            ],
+        )
+        self.skipped = self._sheet(
+            "Dilewati", ["Lembar / Sheet", "Baris / Row", "Alasan", "Reason", *headers]
         )
 
     def _sheet(self, title: str, header: Sequence[Any]) -> WriteOnlyWorksheet:
@@ -66,9 +78,19 @@ class RejectionReport:
         self.rejected.append([streamed_cell(self.rejected, v) for v in values])
 
     def warn(self, sheet: str, row: int, warnings: Sequence[Reason]) -> None:
-        indonesian, english = texts(warnings)
-        values = [sheet, row, indonesian, english]
-        self.warned.append([streamed_cell(self.warned, v) for v in values])
+        for warning in warnings:
+            code, value, field = warning
+            indonesian, english = texts([warning])
+            with translation.override("id"):
+                column = str(FIELDS[field]) if field in FIELDS else field
+            original = value if code.startswith(KEPT) else ""
+            values = [sheet, row, column, original, indonesian, english]
+            self.warned.append([streamed_cell(self.warned, v) for v in values])
+
+    def skip(self, sheet: str, row: int, reasons: Sequence[Reason], cells: Sequence[Any]) -> None:
+        indonesian, english = texts(reasons)
+        values = [sheet, row, indonesian, english, *cells]
+        self.skipped.append([streamed_cell(self.skipped, v) for v in values])
 
     def finish(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +100,7 @@ class RejectionReport:
 
     def discard(self) -> None:
         """Drop the report of an import that failed (and openpyxl's temporary files)."""
-        for sheet in (self.rejected, self.warned):
+        for sheet in (self.rejected, self.warned, self.skipped):
             if not sheet.closed:
                 sheet.close()
             out = getattr(getattr(sheet, "_writer", None), "out", None)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.core.text import name_clean
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
-from kotacerdas.umkm.imports.places import Places, Unresolved
+from kotacerdas.umkm.imports.places import REPORTED_RULES, Match, Places, Unresolved
 from kotacerdas.umkm.registry.models import DERIVED_FIELDS, ENTERED_FIELDS, Business, KbliCode
 
 # reason code → Indonesian message; the identifier reasons first, then the
@@ -34,8 +34,8 @@ REASONS: dict[str, Any] = {
     "kelurahan_missing": _("Kelurahan/desa kosong."),
     "kelurahan_unknown": _("Kelurahan/desa “%(value)s” tidak ditemukan di wilayah ini."),
     "kelurahan_ambiguous": _(
-        "Kelurahan/desa “%(value)s” cocok dengan lebih dari satu kelurahan/desa; isi kolom "
-        "kecamatan atau perbaiki ejaannya."
+        "Kelurahan/desa “%(value)s” cocok dengan lebih dari satu kelurahan/desa (%(other)s); "
+        "isi kolom kecamatan atau perbaiki ejaannya."
     ),
     "kelurahan_other_kecamatan": _(
         "Kelurahan/desa “%(value)s” tidak berada di kecamatan yang diisi pada baris ini."
@@ -44,6 +44,13 @@ REASONS: dict[str, Any] = {
     "kecamatan_ambiguous": _("Kecamatan “%(value)s” cocok dengan lebih dari satu kecamatan."),
     "too_long": _("Isian terlalu panjang (paling banyak %(value)s karakter)."),
     "coordinate_pair": _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya."),
+    # Skipped rows: not businesses, not counted as rejected.
+    "skip_total": _("Baris jumlah/total (“%(value)s”), bukan data usaha; dilewati."),
+    "skip_note": _("Baris catatan atau tanda tangan (“%(value)s”), bukan data usaha; dilewati."),
+    "skip_numbers": _(
+        "Baris tanpa nama yang hanya berisi angka (jumlah atau nomor baris kosong), bukan data "
+        "usaha; dilewati."
+    ),
     # Warnings: the row is imported, the clerk should look at it.
     "nik_prefix_unknown": _(
         "Awalan NIK %(value)s bukan kode kecamatan yang dikenal sekarang (mungkin kode lama); "
@@ -52,7 +59,39 @@ REASONS: dict[str, Any] = {
     "invisible_removed": _(
         "%(value)s karakter tak terlihat (kontrol arah teks atau lebar-nol) dihapus; tetap diimpor."
     ),
+    # A place read by a rule other than its code or official name (places.RULES).
+    "place_former": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (nama lama); tetap diimpor."
+    ),
+    "place_alias": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (nama yang ditetapkan petugas); "
+        "tetap diimpor."
+    ),
+    "place_short": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (nama pendek); tetap diimpor."
+    ),
+    "place_fuzzy": _(
+        "Kelurahan/desa “%(value)s” dibaca sebagai %(other)s (ejaan mirip); tetap diimpor."
+    ),
 }
+# A warning about a field that is not needed to identify a business: the cell
+# could not be read, so the field is left empty, the row is imported and the
+# report keeps the cell as it was written. Its code is KEPT + the reason's code.
+KEPT = "kept:"
+_KEPT_NOTE = _("Kolom ini dikosongkan; baris tetap diimpor.")
+# The fields whose unreadable cell is such a warning. Only identity problems
+# reject a row: no name, an invalid NIK or NIB, a place outside the region (and
+# a name, owner or address too long to keep whole).
+SOFT_FIELDS = frozenset(
+    {
+        *("workers", "capital", "annual_sales", "year_started", "kbli_code", "kbli_version"),
+        *("phone", "npwp", "halal_number", "pirt_number", "sells_online", "uses_qris"),
+        *("latitude", "longitude"),
+    }
+)
+
+# A reason value with two parts ("%(value)s" and "%(other)s") joins them with this.
+VALUE_SEPARATOR = "\x1f"
 
 # (reason code, value in the message, field the reason is about or "")
 Reason = tuple[str, str, str]
@@ -126,9 +165,10 @@ class Values:
 
 @dataclass
 class Cleaned:
-    values: Values | None  # None when the row is rejected
+    values: Values | None  # None when the row is rejected or skipped
     reasons: list[Reason]
     warnings: list[Reason]
+    skipped: Reason | None = None  # not a business: a totals, note or signature row
 
 
 _MISSING = object()
@@ -183,6 +223,12 @@ class RowCleaner:
         self._kbli_cache: dict[Any, Any] = {}
         self._prefix_known: dict[str, bool] = {}
         self._derive = cast(Callable[[Values, int], None], Business.derive)
+        # Skipping totals, notes and signatures (skip_reason): the columns up to
+        # the name (a totals label sits in "No" or in the name), the identity
+        # columns, and whether a signature or note block has begun.
+        self._label_columns = index["name"] + 1 if "name" in index else 3
+        self._identity = [index[f] for f in _IDENTITY_FIELDS if f in index]
+        self._after_signature = False
 
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, cleaner: Callable[[Any], Any], raw: Any) -> Any:
@@ -218,16 +264,29 @@ class RowCleaner:
 
         kelurahan = self._kelurahan
         kecamatan = self._kecamatan
-        place = self.places.resolve(
+        place = self.places.match(
             _text(cells[kelurahan]) if kelurahan is not None and kelurahan < width else "",
             _text(cells[kecamatan]) if kecamatan is not None and kecamatan < width else "",
         )
         if place.__class__ is Unresolved:
             unresolved = cast(Unresolved, place)
             field = "kecamatan" if unresolved.code.startswith("kecamatan") else "kelurahan"
-            reasons.append((unresolved.code, unresolved.value, field))
+            value = unresolved.value
+            if unresolved.candidates:
+                value += VALUE_SEPARATOR + self.places.describe(unresolved.candidates)
+            reasons.append((unresolved.code, value, field))
         else:
-            values.kelurahan_code = cast(str, place)
+            matched = cast(Match, place)
+            values.kelurahan_code = matched.code
+            if matched.rule in REPORTED_RULES:
+                typed = _text(cells[kelurahan]) if kelurahan is not None else ""
+                warnings.append(
+                    (
+                        f"place_{matched.rule}",
+                        typed + VALUE_SEPARATOR + self.places.describe((matched.code,)),
+                        "kelurahan",
+                    )
+                )
 
         for index, field, cleaner in self._direct:
             if index < width:
@@ -236,7 +295,10 @@ class RowCleaner:
                     try:
                         setattr(values, field, cleaner(cell))
                     except identifiers.Invalid as error:
-                        reasons.append((error.code, "", field))
+                        if field in SOFT_FIELDS:
+                            warnings.append((KEPT + error.code, _text(cell), field))
+                        else:
+                            reasons.append((error.code, error.value, field))
         nik = values.owner_nik
         if nik:
             known = self._prefix_known.get(nik[:6])
@@ -255,7 +317,8 @@ class RowCleaner:
                 if found is _MISSING:
                     found = self._remember(cache, key, cleaner, cell)
                 if found.__class__ is identifiers.Invalid:
-                    reasons.append((found.code, "", field))
+                    # Every cached column is a soft one (SOFT_FIELDS).
+                    warnings.append((KEPT + found.code, _text(cell), field))
                 else:
                     setattr(values, field, found)
 
@@ -266,7 +329,7 @@ class RowCleaner:
                 if version in kbli.VERSIONS:
                     values.kbli_version = version
                 else:
-                    reasons.append(("kbli_version", "", "kbli_version"))
+                    warnings.append((KEPT + "kbli_version", _text(cell), "kbli_version"))
         if self._kbli is not None and self._kbli < width:
             cell = cells[self._kbli]
             if cell is not None and cell != "":
@@ -282,24 +345,103 @@ class RowCleaner:
                         cell,
                     )
                 if found.__class__ is identifiers.Invalid:
-                    reasons.append((found.code, "", "kbli_code"))
+                    warnings.append((KEPT + found.code, _text(cell), "kbli_code"))
                 else:
                     values.kbli_code = found
 
-        if (values.latitude is None) != (values.longitude is None) and not any(
-            r[2] in ("latitude", "longitude") for r in reasons
-        ):
-            reasons.append(("coordinate_pair", "", "latitude"))
+        if (values.latitude is None) != (values.longitude is None):
+            # Half a coordinate places nothing: both are left empty.
+            if not any(w[2] in ("latitude", "longitude") for w in warnings):
+                written = values.latitude if values.latitude is not None else values.longitude
+                warnings.append((KEPT + "coordinate_pair", str(written), "latitude"))
+            values.latitude = values.longitude = None
 
+        if reasons or _TOTAL_START.match(values.name):
+            skipped = self.skip_reason(cells, imported=not reasons)
+            if skipped is not None:
+                return Cleaned(None, [], [], skipped)
         if reasons:
+            # A rejected row lists every problem among its reasons, the soft
+            # ones too: the clerk corrects the row once.
+            kept = [(c.removeprefix(KEPT), "", f) for c, _v, f in warnings if c.startswith(KEPT)]
+            if kept:
+                reasons += kept
+                warnings = [w for w in warnings if not w[0].startswith(KEPT)]
             return Cleaned(None, reasons, warnings)
         self._derive(values, self.this_year)
         return Cleaned(values, reasons, warnings)
+
+    def skip_reason(self, cells: Sequence[Any], *, imported: bool) -> Reason | None:
+        """Why this row is not a business and is skipped, or None.
+
+        Called only for a row that would be rejected, or whose name starts
+        like a total (``imported``). Conservative: a row with an owner NIK,
+        NIB, phone or owner name is never skipped, and a row that would be
+        imported is skipped only as a totals row.
+
+        - **Totals**: a cell up to the name column starts with ``Jumlah``,
+          ``Total``, ``Sub total``, ``Grand total`` or ``Jml``.
+        - **Notes and signatures** (rows that would be rejected): the first
+          filled cell starts with ``Mengetahui``, ``Kepala Desa``, ``Lurah``,
+          ``Camat``, ``NIP``, ``Catatan``, ``Keterangan``, ``Sumber``,
+          ``Dibuat oleh``, ``ttd``…, or is a place and a date
+          (``Dumai, 12 Mei 2024``); rows of at most two cells below such a row
+          (the signer's name) are part of the block.
+        - **Numbers only**: no name and every filled cell a number (a total
+          without its label, or the number of an empty template row).
+        """
+        width = len(cells)
+        for index in self._identity:
+            if index < width and _text(cells[index]):
+                return None
+        filled = [cell for cell in cells if cell is not None and _text(cell)]
+        if not filled:
+            return None
+        for cell in cells[: self._label_columns]:
+            if isinstance(cell, str) and _TOTAL_START.match(text := _text(cell)):
+                return ("skip_total", text[:60], "")
+        if imported:
+            return None
+        first = _text(filled[0])
+        if _NOTE_START.match(first) or _PLACE_DATE.fullmatch(first):
+            self._after_signature = True
+            return ("skip_note", first[:60], "")
+        if all(_is_number(cell) for cell in filled):
+            return ("skip_numbers", "", "")
+        if self._after_signature and len(filled) <= 2:
+            return ("skip_note", first[:60], "")
+        return None
 
     def _year(self, raw: Any) -> int | None:
         if isinstance(raw, dt.date | dt.datetime):
             raw = raw.year
         return identifiers.clean_year(raw, self.this_year)
+
+
+# A row with one of these is a business (or a mistake to show), never skipped.
+_IDENTITY_FIELDS = ("owner_nik", "nib", "phone", "owner_name")
+_TOTAL_START = re.compile(r"(?i)(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml)\b")
+_NOTE_START = re.compile(
+    r"(?i)(?:mengetahui|menyetujui|disetujui|diperiksa|dibuat\s+oleh|disusun\s+oleh|"
+    r"kepala\s+(?:desa|kelurahan|dinas|bidang|seksi)|kades\b|lurah\b|camat\b|sekretaris\b|"
+    r"sekdes\b|ketua\b|petugas\b|pencacah\b|enumerator\b|pendata\b|nip\b|ttd\b|"
+    r"tanda\s+tangan|catatan\b|keterangan\b|ket\s*[.:]|sumber\s*(?:data\s*)?:)"
+)
+_MONTHS = (
+    "januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|"
+    "nopember|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|sep|okt|nov|des"
+)
+# "Dumai, 12 Mei 2024" or "Dumai, 12-05-2024": where and when a form was signed.
+_PLACE_DATE = re.compile(
+    rf"(?i)[a-z .'-]{{2,40}},\s*\d{{1,2}}(?:\s+(?:{_MONTHS})\.?\s+|[-/.]\d{{1,2}}[-/.])\d{{2,4}}"
+)
+_NUMBER_TEXT = re.compile(r"[\d.,\s]+")
+
+
+def _is_number(cell: Any) -> bool:
+    if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool):
+        return True
+    return isinstance(cell, str) and _NUMBER_TEXT.fullmatch(cell.strip()) is not None
 
 
 # The largest values the columns hold (DecimalField(max_digits=18),
@@ -333,9 +475,14 @@ def _longitude(raw: Any) -> Decimal | None:
 def reason_text(reason: Reason) -> str:
     """The reason in the active language, with the field it is about."""
     code, value, field = reason
+    if code.startswith(KEPT):
+        # The original cell is in its own column of the report, not here.
+        message = str(REASONS[code.removeprefix(KEPT)]).replace("%(value)s", "…")
+        return f"{FIELDS.get(field, field)}: {message} {_KEPT_NOTE}"
     message = str(REASONS[code])
     if "%(value)s" in message:
-        message = message % {"value": value}
+        first, _separator, other = value.partition(VALUE_SEPARATOR)
+        message = message % {"value": first, "other": other}
     if code in _NAMES_NO_FIELD and field in FIELDS:
         return f"{FIELDS[field]}: {message}"
     return message

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,17 +32,24 @@ from kotacerdas.core.storage import delete_private, private_storage, store_check
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
-from kotacerdas.umkm.imports.engine import ImportResult, run_import
+from kotacerdas.umkm.imports.engine import ImportResult, run_import, staged_rows_purge
 from kotacerdas.umkm.imports.models import (
     ColumnMapping,
+    FilesRemoved,
     ImportJob,
     mapping_from_json,
     mapping_to_json,
 )
 from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress, moment_text
 from kotacerdas.umkm.imports.reading import ImportFileError
-from kotacerdas.umkm.imports.selectors import import_summary, stored_path
+from kotacerdas.umkm.imports.selectors import (
+    files_expired,
+    import_summary,
+    jobs_holding_people,
+    stored_path,
+)
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
+from kotacerdas.umkm.pdp.selectors import due_for_anonymisation
 from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
 from kotacerdas.umkm.statistics.selectors import registry_statistics
@@ -61,11 +69,14 @@ AUDIT_FIELDS = (
     "duplicates_in_file",
     "rejected",
     "error",
+    "files_removed_reason",
 )
 
 State = ImportJob.State
 # The worker's task that runs an import (it calls import_job_run).
 IMPORT_TASK = "kotacerdas.umkm.tasks.import_run"
+# The worker's task that deletes the invisible rows of failed imports.
+LEFTOVERS_TASK = "kotacerdas.umkm.tasks.import_leftovers_purge"
 
 
 def _user(actor: Actor) -> Any:
@@ -178,6 +189,8 @@ def import_job_fail(*, actor: Actor, job: ImportJob, message: str) -> ImportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "report_name", "finished_at"])
         _audit(actor=actor, job=job, before=before)
+    # A failed job's upload holds personal data and serves no one now.
+    import_files_remove(job_id=job.pk, reason=FilesRemoved.FAILED)
     return job
 
 
@@ -214,7 +227,17 @@ def import_job_give_up(*, job: ImportJob, since: dt.datetime) -> ImportJob:
         _audit(actor=None, job=job, before=before)
         # The progress file was the dead worker's sign of life; now it is litter.
         transaction.on_commit(ProgressFile(job.pk).remove)
+        failed = job.state == State.FAILED
+        if failed and job.staging:
+            # The rows the dead worker wrote are invisible; the worker deletes them.
+            transaction.on_commit(_enqueue_leftovers_purge)
+    if failed:
+        import_files_remove(job_id=job.pk, reason=FilesRemoved.FAILED)
     return job
+
+
+def _enqueue_leftovers_purge() -> None:
+    import_string(LEFTOVERS_TASK).enqueue()
 
 
 def _delete_report(name: str) -> None:
@@ -222,6 +245,11 @@ def _delete_report(name: str) -> None:
     path = Path(private_storage.path(name))
     path.unlink(missing_ok=True)
     path.with_name(f".{path.name}.partial").unlink(missing_ok=True)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        _delete_report(name)
 
 
 def give_up_if_stalled(job: ImportJob) -> ImportJob:
@@ -380,3 +408,94 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     _find_duplicates(job)
     _warm_statistics(job)
     return {key: value for key, value in result.as_dict().items() if key != "report_path"}
+
+
+# --- Stored files: personal data that expires ------------------------------------------------
+
+
+def import_files_remove(*, job_id: int, reason: str) -> bool:
+    """Delete the uploaded file and the rejection report of a job (they hold
+    NIKs and phone numbers) and record when and why, so the job's page says
+    why the report is gone. Not while the job runs (it reads the file).
+    Returns whether anything was removed."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("region").filter(pk=job_id)
+        found = job.first()
+        if found is None or not (found.stored_name or found.report_name):
+            return False
+        if found.state in (State.QUEUED, State.RUNNING):
+            return False
+        before = _snapshot(found)
+        names = [name for name in (found.stored_name, found.report_name) if name]
+        if found.state == State.MAPPING:
+            # Never mapped: without its file it can only fail.
+            found.state = State.FAILED
+            found.finished_at = timezone.now()
+            found.error = _(
+                "Berkas unggahan dihapus sebelum kolomnya dipetakan (%(reason)s); data "
+                "registri tidak berubah. Unggah berkas ini lagi untuk mengimpor."
+            ) % {"reason": FilesRemoved(reason).label}
+        found.stored_name = ""
+        found.report_name = ""
+        found.files_removed_at = timezone.now()
+        found.files_removed_reason = reason
+        found.save(
+            update_fields=[
+                "state",
+                "finished_at",
+                "error",
+                "stored_name",
+                "report_name",
+                "files_removed_at",
+                "files_removed_reason",
+            ]
+        )
+        _audit(actor=None, job=found, before=before)
+        transaction.on_commit(lambda: _delete_files(names))
+    return True
+
+
+def import_files_expire(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The worker's daily sweep: delete the files of jobs past
+    ``KOTACERDAS_IMPORT_FILE_RETENTION_DAYS``, of failed jobs (normally gone
+    at once) and of jobs holding an anonymised business; clear the invisible
+    rows failed imports left behind. Idempotent."""
+    now = now or timezone.now()
+    counts = {"expired": 0, "failed": 0, "anonymised": 0}
+    days = settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS
+    for reason, jobs in files_expired(now=now, days=days).items():
+        for job_id in jobs:
+            counts[reason] += import_files_remove(job_id=job_id, reason=reason)
+    counts["rows_cleared"] = import_leftovers_purge()
+    return counts
+
+
+def import_files_forget(*, businesses: list[Business]) -> int:
+    """Before ``businesses`` are anonymised: delete the stored files of every
+    import job holding one of them (the job that imported it, or a file that
+    mentions its owner's NIK or phone). Simplest honest design: the whole
+    files go, and the job's page says why (docs/decisions.md)."""
+    removed = 0
+    for job_id in jobs_holding_people(businesses=businesses):
+        removed += import_files_remove(job_id=job_id, reason=FilesRemoved.ANONYMISED)
+    return removed
+
+
+def import_files_forget_due(*, regions: list[Region], now: dt.datetime | None = None) -> int:
+    """Before the anonymisation at the end of retention: delete the stored
+    import files holding the people about to be anonymised."""
+    now = now or timezone.now()
+    return sum(
+        import_files_forget(businesses=list(due_for_anonymisation(region, now)))
+        for region in regions
+    )
+
+
+def import_leftovers_purge() -> int:
+    """Delete the invisible rows of every staging job whose import is not
+    running (it failed, or its worker died and a page gave it up)."""
+    removed = 0
+    leftovers = ImportJob.objects.filter(staging=True).exclude(state__in=[State.RUNNING])
+    for job_id in leftovers.values_list("pk", flat=True):
+        removed += staged_rows_purge(job_id=job_id)
+    return removed

@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("umkm/impor/<int:pk>/pemetaan/", views.import_mapping, name="import_mapping"),
     path("umkm/impor/<int:pk>/kemajuan/", views.import_progress, name="import_progress"),
     path("umkm/impor/<int:pk>/laporan/", views.import_report, name="import_report"),
+    path("umkm/impor/<int:pk>/nama-tempat/", views.import_place_alias, name="import_place_alias"),
 ]

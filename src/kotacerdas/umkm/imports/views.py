@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,8 +29,10 @@ from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.uploads import KINDS
 from kotacerdas.regions.models import Region
+from kotacerdas.regions.reference import kelurahan_of
 from kotacerdas.umkm.access import can, import_jobs_for, registry_region_fetch
 from kotacerdas.umkm.imports import selectors, services
+from kotacerdas.umkm.imports.aliases import PlaceAlias, PlaceAliasForm, place_alias_add
 from kotacerdas.umkm.imports.engine import Inspection, inspect
 from kotacerdas.umkm.imports.forms import ImportUploadForm, MappingForm
 from kotacerdas.umkm.imports.headers import FIELDS, header_signature
@@ -38,6 +41,13 @@ from kotacerdas.umkm.imports.progress import job_progress, moment_text
 from kotacerdas.umkm.imports.reading import ImportFileError
 
 SAMPLE_VALUES = 5
+# How a kelurahan was read (places.REPORTED_RULES), as the summary names it.
+PLACE_RULES = {
+    "former": gettext_lazy("Kelurahan dibaca dari nama lama"),
+    "alias": gettext_lazy("Kelurahan dibaca dari nama yang ditetapkan petugas"),
+    "short": gettext_lazy("Kelurahan dibaca dari nama pendek"),
+    "fuzzy": gettext_lazy("Kelurahan dibaca dari ejaan yang mirip"),
+}
 COUNTS = ("rows", "imported", "matched_existing", "duplicates_in_file", "rejected")
 RECENT_JOBS = 50
 State = ImportJob.State
@@ -258,6 +268,7 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
     job = services.give_up_if_stalled(job)
     progress = job_progress(job)
     warnings = selectors.import_warnings(job) if job.state == State.DONE else None
+    skipped = selectors.import_skipped(job) if job.state == State.DONE else None
     counts = {key: _count(getattr(job, key)) for key in COUNTS}
     return {
         "region": job.region,
@@ -273,6 +284,15 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
             for key, label, help_text in SUMMARY
         ],
         "warnings": None if warnings is None else _count(warnings),
+        "retention_days": settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS,
+        "skipped": None if skipped is None else _count(skipped),
+        "place_rules": [
+            (PLACE_RULES[rule], _count(count))
+            for rule, count in selectors.import_place_rules(job).items()
+            if rule in PLACE_RULES
+        ]
+        if job.state == State.DONE
+        else [],
     }
 
 
@@ -312,3 +332,42 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     except FileNotFoundError:
         raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_place_alias(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Treat X as Y from now on" for a place name an import did not know
+    (issue 20): registry officers and admins of the job's region."""
+    job = _job(request, pk)
+    region = job.region
+    form = PlaceAliasForm(
+        request.POST if request.method == "POST" else None,
+        region=region,
+        initial={"text": request.GET.get("teks", "")[:120]},
+    )
+    if request.method == "POST" and form.is_valid():
+        alias = place_alias_add(
+            actor=request.user,
+            region=region,
+            text=form.cleaned_data["text"],
+            kelurahan_code=form.cleaned_data["kelurahan_code"],
+        )
+        messages.success(
+            request,
+            _(
+                "Mulai sekarang “%(text)s” dibaca sebagai kelurahan/desa %(code)s pada setiap "
+                "impor di wilayah ini."
+            )
+            % {"text": alias.text, "code": alias.kelurahan_code},
+        )
+        return redirect("umkm:import_detail", pk=job.pk)
+    names = {area.code: area.name for area in kelurahan_of(region.code)}
+    aliases = list(PlaceAlias.objects.filter(region=region))
+    for alias in aliases:
+        alias.kelurahan_name = names.get(alias.kelurahan_code, "")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "umkm/import/place_alias.html",
+        {"job": job, "region": region, "form": form, "aliases": aliases},
+    )

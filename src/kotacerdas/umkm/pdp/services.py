@@ -55,6 +55,7 @@ from kotacerdas.core.storage import delete_private, private_storage
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.access import can
+from kotacerdas.umkm.imports.selectors import SubjectImport, subject_import_jobs
 from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import (
     due_for_anonymisation,
@@ -606,6 +607,8 @@ class SubjectReport:
     events: list[AuditEvent]
     created_at: dt.datetime
     record: PersonalDataAccess = field(repr=False)
+    # Import jobs whose stored files (upload, rejection report) hold the person.
+    import_jobs: list[SubjectImport] = field(default_factory=list)
 
     def rows(self) -> tuple[list[str], list[list[Any]]]:
         """One table for CSV/XLSX: the data, then the processing record."""
@@ -636,6 +639,17 @@ class SubjectReport:
                     e.actor_label,
                     e.get_action_display(),
                     ", ".join(name for name, _old, _new in e.changed_fields()),
+                ]
+            )
+        for held in self.import_jobs:
+            rows.append(
+                [
+                    "berkas_impor",
+                    "",
+                    _utc(held.job.created_at),
+                    "",
+                    held.job.filename,
+                    f"impor #{held.job.pk}",
                 ]
             )
         return columns, rows
@@ -689,6 +703,7 @@ def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> S
         events=events,
         created_at=record.occurred_at,
         record=record,
+        import_jobs=subject_import_jobs(region=region, nik=nik),
     )
 
 

@@ -88,6 +88,21 @@ class KbliVersion(models.TextChoices):
     V2025 = "2025", "KBLI 2025"
 
 
+class VisibleBusinessManager(models.Manager["Business"]):
+    """Every reader's view of the registry: without the rows of an import
+    that is still writing them (or failed and is being cleared). An import
+    job writes its rows in short transactions while ``ImportJob.staging`` is
+    set, and publishes them all at once by clearing it (docs/decisions.md,
+    imports that never block writers). The set of staging jobs is tiny, so
+    the filter is one small subquery."""
+
+    def get_queryset(self) -> models.QuerySet[Business]:
+        from kotacerdas.umkm.imports.models import ImportJob
+
+        staging = ImportJob.objects.filter(staging=True).values("pk")
+        return super().get_queryset().exclude(import_job__in=staging)
+
+
 class Business(models.Model):
     class Source(models.TextChoices):
         FORM = "form", _("Pendaftaran mandiri")
@@ -222,6 +237,11 @@ class Business(models.Model):
     anonymised_at = models.DateTimeField(_("dianonimkan pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("diubah"), default=timezone.now, editable=False)
+
+    # The default manager hides an unpublished import's rows from every
+    # reader; ``all_rows`` is for the import itself (clearing a failed one).
+    objects = VisibleBusinessManager()
+    all_rows = models.Manager()  # noqa: DJ012 (a manager, declared after the default one)
 
     class Meta:
         verbose_name = _("usaha")

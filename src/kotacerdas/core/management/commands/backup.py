@@ -48,6 +48,14 @@ class Command(BaseCommand):
             f"{files} berkas privat / private files, "
             f"{result.path.stat().st_size} bita / bytes"
         )
+        personal = manifest["personal_data"]
+        if personal["contains"]:
+            tables = ", ".join(personal["tables"]) or "-"
+            kinds = ", ".join(f"{kind}: {n}" for kind, n in personal["private_files"].items())
+            self.stdout.write(
+                f"  Memuat data pribadi / holds personal data: tabel / tables {tables}; "
+                f"berkas / files {kinds or '-'} (manifest.json, personal_data)"
+            )
         self.stdout.write(
             "  Kunci rahasia TIDAK disertakan; simpan SECRET_KEY di tempat terpisah. / "
             "The secret key is NOT included; keep SECRET_KEY somewhere else."
