@@ -41,15 +41,18 @@ SETTINGS_ENV_NAMES = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUST
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Drills (marker ``drill``) run with ``-m drill`` (CI's own step) or when
-    their file or test is named on the command line, not in the default run."""
-    if "drill" in (config.getoption("markexpr") or ""):
+    """Drills (marker ``drill``) and first-day walks (marker ``walk``) run with
+    ``-m drill`` / ``-m walk`` (CI's own steps) or when their file or test is
+    named on the command line, not in the default run."""
+    markexpr = config.getoption("markexpr") or ""
+    own_step = [m for m in ("drill", "walk") if m not in markexpr]
+    if not own_step:
         return
     named = {Path(arg.split("::")[0]).resolve() for arg in config.args}
     kept, deselected = [], []
     for item in items:
-        drill = item.get_closest_marker("drill") is not None and item.path not in named
-        (deselected if drill else kept).append(item)
+        apart = any(item.get_closest_marker(m) for m in own_step) and item.path not in named
+        (deselected if apart else kept).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
