@@ -135,6 +135,7 @@ def test_a_leak_anywhere_in_a_run_fails_the_run(tmp_path: Path) -> None:
 
 
 @pytest.mark.drill  # three Python processes: many seconds
+@pytest.mark.one_database  # the planted test uses no database
 def test_a_leak_in_a_worker_of_a_parallel_run_fails_the_run(tmp_path: Path) -> None:
     # pytest-xdist: the worker that ran the leaking test reports to the controller.
     _assert_the_leak_failed_the_run(_run_planted_leak(tmp_path, "-n", "2"))

@@ -136,6 +136,7 @@ def test_it_loads_quietly(dumai):
 
 
 @pytest.mark.drill
+@pytest.mark.one_database  # its own SQLite file: DATABASE_URL is removed
 def test_it_runs_the_kotacerdas_console_script_end_to_end(tmp_path):
     """migrate, demo, figures and serve through the installed ``kotacerdas``
     script on a fresh SQLite database in a temporary data directory, as

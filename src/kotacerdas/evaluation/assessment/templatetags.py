@@ -30,7 +30,7 @@ def has_assignments(user: User | None) -> bool:
     """Whether to show "Penugasan saya". Superusers, who reach every cycle
     anyway, and city staff (the region's team, agency members and registry
     officers) without the assessor role are answered from the cached roles
-    without a query; staff of one region who assess another (decisions §43)
+    without a query; staff of one region who assess another (decisions §50)
     are asked."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
