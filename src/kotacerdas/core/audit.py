@@ -72,6 +72,27 @@ def audit_record(
     )
 
 
+def audit_state(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    fields: Iterable[str],
+    before: dict[str, Any] | None,
+    region_code: str,
+) -> None:
+    """The audit event of a row that moves through states (a background job):
+    CREATE when ``before`` is None, else UPDATE from ``before`` to the named
+    fields' values now."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
+        instance=instance,
+        before=before,
+        after=snapshot(instance, fields),
+        region_code=region_code,
+    )
+
+
 def history_for(instance: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)

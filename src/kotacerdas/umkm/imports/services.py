@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from kotacerdas.core.audit import Actor, audit_record
-from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.audit import Actor, audit_state, snapshot
 from kotacerdas.core.storage import delete_private, private_storage, store_checked
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
@@ -85,17 +84,12 @@ def _user(actor: Actor) -> Any:
 
 
 def _snapshot(job: ImportJob) -> dict[str, Any]:
-    return {name: getattr(job, name) for name in AUDIT_FIELDS}
+    return snapshot(job, AUDIT_FIELDS)
 
 
 def _audit(*, actor: Actor, job: ImportJob, before: dict[str, Any] | None) -> None:
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
-        instance=job,
-        before=before,
-        after=_snapshot(job),
-        region_code=job.region.code,
+    audit_state(
+        actor=actor, instance=job, fields=AUDIT_FIELDS, before=before, region_code=job.region.code
     )
 
 

@@ -45,7 +45,14 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from kotacerdas.core.audit import Actor, actor_label, audit_record, history_for
+from kotacerdas.core.audit import (
+    Actor,
+    actor_label,
+    audit_record,
+    audit_state,
+    history_for,
+    snapshot,
+)
 from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.jobs import moment_text, stalled
 from kotacerdas.core.logging import redact
@@ -212,16 +219,15 @@ class ExportCut(Exception):
 
 
 def _export_snapshot(job: ExportJob) -> dict[str, Any]:
-    return {name: getattr(job, name) for name in EXPORT_AUDIT_FIELDS}
+    return snapshot(job, EXPORT_AUDIT_FIELDS)
 
 
 def _export_audit(*, actor: Actor, job: ExportJob, before: dict[str, Any] | None) -> None:
-    audit_record(
+    audit_state(
         actor=actor,
-        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
         instance=job,
+        fields=EXPORT_AUDIT_FIELDS,
         before=before,
-        after=_export_snapshot(job),
         region_code=job.region.code,
     )
 
