@@ -359,23 +359,28 @@ def _import_at_once(a: _Arguments) -> ImportResult:
         # Imports into one region run one after the other (PostgreSQL),
         # so two of them cannot both add the same business.
         list(Region.objects.select_for_update().filter(pk=a.region.pk).values_list("pk"))
-        inserter = _Inserter(region=a.region, job=None, chunked=False)
-        batches = _batches(a, inserter)
-        # closing(): a failure stops the reading process at once.
-        with closing(batches):
-            result = _run(
-                batches=batches,
-                inserter=inserter,
-                sheet=a.sheet,
-                report=a.report,
-                progress=a.progress,
-                estimate=a.estimate,
-                bulk=True,
-            )
+        result = _read_and_insert(a, _Inserter(region=a.region, job=None, chunked=False))
         _record(a, result)
         if a.report is not None:
             result.report_path = a.report.finish()
     return result
+
+
+def _read_and_insert(a: _Arguments, inserter: _Inserter) -> ImportResult:
+    """Read, clean and insert every row through ``inserter``: the bulk path
+    (one transaction, indexes rebuilt after) unless it writes in chunks."""
+    batches = _batches(a, inserter)
+    # closing(): a failure stops the reading process at once.
+    with closing(batches):
+        return _run(
+            batches=batches,
+            inserter=inserter,
+            sheet=a.sheet,
+            report=a.report,
+            progress=a.progress,
+            estimate=a.estimate,
+            bulk=not inserter.chunked,
+        )
 
 
 def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
@@ -389,18 +394,7 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
     ImportJob.objects.filter(pk=job.pk).update(staging=True)
     result_report: Path | None = None
     try:
-        inserter = _Inserter(region=a.region, job=job, chunked=True)
-        batches = _batches(a, inserter)
-        with closing(batches):
-            result = _run(
-                batches=batches,
-                inserter=inserter,
-                sheet=a.sheet,
-                report=a.report,
-                progress=a.progress,
-                estimate=a.estimate,
-                bulk=False,
-            )
+        result = _read_and_insert(a, _Inserter(region=a.region, job=job, chunked=True))
         # The report is written before the publishing transaction (writing
         # it takes a while); should this process die before the commit, the
         # job's give-up deletes it (services.import_job_give_up).
