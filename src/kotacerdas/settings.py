@@ -111,10 +111,16 @@ ROOT_URLCONF = "kotacerdas.urls"
 WSGI_APPLICATION = "kotacerdas.wsgi.application"
 # Run once in each web worker after the application loads, before it serves:
 # the work a person's first request would otherwise wait for (issue 21, point
-# 13). Dotted paths, like MIDDLEWARE; not run by management commands.
+# 13). Dotted paths, like MIDDLEWARE; not run by management commands. An
+# operator may name others, or none (an empty value keeps the default; "-"
+# turns warm-up off).
 KOTACERDAS_WARM_UP = [
-    "kotacerdas.regions.reference.warm_up",
-    "kotacerdas.api.main.warm_up",
+    path
+    for path in env_list(
+        "KOTACERDAS_WARM_UP",
+        ["kotacerdas.regions.reference.warm_up", "kotacerdas.api.main.warm_up"],
+    )
+    if path != "-"
 ]
 
 TEMPLATES = [

@@ -14,6 +14,7 @@ from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import ReportingPeriod
 from kotacerdas.monitoring.selectors import period_plans
 from tests.browser.second_factor import signed_in_page
+from tests.factories import close_demo_period
 
 PHONE = {"width": 390, "height": 844}
 
@@ -22,6 +23,7 @@ PHONE = {"width": 390, "height": 844}
 def open_period(transactional_db) -> ReportingPeriod:
     """The demo with a reporting period of 2026 opened by the team."""
     demo_load()
+    close_demo_period()  # one period open at a time
     plan = ActionPlan.objects.filter(agency__short_name="Diskop UKM").first()
     assert plan is not None
     masterplan = plan.masterplan

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 
 from kotacerdas.core.models import AuditEvent, Membership, Role
-from kotacerdas.demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD, DEMO_STARTED_IN_Q3, DEMO_USERS, demo_load
 from kotacerdas.demo.registry import DEMO_BUSINESSES
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import action_plans_for
@@ -60,12 +60,15 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(dumai):
         "registry_settings": 1,
         # Illustrative businesses, plus one planted twin per 60 for the duplicates queue.
         "business": DEMO_BUSINESSES + 4,
-        # The period of the city's report, closed: the public portal's figures.
-        "period_snapshot": 1,
+        # The period of the city's report and the one before it, closed: the
+        # public portal's figures and a trend of two points.
+        "period_snapshot": 2,
         # What each persona finds to do (tests/demo/test_journeys.py).
         "profile": 3,
         "open_period": 1,
-        "progress_report": 6,
+        # The open period's six, and Q3's verified reports of the plans
+        # that started then (demo.loader.DEMO_STARTED_IN_Q3).
+        "progress_report": 6 + sum(DEMO_STARTED_IN_Q3.values()),
         "instrument": 1,
         "evaluation_cycle": 1,
         "assignment": 1,
@@ -75,14 +78,24 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(dumai):
 
 
 def test_it_publishes_the_period_of_the_citys_report(dumai):
-    from kotacerdas.monitoring.models import PeriodSnapshot
+    from kotacerdas.monitoring.models import PeriodSnapshot, ProgressReport
 
-    snapshot = PeriodSnapshot.objects.select_related("period").get(
-        period__masterplan__region__code="14.72"
+    earlier, snapshot = (
+        PeriodSnapshot.objects.select_related("period")
+        .filter(period__masterplan__region__code="14.72")
+        .order_by("period__ends_on")
     )
     assert snapshot.period.ends_on.isoformat() == "2024-09-30"
     block = snapshot.figures["action_plans"]
     assert (block["in_implementation"], block["total"], block["percent"]) == (63, 103, "61.17")
+    # The quarter before: the plans that started in Q3 were not running yet,
+    # so the trend rises (by the Q3 reports that moved them).
+    assert earlier.period.ends_on.isoformat() == "2024-06-30"
+    q3_reports = ProgressReport.objects.filter(period=snapshot.period)
+    assert q3_reports.count() == sum(DEMO_STARTED_IN_Q3.values())
+    assert all(r.state == ProgressReport.State.VERIFIED for r in q3_reports)
+    before = earlier.figures["action_plans"]["in_implementation"]
+    assert before == 63 - q3_reports.count()
 
 
 def test_it_sets_up_kota_dumai_with_its_masterplan_and_legal_basis(masterplan):

@@ -21,6 +21,7 @@ from kotacerdas.masterplan.models import Masterplan
 from kotacerdas.masterplan.selectors import masterplan_figures
 from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
 from kotacerdas.umkm.imports.models import ImportJob
+from kotacerdas.umkm.imports.selectors import import_skipped
 from kotacerdas.umkm.models import Business, DuplicateCandidate
 from tests.logins import login_verified
 
@@ -40,9 +41,14 @@ def open_period() -> ReportingPeriod:
 
 def test_it_opens_the_period_after_the_published_one(dumai):
     period = open_period()
-    closed = ReportingPeriod.objects.get(
-        masterplan__region__code=CODE, state=ReportingPeriod.State.CLOSED
+    closed = (
+        ReportingPeriod.objects.filter(
+            masterplan__region__code=CODE, state=ReportingPeriod.State.CLOSED
+        )
+        .order_by("ends_on")
+        .last()
     )
+    assert closed is not None
 
     assert period.starts_on > closed.ends_on
 
@@ -134,7 +140,13 @@ def test_the_survey_import_is_done_with_rejected_rows_and_their_report(dumai):
     assert job.state == ImportJob.State.DONE
     assert job.created_by.get_username() == "umkm"
     assert job.imported > 0 and job.rejected > 0
-    assert job.imported + job.rejected + job.matched_existing + job.duplicates_in_file == job.rows
+    # Every row counted; the survey's empty numbered row is skipped (issue 20).
+    skipped = import_skipped(job)
+    assert skipped == 1
+    assert (
+        job.imported + job.rejected + job.matched_existing + job.duplicates_in_file + skipped
+        == job.rows
+    )
     assert Business.objects.filter(import_job=job).count() == job.imported
     # The rejection report (its file lives in each test's own private storage).
     assert job.report_name.endswith(".xlsx")

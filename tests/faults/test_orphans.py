@@ -47,4 +47,7 @@ def test_giving_up_a_dead_import_removes_its_progress_file_and_report(
     assert job.state == ImportJob.State.FAILED and job.report_name == ""
     assert not progress.exists()
     assert not report.exists()
-    assert private_storage.exists(job.stored_name)  # the upload stays with its job
+    # A failed job's stored files go at once (issue 14 point 7), the upload too.
+    job.refresh_from_db()
+    assert job.files_removed_at is not None
+    assert not job.stored_name or not private_storage.exists(job.stored_name)

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 def warm_up() -> list[str]:
     """Run each step; returns the dotted paths that ran."""
     done = []
-    for path in getattr(settings, "KOTACERDAS_WARM_UP", []):
+    for path in settings.KOTACERDAS_WARM_UP:
         try:
             import_string(path)()
         except Exception:

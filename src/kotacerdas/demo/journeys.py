@@ -143,7 +143,7 @@ def _open_period(*, masterplan: Masterplan, result: Any) -> None:
         return
     year, number = DEMO_OPEN_PERIOD
     period = periods.filter(year=year, number=number, state=ReportingPeriod.State.PLANNED).first()
-    if period is None or ProgressReport.objects.filter(period__masterplan=masterplan).exists():
+    if period is None or ProgressReport.objects.filter(period=period).exists():
         return
     admin = _user("admin")
     period = monitoring.period_open(actor=admin, period=period)

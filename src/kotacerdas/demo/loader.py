@@ -197,10 +197,19 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
 DEMO_PUBLISHED_UNTIL = dt.date(2024, 9, 30)
 
 
+# The quarter before it, closed too, so trends have two points: in June 2024
+# some plans of the two agencies with demo editors had not started yet; their
+# Q3 reports (verified) moved them to "berjalan" (the seed's status today).
+DEMO_STARTED_IN_Q3 = {"Diskop UKM": 4, "Dispar": 1}
+DEMO_Q3_EDITORS = {"Diskop UKM": "opd.diskopukm", "Dispar": "opd.dispar"}
+
+
 def _demo_published_period(*, actor: Actor, masterplan: Masterplan, result: DemoResult) -> None:
-    """Close the reporting period of the city's report, so that the public
-    portal has published figures (a snapshot of the demo's statuses) to
-    show. Left alone once the masterplan has any closed period."""
+    """Close the reporting periods up to the city's report (Q2 and Q3 2024),
+    so that the public portal has published figures and the trends two
+    points: Q2 is frozen with a few plans not yet started, Q3's verified
+    reports move them to their seed status. Left alone once the masterplan
+    has any closed or open period."""
     from kotacerdas.monitoring import services as monitoring
     from kotacerdas.monitoring.models import ReportingPeriod
 
@@ -212,12 +221,47 @@ def _demo_published_period(*, actor: Actor, masterplan: Masterplan, result: Demo
         return
     year = DEMO_PUBLISHED_UNTIL.year
     monitoring.periods_generate(actor=actor, masterplan=masterplan, year=year)
-    period = (
-        periods.filter(year=year, ends_on__lte=DEMO_PUBLISHED_UNTIL).order_by("-ends_on").first()
-    )
+    ended = periods.filter(year=year, ends_on__lte=DEMO_PUBLISHED_UNTIL).order_by("-ends_on")
+    period = ended.first()
     if period is None:
         return
-    monitoring.period_open(actor=actor, period=period)
+    earlier = ended.exclude(pk=period.pk).first()
+    started: list[ActionPlan] = []
+    if earlier is not None:
+        for agency, count in DEMO_STARTED_IN_Q3.items():
+            started += list(
+                ActionPlan.objects.filter(
+                    masterplan=masterplan, agency__short_name=agency, status="berjalan"
+                ).order_by("code")[:count]
+            )
+        # The seed as it stood in June 2024 (before any report: no history to keep).
+        ActionPlan.objects.filter(pk__in=[p.pk for p in started]).update(status="belum_dimulai")
+        earlier = monitoring.period_open(actor=actor, period=earlier)
+        monitoring.period_close(actor=actor, period=earlier)
+        result.count(result.created, "period_snapshot")
+    period = monitoring.period_open(actor=actor, period=period)
+    admin = get_user_model().objects.filter(username="admin").first()
+    for plan in started:
+        editor = get_user_model().objects.get(username=DEMO_Q3_EDITORS[plan.agency.short_name])
+        plan.refresh_from_db()
+        report = monitoring.report_save(
+            actor=editor,
+            period=period,
+            action_plan=plan,
+            status="berjalan",
+            physical_progress=Decimal(25),
+            output_achieved="Kegiatan dimulai pada triwulan III 2024.",
+            narrative="Kegiatan dimulai pada triwulan III 2024; tahap persiapan selesai.",
+        )
+        monitoring.evidence_add_link(
+            actor=editor,
+            report=report,
+            url="https://dumaikota.go.id/",
+            caption="Dokumentasi kegiatan (contoh)",
+        )
+        report = monitoring.report_submit(actor=editor, report=report)
+        monitoring.report_verify(actor=admin or actor, report=report)
+        result.count(result.created, "progress_report")
     monitoring.period_close(actor=actor, period=period)
     result.count(result.created, "period_snapshot")
 
