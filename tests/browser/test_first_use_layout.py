@@ -95,7 +95,7 @@ def test_status_dropdowns_show_whole_labels_and_tables_scroll_in_place(admin_pag
     assert not cut_off, cut_off
 
     page.goto(live_server.url + reverse("masterplan:dashboard", args=[code]))
-    table = page.locator("section.card", has_text="Per perangkat daerah").locator("table")
+    table = page.locator("section.card:has(> h2:text-is('Per perangkat daerah')) table.table")
     expect(table).to_be_visible()
     fit = table.evaluate(
         """t => {
