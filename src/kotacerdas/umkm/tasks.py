@@ -17,7 +17,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.imports import services as import_services
 from kotacerdas.umkm.imports.services import import_job_run
-from kotacerdas.umkm.pdp.services import businesses_anonymise, exports_expire, run_export_job
+from kotacerdas.umkm.pdp.services import exports_expire, run_export_job
 
 
 @task()
@@ -53,8 +53,7 @@ def anonymise_expired(day: str | None = None) -> dict[str, int]:
     longer than its retention period (UU 27/2022: delete at the end of
     retention). Idempotent; ``day`` is the scheduler's."""
     regions = list(Region.objects.order_by("code"))
-    import_services.import_files_forget_due(regions=regions)
-    result = businesses_anonymise(actor=None, regions=regions)
+    _files, result = import_services.anonymise_due(actor=None, regions=regions)
     return dict(result.counts)
 
 

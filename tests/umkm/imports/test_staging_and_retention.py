@@ -230,6 +230,37 @@ def test_anonymisation_deletes_the_files_that_hold_the_person(
     assert _files(other) != []
 
 
+def test_anonymising_from_the_web_deletes_the_files_that_hold_the_person_too(
+    world: World, officer: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The officer's "Anonimkan" page runs the same end of retention as the
+    daily task: the stored files go first, while the NIK can still find them."""
+    from django.urls import reverse
+
+    from kotacerdas.core.pages import CONFIRM_FIELD
+    from tests.logins import login_verified
+
+    first = _queued(world, _survey(3))
+    services.import_job_run(job_id=first.pk)
+    person = Business.objects.get(import_job=first, source_row=2)
+    _closed_long_ago(person)
+    stored = _files(first)
+    assert stored
+
+    signed_in = login_verified(client, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            reverse("umkm:anonymise", args=[world.region.code]), {CONFIRM_FIELD: "1"}
+        )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.anonymised_at is not None
+    first.refresh_from_db()
+    assert first.files_removed_reason == FilesRemoved.ANONYMISED
+    assert not any(private_storage.exists(name) for name in stored)
+
+
 def test_the_subject_report_lists_the_jobs_whose_files_hold_the_person(world: World) -> None:
     job = _queued(world, _survey(0, refused=2))
     services.import_job_run(job_id=job.pk)

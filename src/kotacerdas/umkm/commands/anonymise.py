@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.imports.services import import_files_forget_due
+from kotacerdas.umkm.imports.services import anonymise_due
 from kotacerdas.umkm.pdp.services import businesses_anonymise
 
 HELP = (
@@ -38,14 +38,15 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
                 f"Wilayah {options['region']} tidak ada. / Region {options['region']} not found."
             )
     dry_run = bool(options.get("dry_run"))
-    if not dry_run:
+    if dry_run:
+        result = businesses_anonymise(actor=None, regions=list(regions), dry_run=True)
+    else:
         # The stored import files holding these people go first (their NIK
         # and phone are in them); then the registry rows are cleared.
-        files = import_files_forget_due(regions=list(regions))
+        files, result = anonymise_due(actor=None, regions=list(regions))
         command.stdout.write(
             f"Berkas impor dihapus / import files deleted: {files} impor / imports"
         )
-    result = businesses_anonymise(actor=None, regions=list(regions), dry_run=dry_run)
     verb = "akan dianonimkan / would be anonymised" if dry_run else "dianonimkan / anonymised"
     for code, count in result.counts.items():
         command.stdout.write(f"{code}: {count} usaha {verb}")

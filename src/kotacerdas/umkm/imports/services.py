@@ -49,7 +49,7 @@ from kotacerdas.umkm.imports.selectors import (
 )
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import due_for_anonymisation
-from kotacerdas.umkm.pdp.services import record_access
+from kotacerdas.umkm.pdp.services import AnonymiseResult, businesses_anonymise, record_access
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
 from kotacerdas.umkm.statistics.selectors import registry_statistics
 
@@ -483,6 +483,17 @@ def import_files_forget_due(*, regions: list[Region], now: dt.datetime | None = 
         import_files_forget(businesses=list(due_for_anonymisation(region, now)))
         for region in regions
     )
+
+
+def anonymise_due(
+    *, actor: Actor, regions: list[Region], now: dt.datetime | None = None
+) -> tuple[int, AnonymiseResult]:
+    """The end of retention, whole, for the web, the command and the daily
+    task alike: first the stored import files holding the people due (their
+    NIK and phone are in them, and cannot be found once cleared), then their
+    registry rows. Returns the files removed and the anonymisation's result."""
+    files = import_files_forget_due(regions=regions, now=now)
+    return files, businesses_anonymise(actor=actor, regions=regions, now=now)
 
 
 def import_leftovers_purge() -> int:

@@ -43,6 +43,7 @@ from kotacerdas.umkm.access import (
 )
 from kotacerdas.umkm.duplicates.selectors import field_label
 from kotacerdas.umkm.identifiers import is_digits
+from kotacerdas.umkm.imports.services import anonymise_due
 from kotacerdas.umkm.pdp import services as pdp
 from kotacerdas.umkm.pdp.forms import ExportForm, PurposeForm, SubjectReportForm
 from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
@@ -269,7 +270,7 @@ def anonymise(request: HttpRequest, code: str) -> HttpResponse:
     cleared for good; only its own POST clears."""
     region = registry_region_fetch(request.user, code, "reveal")
     if confirmed(request):
-        result = pdp.businesses_anonymise(actor=request.user, regions=[region])
+        _files, result = anonymise_due(actor=request.user, regions=[region])
         messages.success(
             request,
             _("Data pribadi %(n)s usaha dianonimkan.") % {"n": result.counts.get(region.code, 0)},
