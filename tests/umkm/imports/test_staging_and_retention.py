@@ -89,6 +89,37 @@ def test_an_import_jobs_rows_are_invisible_until_it_publishes_them(
     assert {visible for visible, _stored in seen} == {before}
 
 
+def test_a_job_given_up_while_its_slow_worker_writes_is_never_published(
+    world: World, small_chunks: None
+) -> None:
+    """A page gives the job up (no progress for long) while its worker is
+    only slow: the worker's next chunk or its publish sees the job FAILED,
+    writes nothing more, publishes nothing, and its rows go (review read)."""
+    before = Business.objects.count()
+    job = _queued(world, _survey(60))
+    original = services.ProgressFile.write
+    calls: list[int] = []
+
+    def give_up_midway(self: Any, done: int, total: int | None) -> None:
+        calls.append(done)
+        if len(calls) == 2:  # rows already written, more to come
+            ImportJob.objects.filter(pk=job.pk).update(state=State.FAILED)
+        original(self, done, total)
+
+    services.ProgressFile.write = give_up_midway  # type: ignore[method-assign]
+    try:
+        services.import_job_run(job_id=job.pk)
+    except engine.ImportGivenUp:
+        pass
+    finally:
+        services.ProgressFile.write = original  # type: ignore[method-assign]
+
+    job.refresh_from_db()
+    assert job.state == State.FAILED and not job.staging
+    assert Business.all_rows.filter(import_job=job).count() == 0
+    assert Business.objects.count() == before
+
+
 def test_a_failed_import_job_leaves_no_row_and_no_file(
     world: World,
     small_chunks: None,

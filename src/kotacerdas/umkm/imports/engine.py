@@ -216,6 +216,7 @@ class _Inserter:
             Business.LegalBasis.PUBLIC_TASK.value,
             job.pk if job is not None else None,
         )
+        self.job_id = job.pk if job is not None else None
         self.now = now
         self.pending: list[tuple[Any, ...]] = []
         table = connection.ops.quote_name(Business._meta.db_table)
@@ -256,6 +257,8 @@ class _Inserter:
             return
         started = time.monotonic()
         with transaction.atomic() if self.chunked else nullcontext(), connection.cursor() as cursor:
+            if self.chunked and self.job_id is not None:
+                _still_running(self.job_id)
             if self.use_copy:
                 with cursor.cursor.copy(self.copy_sql) as copy:
                     for row in self.pending:
@@ -401,6 +404,7 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
         if a.report is not None:
             result.report_path = result_report = a.report.finish()
         with transaction.atomic():
+            _still_running(job.pk)  # not given up meanwhile by a page (a slow worker)
             _record(a, result)
             ImportJob.objects.filter(pk=job.pk).update(staging=False)
     except BaseException:
@@ -414,6 +418,24 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
     return result
 
 
+class ImportGivenUp(Exception):
+    """The job stopped being a running import while its rows were written (a
+    page gave it up for a dead worker while the worker was only slow)."""
+
+
+def _still_running(job_id: int) -> None:
+    """Inside the caller's transaction, with the job row locked: refuse to
+    write or publish for a job that ended meanwhile (given up: FAILED) or is
+    no longer staging."""
+    running = (
+        ImportJob.objects.select_for_update()
+        .filter(pk=job_id, staging=True)
+        .exclude(state__in=(ImportJob.State.FAILED, ImportJob.State.DONE))
+    )
+    if not running.exists():
+        raise ImportGivenUp(f"import job {job_id} is no longer running")
+
+
 def staged_rows_purge(*, job_id: int) -> int:
     """Delete the rows written by import job ``job_id`` while it is staging
     (it failed or its worker died), in short transactions; return how many.
@@ -421,7 +443,10 @@ def staged_rows_purge(*, job_id: int) -> int:
     removed = 0
     while True:
         with transaction.atomic():
-            if not ImportJob.objects.filter(pk=job_id, staging=True).exists():
+            # The job row locked: a publish (which checks the job under the
+            # same lock) is either before this chunk or refused after it.
+            staging = ImportJob.objects.select_for_update().filter(pk=job_id, staging=True)
+            if not staging.exists():
                 return removed
             ids = list(
                 Business.all_rows.filter(import_job_id=job_id)
@@ -429,6 +454,9 @@ def staged_rows_purge(*, job_id: int) -> int:
                 .values_list("pk", flat=True)[:PURGE_ROWS]
             )
             if not ids:
+                # Nothing left: the job leaves the readers' "staging" set (no
+                # writer can add rows any more: each chunk checks the job runs).
+                staging.update(staging=False)
                 return removed
             Business.all_rows.filter(pk__in=ids).delete()
         removed += len(ids)
