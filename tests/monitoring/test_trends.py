@@ -154,3 +154,26 @@ def test_the_trend_panel_speaks_english(world, personas):
     assert "Trend, overall, per closed period" in panel
     assert "Qtr III 2024" in panel
     assert "Tren antarperiode" not in panel
+
+
+def test_the_change_is_computed_from_the_exact_ratios_and_rounded_once() -> None:
+    """63/103 after 58/103: 5/103 = 4,854… points, so 4,85 — not the
+    difference of the two rounded percentages (61,17 − 56,31 = 4,86)."""
+    from kotacerdas.monitoring.snapshots import FrozenRatio
+    from kotacerdas.monitoring.trends import TrendLine
+
+    line = TrendLine(
+        key="overall",
+        label="Keseluruhan",
+        action_plans=(
+            FrozenRatio(numerator=58, denominator=103, percent=Decimal("56.31")),
+            FrozenRatio(numerator=63, denominator=103, percent=Decimal("61.17")),
+        ),
+        programmes=(
+            FrozenRatio(numerator=43, denominator=51, percent=Decimal("84.31")),
+            FrozenRatio(numerator=0, denominator=0, percent=None),
+        ),
+    )
+
+    assert line.change("action_plans") == Decimal("4.85")
+    assert line.change("programmes") is None
