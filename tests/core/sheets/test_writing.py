@@ -120,3 +120,19 @@ def test_the_import_rejection_report_writes_text_under_the_same_rule(tmp_path) -
     assert header[5].data_type == "s"
     assert [c.value for c in row[4:]] == ['=HYPERLINK("x")', "bel", 5]
     assert row[4].data_type == "s"
+
+
+def test_an_abandoned_streamed_workbook_leaves_no_temporary_file(tmp_path):
+    """A cut export's rows must not stay in openpyxl's temporary file (the
+    system's temp folder, kept until the worker ends) — review read."""
+    from pathlib import Path
+
+    table = writing.TableFile(tmp_path / "ekspor.xlsx", ["nama"], "xlsx")
+    table.write(["Keripik Nenas Bu Ani"])
+    temporary = Path(table._sheet._writer.out)
+    assert temporary.exists()
+
+    table.discard()
+
+    assert not temporary.exists()
+    assert not (tmp_path / "ekspor.xlsx").exists()

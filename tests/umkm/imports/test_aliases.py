@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -65,7 +66,11 @@ def test_an_officer_sets_a_name_and_the_next_import_reads_it(
         PlaceAlias.Kind.OFFICER,
     )
     assert alias.created_by == officer
-    event = AuditEvent.objects.get(action="umkm.place_alias_add")
+    event = AuditEvent.objects.get(
+        action=AuditEvent.Action.CREATE,
+        content_type=ContentType.objects.get_for_model(PlaceAlias),
+        object_id=str(alias.pk),
+    )
     assert event.actor == officer and event.region_code == world.region.code
     assert event.after["kelurahan_code"] == "14.72.06.1003"
 
@@ -107,7 +112,9 @@ def test_bad_names_are_refused_and_nothing_is_saved(world, client_officer, data,
     assert response.status_code == 200
     assert message in response.content.decode() or message in response.context["form"].errors
     assert not PlaceAlias.objects.exists()
-    assert not AuditEvent.objects.filter(action="umkm.place_alias_add").exists()
+    assert not AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlaceAlias)
+    ).exists()
 
 
 def test_a_name_already_set_is_refused(world, client_officer) -> None:

@@ -184,10 +184,18 @@ class TableFile:
         self.size = self.path.stat().st_size
 
     def discard(self) -> None:
-        """Abandon the file: closed if open, then removed."""
+        """Abandon the file: closed if open, then removed, with openpyxl's
+        temporary file of a write-only sheet (it holds every row written so
+        far, in the system's temporary folder, until the process ends)."""
         with contextlib.suppress(Exception):
             if self._out is not None:
                 self._out.close()
+            if self._sheet is not None:
+                if not self._sheet.closed:
+                    self._sheet.close()
+                out = getattr(getattr(self._sheet, "_writer", None), "out", None)
+                if isinstance(out, str):
+                    Path(out).unlink(missing_ok=True)
             self._out = self._book = self._sheet = None
         self.path.unlink(missing_ok=True)
 

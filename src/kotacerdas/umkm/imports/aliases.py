@@ -15,11 +15,12 @@ from typing import Any, ClassVar, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.audit import audit_record
+from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.reference import kecamatan_of, kelurahan_of
 from kotacerdas.umkm.imports.places import RULE_ALIAS, RULE_FORMER, normalise_place
 
@@ -113,18 +114,27 @@ class PlaceAliasForm(forms.Form):
 
 @transaction.atomic
 def place_alias_add(*, actor: Any, region: Any, text: str, kelurahan_code: str) -> PlaceAlias:
-    """Record "treat ``text`` as ``kelurahan_code`` from now on", audited."""
-    alias = PlaceAlias.objects.create(
-        region=region,
-        text=text,
-        text_key=normalise_place(text),
-        kelurahan_code=kelurahan_code,
-        kind=PlaceAlias.Kind.OFFICER,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-    )
+    """Record "treat ``text`` as ``kelurahan_code`` from now on", audited. A
+    name set meanwhile by a colleague (a double submit) is refused like one
+    set before."""
+    try:
+        with transaction.atomic():
+            alias = PlaceAlias.objects.create(
+                region=region,
+                text=text,
+                text_key=normalise_place(text),
+                kelurahan_code=kelurahan_code,
+                kind=PlaceAlias.Kind.OFFICER,
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Nama “%(text)s” sudah ditetapkan untuk kelurahan/desa lain di wilayah ini."),
+            params={"text": text},
+        ) from None
     audit_record(
         actor=actor,
-        action="umkm.place_alias_add",
+        action=AuditEvent.Action.CREATE,
         instance=alias,
         after={"text": text, "kelurahan_code": kelurahan_code, "kind": alias.kind},
         region_code=region.code,
