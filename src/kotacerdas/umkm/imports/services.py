@@ -51,7 +51,7 @@ from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import due_for_anonymisation
 from kotacerdas.umkm.pdp.services import AnonymiseResult, businesses_anonymise, record_access
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
-from kotacerdas.umkm.statistics.selectors import registry_statistics
+from kotacerdas.umkm.statistics.selectors import registry_statistics, statistics_forget
 
 logger = logging.getLogger(__name__)
 
@@ -343,6 +343,7 @@ def _warm_statistics(job: ImportJob) -> None:
     visitor after a large import does not wait for the recount (the tally
     lives in the shared cache, settings.CACHES)."""
     try:
+        statistics_forget(job.region)  # the rows came all at once, with older stamps
         registry_statistics(region=job.region)
     except Exception:
         logger.exception("statistics after import %s failed", job.pk)

@@ -356,8 +356,20 @@ def _refresh(region: Region, cached: _Cached) -> _Tally | None:
     return tally
 
 
+def _tally_key(region: Region) -> str:
+    return f"kotacerdas:umkm-stats:{connection.alias}:{region.pk}"
+
+
+def statistics_forget(region: Region) -> None:
+    """Drop the region's kept tally, so the next count starts afresh: after
+    an import job publishes rows all at once (their ids and ``updated_at``
+    may be older than rows written meanwhile, so the quick refresh, which
+    looks past the kept stamp, would not see them)."""
+    cache.delete(_tally_key(region))
+
+
 def _tally(region: Region) -> _Tally:
-    key = f"kotacerdas:umkm-stats:{connection.alias}:{region.pk}"
+    key = _tally_key(region)
     stamp = _stamp(region)
     cached: _Cached | None = cache.get(key)
     if cached is not None and time.time() - cached.counted_at < FULL_RECOUNT_SECONDS:
