@@ -2,8 +2,8 @@
 queued job may wait before the page says no worker runs, when a running job
 with no sign of life is taken for dead, and how a moment is written.
 
-The registry's imports keep their own copies in
-:mod:`kotacerdas.umkm.imports.progress` for now; new jobs use these.
+Registry imports (:mod:`kotacerdas.umkm.imports.progress`) and exports
+(:mod:`kotacerdas.umkm.pdp`) both use these.
 """
 
 from __future__ import annotations

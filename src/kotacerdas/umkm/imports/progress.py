@@ -23,21 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from kotacerdas.core.formatting import date_id
-from kotacerdas.core.heartbeat import worker_alive
+from kotacerdas.core.jobs import STALL_AFTER, no_worker, stalled
 from kotacerdas.core.storage import private_files_dir
-from kotacerdas.regions import timezones
 from kotacerdas.umkm.imports.models import ImportJob
 
 PROGRESS_DIR = "import-progress"
-# A running job that has shown no progress for this long is taken for dead
-# (the worker was killed, the machine restarted): its transaction is gone,
-# so the registry is as it was before the import.
-STALL_AFTER = dt.timedelta(minutes=10)
-# A queued job that has waited this long while no worker beats says so plainly.
-NO_WORKER_AFTER = dt.timedelta(seconds=30)
+# When a job is taken for dead (STALL_AFTER) and when a queued one says no
+# worker runs: the rules of every background job (core.jobs).
 # The progress file is rewritten at most this often (seconds).
 PROGRESS_INTERVAL = 0.5
 
@@ -109,27 +102,13 @@ def job_progress(job: ImportJob, *, now: dt.datetime | None = None) -> Progress:
             job.rows_total,
             queued_since,
             waited > STALL_AFTER,
-            no_worker=waited > NO_WORKER_AFTER and not worker_alive(),
+            no_worker=no_worker(queued_since, now=now),
         )
     return Progress(job.state, job.rows_done, job.rows_total, job.finished_at, False)
 
 
 def is_stalled(progress: Progress, *, now: dt.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return (
-        progress.state == State.RUNNING
-        and progress.since is not None
-        and now - progress.since > STALL_AFTER
-    )
-
-
-def moment_text(moment: dt.datetime) -> str:
-    """``18 November 2024 pukul 10.15 WIB`` in the active (region's) zone."""
-    local = timezone.localtime(moment)
-    return _("%(date)s pukul %(time)s") % {
-        "date": date_id(local.date()),
-        "time": f"{local:%H.%M} {timezones.abbreviation(timezone.get_current_timezone_name())}",
-    }
+    return progress.state == State.RUNNING and stalled(progress.since, now=now)
 
 
 class ProgressFile:

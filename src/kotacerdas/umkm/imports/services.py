@@ -27,11 +27,17 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_state, snapshot
+from kotacerdas.core.jobs import moment_text
 from kotacerdas.core.storage import delete_private, private_storage, store_checked
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
-from kotacerdas.umkm.imports.engine import ImportResult, run_import, staged_rows_purge
+from kotacerdas.umkm.imports.engine import (
+    ImportGivenUp,
+    ImportResult,
+    run_import,
+    staged_rows_purge,
+)
 from kotacerdas.umkm.imports.models import (
     ColumnMapping,
     FilesRemoved,
@@ -39,7 +45,7 @@ from kotacerdas.umkm.imports.models import (
     mapping_from_json,
     mapping_to_json,
 )
-from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress, moment_text
+from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress
 from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import (
     files_expired,
@@ -375,6 +381,13 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     except ImportFileError as error:
         report_path.unlink(missing_ok=True)
         import_job_fail(actor=job.created_by, job=job, message=error.message)
+        progress.remove()
+        return {}
+    except ImportGivenUp:
+        # A page settled the job meanwhile (FAILED, with its reason); its rows
+        # are purged already. Expected, not a system error: no traceback.
+        logger.info("import job %s was given up while it ran; stopped", job.pk)
+        report_path.unlink(missing_ok=True)
         progress.remove()
         return {}
     except Exception:

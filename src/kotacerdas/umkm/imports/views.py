@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kotacerdas.core.access import fetch, regions_for
 from kotacerdas.core.formatting import decimal_id
+from kotacerdas.core.jobs import moment_text
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.uploads import KINDS
 from kotacerdas.regions.models import Region
@@ -37,7 +38,7 @@ from kotacerdas.umkm.imports.engine import Inspection, inspect
 from kotacerdas.umkm.imports.forms import ImportUploadForm, MappingForm
 from kotacerdas.umkm.imports.headers import FIELDS, header_signature
 from kotacerdas.umkm.imports.models import ImportJob
-from kotacerdas.umkm.imports.progress import job_progress, moment_text
+from kotacerdas.umkm.imports.progress import job_progress
 from kotacerdas.umkm.imports.reading import ImportFileError
 
 SAMPLE_VALUES = 5
