@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -54,9 +54,7 @@ def field_key_check(key: str) -> str:
     key = (key or "").strip().lower()
     if not KEY_PATTERN.match(key):
         raise ValidationError(
-            _(
-                "Isian tanpa kunci yang sah tidak dapat diterima; kirim ulang dari formulir lapangan."
-            )
+            _("Isian tanpa kunci yang sah ditolak; kirim ulang dari formulir lapangan.")
         )
     return key
 
@@ -145,7 +143,9 @@ def field_entry_submit(
                 key=key,
                 region=region,
                 business=business,
-                submitted_by=actor if actor is not None and actor.is_authenticated else None,
+                submitted_by=cast(Any, actor)
+                if actor is not None and actor.is_authenticated
+                else None,
             )
     except IntegrityError:
         # The same entry, sent twice at once (a retry while the first answer
