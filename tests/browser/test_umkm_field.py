@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.umkm.models import Business, FieldSubmission
 from kotacerdas.umkm.registry import services as registry
+from tests.browser.a11y import assert_accessible
 from tests.factories import PASSWORD, RegionFactory, make_user
 
 NIB = "9120001234567"
@@ -136,6 +137,7 @@ def test_on_a_phone_a_refused_entry_is_fixed_from_the_queue(
         expect(refused).to_contain_text("NIK pemilik")
         expect(refused).to_contain_text("16 digit")
         assert not Business.objects.filter(name="Kedai Kopi Dumai").exists()
+        assert_accessible(page, "field form on a phone, with a refused entry")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
 
