@@ -17,6 +17,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -180,7 +181,12 @@ def field_worker(request: HttpRequest, code: str) -> HttpResponse:
     response = render(
         request,
         "umkm/field/sw.js",
-        {"precache": json.dumps(precache), "page": json.dumps(page), "version": version},
+        {
+            "precache": json.dumps(precache),
+            "page": json.dumps(page),
+            "static_prefix": json.dumps(settings.STATIC_URL),
+            "version": version,
+        },
         content_type="text/javascript; charset=utf-8",
     )
     # The browser checks for a new worker on each visit; never a stale one.

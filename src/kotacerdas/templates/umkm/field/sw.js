@@ -5,6 +5,7 @@
 const CACHE = "kc-field-{{ version }}";
 const PRECACHE = {{ precache }};
 const PAGE = {{ page }};
+const STATIC = {{ static_prefix }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -43,8 +44,22 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (PRECACHE.includes(url.pathname)) {
-    event.respondWith(caches.match(url.pathname).then((kept) => kept || fetch(request)));
+  if (PRECACHE.includes(url.pathname) || url.pathname.startsWith(STATIC)) {
+    // Static files: kept ones first; any other the page loads (an asset
+    // added to base.html later) is kept the first time it is fetched.
+    event.respondWith(
+      caches.match(url.pathname).then(
+        (kept) =>
+          kept ||
+          fetch(request).then((response) => {
+            if (response.ok) {
+              const copy = response.clone();
+              caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+            }
+            return response;
+          })
+      )
+    );
   }
 });
 {% endautoescape %}
