@@ -181,3 +181,29 @@ def test_the_form_page_and_its_worker(world, phone) -> None:
     assert f'"{reverse("umkm:field_form", args=[world.region.code])}"' in script
     assert "kotacerdas/umkm-field.js" in script
     assert "&quot;" not in script
+
+
+def test_two_sends_racing_save_one_business(world, officer, monkeypatch) -> None:
+    """The second send passed the key check before the first one committed:
+    the key's unique constraint stops it, and its business is rolled back."""
+    from kotacerdas.umkm.field import services
+
+    key = str(uuid.uuid4())
+    data = {"name": "Warung Sate Pak Amat", "owner_nik": NIK, "kelurahan_code": "14.72.01.1003"}
+    first = services.field_entry_submit(actor=officer, region=world.region, key=key, data=data)
+    real_earlier = services._earlier
+    calls: list[str] = []
+
+    def late_check(region, key):  # type: ignore[no-untyped-def]
+        calls.append(key)
+        return None if len(calls) == 1 else real_earlier(region, key)
+
+    monkeypatch.setattr(services, "_earlier", late_check)
+
+    second = services.field_entry_submit(
+        actor=officer, region=world.region, key=key, data=data, same_owner=True
+    )
+
+    assert first.outcome == "saved"
+    assert second.outcome == "already_saved" and second.business == first.business
+    assert Business.objects.count() == 1 and FieldSubmission.objects.count() == 1
