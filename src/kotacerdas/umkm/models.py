@@ -4,6 +4,7 @@ imports them from their sub-package (``kotacerdas.umkm.registry.models``…);
 other apps may import them from here."""
 
 from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
+from kotacerdas.umkm.field.models import FieldSubmission
 from kotacerdas.umkm.imports.aliases import PlaceAlias
 from kotacerdas.umkm.imports.models import ColumnMapping, ImportJob
 from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
@@ -23,6 +24,7 @@ __all__ = [
     "ColumnMapping",
     "DuplicateCandidate",
     "ExportJob",
+    "FieldSubmission",
     "IkmClass",
     "ImportJob",
     "KbliCode",

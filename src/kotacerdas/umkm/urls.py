@@ -4,6 +4,7 @@ own ``urls.py``; the names stay in one namespace (``umkm:...``)."""
 from django.urls import URLPattern
 
 from kotacerdas.umkm.duplicates import urls as duplicates
+from kotacerdas.umkm.field import urls as field
 from kotacerdas.umkm.imports import urls as imports
 from kotacerdas.umkm.pdp import urls as pdp
 from kotacerdas.umkm.registry import urls as registry
@@ -17,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     *duplicates.urlpatterns,
     *statistics.urlpatterns,
     *pdp.urlpatterns,
+    *field.urlpatterns,
 ]

@@ -210,9 +210,9 @@ def test_the_command_says_how_to_add_a_missing_region(db, tmp_path) -> None:
     path = _csv(tmp_path / "a.csv", [_row("1", "Toko", _nik(1), "2")])
 
     with pytest.raises(CommandError) as caught:
-        call_command("umkm", "import", str(path), "--region", "99.99", "--quiet")
+        call_command("umkm", "import", str(path), "--region", "14.01", "--quiet")
 
     message = str(caught.value)
-    assert "Wilayah 99.99 belum ada" in message
-    assert "kotacerdas demo" in message and "Admin → Wilayah" in message
+    assert "Wilayah 14.01 (Kabupaten Kampar) belum ada" in message
+    assert "kotacerdas region add 14.01" in message and "Admin → Wilayah" in message
     assert "docs/operations.md" in message

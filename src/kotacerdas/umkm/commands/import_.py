@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kotacerdas.core.regions import region_reference_check
 from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find_added
@@ -61,18 +62,34 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
 
 
+def missing_region_message(code: str) -> str:
+    """What to do when the region is not in this deployment: the command that
+    adds it (when the code is a kab/kota of the reference), else why the code
+    is not one."""
+    try:
+        area = region_reference_check(code)
+    except ValidationError as error:
+        return (
+            f"Wilayah {code} belum ada di KotaCerdas ini, dan tidak dapat ditambahkan: "
+            + " ".join(error.messages)
+            + f" / Region {code} does not exist here and is not a kab/kota code of the "
+            "Kemendagri reference; see docs/operations.md, section Adding a region."
+        )
+    return (
+        f"Wilayah {code} ({area.name}) belum ada di KotaCerdas ini. Tambahkan dari referensi "
+        f"Kemendagri dengan `kotacerdas region add {code}` (atau admin deployment: Admin → "
+        "Wilayah → Tambah), lalu ulangi impor; lihat docs/operations.md, bagian Menambah "
+        f"wilayah. / Region {code} ({area.name}) does not exist here yet. Add it with "
+        f"`kotacerdas region add {code}` (or the deployment admin: Admin → Wilayah → Add), then "
+        "run the import again; see docs/operations.md, section Adding a region."
+    )
+
+
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     code = options["region"].strip()
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise CommandError(
-            f"Wilayah {code} belum ada di KotaCerdas ini. Admin deployment menambahkannya di "
-            "admin Django (Admin → Wilayah → Tambah), atau muat demo Kota Dumai (14.72) dengan "
-            "`kotacerdas demo`; lihat docs/operations.md, bagian Menambah wilayah. / "
-            f"Region {code} does not exist here yet. The deployment admin adds it in the Django "
-            "admin (Admin → Wilayah → Add), or load the Kota Dumai demo (14.72) with "
-            "`kotacerdas demo`; see docs/operations.md, section Adding a region."
-        )
+        raise CommandError(missing_region_message(code))
     actor = None
     if options["actor"]:
         actor = get_user_model().objects.filter(username=options["actor"]).first()

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kotacerdas.core.access import fetch, regions_for
 from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.jobs import moment_text
+from kotacerdas.core.regions import region_reference_check
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.uploads import KINDS
 from kotacerdas.regions.models import Region
@@ -93,6 +94,24 @@ def _region(request: HttpRequest, code: str) -> Region:
     return registry_region_fetch(request.user, code, "change")
 
 
+def _missing_region(request: HttpRequest, code: str) -> HttpResponse | None:
+    """On a fresh install the deployment admin (a superuser) who opens the
+    import of a region not added yet learns how to add it; anyone else gets
+    the usual 404 (no existence leak)."""
+    if not request.user.is_superuser or Region.objects.filter(code=code).exists():
+        return None
+    try:
+        area, problems = region_reference_check(code), []
+    except ValidationError as error:
+        area, problems = None, error.messages
+    return render(
+        request,
+        "umkm/import/region_missing.html",
+        {"code": code, "area": area, "problems": problems},
+        status=404,
+    )
+
+
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     visible = ImportJob.objects.filter(region__in=regions_for(request.user))
     return fetch(visible, import_jobs_for(request.user, "change"), pk=pk)
@@ -104,6 +123,8 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 @require_safe
 def import_list(request: HttpRequest, code: str) -> HttpResponse:
+    if (missing := _missing_region(request, code)) is not None:
+        return missing
     region = _region(request, code)
     jobs = [
         services.give_up_if_stalled(job)
@@ -116,6 +137,8 @@ def import_list(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, code: str) -> HttpResponse:
+    if (missing := _missing_region(request, code)) is not None:
+        return missing
     region = _region(request, code)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,103 @@
+"""Adding a region to a deployment from the bundled Kemendagri reference
+(``kotacerdas region add CODE``, docs/operations.md "Menambah wilayah").
+
+A region is one row; its kecamatan and kelurahan/desa are not copied into
+the database: every reader (the registry's place list, the survey import's
+place matching) takes them from :mod:`kotacerdas.regions.reference`, which
+ships with the package. So adding a region is the row, its official name
+from the reference, and an audit event — the same whether the command or
+the Django admin adds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kotacerdas.core.audit import Actor
+from kotacerdas.core.services import model_create
+from kotacerdas.regions import reference
+from kotacerdas.regions.models import Region
+
+AUDIT_FIELDS = ("code", "name", "time_zone")
+
+
+@dataclass(frozen=True)
+class RegionAdded:
+    region: Region
+    created: bool
+    kecamatan: int
+    kelurahan: int
+
+
+def region_reference_check(code: str) -> reference.Area:
+    """The kab/kota of the reference with this code, or a ValidationError
+    that says what the code is instead and what to type."""
+    # "1472" is not read as 14.72: four digits are as often a BPS code
+    # (Kota Dumai is 1473 there), and a wrong region is worse than a refusal.
+    code = code.strip()
+    area = reference.get_area(code)
+    if area is not None and area.level == reference.LEVEL_REGENCY:
+        return area
+    if area is not None and area.level == reference.LEVEL_PROVINCE:
+        examples = ", ".join(f"{a.code} {a.name}" for a in reference.children(area.code)[:2])
+        raise ValidationError(
+            _(
+                "%(code)s adalah kode provinsi %(name)s, bukan kab/kota. KotaCerdas dipakai "
+                "per kab/kota: tambahkan kab/kotanya, mis. %(examples)s."
+            )
+            % {"code": code, "name": area.name, "examples": examples}
+        )
+    if area is not None:
+        parent = reference.get_area(code[:5])
+        raise ValidationError(
+            _(
+                "%(code)s adalah %(kind)s %(name)s, bukan kab/kota. Tambahkan kab/kota "
+                "tempatnya: %(parent)s."
+            )
+            % {
+                "code": code,
+                "kind": area.kind,
+                "name": area.name,
+                "parent": f"{parent.code} {parent.name}" if parent else code[:5],
+            }
+        )
+    raise ValidationError(
+        _(
+            "Kode %(code)s tidak ada dalam referensi wilayah Kemendagri yang dibawa KotaCerdas. "
+            "Tulis kode kab/kota Kemendagri dengan titik, mis. 14.72 (Kota Dumai); kode BPS "
+            "tidak diterima."
+        )
+        % {"code": code}
+    )
+
+
+def region_add(*, actor: Actor, code: str) -> RegionAdded:
+    """Add the kab/kota ``code`` of the reference, named as the reference
+    names it; an existing region is left as it is (idempotent: no second
+    row, no second audit event)."""
+    area = region_reference_check(code)
+    kecamatan = reference.kecamatan_of(area.code)
+    kelurahan = reference.kelurahan_of(area.code)
+    existing = Region.objects.filter(code=area.code).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = model_create(
+                    actor=actor,
+                    instance=Region(),
+                    data={"code": area.code, "name": area.name},
+                    audit_fields=AUDIT_FIELDS,
+                    region_code=area.code,
+                )
+        except (IntegrityError, ValidationError):
+            # Added meanwhile by someone else (the admin, a second command).
+            found = Region.objects.filter(code=area.code).first()
+            if found is None:
+                raise
+            return RegionAdded(found, False, len(kecamatan), len(kelurahan))
+        return RegionAdded(existing, True, len(kecamatan), len(kelurahan))
+    return RegionAdded(existing, False, len(kecamatan), len(kelurahan))

@@ -1,0 +1,127 @@
+"""``kotacerdas region add CODE`` on a fresh install: a kab/kota of the
+bundled Kemendagri reference becomes a region, with its kecamatan and
+kelurahan/desa from the reference; again changes nothing; a code that is not
+a kab/kota is refused with what it is instead; the import and its page say
+how to add a missing region."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from kotacerdas.core.models import AuditEvent
+from kotacerdas.regions import reference
+from kotacerdas.regions.models import Region
+from tests.factories import make_user
+from tests.logins import login_verified
+
+
+def _add(*args: str) -> str:
+    out = StringIO()
+    call_command("region", "add", *args, stdout=out)
+    return out.getvalue()
+
+
+def get_root() -> Any:
+    return make_user("root", is_superuser=True, is_staff=True)
+
+
+def test_it_adds_a_kab_kota_with_its_reference_name_and_places(db) -> None:
+    output = _add("14.01")
+
+    region = Region.objects.get(code="14.01")
+    assert region.name == reference.get_area("14.01").name
+    kecamatan = len(reference.kecamatan_of("14.01"))
+    kelurahan = len(reference.kelurahan_of("14.01"))
+    assert kecamatan > 0 and kelurahan > kecamatan
+    assert f"{kecamatan} kecamatan, {kelurahan} kelurahan/desa" in output
+    assert [a.code for a in region.kecamatan()] == [a.code for a in reference.kecamatan_of("14.01")]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, object_id=str(region.pk))
+    assert event.region_code == "14.01"
+    assert event.after["name"] == region.name
+    assert event.actor_label == "sistem"
+
+
+def test_it_is_idempotent(db) -> None:
+    _add("14.72")
+    output = _add("14.72")
+
+    assert Region.objects.filter(code="14.72").count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).count() == 1
+    assert "sudah ada" in output
+
+
+def test_it_records_the_acting_user(db) -> None:
+    make_user("deploy")
+    _add("73.71", "--actor", "deploy")
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE)
+    assert event.actor_label == "deploy"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("99.99", "tidak ada dalam referensi"),
+        ("1472", "tidak ada dalam referensi"),
+        ("14", "kode provinsi Riau"),
+        ("14.72.01", "kecamatan"),
+        ("14.72.01.1003", "14.72 Kota Dumai"),
+    ],
+)
+def test_it_refuses_a_code_that_is_not_a_kab_kota(db, code: str, expected: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        _add(code)
+
+    assert expected in str(caught.value)
+    assert not Region.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_it_refuses_an_unknown_actor_and_adds_nothing(db) -> None:
+    with pytest.raises(CommandError, match="Pengguna nobody tidak ada"):
+        _add("14.72", "--actor", "nobody")
+
+    assert not Region.objects.exists()
+
+
+def test_the_import_page_tells_the_deployment_admin_how_to_add_the_region(db, client) -> None:
+    login_verified(client, get_root())
+
+    response = client.get(reverse("umkm:import_upload", args=["14.01"]))
+
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "kotacerdas region add 14.01" in text
+    assert "Kabupaten Kampar" in text
+    assert reverse("admin:regions_region_add") in text
+
+
+def test_the_import_page_explains_a_code_that_cannot_be_added(db, client) -> None:
+    login_verified(client, get_root())
+
+    response = client.get(reverse("umkm:import_list", args=["99.99"]))
+
+    assert response.status_code == 404
+    assert "tidak ada dalam referensi" in response.content.decode()
+
+
+def test_other_users_get_the_plain_not_found(db, client) -> None:
+    client.force_login(make_user("rina"))
+
+    response = client.get(reverse("umkm:import_upload", args=["14.01"]))
+
+    assert response.status_code == 404
+    assert "region add" not in response.content.decode()
+
+
+def test_the_region_picker_of_a_fresh_install_says_how_to_add_a_region(db, client) -> None:
+    login_verified(client, get_root())
+
+    response = client.get(reverse("home"), follow=True)
+
+    assert "kotacerdas region add" in response.content.decode()
