@@ -249,3 +249,26 @@ def test_a_file_without_the_nib_and_name_columns_fails_with_a_clear_message(
     assert "kolom NIB dan nama" in job.error
     assert job.stored_name == ""
     assert not OssRow.objects.filter(job=job).exists()
+
+
+def test_rule_three_is_certain_only_for_the_same_name_at_the_same_address():
+    from kotacerdas.umkm.duplicates.matching import Record
+    from kotacerdas.umkm.oss.matching import Matcher
+    from kotacerdas.umkm.oss.reading import OssEntry
+
+    records = [
+        Record(1, "14.72.01.1003", "SINAR HARAPAN", address="Jl. Sudirman No. 12"),
+        Record(2, "14.72.01.1006", "SINAR HARAPAN", address="Jl. Sudirman No. 12"),
+    ]
+    entry = OssEntry(row=2, nib=NIB_A, name="Toko Sinar Harapan", address="JL SUDIRMAN 12")
+    same_place = Matcher(records).match(entry, "14.72.01.1003")
+    assert (same_place.outcome, same_place.rule, same_place.business_id) == (
+        Outcome.MATCHED,
+        Rule.NAME_ADDRESS,
+        1,
+    )
+    # Without a kelurahan both are as likely: a review, never a guess.
+    anywhere = Matcher(records).match(entry, "")
+    assert anywhere.outcome == Outcome.REVIEW
+    other_street = OssEntry(row=3, nib=NIB_B, name="Sinar Harapan", address="Jl. Ombak 3")
+    assert Matcher(records).match(other_street, "14.72.01.1003").outcome == Outcome.REVIEW

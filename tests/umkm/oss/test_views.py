@@ -1,0 +1,106 @@
+"""The OSS-RBA NIB list pages: upload, the job page's counts and reasons,
+the review with personal data masked, decisions and registration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from kotacerdas.umkm.models import Business
+from kotacerdas.umkm.oss.models import OssImport, OssRow
+from tests.logins import login_verified
+from tests.permissions.rows_umkm_duplicates import make_business
+from tests.umkm.oss.files import write_csv, write_xlsx
+
+NIK = "1472014505900017"
+ENTRIES = [
+    ("1234567890123", "SINAR HARAPAN JAYA", "", "47190", "Jl. Sudirman 12", "Pangkalan Sesai", ""),
+    ("2234567890123", "Keripik Nenas Bu Ani", NIK, "10799", "Jl. Bukit 4", "Kel. Purnama", ""),
+    ("12345", "Toko Salah", "", "", "", "", ""),
+]
+
+
+@pytest.fixture
+def client_of(officer) -> Client:  # type: ignore[no-untyped-def]
+    return login_verified(Client(), officer)
+
+
+@pytest.fixture
+def fuzzy(world) -> Business:  # type: ignore[no-untyped-def]
+    return make_business(world.region, name="Toko Sinar Harapan", address="Jl. Sudirman No. 12")
+
+
+def _upload(client: Client, region_code: str, path: Path) -> OssImport:
+    with path.open("rb") as handle:
+        response = client.post(
+            reverse("umkm:oss_upload", args=[region_code]),
+            {"file": SimpleUploadedFile(path.name, handle.read())},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = OssImport.objects.latest("id")
+    assert response["Location"] == reverse("umkm:oss_detail", args=[job.pk])
+    return job
+
+
+def test_an_uploaded_list_is_matched_and_its_page_gives_every_count(
+    client_of, world, fuzzy, tmp_path
+):
+    job = _upload(client_of, world.region.code, write_xlsx(tmp_path / "nib.xlsx", ENTRIES))
+    page = client_of.get(reverse("umkm:oss_detail", args=[job.pk])).content.decode()
+    assert 'data-testid="count-rows">3<' in page
+    assert 'data-testid="count-to_review">1<' in page
+    assert 'data-testid="count-unmatched">1<' in page
+    assert 'data-testid="count-rejected">1<' in page
+    # The rejected row's reason, Indonesian and English.
+    assert "NIB tidak sah: harus 13 digit angka" in page
+    assert "NIB is not 13 digits" in page
+
+
+def test_the_review_masks_personal_data_and_a_decision_is_recorded(
+    client_of, world, fuzzy, tmp_path
+):
+    job = _upload(client_of, world.region.code, write_csv(tmp_path / "nib.csv", ENTRIES))
+    review = client_of.get(reverse("umkm:oss_review", args=[job.pk])).content.decode()
+    assert "SINAR HARAPAN JAYA" in review and "Toko Sinar Harapan" in review
+    assert "Jl. Sudirman" not in review  # addresses masked
+    unmatched = client_of.get(reverse("umkm:oss_unmatched", args=[job.pk])).content.decode()
+    assert "147201**********" in unmatched and NIK not in unmatched
+    row = OssRow.objects.get(job=job, outcome=OssRow.Outcome.REVIEW)
+    response = client_of.post(
+        reverse("umkm:oss_decide", args=[row.pk]), {"decision": "accept"}, follow=True
+    )
+    assert "Baris 2 diterima" in response.content.decode()
+    assert Business.objects.get(pk=fuzzy.pk).nib == "1234567890123"
+    again = client_of.post(
+        reverse("umkm:oss_decide", args=[row.pk]), {"decision": "reject"}, follow=True
+    )
+    assert "sudah diputuskan" in again.content.decode()
+    assert Business.objects.get(pk=fuzzy.pk).nib == "1234567890123"
+
+
+def test_an_unmatched_row_needs_a_kelurahan_to_be_registered(client_of, world, tmp_path):
+    job = _upload(client_of, world.region.code, write_csv(tmp_path / "nib.csv", ENTRIES))
+    row = OssRow.objects.get(job=job, nib="2234567890123")
+    url = reverse("umkm:oss_register", args=[row.pk])
+    refused = client_of.post(url, {f"r{row.pk}-kelurahan_code": ""}, follow=True)
+    assert "Pilih kelurahan/desa" in refused.content.decode()
+    assert not Business.objects.filter(nib="2234567890123").exists()
+    client_of.post(url, {f"r{row.pk}-kelurahan_code": "14.72.01.1006"})
+    business = Business.objects.get(nib="2234567890123")
+    assert business.kelurahan_code == "14.72.01.1006"
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_before_anything_is_stored(
+    client_of, world
+):
+    response = client_of.post(
+        reverse("umkm:oss_upload", args=[world.region.code]),
+        {"file": SimpleUploadedFile("nib.xlsx", b"bukan lembar kerja")},
+    )
+    assert response.status_code == 200
+    assert "Berkas belum dapat diterima" in response.content.decode()
+    assert not OssImport.objects.exists()
