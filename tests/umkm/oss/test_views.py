@@ -104,3 +104,19 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_before_anything_is_stored(
     assert response.status_code == 200
     assert "Berkas belum dapat diterima" in response.content.decode()
     assert not OssImport.objects.exists()
+
+
+def test_a_large_list_is_matched_by_the_worker(client_of, world, fuzzy, tmp_path, monkeypatch):
+    from kotacerdas.umkm import tasks
+    from kotacerdas.umkm.oss import services
+
+    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 10)
+    job = _upload(client_of, world.region.code, write_xlsx(tmp_path / "nib.xlsx", ENTRIES))
+    job.refresh_from_db()
+    assert job.state == OssImport.State.QUEUED
+    waiting = client_of.get(reverse("umkm:oss_detail", args=[job.pk])).content.decode()
+    assert "sedang dicocokkan" in waiting
+    tasks.oss_import_run.call(job_id=job.pk)  # what `kotacerdas worker` does
+    job.refresh_from_db()
+    assert (job.state, job.rows, job.to_review) == (OssImport.State.DONE, 3, 1)
+    assert job.stored_name == ""
