@@ -90,9 +90,7 @@ def _by_nib(job: OssImport, nib: str) -> OssRow:
     return OssRow.objects.filter(job=job, nib=nib).order_by("row_number").first()  # type: ignore[return-value]
 
 
-def test_it_matches_by_the_rules_in_order_and_counts_every_row(
-    world, registry, oss_file, officer
-):
+def test_it_matches_by_the_rules_in_order_and_counts_every_row(world, registry, oss_file, officer):
     job = run(world.region, oss_file, officer)
     assert job.state == OssImport.State.DONE, job.error
     assert job.rows == len(ENTRIES)

@@ -94,9 +94,7 @@ def test_an_unmatched_row_needs_a_kelurahan_to_be_registered(client_of, world, t
     assert business.kelurahan_code == "14.72.01.1006"
 
 
-def test_a_file_that_is_not_a_spreadsheet_is_refused_before_anything_is_stored(
-    client_of, world
-):
+def test_a_file_that_is_not_a_spreadsheet_is_refused_before_anything_is_stored(client_of, world):
     response = client_of.post(
         reverse("umkm:oss_upload", args=[world.region.code]),
         {"file": SimpleUploadedFile("nib.xlsx", b"bukan lembar kerja")},
