@@ -118,3 +118,38 @@ def test_a_large_list_is_matched_by_the_worker(client_of, world, fuzzy, tmp_path
     job.refresh_from_db()
     assert (job.state, job.rows, job.to_review) == (OssImport.State.DONE, 3, 1)
     assert job.stored_name == ""
+
+
+def test_an_unreadable_nik_is_a_warning_and_the_row_is_still_matched(client_of, world, tmp_path):
+    shop = make_business(world.region, name="Bengkel Las Maju", nib="7234567890123")
+    entries = [("7234567890123", "Bengkel Las Maju", "147201450590", "45201", "", "", "")]
+    job = _upload(client_of, world.region.code, write_csv(tmp_path / "nib.csv", entries))
+    job.refresh_from_db()
+    assert (job.matched_nib, job.rejected) == (1, 0)
+    page = client_of.get(reverse("umkm:oss_detail", args=[job.pk])).content.decode()
+    assert "NIK diabaikan: NIK harus 16 digit; ada 12" in page
+    assert "NIK ignored (invalid)" in page
+    shop.refresh_from_db()
+    assert shop.kbli_code == "45201"
+
+
+def test_the_review_page_queries_do_not_grow_with_its_pairs(client_of, world, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def review_queries(count: int, offset: int) -> int:
+        entries = []
+        for i in range(count):
+            name = f"Usaha Nomor{offset + i}"
+            make_business(world.region, name=f"Toko {name}", address=f"Jl. Melati No. {i + 1}")
+            nib = f"{offset + i:013d}"
+            entries.append((nib, f"{name} Jaya", "", "", f"Jl. Melati {i + 1}", "", ""))
+        job = _upload(
+            client_of, world.region.code, write_csv(tmp_path / f"nib{offset}.csv", entries)
+        )
+        assert OssRow.objects.filter(job=job, outcome=OssRow.Outcome.REVIEW).count() == count
+        with CaptureQueriesContext(connection) as queries:
+            client_of.get(reverse("umkm:oss_review", args=[job.pk]))
+        return len(queries)
+
+    assert review_queries(2, 1000) == review_queries(6, 2000)
