@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -101,10 +101,17 @@ def runs_inline(checked: CheckedUpload) -> bool:
 
 
 def oss_job_create(
-    *, actor: Actor, region: Region, upload: UploadedFile, checked: CheckedUpload
+    *,
+    actor: Actor,
+    region: Region,
+    upload: File,
+    checked: CheckedUpload,
+    inline: bool | None = None,
 ) -> OssImport:
-    """Keep the checked upload in private storage and queue its job; a large
-    file is handed to the worker once the transaction has committed."""
+    """Keep the checked upload in private storage and queue its job. Unless
+    the caller runs it (``inline``; by default small files, see
+    :func:`runs_inline`), the job is handed to the worker once the
+    transaction has committed."""
     stored = store_checked(upload, checked)
     try:
         with transaction.atomic():
@@ -118,7 +125,7 @@ def oss_job_create(
             job.full_clean()
             job.save()
             _audit_job(actor, job, None)
-            if not runs_inline(checked):
+            if not (runs_inline(checked) if inline is None else inline):
                 job_id = job.pk
                 transaction.on_commit(lambda: import_string(OSS_TASK).enqueue(job_id=job_id))
     except BaseException:
