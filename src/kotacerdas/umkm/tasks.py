@@ -18,7 +18,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.imports import services as import_services
 from kotacerdas.umkm.imports.services import import_job_run
-from kotacerdas.umkm.oss.services import oss_job_run
+from kotacerdas.umkm.oss.services import oss_job_run, oss_personal_data_expire
 from kotacerdas.umkm.pdp.services import exports_expire, run_export_job
 
 
@@ -86,8 +86,11 @@ def exports_remove_expired() -> int:
 def import_files_expire(day: str | None = None) -> dict[str, int]:
     """Daily: delete stored import files past their retention (and failed
     jobs', and those holding anonymised people); clear the invisible rows of
-    failed imports. Idempotent; ``day`` is the scheduler's."""
-    return import_services.import_files_expire()
+    failed imports, and the personal data of OSS NIB list rows left
+    undecided past the same retention. Idempotent; ``day`` is the scheduler's."""
+    counts = import_services.import_files_expire()
+    counts["oss_rows_cleared"] = oss_personal_data_expire()
+    return counts
 
 
 @task()

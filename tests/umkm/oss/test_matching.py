@@ -270,3 +270,24 @@ def test_rule_three_is_certain_only_for_the_same_name_at_the_same_address():
     assert anywhere.outcome == Outcome.REVIEW
     other_street = OssEntry(row=3, nib=NIB_B, name="Sinar Harapan", address="Jl. Ombak 3")
     assert Matcher(records).match(other_street, "14.72.01.1003").outcome == Outcome.REVIEW
+
+
+def test_personal_data_of_rows_left_undecided_expires_with_the_import_retention(
+    world, registry, tmp_path, officer, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kotacerdas.umkm import tasks
+
+    settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS = 30
+    job = run(world.region, write_csv(tmp_path / "nib.csv", ENTRIES), officer)
+    assert services.oss_personal_data_expire() == 0  # within retention
+    OssImport.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(days=31))
+    counts = tasks.import_files_expire.call()
+    assert counts["oss_rows_cleared"] == 3  # review, conflict, unmatched
+    assert not OssRow.objects.filter(job=job).exclude(owner_nik="", address="").exists()
+    # The pair can still be decided.
+    services.oss_row_decide(actor=officer, row=_by_nib(job, NIB_D), accept=True)
+    assert Business.objects.get(pk=registry["fuzzy"].pk).nib == NIB_D

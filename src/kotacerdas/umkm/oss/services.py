@@ -13,11 +13,13 @@ rows kept for review are what the officer needs.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -418,3 +420,28 @@ def oss_row_register(*, actor: Actor, row: OssRow, kelurahan_code: str) -> Busin
         row.business = business
         _decided(actor, row, Decision.REGISTERED, before)
     return business
+
+
+def oss_personal_data_expire(*, now: dt.datetime | None = None) -> int:
+    """The daily sweep: rows still waiting for a decision longer than
+    ``KOTACERDAS_IMPORT_FILE_RETENTION_DAYS`` after their list was matched
+    lose the owner's NIK and the address (the same retention as survey
+    files); they can still be accepted, rejected or registered. One audit
+    event per list; returns how many rows were cleared."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS)
+    holding = OssRow.objects.filter(job__finished_at__lt=limit).exclude(owner_nik="", address="")
+    cleared = 0
+    for job in OssImport.objects.filter(pk__in=holding.values("job")).select_related("region"):
+        with transaction.atomic():
+            count = holding.filter(job=job).update(owner_nik="", address="")
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.UPDATE,
+                instance=job,
+                before={"rows_with_personal_data": count},
+                after={"rows_with_personal_data": 0, "reason": "retention"},
+                region_code=job.region.code,
+            )
+        cleared += count
+    return cleared
