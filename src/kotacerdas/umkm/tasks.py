@@ -1,6 +1,7 @@
 """The registry's background tasks, run by ``kotacerdas worker``. Each only
 calls a service: the import of a survey file queued from the web
-(:func:`kotacerdas.umkm.imports.services.import_job_run`), the duplicate
+(:func:`kotacerdas.umkm.imports.services.import_job_run`), the matching of a
+large OSS-RBA NIB list (:func:`kotacerdas.umkm.oss.services.oss_job_run`), the duplicate
 search of a big region after a change, an export of the list
 (:func:`kotacerdas.umkm.pdp.services.run_export_job`), the removal
 of an export's file when it expires (queued with ``run_after``), and the
@@ -17,6 +18,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.imports import services as import_services
 from kotacerdas.umkm.imports.services import import_job_run
+from kotacerdas.umkm.oss.services import oss_job_run, oss_personal_data_expire
 from kotacerdas.umkm.pdp.services import exports_expire, run_export_job
 
 
@@ -25,6 +27,14 @@ def import_run(job_id: int) -> dict[str, Any]:
     """Run the import of a QUEUED job; return its summary (empty when the
     job was not QUEUED or failed)."""
     return import_job_run(job_id=job_id)
+
+
+@task()
+def oss_import_run(job_id: int) -> dict[str, Any]:
+    """Match a QUEUED OSS-RBA NIB list too large to match during its upload;
+    return its state (empty when it was not QUEUED)."""
+    job = oss_job_run(job_id=job_id)
+    return {} if job is None else {"state": job.state, "rows": job.rows}
 
 
 @task()
@@ -76,8 +86,11 @@ def exports_remove_expired() -> int:
 def import_files_expire(day: str | None = None) -> dict[str, int]:
     """Daily: delete stored import files past their retention (and failed
     jobs', and those holding anonymised people); clear the invisible rows of
-    failed imports. Idempotent; ``day`` is the scheduler's."""
-    return import_services.import_files_expire()
+    failed imports, and the personal data of OSS NIB list rows left
+    undecided past the same retention. Idempotent; ``day`` is the scheduler's."""
+    counts = import_services.import_files_expire()
+    counts["oss_rows_cleared"] = oss_personal_data_expire()
+    return counts
 
 
 @task()

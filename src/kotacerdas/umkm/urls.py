@@ -6,6 +6,7 @@ from django.urls import URLPattern
 from kotacerdas.umkm.duplicates import urls as duplicates
 from kotacerdas.umkm.field import urls as field
 from kotacerdas.umkm.imports import urls as imports
+from kotacerdas.umkm.oss import urls as oss
 from kotacerdas.umkm.pdp import urls as pdp
 from kotacerdas.umkm.registry import urls as registry
 from kotacerdas.umkm.statistics import urls as statistics
@@ -19,4 +20,5 @@ urlpatterns: list[URLPattern] = [
     *statistics.urlpatterns,
     *pdp.urlpatterns,
     *field.urlpatterns,
+    *oss.urlpatterns,
 ]
