@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0003_area_boundary'),
-        ('umkm', '0010_place_alias'),
+        ('umkm', '0011_field_submission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
