@@ -6,6 +6,7 @@ other apps may import them from here."""
 from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
 from kotacerdas.umkm.imports.aliases import PlaceAlias
 from kotacerdas.umkm.imports.models import ColumnMapping, ImportJob
+from kotacerdas.umkm.national.models import SiinasTarget
 from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.registry.models import (
     Business,
@@ -30,6 +31,7 @@ __all__ = [
     "PersonalDataAccess",
     "PlaceAlias",
     "RegistrySettings",
+    "SiinasTarget",
     "SizeBasis",
     "SizeClass",
 ]

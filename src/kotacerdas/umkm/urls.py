@@ -5,6 +5,7 @@ from django.urls import URLPattern
 
 from kotacerdas.umkm.duplicates import urls as duplicates
 from kotacerdas.umkm.imports import urls as imports
+from kotacerdas.umkm.national import urls as national
 from kotacerdas.umkm.pdp import urls as pdp
 from kotacerdas.umkm.registry import urls as registry
 from kotacerdas.umkm.statistics import urls as statistics
@@ -17,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     *duplicates.urlpatterns,
     *statistics.urlpatterns,
     *pdp.urlpatterns,
+    *national.urlpatterns,
 ]
