@@ -23,7 +23,9 @@ _REASONS = {
     "range": "capacity_range",
 }
 # A number (digits, separators, spaces between groups) and the unit after it.
-_WITH_UNIT = re.compile(r"\s*(\d[\d.,\s]*?)\s*([^\d\s.,].*)\s*$")
+_WITH_UNIT = re.compile(r"\s*(\d[\d.,\s]*?)\s*([^\W\d_].*?)\s*")
+# Words that join the two ends of a range (core.numbers refuses ranges).
+_RANGE_WORD = re.compile(r"^(s\.?\s?d\.?|s/d|sampai|hingga)\b", re.IGNORECASE)
 _MULTIPLIERS = frozenset({"rb", "ribu", "k", "jt", "juta", "m", "miliar", "milyar", "t", "triliun"})
 
 
@@ -39,13 +41,23 @@ def read_capacity(raw: Any) -> Decimal | None:
 
 def split_capacity(raw: Any) -> tuple[Decimal | None, str]:
     """(amount, unit) of a cell that may hold both: ``"500 kg/bulan"`` →
-    (500, "kg/bulan"); a plain number keeps an empty unit. A unit longer than
-    the field holds is refused, never cut."""
-    if isinstance(raw, str):
+    (500, "kg/bulan"); a plain number keeps an empty unit. A range (``400-500
+    kg``, ``2 s.d. 3 ton``) is refused as the reader refuses it; a unit is
+    letters first, without digits. A unit longer than the field holds is
+    refused, never cut."""
+    try:
+        return read_capacity(raw), ""
+    except Invalid as whole:
+        if whole.code == "capacity_range" or not isinstance(raw, str):
+            raise
         match = _WITH_UNIT.fullmatch(raw)
-        if match is not None and match.group(2).split()[0].rstrip(".").lower() not in _MULTIPLIERS:
-            unit = " ".join(match.group(2).split())
-            if len(unit) > UNIT_LENGTH:
-                raise Invalid("capacity_unit_long")
-            return read_capacity(match.group(1)), unit
-    return read_capacity(raw), ""
+        if match is None:
+            raise
+        unit = " ".join(match.group(2).split())
+        if _RANGE_WORD.search(unit) or any(c.isdigit() for c in unit):
+            raise Invalid("capacity_range" if _RANGE_WORD.search(unit) else whole.code) from None
+        if unit.split()[0].rstrip(".").lower() in _MULTIPLIERS:
+            raise
+    if len(unit) > UNIT_LENGTH:
+        raise Invalid("capacity_unit_long")
+    return read_capacity(match.group(1)), unit
