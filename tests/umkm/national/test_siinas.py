@@ -16,6 +16,7 @@ from kotacerdas.umkm.models import Business, SiinasTarget
 from kotacerdas.umkm.national.selectors import (
     SENTRA_MIN_UNITS,
     sentra_ikm,
+    siinas_panel_figures,
     siinas_target_progress,
 )
 from kotacerdas.umkm.national.services import siinas_target_set
@@ -173,3 +174,16 @@ def test_the_region_admin_sets_the_target_audited(personas, world) -> None:
     assert 'data-testid="siinas-target-value">1500<' in page
     stats = personas["officer"].get(reverse("umkm:statistics", args=[world.region.code]))
     assert 'data-testid="siinas-panel"' in stats.content.decode()
+
+
+def test_the_statistics_panel_shows_the_same_figures_in_one_query(
+    world, django_assert_num_queries
+) -> None:
+    year = timezone.localdate().year
+    _ikm(world, SENTRA_MIN_UNITS)
+    _ikm(world, 2, kbli=BATIK, kelurahan=PURNAMA)
+    siinas_target_set(actor=None, region=world.region, year=year, target=20)
+    with django_assert_num_queries(1):
+        figures = siinas_panel_figures(region=world.region, year=year)
+    assert figures.progress == siinas_target_progress(region=world.region, year=year)
+    assert figures.sentra_count == len(sentra_ikm(region=world.region)) == 1

@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
@@ -129,6 +131,48 @@ def siinas_target_progress(*, region: Region, year: int) -> TargetProgress:
         target=target.target if target is not None else None,
         registered=figures["registered"],
         ikm_total=figures["total"],
+    )
+
+
+@dataclass(frozen=True)
+class PanelFigures:
+    progress: TargetProgress
+    sentra_count: int
+
+
+def siinas_panel_figures(*, region: Region, year: int) -> PanelFigures:
+    """What the statistics page shows of SIINas — the count toward this
+    year's target, all counted IKM, the number of sentra — in one query, so
+    the page's query count stays pinned (its own figures are cached)."""
+    start, end = _year_bounds(region, year)
+    ikm = counted_ikm(region).order_by()
+    parts = [
+        ikm.values("id"),
+        ikm.filter(created_at__gte=start, created_at__lt=end).values("id"),
+        ikm.exclude(kbli_code="")
+        .values("kelurahan_code", "kbli_code")
+        .annotate(units=Count("id"))
+        .filter(units__gte=SENTRA_MIN_UNITS)
+        .values("kelurahan_code"),
+    ]
+    selects: list[str] = []
+    params: list[Any] = []
+    for index, part in enumerate(parts):
+        sql, part_params = part.query.sql_with_params()
+        # The ORM's own SQL, values as parameters: no input in the text.
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS part{index})")  # noqa: S608
+        params.extend(part_params)
+    target_sql, target_params = (
+        SiinasTarget.objects.filter(region=region, year=year).values("target").query
+    ).sql_with_params()
+    selects.append(f"({target_sql})")
+    params.extend(target_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        total, registered, sentra, target = cursor.fetchone()
+    return PanelFigures(
+        progress=TargetProgress(year=year, target=target, registered=registered, ikm_total=total),
+        sentra_count=sentra,
     )
 
 
