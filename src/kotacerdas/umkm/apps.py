@@ -11,10 +11,12 @@ class UmkmConfig(AppConfig):
         from kotacerdas.core.extensions import panel_register, personal_data_register
         from kotacerdas.umkm.duplicates.services import after_business_saved
         from kotacerdas.umkm.imports.selectors import personal_data_kept
+        from kotacerdas.umkm.national.panels import siinas_statistics
         from kotacerdas.umkm.panels import programme_output
         from kotacerdas.umkm.registry.services import after_save_register
 
         panel_register("masterplan.programme_detail", programme_output)
+        panel_register("umkm.statistics", siinas_statistics)
         # Every new or changed business is checked for duplicates.
         after_save_register(after_business_saved)
         # What backups say they hold (core/backup.py, the manifest).

@@ -53,6 +53,14 @@ REASONS: dict[str, Any] = {
     "amount_range": _(
         "Nilai Rupiah ditulis sebagai rentang; tulis satu nilai (mis. 2 juta, bukan 1-2 juta)."
     ),
+    "capacity_format": _(
+        "Kapasitas produksi tidak dapat dibaca (contoh: 500, 1.500 atau 2,5; satuan di kolomnya)."
+    ),
+    "capacity_large": _("Kapasitas produksi terlalu besar (paling banyak 14 digit)."),
+    "capacity_range": _(
+        "Kapasitas produksi ditulis sebagai rentang; tulis satu nilai (mis. 500, bukan 400-500)."
+    ),
+    "capacity_unit_long": _("Satuan kapasitas produksi terlalu panjang (paling banyak 40 huruf)."),
     "integer_format": _("Harus bilangan bulat."),
     "integer_range": _("Ditulis sebagai rentang; tulis satu bilangan (mis. 3, bukan 2-3)."),
     "year_range": _("Tahun mulai usaha harus antara 1900 dan tahun ini."),

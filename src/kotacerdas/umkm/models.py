@@ -7,6 +7,7 @@ from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
 from kotacerdas.umkm.field.models import FieldSubmission
 from kotacerdas.umkm.imports.aliases import PlaceAlias
 from kotacerdas.umkm.imports.models import ColumnMapping, ImportJob
+from kotacerdas.umkm.national.models import SiinasTarget
 from kotacerdas.umkm.oss.models import OssImport, OssRow
 from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.registry.models import (
@@ -35,6 +36,7 @@ __all__ = [
     "PersonalDataAccess",
     "PlaceAlias",
     "RegistrySettings",
+    "SiinasTarget",
     "SizeBasis",
     "SizeClass",
 ]

@@ -6,6 +6,7 @@ from django.urls import URLPattern
 from kotacerdas.umkm.duplicates import urls as duplicates
 from kotacerdas.umkm.field import urls as field
 from kotacerdas.umkm.imports import urls as imports
+from kotacerdas.umkm.national import urls as national
 from kotacerdas.umkm.oss import urls as oss
 from kotacerdas.umkm.pdp import urls as pdp
 from kotacerdas.umkm.registry import urls as registry
@@ -21,4 +22,5 @@ urlpatterns: list[URLPattern] = [
     *pdp.urlpatterns,
     *field.urlpatterns,
     *oss.urlpatterns,
+    *national.urlpatterns,
 ]

@@ -45,6 +45,8 @@ FIELDS: dict[str, Any] = {
     "pirt_number": _("Nomor P-IRT"),
     "sells_online": _("Berjualan daring"),
     "uses_qris": _("Menerima QRIS"),
+    "production_capacity": _("Kapasitas produksi"),
+    "production_capacity_unit": _("Satuan kapasitas produksi"),
 }
 
 # Normalised header text → field. Headers are compared after normalise_header().
@@ -200,6 +202,21 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "pemasaran online",
     ),
     "uses_qris": ("qris", "pakai qris", "menggunakan qris", "menerima qris", "pembayaran qris"),
+    "production_capacity": (
+        "kapasitas",
+        "kapasitas produksi",
+        "kapasitas produksi per tahun",
+        "kapasitas terpasang",
+        "jumlah produksi",
+        "production capacity",
+    ),
+    "production_capacity_unit": (
+        "satuan",
+        "satuan kapasitas",
+        "satuan kapasitas produksi",
+        "satuan produksi",
+        "capacity unit",
+    ),
 }
 SYNONYMS: dict[str, str] = {
     synonym: field for field, synonyms in _SYNONYMS.items() for synonym in synonyms

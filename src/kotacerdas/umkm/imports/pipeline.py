@@ -76,6 +76,8 @@ def values_row(v: Values) -> tuple[Any, ...]:
         v.pirt_number,
         v.sells_online,
         v.uses_qris,
+        _decimal(v.production_capacity),
+        v.production_capacity_unit,
     )
 
 

@@ -24,6 +24,8 @@ from kotacerdas.core.text import name_clean
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.places import REPORTED_RULES, Match, Places, Unresolved
+from kotacerdas.umkm.national.capacity import UNIT_LENGTH as CAPACITY_UNIT_LENGTH
+from kotacerdas.umkm.national.capacity import split_capacity
 from kotacerdas.umkm.registry.models import DERIVED_FIELDS, ENTERED_FIELDS, Business, KbliCode
 
 # reason code → Indonesian message; the identifier reasons first, then the
@@ -86,7 +88,7 @@ SOFT_FIELDS = frozenset(
     {
         *("workers", "capital", "annual_sales", "year_started", "kbli_code", "kbli_version"),
         *("phone", "npwp", "halal_number", "pirt_number", "sells_online", "uses_qris"),
-        *("latitude", "longitude"),
+        *("latitude", "longitude", "production_capacity", "production_capacity_unit"),
     }
 )
 
@@ -161,6 +163,8 @@ class Values:
         self.year_started: int | None = None
         self.sells_online: bool | None = None
         self.uses_qris: bool | None = None
+        self.production_capacity: Decimal | None = None
+        self.production_capacity_unit = ""
 
 
 @dataclass
@@ -220,6 +224,8 @@ class RowCleaner:
         self._kecamatan = index.get("kecamatan")
         self._kbli = index.get("kbli_code")
         self._kbli_version = index.get("kbli_version")
+        self._capacity = index.get("production_capacity")
+        self._capacity_unit = index.get("production_capacity_unit")
         self._kbli_cache: dict[Any, Any] = {}
         self._prefix_known: dict[str, bool] = {}
         self._derive = cast(Callable[[Values, int], None], Business.derive)
@@ -229,6 +235,33 @@ class RowCleaner:
         self._label_columns = index["name"] + 1 if "name" in index else 3
         self._identity = [index[f] for f in _IDENTITY_FIELDS if f in index]
         self._after_signature = False
+
+    def _clean_capacity(self, cells: Sequence[Any], values: Values, warnings: list[Reason]) -> None:
+        """The production capacity (SIINas): the amount by the shared number
+        reader, its unit from its own column or after the number in the same
+        cell ("500 kg/bulan"); a unit without an amount is not kept."""
+        width = len(cells)
+        unit = ""
+        if self._capacity_unit is not None and self._capacity_unit < width:
+            unit = _text(cells[self._capacity_unit])
+            if len(unit) > CAPACITY_UNIT_LENGTH:
+                warnings.append((KEPT + "capacity_unit_long", unit, "production_capacity_unit"))
+                unit = ""
+        if self._capacity is not None and self._capacity < width:
+            cell = cells[self._capacity]
+            if cell is not None and cell != "":
+                try:
+                    amount, written_unit = split_capacity(cell)
+                except identifiers.Invalid as error:
+                    warnings.append((KEPT + error.code, _text(cell), "production_capacity"))
+                else:
+                    values.production_capacity = amount
+                    unit = unit or written_unit
+        if values.production_capacity is None:
+            if unit:
+                warnings.append((KEPT + "capacity_format", unit, "production_capacity_unit"))
+            return
+        values.production_capacity_unit = unit
 
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, cleaner: Callable[[Any], Any], raw: Any) -> Any:
@@ -321,6 +354,9 @@ class RowCleaner:
                     warnings.append((KEPT + found.code, _text(cell), field))
                 else:
                     setattr(values, field, found)
+
+        if self._capacity is not None or self._capacity_unit is not None:
+            self._clean_capacity(cells, values, warnings)
 
         if self._kbli_version is not None and self._kbli_version < width:
             cell = cells[self._kbli_version]

@@ -166,6 +166,8 @@ PLAIN_SAMPLE_FIELDS = frozenset(
         "year_started",
         "sells_online",
         "uses_qris",
+        "production_capacity",
+        "production_capacity_unit",
     }
 )
 

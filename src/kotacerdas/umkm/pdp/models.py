@@ -66,6 +66,10 @@ class ExportJob(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel (XLSX)"
 
+    class Layout(models.TextChoices):
+        REGISTRY = "registry", _("Daftar usaha registri")
+        SIDT_KUMKM = "sidt_kumkm", _("SIDT-KUMKM (basis data tunggal KemenKopUKM)")
+
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
     )
@@ -77,6 +81,11 @@ class ExportJob(models.Model):
     )
     created_at = models.DateTimeField(_("diminta"), default=timezone.now)
     fmt = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.CSV)
+    layout = models.CharField(
+        _("susunan"), max_length=12, choices=Layout.choices, default=Layout.REGISTRY
+    )
+    # A changes-only export: the businesses created, changed or merged since.
+    since = models.DateTimeField(_("perubahan sejak"), null=True, blank=True)
     personal = models.BooleanField(_("dengan data pribadi"), default=False)
     purpose = models.CharField(_("tujuan"), max_length=500, blank=True)
     filters = models.JSONField(_("saringan"), default=dict, blank=True)
@@ -130,5 +139,11 @@ class ExportJob(models.Model):
     def filename(self) -> str:
         """The name the download gets: kind, region, local time of the request."""
         stamp = timezone.localtime(self.created_at, self.region.tzinfo).strftime("%Y%m%d-%H%M")
-        kind = "data-pribadi" if self.personal else "umkm"
+        if self.layout == self.Layout.SIDT_KUMKM:
+            kind = "sidt-kumkm"
+            if self.since is not None:
+                since = timezone.localtime(self.since, self.region.tzinfo).strftime("%Y%m%d")
+                kind = f"sidt-kumkm-perubahan-{since}"
+        else:
+            kind = "data-pribadi" if self.personal else "umkm"
         return f"{kind}-{self.region.code}-{stamp}.{self.fmt}"

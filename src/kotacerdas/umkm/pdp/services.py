@@ -63,6 +63,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.access import can
 from kotacerdas.umkm.imports.selectors import SubjectImport, subject_import_jobs
+from kotacerdas.umkm.national import sidt
 from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import (
     due_for_anonymisation,
@@ -205,6 +206,8 @@ EXPORT_AUDIT_FIELDS = (
     "size",
     "error",
     "expires_at",
+    "layout",
+    "since",
 )
 
 ExportState = ExportJob.State
@@ -240,16 +243,22 @@ def export_job_create(
     purpose: str = "",
     fmt: str = "csv",
     filters: dict[str, str] | None = None,
+    layout: str = ExportJob.Layout.REGISTRY,
+    since: dt.datetime | None = None,
 ) -> ExportJob:
     """Queue an export of the list ``actor`` saw (``filters``, as the list
     takes them). The caller has checked that ``actor`` may view the registry
     (and reveal, for ``personal``). Nothing is read here: the worker writes
-    the file (:func:`run_export_job`) and records the disclosure then."""
+    the file (:func:`run_export_job`) and records the disclosure then.
+    ``layout`` SIDT-KUMKM writes the ministry's layout (``since``: only the
+    changes since then), always with personal data."""
     with transaction.atomic():
         job = ExportJob(
             region=region,
             created_by=actor,
             fmt=fmt,
+            layout=layout,
+            since=since,
             personal=personal,
             purpose=redact(purpose.strip())[:500] if personal else "",
             filters={k: v for k, v in (filters or {}).items() if v},
@@ -358,13 +367,26 @@ def _export_write(job: ExportJob, path: Path) -> Written:
         raise RuntimeError("An export must not read inside a transaction: it would block writers.")
     max_rows, max_bytes, max_seconds = _caps()
     started = time.monotonic()
-    businesses = export_businesses(job)
+    zone = job.region.tzinfo
+    columns: Sequence[str]
+    if job.layout == ExportJob.Layout.SIDT_KUMKM:
+        businesses = sidt.sidt_businesses(job)
+        columns = sidt.HEADER
+        since = job.since
+
+        def row(business: Business) -> list[Any]:
+            return sidt.sidt_row(business, since=since, zone=zone)
+    else:
+        businesses = export_businesses(job)
+        columns = PERSONAL_COLUMNS if job.personal else PUBLIC_COLUMNS
+
+        def row(business: Business) -> list[Any]:
+            return [_cell(business, c, personal=job.personal, zone=zone) for c in columns]
+
     total = businesses.count()
     _export_progress(job.pk, done=0, total=total)
     if total > max_rows:
         raise _rows_cut(max_rows)
-    columns = PERSONAL_COLUMNS if job.personal else PUBLIC_COLUMNS
-    zone = job.region.tzinfo
     table = TableFile(path, columns, job.fmt)
     ids: list[int] = []
     try:
@@ -374,7 +396,7 @@ def _export_write(job: ExportJob, path: Path) -> Written:
             if not chunk:
                 break
             for business in chunk:
-                table.write([_cell(business, c, personal=job.personal, zone=zone) for c in columns])
+                table.write(row(business))
                 ids.append(business.pk)
                 if table.size > max_bytes:
                     raise _bytes_cut(max_bytes)

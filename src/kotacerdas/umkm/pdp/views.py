@@ -100,7 +100,7 @@ def business_export(request: HttpRequest, code: str) -> HttpResponse:
         return render(
             request,
             "umkm/export/list.html",
-            {"region": region, "jobs": jobs},
+            {"region": region, "jobs": jobs, "may_reveal": can(request.user, "reveal", region)},
         )
     form = ExportForm(request.POST)
     if not form.is_valid():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.core.forms import CountField, NameField
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers, kbli
+from kotacerdas.umkm.national.capacity import read_capacity
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business, KbliVersion, SizeClass
 from kotacerdas.umkm.registry.selectors import AreaNames, area_names
 
@@ -34,6 +35,24 @@ class RupiahField(forms.CharField):
         text = super().clean(value)
         try:
             return identifiers.clean_amount(text or None)
+        except identifiers.Invalid as exc:
+            raise ValidationError(exc.message, code=exc.code) from None
+
+
+class CapacityField(forms.CharField):
+    """A production capacity: the number as people write it (core.numbers)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", _("Contoh: 500, 1.500 atau 2,5."))
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        try:
+            return read_capacity(text or None)
         except identifiers.Invalid as exc:
             raise ValidationError(exc.message, code=exc.code) from None
 
@@ -92,6 +111,11 @@ class BusinessFilterForm(forms.Form):
         label=_("Sumber"),
         required=False,
         choices=[("", _("Semua sumber")), *Business.Source.choices],
+    )
+    ikm = forms.ChoiceField(
+        label=_("IKM (SIINas)"),
+        required=False,
+        choices=[("", _("Semua")), ("ya", _("IKM (KBLI kategori C)")), ("tidak", _("Bukan IKM"))],
     )
 
     def __init__(self, *args: Any, names: AreaNames, **kwargs: Any) -> None:
@@ -167,6 +191,13 @@ class BusinessForm(forms.Form):
     pirt_number = forms.CharField(label=_("Nomor P-IRT"), max_length=20, required=False)
     sells_online = _yes_no(_("Berjualan daring"))
     uses_qris = _yes_no(_("Menerima QRIS"))
+    production_capacity = CapacityField(label=_("Kapasitas produksi (IKM)"))
+    production_capacity_unit = forms.CharField(
+        label=_("Satuan kapasitas produksi"),
+        max_length=40,
+        required=False,
+        help_text=_("Mis. kg/bulan, pcs/tahun, liter/hari."),
+    )
 
     def __init__(
         self,
@@ -210,7 +241,10 @@ class BusinessForm(forms.Form):
         """The cleaned values for ``business_create``/``business_update``;
         on edit, empty personal fields are left out (unchanged)."""
         data = {name: value for name, value in self.cleaned_data.items()}
-        for name in ("owner_name", "address", "halal_number", "pirt_number", "nib", "npwp"):
+        for name in (
+            *("owner_name", "address", "halal_number", "pirt_number", "nib", "npwp"),
+            "production_capacity_unit",
+        ):
             data[name] = identifiers.normalise_space(data.get(name))
         if self.instance is not None:
             for name in PERSONAL_FIELDS:

@@ -49,6 +49,8 @@ ENTERED_FIELDS = (
     "pirt_number",
     "sells_online",
     "uses_qris",
+    "production_capacity",
+    "production_capacity_unit",
 )
 # Personal data (UU 27/2022): shown masked; every reveal or export is recorded.
 PERSONAL_FIELDS = ("owner_name", "owner_nik", "phone", "address", "capital", "annual_sales")
@@ -193,6 +195,17 @@ class Business(models.Model):
     pirt_number = models.CharField(_("nomor P-IRT"), max_length=15, blank=True)
     sells_online = models.BooleanField(_("berjualan daring"), null=True, blank=True)
     uses_qris = models.BooleanField(_("menerima QRIS"), null=True, blank=True)
+    # SIINas (Kemenperin) asks an IKM for its production capacity: an amount
+    # and its unit as the business states them ("500" "kg/bulan").
+    production_capacity = models.DecimalField(
+        _("kapasitas produksi"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    production_capacity_unit = models.CharField(
+        _("satuan kapasitas produksi"),
+        max_length=40,
+        blank=True,
+        help_text=_("Mis. kg/bulan, pcs/tahun, liter/hari."),
+    )
     source = models.CharField(
         _("sumber"), max_length=10, choices=Source.choices, default=Source.OFFICER
     )
@@ -316,6 +329,12 @@ class Business(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_ikm(self) -> bool:
+        """An industri kecil/menengah for SIINas: its KBLI is in category C
+        (industri pengolahan, divisions 10–33), whatever its size class."""
+        return self.kbli_category == kbli.MANUFACTURING
+
+    @property
     def masked_nik(self) -> str:
         return identifiers.mask_nik(self.owner_nik)
 
@@ -410,6 +429,8 @@ class Business(models.Model):
                 errors["kelurahan_code"] = _(
                     "Kelurahan/desa %(code)s bukan bagian dari %(region)s."
                 ) % {"code": self.kelurahan_code, "region": self.region.name}
+        if self.production_capacity_unit and self.production_capacity is None:
+            errors["production_capacity"] = _("Isi kapasitas produksi, atau kosongkan satuannya.")
         if (self.latitude is None) != (self.longitude is None):
             errors["latitude"] = _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya.")
         if errors:

@@ -21,7 +21,7 @@ from django.db import models
 
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import Area, kecamatan_of, kelurahan_of
-from kotacerdas.umkm import identifiers
+from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.registry import search
 from kotacerdas.umkm.registry.models import Business
@@ -42,6 +42,7 @@ class BusinessFilters:
     status: str = ""
     verification: str = ""
     source: str = ""
+    ikm: str = ""  # "ya": KBLI category C (SIINas IKM); "tidak": any other
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> BusinessFilters:
@@ -101,6 +102,10 @@ def business_search(
         value = getattr(filters, name)
         if value:
             qs = qs.filter(**{column: value})
+    if filters.ikm == "ya":
+        qs = qs.filter(kbli_category=kbli.MANUFACTURING)
+    elif filters.ikm == "tidak":
+        qs = qs.exclude(kbli_category=kbli.MANUFACTURING)
     if ranked:
         return qs.order_by("search_rank", "name_key", "id")
     return qs.order_by("name_key", "id")
