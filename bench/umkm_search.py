@@ -262,8 +262,8 @@ def _measure(rows: int, repeat: int, *, reuse: bool = False) -> dict[str, Any]:
     _setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
+    from signin import verified_client
 
     from kotacerdas.core.models import Membership, Role
     from kotacerdas.regions.models import Region
@@ -280,8 +280,7 @@ def _measure(rows: int, repeat: int, *, reuse: bool = False) -> dict[str, Any]:
         insert_seconds = _insert(rows, region.pk)
     user, _created = get_user_model().objects.get_or_create(username="bench-officer")
     Membership.objects.get_or_create(user=user, region=region, role=Role.REGISTRY_OFFICER)
-    officer = Client()
-    officer.force_login(user)
+    officer = verified_client(user)
     url = reverse("umkm:business_list", args=[region.code])
     officer.get(url)  # session and roles loaded once
     probe = 3 * (rows // 7)

@@ -234,7 +234,11 @@ class _Cached:
 
 
 def _stamp(region: Region) -> _Stamp:
-    rows = Business.objects.filter(region=OuterRef("pk")).order_by()
+    # Every row, an unpublished import's too: the filter on them would turn
+    # two index lookups into a read of every row of the region. A staging row
+    # only makes the stamp newer, so the tally is refreshed (the recount sees
+    # visible rows only); publishing forgets the tally (statistics_forget).
+    rows = Business.all_rows.filter(region=OuterRef("pk")).order_by()
 
     def newest(column: str) -> Any:
         # MAX without GROUP BY, so the database reads one end of an index.
