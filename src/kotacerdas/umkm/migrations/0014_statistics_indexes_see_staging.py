@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0003_area_boundary'),
-        ('umkm', '0010_place_alias'),
+        ('umkm', '0013_national_systems'),
     ]
 
     operations = [
