@@ -267,6 +267,21 @@ def _fetched(world: World) -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _shared_world_only_in_a_savepoint(request: pytest.FixtureRequest) -> None:
+    # A test of a shared-world module that commits (transactional_db, a live
+    # server) would empty the database under the module's world.
+    if "shared_world" not in request.fixturenames:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    commits = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if commits or (marker is not None and marker.kwargs.get("transaction")):
+        pytest.fail(
+            "shared_world is for tests in a savepoint: leave this test's module out of it",
+            pytrace=False,
+        )
+
+
 def _shared(request: pytest.FixtureRequest) -> SharedWorld | None:
     if "shared_world" not in request.fixturenames:
         return None
