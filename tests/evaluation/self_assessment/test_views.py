@@ -27,9 +27,6 @@ from tests.factories import RegionFactory, make_user
 from tests.logins import login_verified
 from tests.monitoring_fixtures import PDF, pdf_upload
 
-# One world and signed-in personas for the whole module (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_world")
-
 
 @pytest.fixture
 def cycle(world):
