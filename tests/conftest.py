@@ -5,16 +5,20 @@ with a masterplan, two agencies, a programme and one action plan per agency."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -190,47 +194,162 @@ def personas_sign_in(users: dict[str, Any]) -> dict[str, Client]:
     return clients
 
 
-@pytest.fixture
-def world(db: None) -> World:
-    return world_build()
+@dataclass
+class SharedWorld:
+    """What a module that opts in builds once (``shared_world``): the world,
+    the personas' users (by persona name) and clients (plus ``anonymous``),
+    and each client's cookies right after signing in."""
+
+    world: World
+    user_ids: dict[str, int]
+    clients: dict[str, Client]
+    cookies: dict[str, SimpleCookie]
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[SharedWorld]:
+    """The ``world`` and the signed-in ``personas``, built once for a module
+    that opts in with ``pytestmark = pytest.mark.usefixtures("shared_world")``.
+
+    Building the world and signing five personas in (four through their
+    second factor) costs more than most tests that use them. A module that
+    opts in builds them once, inside a transaction rolled back after the
+    module (as ``dumai`` does with the demo); ``world``, ``personas``,
+    ``admin_user`` ... then hand each test the module's. No test can leak
+    into the next:
+
+    - the database: each test runs in its own savepoint (``db``), rolled back
+      at its end, including the sessions, OTP devices and login attempts;
+    - the clients: each test gets them with the cookies they had right after
+      signing in (a test may sign out or switch the language);
+    - the objects: ``world`` gives each test fresh copies of the world's
+      objects as the database holds them, so an object a test changed in
+      memory is not the next test's.
+
+    Every persona of a shared world has signed in (four with an authenticator
+    device), even in a test that asks only for ``admin_user``: a module whose
+    tests need a persona without a device or a session must not opt in.
+    tests/permissions/test_isolation.py proves the rollback."""
+    # Fast password hashing and the cache in memory come from _session_settings.
+    with django_db_blocker.unblock():
+        assert not connection.in_atomic_block, (
+            "shared_world set up inside a test's transaction: a fixture that needs db "
+            "ran before it (request shared_world through pytestmark usefixtures)"
+        )
+        with transaction.atomic():
+            world = world_build()
+            users = {persona: persona_create(persona, world) for persona in PERSONA_MEMBERS}
+            clients = personas_sign_in(users)
+            yield SharedWorld(
+                world=_fetched(world),
+                user_ids={persona: user.pk for persona, user in users.items()},
+                clients=clients,
+                cookies={name: _cookies_copy(client.cookies) for name, client in clients.items()},
+            )
+            transaction.set_rollback(True)
+
+
+def _cookies_copy(cookies: SimpleCookie) -> SimpleCookie:
+    copied = SimpleCookie()
+    for key, morsel in cookies.items():
+        copied[key] = morsel.copy()
+    return copied
+
+
+def _fetched(world: World) -> World:
+    """The world's objects as the database holds them."""
+    return World(
+        **{
+            f.name: type(obj)._default_manager.get(pk=obj.pk)
+            for f in fields(World)
+            for obj in [getattr(world, f.name)]
+        }
+    )
+
+
+@pytest.fixture(autouse=True)
+def _shared_world_only_in_a_savepoint(request: pytest.FixtureRequest) -> None:
+    # A test of a shared-world module that commits (transactional_db, a live
+    # server) would empty the database under the module's world.
+    if "shared_world" not in request.fixturenames:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    commits = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if commits or (marker is not None and marker.kwargs.get("transaction")):
+        pytest.fail(
+            "shared_world is for tests in a savepoint: leave this test's module out of it",
+            pytrace=False,
+        )
+
+
+def _shared(request: pytest.FixtureRequest) -> SharedWorld | None:
+    if "shared_world" not in request.fixturenames:
+        return None
+    shared: SharedWorld = request.getfixturevalue("shared_world")
+    return shared
 
 
 @pytest.fixture
-def admin_user(world: World) -> Any:
-    return persona_create("admin", world)
+def world(request: pytest.FixtureRequest, db: None) -> World:
+    """A world of the test's own, or (``shared_world``) copies of the module's
+    objects as the database held them when built, and holds them again at
+    the start of every test."""
+    shared = _shared(request)
+    return copy.deepcopy(shared.world) if shared else world_build()
+
+
+def _persona_user(request: pytest.FixtureRequest, persona: str, world: World) -> Any:
+    shared = _shared(request)
+    if shared:
+        return get_user_model().objects.get(pk=shared.user_ids[persona])
+    return persona_create(persona, world)
 
 
 @pytest.fixture
-def editor_a(world: World) -> Any:
-    return persona_create("editor_a", world)
+def admin_user(request: pytest.FixtureRequest, world: World) -> Any:
+    return _persona_user(request, "admin", world)
 
 
 @pytest.fixture
-def editor_b(world: World) -> Any:
-    return persona_create("editor_b", world)
+def editor_a(request: pytest.FixtureRequest, world: World) -> Any:
+    return _persona_user(request, "editor_a", world)
 
 
 @pytest.fixture
-def assessor(world: World) -> Any:
-    return persona_create("assessor", world)
+def editor_b(request: pytest.FixtureRequest, world: World) -> Any:
+    return _persona_user(request, "editor_b", world)
 
 
 @pytest.fixture
-def officer(world: World) -> Any:
+def assessor(request: pytest.FixtureRequest, world: World) -> Any:
+    return _persona_user(request, "assessor", world)
+
+
+@pytest.fixture
+def officer(request: pytest.FixtureRequest, world: World) -> Any:
     """A registry officer of the cooperatives & UMKM agency (UMKM registry)."""
-    return persona_create("officer", world)
+    return _persona_user(request, "officer", world)
+
+
+# persona: the fixture that gives its user
+PERSONA_FIXTURES = {
+    "admin": "admin_user",
+    "editor_a": "editor_a",
+    "editor_b": "editor_b",
+    "assessor": "assessor",
+    "officer": "officer",
+}
 
 
 @pytest.fixture
-def personas(  # type: ignore[no-untyped-def]
-    world: World, admin_user, editor_a, editor_b, assessor, officer
-) -> dict[str, Client]:
-    """A signed-in client per persona, plus ``anonymous`` (personas_sign_in)."""
-    users = {
-        "admin": admin_user,
-        "editor_a": editor_a,
-        "editor_b": editor_b,
-        "assessor": assessor,
-        "officer": officer,
-    }
+def personas(request: pytest.FixtureRequest, world: World) -> dict[str, Client]:
+    """A signed-in client per persona, plus ``anonymous`` (personas_sign_in);
+    with ``shared_world``, the module's clients, their cookies as right after
+    signing in."""
+    shared = _shared(request)
+    if shared:
+        for name, client in shared.clients.items():
+            client.cookies = _cookies_copy(shared.cookies[name])
+        return shared.clients
+    users = {persona: request.getfixturevalue(name) for persona, name in PERSONA_FIXTURES.items()}
     return personas_sign_in(users)

@@ -3,8 +3,13 @@ pillars) are built through the services, like the product does."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -214,3 +219,45 @@ def demo_loaded_once(django_db_blocker: Any) -> Iterator[Any]:
     ):
         yield demo_load()
         transaction.set_rollback(True)
+
+
+# The demo as the first browser test of a process loaded it (SQLite only):
+# (database alias, local date) → (the database's pages, the private files).
+_demo_copies: dict[tuple[str, date], tuple[sqlite3.Connection, Path]] = {}
+
+
+def demo_load_on_empty_database() -> None:
+    """``demo_load()`` for a test on an empty, committed database (browser
+    tests: ``transactional_db`` and ``live_server``).
+
+    Loading the demo through the services costs about 4 s of CPU, and some
+    twenty browser tests each load it into a database emptied after every
+    test. On SQLite the first load of a process is kept (the database's pages,
+    copied with SQLite's backup API, and the private files the demo stored),
+    and later tests get that copy written back: the same rows, ids and files
+    a load would give them. A copy is kept per local date, since the demo's
+    dates are relative to today. PostgreSQL loads the demo every time."""
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "sqlite":
+        demo_load()
+        return
+    key = (connection.alias, timezone.localdate())
+    private = Path(settings.PRIVATE_FILES_DIR)
+    copy = _demo_copies.get(key)
+    if copy is None:
+        demo_load()
+        pages = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.ensure_connection()
+        connection.connection.backup(pages)
+        files = Path(tempfile.mkdtemp(prefix="demo-private-"))
+        if private.exists():
+            shutil.copytree(private, files, dirs_exist_ok=True)
+        _demo_copies[key] = (pages, files)
+        return
+    pages, files = copy
+    connection.ensure_connection()
+    pages.backup(connection.connection)
+    shutil.copytree(files, private, dirs_exist_ok=True)

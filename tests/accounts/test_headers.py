@@ -16,6 +16,9 @@ from django.urls import reverse
 
 import kotacerdas.settings
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 GOOD_SECRET = "s" * 25 + "t" * 25
 
 

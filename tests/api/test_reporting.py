@@ -12,7 +12,7 @@ from tests.api.helpers import Api, token_for
 from tests.logins import login_verified
 from tests.monitoring_fixtures import PDF, period, report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 def _report_path(w, plan=None) -> str:

@@ -16,7 +16,7 @@ from kotacerdas.core.audit import history_for
 from kotacerdas.core.pages import CONFIRM_FIELD
 from tests.api.helpers import Api, token_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 def test_it_shows_the_secret_once_and_stores_only_its_hash(world, personas, editor_a):

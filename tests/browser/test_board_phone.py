@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from kotacerdas.masterplan.models import ActionPlan
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import ReportingPeriod
 from kotacerdas.monitoring.selectors import period_plans
 from tests.browser.second_factor import signed_in_page
-from tests.factories import close_demo_period
+from tests.factories import close_demo_period, demo_load_on_empty_database
 
 PHONE = {"width": 390, "height": 844}
 
@@ -22,7 +22,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def open_period(transactional_db) -> ReportingPeriod:
     """The demo with a reporting period of 2026 opened by the team."""
-    demo_load()
+    demo_load_on_empty_database()
     close_demo_period()  # one period open at a time
     plan = ActionPlan.objects.filter(agency__short_name="Diskop UKM").first()
     assert plan is not None

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from kotacerdas.core.models import Membership, Role
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from kotacerdas.evaluation.assessment import services as assessment
 from kotacerdas.masterplan.models import Masterplan
 from kotacerdas.monitoring import services as monitoring
@@ -25,7 +25,13 @@ from tests.evaluation.assessment_factories import (
     consolidate_all,
     in_assessment,
 )
-from tests.factories import PASSWORD, RegionFactory, close_demo_period, make_user
+from tests.factories import (
+    PASSWORD,
+    RegionFactory,
+    close_demo_period,
+    demo_load_on_empty_database,
+    make_user,
+)
 
 
 def _page(browser: Browser) -> Page:
@@ -38,7 +44,7 @@ def _page(browser: Browser) -> Page:
 def early_period(transactional_db) -> ReportingPeriod:
     """Kota Dumai's demo, with Triwulan IV 2026 open (instead of the demo's
     Triwulan IV 2024) and its deadline three weeks away."""
-    demo_load()
+    demo_load_on_empty_database()
     close_demo_period()  # one period open at a time
     masterplan = Masterplan.objects.get(region__code="14.72")
     monitoring.periods_generate(actor=None, masterplan=masterplan, year=2026)

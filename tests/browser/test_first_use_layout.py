@@ -11,16 +11,17 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from kotacerdas.regions.models import Region
 from tests.browser.second_factor import pass_second_factor
+from tests.factories import demo_load_on_empty_database
 
 DESK = {"width": 1366, "height": 900}
 
 
 @pytest.fixture
 def demo(transactional_db):
-    demo_load()
+    demo_load_on_empty_database()
 
 
 @pytest.fixture

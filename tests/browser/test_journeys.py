@@ -10,15 +10,16 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from kotacerdas.core.formatting import percent_id
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from kotacerdas.masterplan.models import ActionPlan, Masterplan
 from kotacerdas.masterplan.selectors import masterplan_figures
 from tests.browser.second_factor import pass_second_factor
+from tests.factories import demo_load_on_empty_database
 
 
 @pytest.fixture
 def dumai(transactional_db):
-    demo_load()
+    demo_load_on_empty_database()
     return Masterplan.objects.get(region__code="14.72")
 
 

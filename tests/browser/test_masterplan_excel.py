@@ -11,14 +11,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from kotacerdas.masterplan.exchange.workbook import SHEET_ACTION_PLANS
 from kotacerdas.masterplan.models import ActionPlan
+from tests.factories import demo_load_on_empty_database
 
 
 @pytest.fixture
 def dumai(transactional_db):
-    demo_load()
+    demo_load_on_empty_database()
 
 
 def test_an_admin_round_trips_the_masterplan_through_excel(

@@ -7,17 +7,17 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from kotacerdas.masterplan.models import ActionPlan
 from tests.browser.second_factor import signed_in_page
-from tests.factories import close_demo_period
+from tests.factories import close_demo_period, demo_load_on_empty_database
 
 
 @pytest.fixture
 def dumai(transactional_db):
     """The demo with its open period (Triwulan IV 2024) closed, so the walk
     creates and opens a period of its own."""
-    demo_load()
+    demo_load_on_empty_database()
     close_demo_period()
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from tests.browser.second_factor import signed_in_page
+from tests.factories import demo_load_on_empty_database
 
 SECTIONS = (
     "Beranda",
@@ -24,7 +25,7 @@ SECTIONS = (
 
 @pytest.fixture
 def demo(transactional_db):
-    demo_load()
+    demo_load_on_empty_database()
 
 
 @pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["desk", "phone"])

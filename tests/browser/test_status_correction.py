@@ -9,16 +9,17 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
-from kotacerdas.demo.loader import DEMO_PASSWORD, demo_load
+from kotacerdas.demo.loader import DEMO_PASSWORD
 from kotacerdas.masterplan.models import ActionPlan
 from tests.browser.second_factor import signed_in_page
+from tests.factories import demo_load_on_empty_database
 
 REASON = "Berita acara serah terima 3 Oktober; laporan OPD menyusul."
 
 
 @pytest.fixture
 def dumai(transactional_db):
-    demo_load()
+    demo_load_on_empty_database()
 
 
 def _signed_in(browser: Browser, live_server, username: str):

@@ -37,6 +37,9 @@ from tests.api.helpers import Api, token_for
 from tests.core.notations import amounts, counts, render_amount, render_count
 from tests.monitoring_fixtures import period
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 FAST = settings(max_examples=300, deadline=None, database=None)
 # Examples that go through the database (the API, the import) are fewer.
 SLOW = settings(

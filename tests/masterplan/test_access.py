@@ -25,6 +25,9 @@ from tests.factories import (
     make_user,
 )
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def ids(queryset) -> set[int]:
     return set(queryset.values_list("id", flat=True))

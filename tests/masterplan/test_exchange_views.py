@@ -29,6 +29,9 @@ from tests.factories import make_user
 from tests.logins import login_verified
 from tests.monitoring_fixtures import period
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings, tmp_path) -> None:

@@ -31,6 +31,9 @@ from tests.factories import (
     make_programme,
 )
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 # masterplan_figures loads plans, programmes, pillars (+ their elements) and
 # agencies: five queries, whatever the size of the masterplan.
 FIGURE_QUERIES = 5

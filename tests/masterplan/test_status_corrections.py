@@ -16,7 +16,7 @@ from kotacerdas.masterplan.models import ActionPlan, StatusCorrection, StatusSou
 from kotacerdas.masterplan.selectors import Scope, figure_explain, masterplan_figures
 from tests.monitoring_fixtures import period, report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 REASON = "Laporan OPD terlambat; kegiatan sudah berjalan menurut berita acara 3 Okt."
 

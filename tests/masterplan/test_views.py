@@ -13,6 +13,9 @@ from kotacerdas.core.models import AuditEvent
 from kotacerdas.masterplan.models import ActionPlan, Programme
 from tests.factories import AgencyFactory, make_action_plan, make_programme
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _grow(world, programmes: int, plans_each: int) -> None:
     agency = AgencyFactory(region=world.region)

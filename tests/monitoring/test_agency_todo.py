@@ -14,7 +14,7 @@ from kotacerdas.monitoring.selectors import agency_todo
 from tests.conftest import member_create, personas_sign_in
 from tests.monitoring_fixtures import period, report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 @pytest.fixture

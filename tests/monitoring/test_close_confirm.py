@@ -21,6 +21,9 @@ from kotacerdas.monitoring.selectors import close_consequences
 from tests.factories import make_action_plan
 from tests.monitoring_fixtures import period, report
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _text(response) -> str:
     return " ".join(strip_tags(response.content.decode()).split())

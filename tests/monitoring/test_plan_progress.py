@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +15,9 @@ from kotacerdas.monitoring.access import reports_for
 from kotacerdas.monitoring.selectors import plan_progress
 from tests.monitoring_fixtures import pdf_upload, period
 from tests.trend_fixtures import verified_report
+
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 NARRATIVE = "Aplikasi layanan sudah dipasang di tiga kelurahan. " * 12
 

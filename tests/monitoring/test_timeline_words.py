@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -14,6 +15,9 @@ from kotacerdas.core.formatting import MONTHS_ID
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.monitoring import services
 from tests.monitoring_fixtures import period
+
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def _text(response) -> str:

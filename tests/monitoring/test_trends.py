@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,9 @@ from kotacerdas.monitoring.trends import period_trends, trend_charts
 from tests.factories import make_action_plan
 from tests.monitoring_fixtures import period
 from tests.trend_fixtures import three_closed_periods
+
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 D = Decimal
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -28,6 +29,9 @@ from kotacerdas.monitoring.workbook import (
 from kotacerdas.monitoring.workbook import views as workbook_views
 from tests.conftest import World
 from tests.monitoring_fixtures import PDF, period, report
+
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 HEADERS = {c.key: c.label() for c in COLUMNS}
 

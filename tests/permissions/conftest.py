@@ -1,130 +1,110 @@
-"""The matrix's world and signed-in personas, built once per module.
+"""The matrix's world, signed-in personas and route objects, built once.
 
 Building the ``world`` and signing five personas in (four of them through
 their second factor) costs far more than one case of the matrix, which has
-about two thousand cases. So a module builds them once, inside a
-transaction rolled back after the module (the Kota Dumai demo fixtures do
-the same, tests/factories.py ``demo_loaded_once``), and every test here
-gets them through the fixtures of tests/conftest.py's names (``world``,
-``personas``, ``admin_user`` ...), overridden below. No case can leak into
-the next:
+about two thousand cases. So every module here shares one world per module
+(tests/conftest.py ``shared_world``, which says why no case can leak into the
+next), and the matrix builds each route's objects once (``RouteArgs``):
 
-- the database: each test runs in its own savepoint (pytest-django's ``db``),
-  rolled back at its end: rows a POST or an argument builder of the rows
-  added, changed or deleted come back as built, including the signed-in
-  sessions, the OTP devices and the login attempts django-axes records;
-- the clients: each test gets its personas' clients with the cookies they
-  had right after signing in (a case may sign out or switch the language);
-- the objects: ``world`` gives each test its own copies of the world's
-  objects, so an object a case changed in memory is not the next case's.
+- a route's objects: the matrix's argument builders (the period, the report,
+  the cycle a route is about) run once per route, not once per case, in a
+  savepoint kept open over that route's cases; each case's own savepoint
+  (``db``) sits inside it, so what a case changes (a report submitted, a plan
+  deleted) is rolled back before the next case of the route;
+- the uploads folder is the module's (not one per test), so a file a route's
+  builder stored is still there for the route's later cases.
 
-The per-test fixtures of tests/conftest.py (empty cache, private files
-folder, default language, fast password hashing) still run for every test.
+The other per-test fixtures of tests/conftest.py (empty cache, default
+language, fast password hashing) still run for every test.
 tests/permissions/test_isolation.py proves the rollback.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from http.cookies import SimpleCookie
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.test import Client
+from django.db import connection, transaction
 
-from tests.conftest import PERSONA_MEMBERS, World, persona_create, personas_sign_in, world_build
+from tests.conftest import SharedWorld, World
 
 
-@dataclass
-class SignedIn:
-    """What a module builds once: the world, the personas' users (by persona
-    name) and clients (plus ``anonymous``), and each client's cookies right
-    after signing in."""
+@pytest.fixture(scope="module", autouse=True)
+def _world_once(shared_world: SharedWorld) -> None:
+    """Every module here shares its world (tests/conftest.py ``shared_world``)."""
 
-    world: World
-    user_ids: dict[str, int]
-    clients: dict[str, Client]
-    cookies: dict[str, SimpleCookie]
+
+class RouteArgs:
+    """The URL arguments of the route whose cases are running, built once.
+
+    Building a route's objects (a reporting period opened through the
+    services, a report submitted, an evaluation cycle with its instrument)
+    costs more than the request a case makes, and the matrix asks for them
+    once per method and persona: about a third of the matrix's time went
+    into building the same objects again. Cases come grouped by route (their
+    order in ``CASES``), so a route's objects are built when its first case
+    starts, in a savepoint that stays open until a case of another route
+    starts (or the module ends) and is then rolled back. Each case's own
+    savepoint (``db``) opens inside it and is rolled back at the case's end,
+    so every case of a route starts from the objects as built."""
+
+    def __init__(self, shared_world: SharedWorld, django_db_blocker: Any) -> None:
+        self._shared_world = shared_world
+        self._blocker = django_db_blocker
+        self._route: str | None = None
+        self._args: list[Any] = []
+        self._savepoint: Any = None
+        self.builds = 0
+
+    def args(self, route: str, build: Callable[[World], list[Any]]) -> list[Any]:
+        if route == self._route:
+            return self._args
+        # The case's own savepoint (``db``) must not be open yet: request the
+        # route's arguments before ``db`` (or ``world``, ``personas``).
+        open_here = 1 if self._savepoint is not None else 0
+        assert len(connection.savepoint_ids) == open_here, "route objects built inside a case"
+        self.close()
+        with self._blocker.unblock():
+            self._savepoint = transaction.atomic()
+            self._savepoint.__enter__()
+            try:
+                self._args = build(copy.deepcopy(self._shared_world.world))
+            except BaseException:
+                self.close()
+                raise
+        self._route = route
+        self.builds += 1
+        return self._args
+
+    def close(self) -> None:
+        """Roll back the objects of the route built last."""
+        if self._savepoint is None:
+            return
+        savepoint, self._savepoint, self._route = self._savepoint, None, None
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            savepoint.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
-def signed_in(django_db_setup: None, django_db_blocker: Any) -> Iterator[SignedIn]:
-    # Fast password hashing and the cache in memory come from tests/conftest.py
-    # (_session_settings), as for the tests.
-    with django_db_blocker.unblock(), transaction.atomic():
-        world = world_build()
-        users = {persona: persona_create(persona, world) for persona in PERSONA_MEMBERS}
-        clients = personas_sign_in(users)
-        yield SignedIn(
-            world=_fetched(world),
-            user_ids={persona: user.pk for persona, user in users.items()},
-            clients=clients,
-            cookies={name: _copy(client.cookies) for name, client in clients.items()},
-        )
-        transaction.set_rollback(True)
+def route_args_built(shared_world: SharedWorld, django_db_blocker: Any) -> Iterator[RouteArgs]:
+    built = RouteArgs(shared_world, django_db_blocker)
+    yield built
+    built.close()
 
 
-def _copy(cookies: SimpleCookie) -> SimpleCookie:
-    copied = SimpleCookie()
-    for key, morsel in cookies.items():
-        copied[key] = morsel.copy()
-    return copied
+@pytest.fixture(scope="module")
+def _module_private_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("private")
 
 
-def _fetched(world: World) -> World:
-    """The world's objects as the database holds them."""
-    return World(
-        **{
-            f.name: type(obj)._default_manager.get(pk=obj.pk)
-            for f in fields(World)
-            for obj in [getattr(world, f.name)]
-        }
-    )
-
-
-@pytest.fixture
-def world(signed_in: SignedIn, db: None) -> World:
-    """The module's world: copies of its objects as the database held them
-    when built (and holds them again at the start of every test)."""
-    return copy.deepcopy(signed_in.world)
-
-
-@pytest.fixture
-def personas(signed_in: SignedIn, db: None) -> dict[str, Client]:
-    """The module's signed-in clients, their cookies as right after signing in."""
-    for name, client in signed_in.clients.items():
-        client.cookies = _copy(signed_in.cookies[name])
-    return signed_in.clients
-
-
-def _user(signed_in: SignedIn, persona: str) -> Any:
-    return get_user_model().objects.get(pk=signed_in.user_ids[persona])
-
-
-@pytest.fixture
-def admin_user(signed_in: SignedIn, db: None) -> Any:
-    return _user(signed_in, "admin")
-
-
-@pytest.fixture
-def editor_a(signed_in: SignedIn, db: None) -> Any:
-    return _user(signed_in, "editor_a")
-
-
-@pytest.fixture
-def editor_b(signed_in: SignedIn, db: None) -> Any:
-    return _user(signed_in, "editor_b")
-
-
-@pytest.fixture
-def assessor(signed_in: SignedIn, db: None) -> Any:
-    return _user(signed_in, "assessor")
-
-
-@pytest.fixture
-def officer(signed_in: SignedIn, db: None) -> Any:
-    return _user(signed_in, "officer")
+@pytest.fixture(autouse=True)
+def private_dir(settings, _module_private_dir: Path) -> Path:  # type: ignore[no-untyped-def]
+    """One uploads folder for the module (tests/conftest.py gives each test its
+    own): a file a route's builder stored (evidence, a photo) must still be
+    there for the route's later cases."""
+    settings.PRIVATE_FILES_DIR = _module_private_dir
+    return _module_private_dir

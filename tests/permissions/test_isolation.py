@@ -2,10 +2,12 @@
 module (conftest.py). These two tests run in this order, in one process (make
 test hands a whole file to one pytest-xdist worker, ``--dist loadfile``): the
 first changes everything a case can change, the second finds the world and the
-sessions as they were built."""
+sessions as they were built. The last three do the same for a route's
+objects, which the matrix builds once for all the route's cases."""
 
 from __future__ import annotations
 
+import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.urls import reverse
@@ -13,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kotacerdas.masterplan.models import ActionPlan, Programme
 from tests.conftest import World
+from tests.factories import make_action_plan
+from tests.permissions.conftest import RouteArgs
 
 RENAMED = "Diubah di memori saja"
 _first_ran: list[str] = []
@@ -58,3 +62,40 @@ def test_it_gives_the_next_case_the_world_and_the_sessions_as_built(world: World
     assert world.programme.name != RENAMED
     assert world.programme.name == Programme.objects.get(pk=world.programme.pk).name
     assert cache.get("dari-kasus-sebelumnya") is None
+
+
+# The matrix builds a route's objects once for all its cases (conftest.py
+# ``RouteArgs``): the next three tests run in this order, as a route's cases do.
+_built_plans: list[int] = []
+
+
+def _new_plan(world: World) -> list[object]:
+    plan = make_action_plan(world.programme, agency=world.agency_b)
+    _built_plans.append(plan.pk)
+    return [plan.pk]
+
+
+@pytest.fixture
+def plan_route(route_args_built: RouteArgs) -> list[object]:
+    return route_args_built.args("plan-route", _new_plan)
+
+
+@pytest.fixture
+def other_route(route_args_built: RouteArgs) -> list[object]:
+    return route_args_built.args("other-route", lambda world: [])
+
+
+def test_a_routes_first_case_may_delete_the_routes_object(plan_route, personas):
+    delete = reverse("masterplan:action_plan_delete", args=plan_route)
+    assert personas["admin"].post(delete).status_code == 302
+    assert not ActionPlan.objects.filter(pk=plan_route[0]).exists()
+
+
+def test_the_routes_next_case_finds_the_object_as_built(plan_route, personas):
+    assert _built_plans == plan_route, "built once, for the route's first case"
+    assert ActionPlan.objects.filter(pk=plan_route[0]).exists()
+
+
+def test_the_next_route_finds_the_last_routes_objects_rolled_back(other_route, db):
+    assert _built_plans
+    assert not ActionPlan.objects.filter(pk__in=_built_plans).exists()

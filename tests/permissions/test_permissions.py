@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.permissions
-from tests.conftest import World
 from tests.logins import login_verified
+from tests.permissions.conftest import RouteArgs
 from tests.permissions.matrix import PERSONAS, Rows
 
 
@@ -61,10 +62,16 @@ CASES = [
 ]
 
 
+@pytest.fixture
+def route_args(route: str, route_args_built: RouteArgs) -> list[Any]:
+    """The URL arguments of ``route``, built once for all its cases (conftest.py)."""
+    return route_args_built.args(route, MATRIX[route][0])
+
+
 @pytest.mark.parametrize(("route", "method", "persona"), CASES)
-def test_it_enforces_the_matrix(route: str, method: str, persona: str, world: World, personas):
-    args, data, methods = MATRIX[route]
-    url = reverse(route, args=args(world))
+def test_it_enforces_the_matrix(route: str, method: str, persona: str, route_args, personas):
+    _args, data, methods = MATRIX[route]
+    url = reverse(route, args=route_args)
     client = personas[persona]
     response = client.get(url) if method == "GET" else client.post(url, data)
     assert response.status_code == methods[method][persona], (

@@ -34,7 +34,7 @@ from tests.evaluation.factories import make_cycle
 from tests.factories import RegionFactory
 from tests.logins import login_verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 def client_for(username: str) -> Client:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from kotacerdas.core.pages import CONFIRM_FIELD
@@ -16,6 +17,9 @@ from tests.evaluation.assessment_factories import (
 )
 from tests.evaluation.factories import active_instrument, make_cycle
 from tests.factories import RegionFactory
+
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def test_the_team_creates_a_cycle_sets_its_schedule_and_moves_it(world, personas):

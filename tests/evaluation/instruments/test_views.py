@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -14,6 +15,9 @@ from kotacerdas.evaluation.instruments import services
 from kotacerdas.evaluation.instruments.instrument_xlsx import instrument_xlsx_export
 from kotacerdas.evaluation.models import Instrument, Item
 from tests.evaluation.factories import active_instrument
+
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -19,6 +19,9 @@ from kotacerdas.evaluation.self_assessment import services as sa
 from tests.evaluation.factories import make_cycle
 from tests.evaluation.region_factories import force_state, item
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def cycle(world):

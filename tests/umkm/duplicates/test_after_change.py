@@ -22,6 +22,9 @@ from tests.api.helpers import Api, token_for
 from tests.permissions.rows_umkm_duplicates import KELURAHAN, make_business
 from tests.umkm.registry.test_views import REGISTRATION
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 NAME = "Batik Tabir Melayu 188"
 ADDRESS = "Jl. Sudirman No. 12 RT 02"
 

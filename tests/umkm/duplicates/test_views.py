@@ -17,6 +17,9 @@ from tests.factories import RegionFactory, make_user
 from tests.logins import login_verified
 from tests.permissions.rows_umkm_duplicates import NIK, OTHER_KELURAHAN, make_business, make_pair
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 State = DuplicateCandidate.State
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,9 @@ from kotacerdas.umkm.models import Business, PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import anonymisation_preview
 from kotacerdas.umkm.registry import services
 from tests.permissions.rows_umkm_registry import NIK, make_business
+
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def _closed(world, years_ago: float, **data) -> Business:

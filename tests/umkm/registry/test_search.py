@@ -21,6 +21,9 @@ from kotacerdas.umkm.registry.selectors import BusinessFilters, business_search
 from tests.permissions.rows_umkm_registry import NIK, make_business
 from tests.umkm.imports.test_engine import ROWS, write_csv
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _list(client, world, q):  # type: ignore[no-untyped-def]
     response = client.get(reverse("umkm:business_list", args=[world.region.code]), {"q": q})

@@ -13,6 +13,9 @@ from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.registry import services
 from tests.permissions.rows_umkm_registry import ADDRESS, NIK, PHONE_STORED, make_business
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 MASKED = NIK[:6] + "*" * 10
 
 

@@ -24,6 +24,9 @@ from tests.umkm.statistics.fixtures import (
     make_business,
 )
 
+# One world and signed-in personas for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
