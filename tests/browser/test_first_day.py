@@ -9,7 +9,14 @@ phone (390×844), switches to English with the language buttons and walks
 again. Every step is a click on a link or button the previous page shows (a
 page without a way on is a dead end and fails), answers without an error,
 passes axe-core's WCAG 2.1 A/AA rules (tests/browser/a11y.py) and leaves a
-screenshot in ``var/test-artifacts/first-day/<persona>/``.
+screenshot in ``var/test-artifacts/first-day/<persona>/<combo>/``.
+
+The other two combinations — the phone in Indonesian, the desk in English —
+visit the same pages again, switched with the same language buttons, each
+checked the same way (error, way on, heading, axe, screenshot) without
+clicking the journey through a third and fourth time: the click-through
+already proved the links at both widths and in both languages, and a walk
+that wrote something would not write it twice.
 
 Marker ``walk``: the walks start their own server on SQLite whatever
 DATABASE_URL says, so CI runs them once in their own step
@@ -26,7 +33,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -117,6 +124,8 @@ class Person:
     secret: bytes | None = None
     last_step: int = -1
     shots: int = 0
+    # (label, path) of each page a walk reached, in order, for the revisits.
+    visited: list[tuple[str, str]] = field(default_factory=list)
 
     # The authenticator app: RFC 6238 codes from the key the enrolment page showed.
     def code(self) -> str:
@@ -146,9 +155,9 @@ class Person:
         assert page.locator("h1").count() >= 1, f"{self.name}: {label} has no heading"
         self.shots += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        folder = WALKS_DIR / self.name
+        folder = WALKS_DIR / self.name / self.tag
         folder.mkdir(parents=True, exist_ok=True)
-        shot = folder / f"{self.shots:02d}-{self.tag}-{slug}.png"
+        shot = folder / f"{self.shots:02d}-{slug}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert_accessible(page, f"{self.name} / {self.tag} / {label} ({page.url})")
 
@@ -172,6 +181,8 @@ class Person:
         with page.expect_navigation():
             target.click()
         self.check(label)
+        url = urlsplit(page.url)
+        self.visited.append((label, url.path + (f"?{url.query}" if url.query else "")))
 
     def sign_in(self, username: str) -> None:
         page = self.page
@@ -203,17 +214,27 @@ class Person:
         assert urlsplit(page.url).path not in ("/masuk/",), f"{username} could not sign in"
         self.check("halaman pertama")
 
-    def to_phone_in_english(self) -> None:
+    def turn(self, viewport: dict[str, int], language: str) -> None:
+        """To another screen, and to ``language`` with the language buttons
+        (in the user menu when the page has one), as a person would."""
         page = self.page
-        page.set_viewport_size(PHONE)
+        page.set_viewport_size(viewport)
         page.goto(self.base + "/")
         if page.locator("details.usermenu").count():
             page.locator("details.usermenu > summary").click()
-        english = page.locator("button[name=language][value=en]").locator("visible=true").first
+        button = page.locator(f"button[name=language][value={language}]").locator("visible=true")
         with page.expect_navigation():
-            english.click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        self.check("home")
+            button.first.click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        self.check("home" if language == "en" else "beranda")
+
+    def revisit(self, pages: list[tuple[str, str]], language: str) -> None:
+        """Open each page a walk reached, in ``language``, and check it as the
+        walk did."""
+        for label, path in pages:
+            self.page.goto(self.base + path)
+            expect(self.page.locator("html")).to_have_attribute("lang", language)
+            self.check(label)
 
 
 @pytest.fixture
@@ -231,10 +252,21 @@ def person(browser: Browser, demo: Demo) -> Iterator[Callable[[str], Person]]:
         context.close()
 
 
-def walk_twice(person: Person, walk: Callable[[Person], None]) -> None:
+def walk_everywhere(person: Person, walk: Callable[[Person], None]) -> None:
+    """The walk clicked through at the desk in Indonesian and on the phone in
+    English; its pages revisited on the phone in Indonesian and at the desk
+    in English. Screenshots per combination: desk-id, phone-en, phone-id,
+    desk-en. The sign-in's pages are not revisited (signed in, /masuk/ is
+    not the form a person met)."""
+    person.visited.clear()
     walk(person)
-    person.to_phone_in_english()
+    pages = list(person.visited)
+    person.turn(PHONE, "en")
     walk(person)
+    person.turn(PHONE, "id")
+    person.revisit(pages, "id")
+    person.turn(DESK, "en")
+    person.revisit(pages, "en")
 
 
 # --- The personas ----------------------------------------------------------------------------
@@ -255,7 +287,7 @@ def test_a_citizen_finds_the_city_figures_and_registers_a_business(person):
 
     citizen.page.goto(citizen.base + "/")
     citizen.check("beranda publik")
-    walk_twice(citizen, walk)
+    walk_everywhere(citizen, walk)
 
 
 def test_the_smart_city_team_reviews_the_city(person):
@@ -274,7 +306,7 @@ def test_the_smart_city_team_reviews_the_city(person):
         p.follow("verifikasi dua langkah", "a[href='/akun/mfa/']")
         p.follow("beranda", "a.brand")
 
-    walk_twice(admin, walk)
+    walk_everywhere(admin, walk)
 
 
 def test_an_agency_editor_reports_progress(person):
@@ -289,7 +321,7 @@ def test_an_agency_editor_reports_progress(person):
         p.follow("satu rencana aksi", "main a[href^='/rencana-aksi/']")
         p.follow("beranda", "a.brand")
 
-    walk_twice(editor, walk)
+    walk_everywhere(editor, walk)
 
 
 def test_an_agency_head_follows_the_agency(person):
@@ -303,7 +335,7 @@ def test_an_agency_head_follows_the_agency(person):
         p.follow("satu rencana aksi", "main a[href^='/rencana-aksi/']")
         p.follow("beranda", "a.brand")
 
-    walk_twice(head, walk)
+    walk_everywhere(head, walk)
 
 
 def test_a_registry_officer_works_the_registry(person):
@@ -322,7 +354,7 @@ def test_a_registry_officer_works_the_registry(person):
         p.follow("duplikat", f"main a[href='/wilayah/{REGION}/umkm/duplikat/']")
         p.follow("beranda", "a.brand")
 
-    walk_twice(officer, walk)
+    walk_everywhere(officer, walk)
 
 
 def test_an_assessor_finds_the_assignment(person):
@@ -334,7 +366,7 @@ def test_an_assessor_finds_the_assignment(person):
         p.follow("satu penugasan", "main a[href*='/evaluasi/']")
         p.follow("beranda", "a.brand")
 
-    walk_twice(assessor, walk)
+    walk_everywhere(assessor, walk)
 
 
 def test_the_ministry_operator_looks_after_the_instrument(person):
@@ -347,4 +379,4 @@ def test_the_ministry_operator_looks_after_the_instrument(person):
         p.follow("satu instrumen", "main a[href^='/evaluasi/instrumen/'][href$='/']")
         p.follow("beranda", "a.brand")
 
-    walk_twice(operator, walk)
+    walk_everywhere(operator, walk)

@@ -8,12 +8,15 @@ from io import BytesIO
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from kotacerdas.core.models import AuditEvent
 from kotacerdas.masterplan.models import ActionPlan, StatusCorrection
 from kotacerdas.masterplan.services import action_plan_status_correct
 from kotacerdas.monitoring import services
-from kotacerdas.monitoring.models import ReportingPeriod
+from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
 from kotacerdas.monitoring.selectors import (
     close_consequences,
     missing_reports,
@@ -21,6 +24,7 @@ from kotacerdas.monitoring.selectors import (
     period_plans,
 )
 from kotacerdas.monitoring.workbook.export import workbook_export
+from tests.api.helpers import Api, token_for
 from tests.conftest import World
 from tests.factories import make_action_plan
 
@@ -141,10 +145,73 @@ def test_a_correction_before_the_period_opened_counts_one_during_it_does_not(wor
 
 def test_a_plan_with_a_report_in_the_period_is_always_listed(world, plans):
     q1 = _open(_periods(world, 2024)[0])
-    services.report_save(
-        actor=None, period=q1, action_plan=plans["old_done"], status="selesai", physical_progress=1
+    # A draft written while the period still asked about the plan (before a
+    # backdated correction, or before this rule): it never vanishes.
+    ProgressReport.objects.create(
+        period=q1, action_plan=plans["old_done"], status="selesai", physical_progress=1
     )
     assert plans["old_done"].code in _codes(q1)
+    draft = services.report_save(
+        actor=None, period=q1, action_plan=plans["old_done"], physical_progress=5
+    )
+    assert draft.physical_progress == 5
+
+
+@pytest.mark.parametrize("name", ["old_done", "old_cancelled", "this_year_done", "next_year"])
+def test_it_refuses_a_report_on_a_plan_the_period_does_not_ask_about(world, plans, name):
+    q1 = _open(_periods(world, 2024)[0])
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.report_save(
+            actor=None, period=q1, action_plan=plans[name], status="berjalan", physical_progress=10
+        )
+    expected = "belum dilaporkan" if name == "next_year" else "sudah selesai atau dibatalkan"
+    assert expected in " ".join(refused.value.messages)
+    assert not ProgressReport.objects.filter(action_plan=plans[name]).exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_refusal_reads_in_english(world, plans):
+    q1 = _open(_periods(world, 2024)[0])
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.report_save(actor=None, period=q1, action_plan=plans["old_done"], status="selesai")
+    assert "already finished or cancelled" in " ".join(refused.value.messages)
+
+
+def test_it_still_takes_reports_on_the_periods_plans(world, plans):
+    q1 = _open(_periods(world, 2024)[0])
+    for name in ("this_year", "old_running", "old_postponed"):
+        saved = services.report_save(
+            actor=None, period=q1, action_plan=plans[name], status="berjalan", physical_progress=10
+        )
+        assert saved.state == "draft"
+
+
+def test_the_report_page_refuses_a_plan_off_the_board_and_says_why(world, plans, personas):
+    q1 = _open(_periods(world, 2024)[0])
+    url = reverse("monitoring:report_edit", args=[q1.pk, plans["old_done"].pk])
+    for method in ("get", "post"):
+        response = getattr(personas["admin"], method)(
+            url, {"status": "berjalan", "physical_progress": "10"}, follow=True
+        )
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == reverse("monitoring:period_detail", args=[q1.pk])
+        assert "sudah selesai atau dibatalkan" in response.content.decode()
+    assert not ProgressReport.objects.filter(action_plan=plans["old_done"]).exists()
+    open_url = reverse("monitoring:report_edit", args=[q1.pk, plans["this_year"].pk])
+    assert personas["admin"].get(open_url).status_code == 200
+
+
+def test_the_api_refuses_a_plan_off_the_board(world, plans, admin_user):
+    q1 = _open(_periods(world, 2024)[0])
+    plan = plans["next_year"]
+    response = Api(token_for(admin_user)).post(
+        f"/periods/{q1.pk}/action-plans/{plan.pk}/report",
+        {"status": "berjalan", "physical_progress": 10},
+    )
+    assert response.status_code == 409, response.content
+    assert "belum dilaporkan" in response.content.decode()
+    assert not ProgressReport.objects.filter(action_plan=plan).exists()
 
 
 def test_the_board_the_reminders_and_the_close_count_share_the_rule(world, plans):

@@ -112,7 +112,7 @@ def _edit_everything(w: World) -> None:
     ActionPlan.objects.filter(pk=w.plan_a.pk).update(
         activity="Kegiatan DIUBAH", target="Target DIUBAH", year=2025, agency=w.agency_b
     )
-    ActionPlan.objects.filter(pk=w.plan_b.pk).update(code="RA-DIUBAH", status="selesai")
+    ActionPlan.objects.filter(pk=w.plan_b.pk).update(code="RA-DIUBAH", status="ditunda")
     Evidence.objects.filter(report__action_plan=w.plan_a).update(caption="Keterangan DIUBAH")
     later = make_programme(w.masterplan, lead_agency=w.agency_a, name="Program BARU")
     make_action_plan(later, activity="Kegiatan BARU", target="Target BARU")

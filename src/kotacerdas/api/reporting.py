@@ -182,7 +182,9 @@ def report_save(
 ) -> dict[str, Any]:
     """Simpan (buat atau ubah) draf laporan sebuah rencana aksi pada periode
     yang sedang dibuka. Laporan yang sudah diajukan atau diverifikasi tidak
-    dapat diubah (409)."""
+    dapat diubah (409); rencana aksi yang tidak diminta periode ini (sudah
+    selesai atau dibatalkan sebelum periode dibuka, atau tahun berikutnya)
+    ditolak (409)."""
     user = auth.require_write(request).user
     period = fetch(periods_for(user), periods_for(user), pk=period_id)
     plan = fetch(

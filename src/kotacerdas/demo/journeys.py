@@ -81,12 +81,14 @@ DEMO_REPORTS: tuple[DemoReport, ...] = (
         70,
         "Paket wisata religi Dumai Islamic Center dipromosikan di tiga pameran.",
     ),
+    # Only plans the open period asks about (the carry-over rule): a plan
+    # finished before Q4 2024, such as the second festival, takes no report.
     DemoReport(
-        "BRD-04.02",
-        "opd.dispar",
+        "BRD-02.02",
+        "opd.diskopukm",
         "verified",
-        100,
-        "Kalender event pariwisata 2024 terbit dan dibagikan ke agen perjalanan.",
+        55,
+        "Pembinaan kebersihan pangan untuk 60 pedagang Kampung Kuliner; 25 sudah memakai QRIS.",
     ),
 )
 

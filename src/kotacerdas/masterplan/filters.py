@@ -82,7 +82,47 @@ class ProgrammeFilter(_MasterplanFilter):
         return qs.distinct()
 
 
+# The action plan list's orders (query value: order_by); each ends on the code
+# so a page boundary never moves between requests.
+ACTION_PLAN_ORDERS: dict[str, tuple[str, ...]] = {
+    "": ("programme__element__pillar__order", "code"),
+    "kode": ("code",),
+    "tahun": ("year", "programme__element__pillar__order", "code"),
+    "status": ("status", "programme__element__pillar__order", "code"),
+    "opd": ("agency__short_name", "programme__element__pillar__order", "code"),
+}
+PAGE_SIZES = (25, 50, 100)
+
+
 class ActionPlanFilter(_MasterplanFilter):
+    """The action plan list's filters, its order (``urut``) and page size
+    (``per``): all in the query string, so the pager's links keep them."""
+
+    urut = forms.ChoiceField(
+        label=_("Urutkan"),
+        required=False,
+        choices=[
+            ("", _("Pilar, kode")),
+            ("kode", _("Kode")),
+            ("tahun", _("Tahun")),
+            ("status", _("Status")),
+            ("opd", _("Perangkat daerah")),
+        ],
+    )
+    per = forms.TypedChoiceField(
+        label=_("Per halaman"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(n, str(n)) for n in PAGE_SIZES],
+    )
+
+    def ordering(self) -> tuple[str, ...]:
+        return ACTION_PLAN_ORDERS[self.values().get("urut") or ""]
+
+    def page_size(self) -> int:
+        return self.values().get("per") or PAGE_SIZES[0]
+
     def apply(self, qs: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
         data = self.values()
         if q := data.get("q"):

@@ -57,9 +57,6 @@ from kotacerdas.masterplan.selectors import (
 )
 from kotacerdas.regions.models import Region
 
-PAGE_SIZE = 50
-
-
 # --- Lookups shared by the views -------------------------------------------------
 
 
@@ -406,9 +403,9 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
     masterplan = _masterplan(region)
     filters = ActionPlanFilter(request.GET or None, masterplan=masterplan)
     qs = filters.apply(action_plans_for(request.user).filter(masterplan=masterplan)).order_by(
-        "programme__element__pillar__order", "code"
+        *filters.ordering()
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = Paginator(qs, filters.page_size()).get_page(request.GET.get("halaman"))
     _mark_corrections(page.object_list)
     editable = set(
         action_plans_status_settable(request.user)

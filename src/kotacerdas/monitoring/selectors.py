@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kotacerdas.core.formatting import round_half_up
 from kotacerdas.core.models import AuditEvent
@@ -108,6 +109,22 @@ def period_plans(*, period: ReportingPeriod, plans: QuerySet[ActionPlan]) -> Que
     has_report = ProgressReport.objects.filter(period=period).values("action_plan_id")
     return plans.filter(masterplan_id=period.masterplan_id).filter(
         Q(pk__in=has_report) | (Q(year__lte=period.year) & ~Q(pk__in=finished))
+    )
+
+
+def period_refusal(*, period: ReportingPeriod, action_plan: ActionPlan) -> str | None:
+    """Why ``period`` does not ask about ``action_plan`` (the carry-over rule of
+    :func:`period_plans`, which the board shows), or None when it does: a
+    report is refused for the same plans the board leaves out."""
+    if period_plans(period=period, plans=ActionPlan.objects.filter(pk=action_plan.pk)).exists():
+        return None
+    if action_plan.year > period.year:
+        return _(
+            "Rencana aksi tahun %(plan_year)s belum dilaporkan pada periode tahun %(period_year)s."
+        ) % {"plan_year": action_plan.year, "period_year": period.year}
+    return _(
+        "Rencana aksi ini sudah selesai atau dibatalkan sebelum periode ini dibuka, "
+        "jadi tidak dilaporkan lagi."
     )
 
 

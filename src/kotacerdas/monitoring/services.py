@@ -31,7 +31,7 @@ from kotacerdas.monitoring.models import (
     ProgressReport,
     ReportingPeriod,
 )
-from kotacerdas.monitoring.selectors import closes_early
+from kotacerdas.monitoring.selectors import closes_early, period_refusal
 from kotacerdas.monitoring.snapshots import Frozen, FrozenPublished
 
 PERIOD_FIELDS = (
@@ -227,7 +227,10 @@ def report_save(
     *, actor: Actor, period: ReportingPeriod, action_plan: ActionPlan, **data: Any
 ) -> ProgressReport:
     """Create or update the draft report of an action plan for a period. A
-    submitted or verified report is not edited; a returned one may be."""
+    submitted or verified report is not edited; a returned one may be. Only a
+    plan the period asks about may be reported (the board's carry-over rule,
+    ``selectors.period_plans``): not one finished before the period opened,
+    not one of a later year."""
     unknown = set(data) - set(REPORT_INPUT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown report fields: {sorted(unknown)}")
@@ -241,6 +244,9 @@ def report_save(
             .first()
         )
         if report is None:
+            refusal = period_refusal(period=period, action_plan=action_plan)
+            if refusal is not None:
+                raise ValidationError(refusal)
             return model_create(
                 actor=actor,
                 instance=ProgressReport(),

@@ -54,6 +54,7 @@ from kotacerdas.monitoring.selectors import (
     close_consequences,
     days_late,
     period_board,
+    period_refusal,
     periods_compare,
     plan_timeline,
     timeline_entries,
@@ -269,6 +270,10 @@ def report_edit(request: HttpRequest, period_pk: int, plan_pk: int) -> HttpRespo
         return redirect("monitoring:report_detail", pk=report.pk)
     if not period.is_open:
         messages.error(request, _("Periode ini tidak sedang dibuka untuk pelaporan."))
+        return redirect("monitoring:period_detail", pk=period.pk)
+    refusal = period_refusal(period=period, action_plan=plan) if report is None else None
+    if refusal is not None:
+        messages.error(request, refusal)
         return redirect("monitoring:period_detail", pk=period.pk)
     instance = copy.copy(report) if report else ProgressReport(status=plan.status)
     form = ReportForm(request.POST or None, instance=instance)
