@@ -13,6 +13,7 @@ the region and the header), and ``kotacerdas worker`` runs the task
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 import uuid
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import (
     files_expired,
     import_summary,
+    imports_running,
     jobs_holding_people,
     stored_path,
 )
@@ -82,6 +84,8 @@ State = ImportJob.State
 IMPORT_TASK = "kotacerdas.umkm.tasks.import_run"
 # The worker's task that deletes the invisible rows of failed imports.
 LEFTOVERS_TASK = "kotacerdas.umkm.tasks.import_leftovers_purge"
+# A job whose region is busy with another import is tried again after this long.
+REGION_BUSY_RETRY = dt.timedelta(seconds=15)
 
 
 def _user(actor: Actor) -> Any:
@@ -320,15 +324,61 @@ def _new_report_name() -> str:
     return f"{token[:2]}/{token}.xlsx"
 
 
-def _claim(job_id: int, report_name: str) -> bool:
+class Claim(enum.Enum):
+    CLAIMED = "claimed"
+    BUSY = "busy"  # another import of the region runs: the job waits
+    GONE = "gone"  # not QUEUED (run already, or settled)
+
+
+def _claim(job_id: int, report_name: str) -> Claim:
     """QUEUED → RUNNING, once: a task delivered twice does not import twice.
     The report's name is kept from the start, so that a job whose worker
-    died after the import committed still offers its report."""
-    return bool(
-        ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(
-            state=State.RUNNING, started_at=timezone.now(), rows_done=0, report_name=report_name
-        )
-    )
+    died after the import committed still offers its report.
+
+    One import per region at a time, whatever the number of workers (two
+    running at once could both add the same new business, or the same NIB):
+    the region's lease is "no other job of the region RUNNING", checked and
+    taken in one short transaction that holds the region row (PostgreSQL,
+    ``SELECT … FOR UPDATE``) or the database's write lock (SQLite takes it at
+    ``BEGIN IMMEDIATE``), so two claims are never both granted. A lease
+    whose worker died expires by the rule every job page applies: a RUNNING
+    job without a sign of life for ``STALL_AFTER`` is given up first."""
+    job = ImportJob.objects.filter(pk=job_id, state=State.QUEUED).first()
+    if job is None:
+        return Claim.GONE
+    for other in imports_running(region_id=job.region_id, exclude=job_id).select_related("region"):
+        give_up_if_stalled(other)
+    try:
+        with transaction.atomic():
+            # A command-line import in one transaction holds the region row
+            # for its whole run (PostgreSQL): not waited for, the region is busy.
+            free = Region.objects.select_for_update(skip_locked=True).filter(pk=job.region_id)
+            region_free = bool(list(free.values_list("pk", flat=True)))
+            holder = imports_running(region_id=job.region_id, exclude=job_id).first()
+            if holder is not None or not region_free:
+                ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(waiting_for=holder)
+                return Claim.BUSY
+            claimed = ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(
+                state=State.RUNNING,
+                started_at=timezone.now(),
+                rows_done=0,
+                report_name=report_name,
+                waiting_for=None,
+            )
+    except OperationalError:
+        # SQLite: the write lock held past the busy timeout (a command-line
+        # import in one transaction). The job waits and tries again.
+        logger.warning("import job %s: database busy, claim retried later", job_id)
+        return Claim.BUSY
+    return Claim.CLAIMED if claimed else Claim.GONE
+
+
+def _enqueue_later(job_id: int) -> None:
+    """Try a waiting job again after :data:`REGION_BUSY_RETRY` (django-tasks
+    ``run_after``): the worker stays free for other work meanwhile."""
+    task = import_string(IMPORT_TASK).using(run_after=timezone.now() + REGION_BUSY_RETRY)
+    result = task.enqueue(job_id=job_id)
+    ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
 def _find_duplicates(job: ImportJob) -> None:
@@ -357,9 +407,15 @@ def _warm_statistics(job: ImportJob) -> None:
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:
     """Run the import of a QUEUED job (the worker's task); return its summary
-    (empty when the job was not QUEUED or failed)."""
+    (empty when the job was not QUEUED or failed; ``{"waiting": True}`` when
+    another import of the region runs: the job stays QUEUED, says so on its
+    page, and is tried again later)."""
     report_name = _new_report_name()
-    if not _claim(job_id, report_name):
+    claim = _claim(job_id, report_name)
+    if claim is Claim.BUSY:
+        _enqueue_later(job_id)
+        return {"waiting": True}
+    if claim is Claim.GONE:
         return {}
     job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
     progress = ProgressFile(job.pk)
