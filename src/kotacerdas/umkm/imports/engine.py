@@ -405,6 +405,7 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
             result.report_path = result_report = a.report.finish()
         with transaction.atomic():
             _still_running(job.pk)  # not given up meanwhile by a page (a slow worker)
+            _displaced_counted(job.pk, result)
             _record(a, result)
             ImportJob.objects.filter(pk=job.pk).update(staging=False)
     except BaseException:
@@ -416,6 +417,17 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
             logger.exception("clearing the rows of failed import %s", job.pk)
         raise
     return result
+
+
+def _displaced_counted(job_id: int, result: ImportResult) -> None:
+    """Rows of the job that gave way to a business saved by hand with the
+    same NIB while the job wrote (registry.services): at publish they are
+    already registered, not imported. The job row is locked by the caller,
+    so no row gives way meanwhile."""
+    found = ImportJob.objects.filter(pk=job_id).values_list("displaced", flat=True).first()
+    if found:
+        result.imported -= found
+        result.matched_existing += found
 
 
 class ImportGivenUp(Exception):

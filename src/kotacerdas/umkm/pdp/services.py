@@ -615,6 +615,10 @@ class SubjectReport:
     record: PersonalDataAccess = field(repr=False)
     # Import jobs whose stored files (upload, rejection report) hold the person.
     import_jobs: list[SubjectImport] = field(default_factory=list)
+    # The person's rows in an import still writing (or failed and being
+    # cleared): invisible to every other reader until the import publishes,
+    # but held all the same, so the report shows them.
+    staged: list[Business] = field(default_factory=list)
 
     def rows(self) -> tuple[list[str], list[list[Any]]]:
         """One table for CSV/XLSX: the data, then the processing record."""
@@ -623,6 +627,11 @@ class SubjectReport:
         for b in self.businesses:
             for name in PERSONAL_COLUMNS:
                 rows.append(["data", b.pk, "", "", name, _csv_value(getattr(b, name))])
+        for b in self.staged:
+            for name in PERSONAL_COLUMNS:
+                rows.append(
+                    [f"data_impor_{b.import_job_id}", b.pk, "", "", name, _csv_value(getattr(b, name))]
+                )
         ids = {b.pk for b in self.businesses}
         for a in self.accesses:
             for pk in sorted(ids & set(a.business_ids)):
@@ -676,14 +685,22 @@ def _csv_value(value: Any) -> Any:
 def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> SubjectReport:
     """Every business of ``region`` whose owner has ``nik`` (merged-away ones
     too: they still hold the person's data), with every access record and
-    audit event that touched them. ``nik`` must already be clean."""
+    audit event that touched them, and the person's rows in an import still
+    writing (``staged``). ``nik`` must already be clean."""
     with transaction.atomic():
         businesses = list(
             Business.objects.filter(Q(owner_nik=nik) | Q(npwp=nik), region=region)
             .select_related("region")
             .order_by("id")
         )
-        ids = [b.pk for b in businesses]
+        staged = list(
+            Business.all_rows.filter(
+                Q(owner_nik=nik) | Q(npwp=nik), region=region, import_job__staging=True
+            )
+            .select_related("region", "import_job")
+            .order_by("id")
+        )
+        ids = [b.pk for b in businesses] + [b.pk for b in staged]
         record = record_access(
             actor=actor,
             region=region,
@@ -710,6 +727,7 @@ def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> S
         created_at=record.occurred_at,
         record=record,
         import_jobs=subject_import_jobs(region=region, nik=nik),
+        staged=staged,
     )
 
 
