@@ -133,9 +133,7 @@ def _staged_business(world: World) -> tuple[ImportJob, Business]:
     job = upload_job(world, _survey(1))
     ImportJob.objects.filter(pk=job.pk).update(state=State.RUNNING, staging=True)
     business = make_business(world, name="Toko Dalam Impor", phone="081234567890")
-    Business.all_rows.filter(pk=business.pk).update(
-        import_job=job, source=Business.Source.IMPORT
-    )
+    Business.all_rows.filter(pk=business.pk).update(import_job=job, source=Business.Source.IMPORT)
     return job, business
 
 
@@ -155,9 +153,7 @@ def test_the_subject_report_shows_the_persons_rows_in_an_import_still_writing(
     assert record.business_ids == [business.pk]
 
 
-def test_the_subject_report_page_shows_the_import_in_progress(
-    world: World, personas: Any
-) -> None:
+def test_the_subject_report_page_shows_the_import_in_progress(world: World, personas: Any) -> None:
     job, _business = _staged_business(world)
     response = personas["officer"].post(
         reverse("umkm:subject_report", args=[world.region.code]),

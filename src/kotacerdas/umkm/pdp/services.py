@@ -628,10 +628,9 @@ class SubjectReport:
             for name in PERSONAL_COLUMNS:
                 rows.append(["data", b.pk, "", "", name, _csv_value(getattr(b, name))])
         for b in self.staged:
+            part = f"data_impor_{b.import_job_id}"  # held by an import still writing
             for name in PERSONAL_COLUMNS:
-                rows.append(
-                    [f"data_impor_{b.import_job_id}", b.pk, "", "", name, _csv_value(getattr(b, name))]
-                )
+                rows.append([part, b.pk, "", "", name, _csv_value(getattr(b, name))])
         ids = {b.pk for b in self.businesses}
         for a in self.accesses:
             for pk in sorted(ids & set(a.business_ids)):
