@@ -76,8 +76,12 @@ def exports_remove_expired() -> int:
 def import_files_expire(day: str | None = None) -> dict[str, int]:
     """Daily: delete stored import files past their retention (and failed
     jobs', and those holding anonymised people); clear the invisible rows of
-    failed imports. Idempotent; ``day`` is the scheduler's."""
-    return import_services.import_files_expire()
+    failed imports; expire export files and exports that never started (their
+    filters may hold a NIK), should no export have run to do it. Idempotent;
+    ``day`` is the scheduler's."""
+    counts = import_services.import_files_expire()
+    counts["exports_expired"] = exports_expire()
+    return counts
 
 
 @task()

@@ -567,10 +567,25 @@ def export_job_download(*, actor: Any, job: ExportJob) -> str:
 
 def exports_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the files of exports past their ``expires_at`` (they hold
-        registry data, personal data perhaps): the job stays, EXPIRED, without
-        its file. Returns how many expired. Queued for each file's expiry moment
-    and run before every export."""
+    registry data, personal data perhaps): the job stays, EXPIRED, without
+    its file. Returns how many expired. Jobs still QUEUED after a file's
+    lifetime fail, their filters dropped. Queued for each file's expiry
+    moment, run before every export and by the daily file sweep."""
     now = now or timezone.now()
+    keep = dt.timedelta(hours=settings.KOTACERDAS_EXPORT_KEEP_HOURS)
+    # A job never started within a file's lifetime (no worker ran) is not
+    # kept waiting with its filters, which may hold a NIK or a phone number
+    # typed into the search: it fails, and export_job_fail drops them.
+    never_started = ExportJob.objects.filter(state=ExportState.QUEUED, created_at__lte=now - keep)
+    for stale in never_started.select_related("region"):
+        export_job_fail(
+            job=stale,
+            message=_(
+                "Ekspor tidak dibuat: belum dimulai dalam %(hours)s jam karena proses latar "
+                "belakang tidak berjalan. Saringan pencariannya sudah dihapus; minta ekspor lagi."
+            )
+            % {"hours": settings.KOTACERDAS_EXPORT_KEEP_HOURS},
+        )
     due = list(
         ExportJob.objects.filter(state=ExportState.DONE, expires_at__lte=now).values_list(
             "pk", flat=True
