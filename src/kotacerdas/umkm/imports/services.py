@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -472,6 +473,93 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     _find_duplicates(job)
     _warm_statistics(job)
     return {key: value for key, value in result.as_dict().items() if key != "report_path"}
+
+
+# --- The command line's staged import --------------------------------------------------------
+
+# How often the command line asks again for the region's lease while it waits (seconds).
+REGION_BUSY_POLL = 2.0
+
+
+def import_run_here(
+    *,
+    actor: Actor,
+    region: Region,
+    path: Path,
+    filename: str,
+    sheet: str | None = None,
+    report_path: Path | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    waiting: Callable[[ImportJob | None], None] | None = None,
+    poll: float | None = None,
+) -> tuple[ImportJob, ImportResult]:
+    """``kotacerdas umkm import --staged``: an import job run in this process
+    instead of the worker, by the same rules as a web upload's. Its rows are
+    written in short transactions and published at once (other users keep
+    writing meanwhile), and it takes the region's lease like any job: while
+    another import of the region runs, it waits (``waiting`` is told of each
+    holder, once). The file stays where it is (not copied into private
+    storage); the job is listed with the region's imports. Raises
+    :class:`ImportFileError` for an unreadable file (the job FAILED)."""
+    with transaction.atomic():
+        job = ImportJob(
+            region=region,
+            created_by=_user(actor),
+            filename=filename[:255],
+            sheet=sheet or "",
+            state=State.QUEUED,
+        )
+        job.full_clean()
+        job.save()
+        _audit(actor=actor, job=job, before=None)
+    told: set[int | None] = set()
+    try:
+        while (claim := _claim(job.pk, "")) is Claim.BUSY:
+            holder = ImportJob.objects.filter(pk=job.pk).values_list("waiting_for", flat=True)[0]
+            if waiting is not None and holder not in told:
+                waiting(ImportJob.objects.filter(pk=holder).first() if holder else None)
+            told.add(holder)
+            time.sleep(REGION_BUSY_POLL if poll is None else poll)
+    except BaseException:
+        import_job_fail(actor=actor, job=job, message=_("Impor dibatalkan sebelum dimulai."))
+        raise
+    if claim is Claim.GONE:  # settled by someone else while it waited
+        job.refresh_from_db()
+        raise ImportFileError(job.error or _("Impor dibatalkan sebelum dimulai."))
+    job = ImportJob.objects.select_related("region", "created_by").get(pk=job.pk)
+    beat = ProgressFile(job.pk)
+    beat.write(0, None)
+
+    def advance(done: int, total: int | None) -> None:
+        beat(done, total)  # the sign of life pages read (a dead command is given up)
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        result = run_import(
+            actor=actor,
+            region=region,
+            path=path,
+            filename=filename,
+            sheet=sheet,
+            job=job,
+            progress=advance,
+            report_path=report_path,
+        )
+    except ImportFileError as error:
+        import_job_fail(actor=actor, job=job, message=error.message)
+        raise
+    except BaseException:
+        import_job_fail(
+            actor=actor,
+            job=job,
+            message=_("Impor dari baris perintah berhenti; data registri tidak berubah."),
+        )
+        raise
+    finally:
+        beat.remove()
+    job = import_job_finish(job=job, result=result, report_name="", actor=actor)
+    return job, result
 
 
 # --- Stored files: personal data that expires ------------------------------------------------
