@@ -126,7 +126,7 @@ def _run_both(*args: str) -> tuple[str, str]:
 
 
 def test_it_says_the_exclusive_mode_blocks_writers(world, survey) -> None:
-    out, err = _run_both(str(survey), "--region", "14.72", "--quiet")
+    _out, err = _run_both(str(survey), "--region", "14.72", "--quiet")
     assert "Mode eksklusif" in err and "penyimpanan lain menunggu" in err
     assert "Exclusive mode" in err
     assert not ImportJob.objects.exists()  # no job: one transaction
