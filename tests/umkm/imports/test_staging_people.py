@@ -163,3 +163,32 @@ def test_the_subject_report_page_shows_the_import_in_progress(world: World, pers
     assert response.status_code == 200
     assert "Data dalam impor yang sedang berjalan" in body
     assert "Toko Dalam Impor" in body and f"#{job.pk}" in body
+
+
+def test_a_nib_saved_by_hand_before_the_import_writes_it_does_not_fail_the_import(
+    world: World, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other order: the person saves the NIB of row 30 while the import
+    has written rows 1–10 only (it read the region's keys at its start, so
+    it does not know). Before, the chunk holding row 30 broke the unique NIB
+    and the whole import failed; now that row gives way like the other order."""
+    job = _queued(world, 40)
+
+    def officer_saves_nib_of_row_thirty() -> None:
+        assert not Business.all_rows.filter(nib=_nib(30)).exists()  # not written yet
+        registry.business_create(
+            actor=None,
+            region=world.region,
+            data={"name": "Toko Manual", "kelurahan_code": "14.72.01.1003", "nib": _nib(30)},
+        )
+
+    _during_import(monkeypatch, officer_saves_nib_of_row_thirty)
+    services.import_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.imported, job.matched_existing, job.displaced) == (State.DONE, 39, 1, 1)
+    assert [b.name for b in Business.objects.filter(nib=_nib(30))] == ["Toko Manual"]
+    assert Business.objects.filter(import_job=job).count() == 39
+    # The rows of the chunk that held row 30 are all there but that one.
+    assert Business.objects.filter(import_job=job, nib=_nib(29)).exists()
+    assert Business.objects.filter(import_job=job, nib=_nib(31)).exists()

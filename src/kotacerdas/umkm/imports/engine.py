@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -256,15 +256,23 @@ class _Inserter:
         if not self.pending:
             return
         started = time.monotonic()
-        with transaction.atomic() if self.chunked else nullcontext(), connection.cursor() as cursor:
-            if self.chunked and self.job_id is not None:
-                _still_running(self.job_id)
-            if self.use_copy:
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in self.pending:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.insert_sql, self.pending)
+        try:
+            with (
+                transaction.atomic() if self.chunked else nullcontext(),
+                connection.cursor() as cursor,
+            ):
+                if self.chunked and self.job_id is not None:
+                    _still_running(self.job_id)
+                if self.use_copy:
+                    with cursor.cursor.copy(self.copy_sql) as copy:
+                        for row in self.pending:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.insert_sql, self.pending)
+        except IntegrityError:
+            if not self.chunked or self.job_id is None:
+                raise
+            _insert_giving_way(self.insert_sql, self.pending, job_id=self.job_id)
         self.pending = []
         if self.pause_share:
             held = time.monotonic() - started
@@ -417,6 +425,31 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
             logger.exception("clearing the rows of failed import %s", job.pk)
         raise
     return result
+
+
+_NIB_AT = 1 + IMPORTED_FIELDS.index("nib")  # in an INSERT row (_COLUMNS)
+
+
+def _insert_giving_way(sql: str, rows: list[tuple[Any, ...]], *, job_id: int) -> None:
+    """A staged chunk refused by the unique NIB: a person saved that NIB by
+    hand after the import read the region's keys (docs/decisions.md). Insert
+    the chunk again row by row, each under a savepoint; a row whose NIB a
+    visible business of the region now holds gives way (counted on the job,
+    already registered at publish); any other refusal is an error."""
+    gave_way = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _still_running(job_id)
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    cursor.execute(sql, row)
+            except IntegrityError:
+                nib = row[_NIB_AT]
+                taken = Business.objects.filter(region_id=row[0], nib=nib, merged_into=None)
+                if not nib or not taken.exists():
+                    raise
+                gave_way += 1
+        ImportJob.objects.filter(pk=job_id).update(displaced=models.F("displaced") + gave_way)
 
 
 def _displaced_counted(job_id: int, result: ImportResult) -> None:
