@@ -269,7 +269,8 @@ class _Inserter:
                             copy.write_row(row)
                 else:
                     cursor.executemany(self.insert_sql, self.pending)
-        except IntegrityError:
+        except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
+            # COPY runs on the driver's cursor: its error is the driver's own class.
             if not self.chunked or self.job_id is None:
                 raise
             _insert_giving_way(self.insert_sql, self.pending, job_id=self.job_id)
