@@ -87,9 +87,12 @@ def import_files_expire(day: str | None = None) -> dict[str, int]:
     """Daily: delete stored import files past their retention (and failed
     jobs', and those holding anonymised people); clear the invisible rows of
     failed imports, and the personal data of OSS NIB list rows left
-    undecided past the same retention. Idempotent; ``day`` is the scheduler's."""
+    undecided past the same retention; expire export files and exports that
+    never started (their filters may hold a NIK), should no export have run
+    to do it. Idempotent; ``day`` is the scheduler's."""
     counts = import_services.import_files_expire()
     counts["oss_rows_cleared"] = oss_personal_data_expire()
+    counts["exports_expired"] = exports_expire()
     return counts
 
 

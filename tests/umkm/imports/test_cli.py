@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 
 from kotacerdas.cli import main
+from kotacerdas.umkm.imports.models import ImportJob
+from kotacerdas.umkm.imports.progress import ProgressFile
 from kotacerdas.umkm.models import Business, KbliCode, PersonalDataAccess
 from tests.umkm.imports.test_engine import ROWS, write_csv
 
@@ -51,6 +53,7 @@ def test_it_prints_the_summary_as_json(world, survey, tmp_path) -> None:
         "skipped": 0,
         "report": str(report),
         "places": {"fuzzy": 1},
+        "mode": "exclusive",
     }
     assert summary["rows"] == sum(
         summary[k]
@@ -111,3 +114,77 @@ def test_the_console_script_exits_0_on_rejections_and_1_when_unreadable(
         main(["umkm", "import", str(tmp_path / "kosong.csv"), "--region", "14.72"])
     assert exit_.value.code == 1
     assert "kosong" in capsys.readouterr().err
+
+
+# --- Modes: exclusive (one transaction) and staged (an import job here) ----------------------
+
+
+def _run_both(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("umkm", "import", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_it_says_the_exclusive_mode_blocks_writers(world, survey) -> None:
+    _out, err = _run_both(str(survey), "--region", "14.72", "--quiet")
+    assert "Mode eksklusif" in err and "penyimpanan lain menunggu" in err
+    assert "Exclusive mode" in err
+    assert not ImportJob.objects.exists()  # no job: one transaction
+
+
+def test_staged_runs_an_import_job_in_this_process(world, survey, officer) -> None:
+    out, err = _run_both(
+        str(survey), "--region", "14.72", "--staged", "--json", "--quiet", "--actor", "rina"
+    )
+    summary = json.loads(out)
+    assert "Mode bertahap" in err and "Staged mode" in err
+    job = ImportJob.objects.get()
+    assert (summary["mode"], summary["job"]) == ("staged", job.pk)
+    assert (job.state, job.staging, job.created_by) == (ImportJob.State.DONE, False, officer)
+    assert (job.imported, job.rejected) == (summary["imported"], summary["rejected"]) == (3, 3)
+    assert Business.objects.filter(import_job=job).count() == 3
+    # The same counts as the exclusive path, which it matches row for row.
+    again = json.loads(_run(str(survey), "--region", "14.72", "--json", "--quiet"))
+    assert (again["imported"], again["matched_existing"]) == (0, 4)
+
+
+def test_staged_refuses_an_unreadable_file_and_leaves_the_job_failed(world, tmp_path) -> None:
+    (tmp_path / "catatan.csv").write_text("Catatan rapat\nTidak ada tabel di sini\n")
+    with pytest.raises(CommandError, match="Judul kolom tidak dikenali"):
+        _run(str(tmp_path / "catatan.csv"), "--region", "14.72", "--staged")
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.FAILED and "Judul kolom" in job.error
+    assert Business.all_rows.count() == 0
+
+
+def test_staged_waits_for_the_running_import_of_its_region(world, survey, monkeypatch) -> None:
+    from kotacerdas.umkm.imports import services
+
+    running = ImportJob.objects.create(
+        region=world.region, filename="besar.xlsx", state=ImportJob.State.RUNNING
+    )
+    ProgressFile(running.pk).write(0, None)  # alive
+    polls: list[int] = []
+
+    def sleep(seconds: float) -> None:  # the other import ends after two polls
+        if seconds != services.REGION_BUSY_POLL:
+            return  # the staged engine's pause between chunks
+        polls.append(1)
+        if len(polls) == 2:
+            ImportJob.objects.filter(pk=running.pk).update(state=ImportJob.State.DONE)
+
+    monkeypatch.setattr(services.time, "sleep", sleep)
+    out, err = _run_both(str(survey), "--region", "14.72", "--staged", "--quiet")
+    assert f"Menunggu impor lain di wilayah ini selesai: impor #{running.pk} (besar.xlsx)" in err
+    assert err.count("Menunggu impor lain") == 1  # said once, not at every poll
+    assert len(polls) == 2
+    assert "diimpor / imported 3" in out
+
+
+def test_exclusive_refuses_while_an_import_of_its_region_runs(world, survey) -> None:
+    running = ImportJob.objects.create(
+        region=world.region, filename="besar.xlsx", state=ImportJob.State.RUNNING
+    )
+    with pytest.raises(CommandError, match=f"Impor #{running.pk} \\(besar.xlsx\\) sedang berjalan"):
+        _run(str(survey), "--region", "14.72", "--quiet")
+    assert Business.objects.count() == 0

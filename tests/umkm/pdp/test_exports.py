@@ -419,3 +419,45 @@ def test_the_caps_come_from_the_environment(environ) -> None:
     environ.setenv("KOTACERDAS_EXPORT_KEEP_HOURS", "0")
     with pytest.raises(ImproperlyConfigured, match="KOTACERDAS_EXPORT_KEEP_HOURS"):
         runpy.run_path(kotacerdas.settings.__file__)
+
+
+# --- Personal data in stored filters --------------------------------------------------------
+
+
+def test_an_export_that_never_starts_drops_its_filters_by_the_daily_sweep(
+    world, officer, caplog
+) -> None:
+    """No worker ran for a whole file lifetime: the job's stored search (a
+    NIK here) would stay in the database, and in every backup, for good.
+    The daily sweep fails it and drops the filters; nothing logs the NIK."""
+    from kotacerdas.umkm.tasks import import_files_expire
+
+    job = _job(officer, world, q=NIK)
+    fresh = _job(officer, world, q=NIK)
+    old = timezone.now() - dt.timedelta(hours=25)
+    ExportJob.objects.filter(pk=job.pk).update(created_at=old)
+    with caplog.at_level(logging.DEBUG):
+        import_files_expire.call()
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (job.state, job.filters) == (State.FAILED, {})
+    assert "belum dimulai dalam 24 jam" in job.error
+    assert (fresh.state, fresh.filters) == (State.QUEUED, {"q": NIK})  # still within its time
+    assert NIK not in caplog.text
+    for event in AuditEvent.objects.filter(object_id=str(job.pk)):
+        assert NIK not in f"{event.before} {event.after}"
+
+
+def test_no_finished_export_keeps_a_search_in_its_filters(world, officer) -> None:
+    """Done, failed (cut or refused), given up, expired: none keeps the filters."""
+    make_business(world)
+    done = _job(officer, world, q=NIK)
+    run_export_job(done)
+    refused = _job(officer, world, personal=True, q=NIK)
+    Membership.objects.filter(user=officer).delete()  # no longer allowed to reveal
+    run_export_job(refused)
+    exports_expire(now=timezone.now() + dt.timedelta(days=2))
+    for job in (done, refused):
+        job.refresh_from_db()
+        assert job.state in (State.EXPIRED, State.FAILED)
+        assert job.filters == {}

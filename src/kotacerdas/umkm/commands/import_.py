@@ -1,5 +1,12 @@
 """``kotacerdas umkm import FILE --region CODE``: import a survey spreadsheet
-into a region's registry (the same :func:`run_import` as the web upload)."""
+into a region's registry (the same :func:`run_import` as the web upload).
+
+Two modes (docs/registry.md, docs/decisions.md): **exclusive**, the default,
+one transaction with the bulk-load speed-ups, which on SQLite holds the
+write lock for the whole run (quiet hours); **staged** (``--staged``), an
+import job run in this process like a web upload's: rows written in short
+transactions and published at once, other users writing meanwhile, and one
+import per region at a time (it waits for a running one)."""
 
 from __future__ import annotations
 
@@ -20,7 +27,10 @@ from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find_added
 from kotacerdas.umkm.imports.engine import run_import
+from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.reading import ImportFileError
+from kotacerdas.umkm.imports.selectors import imports_running
+from kotacerdas.umkm.imports.services import import_run_here
 from kotacerdas.umkm.registry.selectors import last_business_id
 
 HELP = (
@@ -29,6 +39,19 @@ HELP = (
 )
 # Files from the command line may be far larger than a web upload.
 MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024
+MODE_EXCLUSIVE = (
+    "Mode eksklusif: satu transaksi (tercepat). Selama impor berjalan penyimpanan lain menunggu "
+    "(SQLite: setiap penulis; PostgreSQL: impor lain ke wilayah ini); pakai di jam sepi, atau "
+    "--staged. / Exclusive mode: one transaction (fastest). While it runs other writes wait "
+    "(SQLite: every writer; PostgreSQL: other imports into this region); use it at quiet "
+    "hours, or --staged."
+)
+MODE_STAGED = (
+    "Mode bertahap: pekerjaan impor di proses ini; baris ditulis dalam transaksi pendek dan "
+    "tampil sekaligus di akhir, pengguna lain tetap dapat menyimpan. / Staged mode: an import "
+    "job in this process; rows are written in short transactions and appear at once at the "
+    "end, other users keep saving."
+)
 
 
 def add_arguments(parser: ArgumentParser) -> None:
@@ -55,6 +78,14 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument(
         "--quiet", action="store_true", help="Tanpa bilah kemajuan. / No progress bar."
+    )
+    parser.add_argument(
+        "--staged",
+        action="store_true",
+        help="Impor bertahap sebagai pekerjaan impor di proses ini: pengguna lain tetap dapat "
+        "menyimpan selama impor berjalan; menunggu impor lain ke wilayah yang sama. / "
+        "Staged import job in this process: other users keep saving while it runs; waits for "
+        "another import into the same region.",
     )
     parser.add_argument(
         "--actor",
@@ -108,6 +139,18 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
     report = Path(options["report"]) if options["report"] else None
+    staged = options["staged"]
+    if not staged:
+        running = imports_running(region_id=region.pk).first()
+        if running is not None:
+            raise CommandError(
+                f"Impor #{running.pk} ({running.filename}) sedang berjalan di wilayah {code}; "
+                "tunggu sampai selesai, atau pakai --staged (menunggu sendiri). / "
+                f"Import #{running.pk} ({running.filename}) is running in region {code}; wait "
+                "for it to finish, or use --staged (which waits by itself)."
+            )
+    # Said always, on stderr (stdout may be the JSON summary).
+    command.stderr.write(MODE_STAGED if staged else MODE_EXCLUSIVE)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -124,22 +167,45 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         def advance(done: int, total: int | None) -> None:
             progress.update(task, completed=done, total=max(total or 0, done) or None)
 
-        try:
-            result = run_import(
-                actor=actor,
-                region=region,
-                path=path,
-                filename=path.name,
-                sheet=options["sheet"],
-                progress=advance,
-                report_path=report,
+        def waiting(holder: ImportJob | None) -> None:
+            which = f"#{holder.pk} ({holder.filename})" if holder is not None else "?"
+            command.stderr.write(
+                f"Menunggu impor lain di wilayah ini selesai: impor {which}. / "
+                f"Waiting for another import into this region to finish: import {which}."
             )
+
+        job: ImportJob | None = None
+        try:
+            if staged:
+                job, result = import_run_here(
+                    actor=actor,
+                    region=region,
+                    path=path,
+                    filename=path.name,
+                    sheet=options["sheet"],
+                    progress=advance,
+                    report_path=report,
+                    waiting=waiting,
+                )
+            else:
+                result = run_import(
+                    actor=actor,
+                    region=region,
+                    path=path,
+                    filename=path.name,
+                    sheet=options["sheet"],
+                    progress=advance,
+                    report_path=report,
+                )
         except ImportFileError as error:
             raise CommandError(error.message) from None
     # The new businesses join the duplicate review queue, as after a web import.
     candidates_find_added(actor=actor, region=region, after_id=last_id)
     summary = result.as_dict()
     summary["report"] = summary.pop("report_path")
+    summary["mode"] = "staged" if staged else "exclusive"
+    if job is not None:
+        summary["job"] = job.pk
     if options["json"]:
         command.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
         return
@@ -150,5 +216,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         f"ditolak / rejected {result.rejected}, dilewati (bukan usaha) / skipped (not a "
         f"business) {result.skipped}, peringatan / warnings {result.warnings}."
     )
+    if job is not None:
+        command.stdout.write(f"Impor bertahap / staged import: #{job.pk}.")
     if result.report_path is not None:
         command.stdout.write(f"Laporan / report: {result.report_path}")

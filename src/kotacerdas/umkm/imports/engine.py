@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -256,15 +256,24 @@ class _Inserter:
         if not self.pending:
             return
         started = time.monotonic()
-        with transaction.atomic() if self.chunked else nullcontext(), connection.cursor() as cursor:
-            if self.chunked and self.job_id is not None:
-                _still_running(self.job_id)
-            if self.use_copy:
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in self.pending:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.insert_sql, self.pending)
+        try:
+            with (
+                transaction.atomic() if self.chunked else nullcontext(),
+                connection.cursor() as cursor,
+            ):
+                if self.chunked and self.job_id is not None:
+                    _still_running(self.job_id)
+                if self.use_copy:
+                    with cursor.cursor.copy(self.copy_sql) as copy:
+                        for row in self.pending:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.insert_sql, self.pending)
+        except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
+            # COPY runs on the driver's cursor: its error is the driver's own class.
+            if not self.chunked or self.job_id is None:
+                raise
+            _insert_giving_way(self.insert_sql, self.pending, job_id=self.job_id)
         self.pending = []
         if self.pause_share:
             held = time.monotonic() - started
@@ -405,6 +414,7 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
             result.report_path = result_report = a.report.finish()
         with transaction.atomic():
             _still_running(job.pk)  # not given up meanwhile by a page (a slow worker)
+            _displaced_counted(job.pk, result)
             _record(a, result)
             ImportJob.objects.filter(pk=job.pk).update(staging=False)
     except BaseException:
@@ -416,6 +426,42 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
             logger.exception("clearing the rows of failed import %s", job.pk)
         raise
     return result
+
+
+_NIB_AT = 1 + IMPORTED_FIELDS.index("nib")  # in an INSERT row (_COLUMNS)
+
+
+def _insert_giving_way(sql: str, rows: list[tuple[Any, ...]], *, job_id: int) -> None:
+    """A staged chunk refused by the unique NIB: a person saved that NIB by
+    hand after the import read the region's keys (docs/decisions.md). Insert
+    the chunk again row by row, each under a savepoint; a row whose NIB a
+    visible business of the region now holds gives way (counted on the job,
+    already registered at publish); any other refusal is an error."""
+    gave_way = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _still_running(job_id)
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    cursor.execute(sql, row)
+            except IntegrityError:
+                nib = row[_NIB_AT]
+                taken = Business.objects.filter(region_id=row[0], nib=nib, merged_into=None)
+                if not nib or not taken.exists():
+                    raise
+                gave_way += 1
+        ImportJob.objects.filter(pk=job_id).update(displaced=models.F("displaced") + gave_way)
+
+
+def _displaced_counted(job_id: int, result: ImportResult) -> None:
+    """Rows of the job that gave way to a business saved by hand with the
+    same NIB while the job wrote (registry.services): at publish they are
+    already registered, not imported. The job row is locked by the caller,
+    so no row gives way meanwhile."""
+    found = ImportJob.objects.filter(pk=job_id).values_list("displaced", flat=True).first()
+    if found:
+        result.imported -= found
+        result.matched_existing += found
 
 
 class ImportGivenUp(Exception):

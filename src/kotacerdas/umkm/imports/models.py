@@ -74,6 +74,21 @@ class ImportJob(models.Model):
     files_removed_reason = models.CharField(
         _("alasan berkas dihapus"), max_length=12, choices=FilesRemoved.choices, blank=True
     )
+    # Set while this QUEUED job waits for another import of its region to
+    # publish or fail (two imports of one region never run at once:
+    # services._claim); the page says which one.
+    waiting_for = models.ForeignKey(
+        "self",
+        verbose_name=_("menunggu impor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Rows of this job (still staging) that gave way to a business saved by
+    # hand with the same NIB while the job ran: counted as already
+    # registered when the job publishes (docs/decisions.md).
+    displaced = models.PositiveIntegerField(_("didahului entri manual"), default=0)
 
     class Meta:
         verbose_name = _("impor UMKM")

@@ -101,7 +101,8 @@ def job_progress(job: ImportJob, *, now: dt.datetime | None = None) -> Progress:
             0,
             job.rows_total,
             queued_since,
-            waited > STALL_AFTER,
+            # Waiting for another import of the region is no sign of a missing worker.
+            waited > STALL_AFTER and job.waiting_for_id is None,
             no_worker=no_worker(queued_since, now=now),
         )
     return Progress(job.state, job.rows_done, job.rows_total, job.finished_at, False)

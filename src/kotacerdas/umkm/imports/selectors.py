@@ -42,6 +42,15 @@ def earlier_imports(job: ImportJob) -> models.QuerySet[ImportJob]:
     )
 
 
+def imports_running(*, region_id: int, exclude: int | None = None) -> models.QuerySet[ImportJob]:
+    """The import jobs of a region that are running now (at most one but for
+    a moment: services._claim), oldest first."""
+    running = ImportJob.objects.filter(region_id=region_id, state=ImportJob.State.RUNNING)
+    if exclude is not None:
+        running = running.exclude(pk=exclude)
+    return running.order_by("started_at", "pk")
+
+
 def remembered_mapping(
     *, region: Region, signature: str, columns: int, fields: Mapping[str, Any]
 ) -> dict[int, str] | None:

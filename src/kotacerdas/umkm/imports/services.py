@@ -13,15 +13,17 @@ the region and the header), and ``kotacerdas worker`` runs the task
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -50,6 +52,7 @@ from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import (
     files_expired,
     import_summary,
+    imports_running,
     jobs_holding_people,
     stored_path,
 )
@@ -82,6 +85,8 @@ State = ImportJob.State
 IMPORT_TASK = "kotacerdas.umkm.tasks.import_run"
 # The worker's task that deletes the invisible rows of failed imports.
 LEFTOVERS_TASK = "kotacerdas.umkm.tasks.import_leftovers_purge"
+# A job whose region is busy with another import is tried again after this long.
+REGION_BUSY_RETRY = dt.timedelta(seconds=15)
 
 
 def _user(actor: Actor) -> Any:
@@ -320,15 +325,61 @@ def _new_report_name() -> str:
     return f"{token[:2]}/{token}.xlsx"
 
 
-def _claim(job_id: int, report_name: str) -> bool:
+class Claim(enum.Enum):
+    CLAIMED = "claimed"
+    BUSY = "busy"  # another import of the region runs: the job waits
+    GONE = "gone"  # not QUEUED (run already, or settled)
+
+
+def _claim(job_id: int, report_name: str) -> Claim:
     """QUEUED → RUNNING, once: a task delivered twice does not import twice.
     The report's name is kept from the start, so that a job whose worker
-    died after the import committed still offers its report."""
-    return bool(
-        ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(
-            state=State.RUNNING, started_at=timezone.now(), rows_done=0, report_name=report_name
-        )
-    )
+    died after the import committed still offers its report.
+
+    One import per region at a time, whatever the number of workers (two
+    running at once could both add the same new business, or the same NIB):
+    the region's lease is "no other job of the region RUNNING", checked and
+    taken in one short transaction that holds the region row (PostgreSQL,
+    ``SELECT … FOR UPDATE``) or the database's write lock (SQLite takes it at
+    ``BEGIN IMMEDIATE``), so two claims are never both granted. A lease
+    whose worker died expires by the rule every job page applies: a RUNNING
+    job without a sign of life for ``STALL_AFTER`` is given up first."""
+    job = ImportJob.objects.filter(pk=job_id, state=State.QUEUED).first()
+    if job is None:
+        return Claim.GONE
+    for other in imports_running(region_id=job.region_id, exclude=job_id).select_related("region"):
+        give_up_if_stalled(other)
+    try:
+        with transaction.atomic():
+            # A command-line import in one transaction holds the region row
+            # for its whole run (PostgreSQL): not waited for, the region is busy.
+            free = Region.objects.select_for_update(skip_locked=True).filter(pk=job.region_id)
+            region_free = bool(list(free.values_list("pk", flat=True)))
+            holder = imports_running(region_id=job.region_id, exclude=job_id).first()
+            if holder is not None or not region_free:
+                ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(waiting_for=holder)
+                return Claim.BUSY
+            claimed = ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(
+                state=State.RUNNING,
+                started_at=timezone.now(),
+                rows_done=0,
+                report_name=report_name,
+                waiting_for=None,
+            )
+    except OperationalError:
+        # SQLite: the write lock held past the busy timeout (a command-line
+        # import in one transaction). The job waits and tries again.
+        logger.warning("import job %s: database busy, claim retried later", job_id)
+        return Claim.BUSY
+    return Claim.CLAIMED if claimed else Claim.GONE
+
+
+def _enqueue_later(job_id: int) -> None:
+    """Try a waiting job again after :data:`REGION_BUSY_RETRY` (django-tasks
+    ``run_after``): the worker stays free for other work meanwhile."""
+    task = import_string(IMPORT_TASK).using(run_after=timezone.now() + REGION_BUSY_RETRY)
+    result = task.enqueue(job_id=job_id)
+    ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
 def _find_duplicates(job: ImportJob) -> None:
@@ -357,9 +408,15 @@ def _warm_statistics(job: ImportJob) -> None:
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:
     """Run the import of a QUEUED job (the worker's task); return its summary
-    (empty when the job was not QUEUED or failed)."""
+    (empty when the job was not QUEUED or failed; ``{"waiting": True}`` when
+    another import of the region runs: the job stays QUEUED, says so on its
+    page, and is tried again later)."""
     report_name = _new_report_name()
-    if not _claim(job_id, report_name):
+    claim = _claim(job_id, report_name)
+    if claim is Claim.BUSY:
+        _enqueue_later(job_id)
+        return {"waiting": True}
+    if claim is Claim.GONE:
         return {}
     job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
     progress = ProgressFile(job.pk)
@@ -416,6 +473,93 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     _find_duplicates(job)
     _warm_statistics(job)
     return {key: value for key, value in result.as_dict().items() if key != "report_path"}
+
+
+# --- The command line's staged import --------------------------------------------------------
+
+# How often the command line asks again for the region's lease while it waits (seconds).
+REGION_BUSY_POLL = 2.0
+
+
+def import_run_here(
+    *,
+    actor: Actor,
+    region: Region,
+    path: Path,
+    filename: str,
+    sheet: str | None = None,
+    report_path: Path | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    waiting: Callable[[ImportJob | None], None] | None = None,
+    poll: float | None = None,
+) -> tuple[ImportJob, ImportResult]:
+    """``kotacerdas umkm import --staged``: an import job run in this process
+    instead of the worker, by the same rules as a web upload's. Its rows are
+    written in short transactions and published at once (other users keep
+    writing meanwhile), and it takes the region's lease like any job: while
+    another import of the region runs, it waits (``waiting`` is told of each
+    holder, once). The file stays where it is (not copied into private
+    storage); the job is listed with the region's imports. Raises
+    :class:`ImportFileError` for an unreadable file (the job FAILED)."""
+    with transaction.atomic():
+        job = ImportJob(
+            region=region,
+            created_by=_user(actor),
+            filename=filename[:255],
+            sheet=sheet or "",
+            state=State.QUEUED,
+        )
+        job.full_clean()
+        job.save()
+        _audit(actor=actor, job=job, before=None)
+    told: set[int | None] = set()
+    try:
+        while (claim := _claim(job.pk, "")) is Claim.BUSY:
+            holder = ImportJob.objects.filter(pk=job.pk).values_list("waiting_for", flat=True)[0]
+            if waiting is not None and holder not in told:
+                waiting(ImportJob.objects.filter(pk=holder).first() if holder else None)
+            told.add(holder)
+            time.sleep(REGION_BUSY_POLL if poll is None else poll)
+    except BaseException:
+        import_job_fail(actor=actor, job=job, message=_("Impor dibatalkan sebelum dimulai."))
+        raise
+    if claim is Claim.GONE:  # settled by someone else while it waited
+        job.refresh_from_db()
+        raise ImportFileError(job.error or _("Impor dibatalkan sebelum dimulai."))
+    job = ImportJob.objects.select_related("region", "created_by").get(pk=job.pk)
+    beat = ProgressFile(job.pk)
+    beat.write(0, None)
+
+    def advance(done: int, total: int | None) -> None:
+        beat(done, total)  # the sign of life pages read (a dead command is given up)
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        result = run_import(
+            actor=actor,
+            region=region,
+            path=path,
+            filename=filename,
+            sheet=sheet,
+            job=job,
+            progress=advance,
+            report_path=report_path,
+        )
+    except ImportFileError as error:
+        import_job_fail(actor=actor, job=job, message=error.message)
+        raise
+    except BaseException:
+        import_job_fail(
+            actor=actor,
+            job=job,
+            message=_("Impor dari baris perintah berhenti; data registri tidak berubah."),
+        )
+        raise
+    finally:
+        beat.remove()
+    job = import_job_finish(job=job, result=result, report_name="", actor=actor)
+    return job, result
 
 
 # --- Stored files: personal data that expires ------------------------------------------------

@@ -589,10 +589,25 @@ def export_job_download(*, actor: Any, job: ExportJob) -> str:
 
 def exports_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the files of exports past their ``expires_at`` (they hold
-        registry data, personal data perhaps): the job stays, EXPIRED, without
-        its file. Returns how many expired. Queued for each file's expiry moment
-    and run before every export."""
+    registry data, personal data perhaps): the job stays, EXPIRED, without
+    its file. Returns how many expired. Jobs still QUEUED after a file's
+    lifetime fail, their filters dropped. Queued for each file's expiry
+    moment, run before every export and by the daily file sweep."""
     now = now or timezone.now()
+    keep = dt.timedelta(hours=settings.KOTACERDAS_EXPORT_KEEP_HOURS)
+    # A job never started within a file's lifetime (no worker ran) is not
+    # kept waiting with its filters, which may hold a NIK or a phone number
+    # typed into the search: it fails, and export_job_fail drops them.
+    never_started = ExportJob.objects.filter(state=ExportState.QUEUED, created_at__lte=now - keep)
+    for stale in never_started.select_related("region"):
+        export_job_fail(
+            job=stale,
+            message=_(
+                "Ekspor tidak dibuat: belum dimulai dalam %(hours)s jam karena proses latar "
+                "belakang tidak berjalan. Saringan pencariannya sudah dihapus; minta ekspor lagi."
+            )
+            % {"hours": settings.KOTACERDAS_EXPORT_KEEP_HOURS},
+        )
     due = list(
         ExportJob.objects.filter(state=ExportState.DONE, expires_at__lte=now).values_list(
             "pk", flat=True
@@ -637,6 +652,10 @@ class SubjectReport:
     record: PersonalDataAccess = field(repr=False)
     # Import jobs whose stored files (upload, rejection report) hold the person.
     import_jobs: list[SubjectImport] = field(default_factory=list)
+    # The person's rows in an import still writing (or failed and being
+    # cleared): invisible to every other reader until the import publishes,
+    # but held all the same, so the report shows them.
+    staged: list[Business] = field(default_factory=list)
 
     def rows(self) -> tuple[list[str], list[list[Any]]]:
         """One table for CSV/XLSX: the data, then the processing record."""
@@ -645,6 +664,10 @@ class SubjectReport:
         for b in self.businesses:
             for name in PERSONAL_COLUMNS:
                 rows.append(["data", b.pk, "", "", name, _csv_value(getattr(b, name))])
+        for b in self.staged:
+            part = f"data_impor_{b.import_job_id}"  # held by an import still writing
+            for name in PERSONAL_COLUMNS:
+                rows.append([part, b.pk, "", "", name, _csv_value(getattr(b, name))])
         ids = {b.pk for b in self.businesses}
         for a in self.accesses:
             for pk in sorted(ids & set(a.business_ids)):
@@ -698,14 +721,22 @@ def _csv_value(value: Any) -> Any:
 def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> SubjectReport:
     """Every business of ``region`` whose owner has ``nik`` (merged-away ones
     too: they still hold the person's data), with every access record and
-    audit event that touched them. ``nik`` must already be clean."""
+    audit event that touched them, and the person's rows in an import still
+    writing (``staged``). ``nik`` must already be clean."""
     with transaction.atomic():
         businesses = list(
             Business.objects.filter(Q(owner_nik=nik) | Q(npwp=nik), region=region)
             .select_related("region")
             .order_by("id")
         )
-        ids = [b.pk for b in businesses]
+        staged = list(
+            Business.all_rows.filter(
+                Q(owner_nik=nik) | Q(npwp=nik), region=region, import_job__staging=True
+            )
+            .select_related("region", "import_job")
+            .order_by("id")
+        )
+        ids = [b.pk for b in businesses] + [b.pk for b in staged]
         record = record_access(
             actor=actor,
             region=region,
@@ -732,6 +763,7 @@ def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> S
         created_at=record.occurred_at,
         record=record,
         import_jobs=subject_import_jobs(region=region, nik=nik),
+        staged=staged,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import kbli
+from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.registry.models import (
     CLASS_FIELDS,
     ENTERED_FIELDS,
@@ -103,6 +105,40 @@ def _audit_change(
     )
 
 
+def _staged_nib_give_way(business: Business) -> None:
+    """A person's entry wins over an import still writing its rows
+    (docs/decisions.md, "a NIB held by an import still writing"): the
+    invisible row of a staging import that holds this NIB in the unique
+    constraint is removed, and the job counts it, to report it as already
+    registered when it publishes. The job row is locked, as its publish
+    locks it: a publish before this sees its row visible (the constraint's
+    own message refuses the NIB), one after finds the row gone. Called after
+    ``full_clean`` (the NIB is clean then) and before saving."""
+    if not business.nib or business.merged_into_id is not None:
+        return
+    held = (
+        Business.all_rows.filter(
+            region_id=business.region_id,
+            nib=business.nib,
+            merged_into__isnull=True,
+            import_job__staging=True,
+        )
+        .exclude(pk=business.pk)
+        .order_by()
+    )
+    job_ids = set(held.values_list("import_job_id", flat=True))
+    if not job_ids:
+        return
+    for job_id in sorted(job_ids):
+        if not ImportJob.objects.select_for_update().filter(pk=job_id, staging=True).exists():
+            continue  # published meanwhile: its row is visible now
+        _total, per_model = held.filter(import_job_id=job_id).delete()
+        removed = per_model.get(Business._meta.label, 0)
+        ImportJob.objects.filter(pk=job_id).update(displaced=F("displaced") + removed)
+    # A job published between full_clean and the lock holds the NIB for real.
+    business.validate_constraints()
+
+
 def business_create(
     *,
     actor: Actor,
@@ -126,6 +162,7 @@ def business_create(
         setattr(business, name, value)
     with transaction.atomic():
         business.full_clean()
+        _staged_nib_give_way(business)
         business.save()
         audit_record(
             actor=actor,
@@ -153,6 +190,8 @@ def business_update(
         changed = [n for n in SAVED_FIELDS if getattr(business, _ATTNAME.get(n, n)) != old[n]]
         if not changed:
             return business, False
+        if "nib" in changed:
+            _staged_nib_give_way(business)
         business.save(update_fields=changed)
         _audit_change(actor, business, before, set(changed) & set(PERSONAL_FIELDS))
         _saved(actor, business)
