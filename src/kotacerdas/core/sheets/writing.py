@@ -81,6 +81,17 @@ def streamed_cell(sheet: Any, value: Any) -> Cell:
     return cell
 
 
+def streamed_value(sheet: Any, value: Any) -> Any:
+    """``value`` for a write-only sheet's ``append`` under the rule of
+    :func:`streamed_cell`, as a plain value where that rule changes nothing
+    (openpyxl then reuses one cell for the row: a large import's report
+    costs a fraction of a cell object per value) and as a cell where it does
+    (text that would be read as a formula, control characters)."""
+    if isinstance(value, str) and (value[:1] == "=" or ILLEGAL_CHARACTERS_RE.search(value)):
+        return streamed_cell(sheet, value)
+    return value
+
+
 def put_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write ``value``: text always as text ("=..." never becomes a formula, and
     control characters a file may not hold are dropped); whole Rupiah amounts

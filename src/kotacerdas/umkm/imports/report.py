@@ -26,11 +26,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from kotacerdas.core.sheets.writing import streamed_cell
+from kotacerdas.core.sheets.writing import streamed_cell, streamed_value
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.rows import KEPT, Reason, reason_text
 
 _BOLD = Font(bold=True)
+
+
+_TEXTS_KEPT = 10_000  # distinct reason lists remembered per report
 
 
 def texts(reasons: Sequence[Reason]) -> tuple[str, str]:
@@ -47,6 +50,8 @@ class RejectionReport:
         self.path = path
         self.partial = path.with_name(f".{path.name}.partial")
         self.workbook = Workbook(write_only=True)
+        self._known: dict[tuple[Reason, ...], tuple[str, str]] = {}
+        self._columns: dict[str, str] = {}
         self.rejected = self._sheet(
             "Ditolak", ["Lembar / Sheet", "Baris / Row", "Alasan", "Reason", *headers]
         )
@@ -72,25 +77,41 @@ class RejectionReport:
         sheet.append(cells)
         return cast(WriteOnlyWorksheet, sheet)
 
+    def _texts(self, reasons: Sequence[Reason]) -> tuple[str, str]:
+        """:func:`texts`, remembered: rejected rows of a large survey share a
+        few lists of reasons, and switching the language per row cost most of
+        the report's time (docs/benchmarks.md, issue 20)."""
+        key = tuple(reasons)
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) >= _TEXTS_KEPT:
+                self._known.clear()
+            found = self._known[key] = texts(reasons)
+        return found
+
     def reject(self, sheet: str, row: int, reasons: Sequence[Reason], cells: Sequence[Any]) -> None:
-        indonesian, english = texts(reasons)
+        indonesian, english = self._texts(reasons)
         values = [sheet, row, indonesian, english, *cells]
-        self.rejected.append([streamed_cell(self.rejected, v) for v in values])
+        self.rejected.append([streamed_value(self.rejected, v) for v in values])
 
     def warn(self, sheet: str, row: int, warnings: Sequence[Reason]) -> None:
         for warning in warnings:
             code, value, field = warning
-            indonesian, english = texts([warning])
-            with translation.override("id"):
-                column = str(FIELDS[field]) if field in FIELDS else field
+            indonesian, english = self._texts([warning])
+            column = self._columns.get(field)
+            if column is None:
+                with translation.override("id"):
+                    column = self._columns[field] = (
+                        str(FIELDS[field]) if field in FIELDS else field
+                    )
             original = value if code.startswith(KEPT) else ""
             values = [sheet, row, column, original, indonesian, english]
-            self.warned.append([streamed_cell(self.warned, v) for v in values])
+            self.warned.append([streamed_value(self.warned, v) for v in values])
 
     def skip(self, sheet: str, row: int, reasons: Sequence[Reason], cells: Sequence[Any]) -> None:
-        indonesian, english = texts(reasons)
+        indonesian, english = self._texts(reasons)
         values = [sheet, row, indonesian, english, *cells]
-        self.skipped.append([streamed_cell(self.skipped, v) for v in values])
+        self.skipped.append([streamed_value(self.skipped, v) for v in values])
 
     def finish(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -251,7 +251,9 @@ class RowCleaner:
             if index < width:
                 # Names and addresses as core.text reads them (NFC, no
                 # bidirectional-control or zero-width characters).
-                cleaned = name_clean(_text(cells[index]))
+                cell = cells[index]
+                # name_clean does what _text does to text (spaces, NUL).
+                cleaned = name_clean(cell if cell.__class__ is str else _text(cell))
                 text = cleaned.text
                 if cleaned.removed:
                     warnings.append(("invisible_removed", str(cleaned.removed), field))
@@ -376,11 +378,17 @@ class RowCleaner:
 
         Called only for a row that would be rejected, or whose name starts
         like a total (``imported``). Conservative: a row with an owner NIK,
-        NIB, phone or owner name is never skipped, and a row that would be
-        imported is skipped only as a totals row.
+        NIB, phone, owner name or address is never skipped, and a row that
+        would be imported is skipped only as a totals row.
 
-        - **Totals**: a cell up to the name column starts with ``Jumlah``,
-          ``Total``, ``Sub total``, ``Grand total`` or ``Jml``.
+        - **Totals**: a cell up to the name column is a totals label: ``Jumlah``,
+          ``Total``, ``Sub total``, ``Grand total`` or ``Jml``, followed by
+          nothing but numbers, words of scope (``keseluruhan``, ``UMKM``…) or
+          the area it sums (``Kecamatan Dumai Barat``, ``RT 03``). A name that
+          only begins with such a word ("Total Laundry", "Jumlah Rasa
+          Catering") is a business. A row that would be rejected is a totals
+          row too when its cell only begins with the word and every other
+          filled cell is a number.
         - **Notes and signatures** (rows that would be rejected): the first
           filled cell starts with ``Mengetahui``, ``Kepala Desa``, ``Lurah``,
           ``Camat``, ``NIP``, ``Catatan``, ``Keterangan``, ``Sumber``,
@@ -399,7 +407,11 @@ class RowCleaner:
             return None
         for cell in cells[: self._label_columns]:
             if isinstance(cell, str) and _TOTAL_START.match(text := _text(cell)):
-                return ("skip_total", text[:60], "")
+                numbers_only = not imported and all(
+                    _is_number(other) for other in filled if other is not cell
+                )
+                if numbers_only or _TOTAL_LABEL.fullmatch(text):
+                    return ("skip_total", text[:60], "")
         if imported:
             return None
         first = _text(filled[0])
@@ -419,8 +431,19 @@ class RowCleaner:
 
 
 # A row with one of these is a business (or a mistake to show), never skipped.
-_IDENTITY_FIELDS = ("owner_nik", "nib", "phone", "owner_name")
-_TOTAL_START = re.compile(r"(?i)(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml)\b")
+_IDENTITY_FIELDS = ("owner_nik", "nib", "phone", "owner_name", "address")
+_TOTAL_WORD = r"(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml)\b"
+_TOTAL_START = re.compile(rf"(?i){_TOTAL_WORD}")
+# A whole totals label: the word, then only numbers, punctuation, words of
+# scope, and the area summed ("Jumlah Kec. Dumai Barat", "Sub total RT 03").
+_TOTAL_FILLER = r"[\s\d.,:;=()/\-]*"
+_TOTAL_LABEL = re.compile(
+    rf"(?i){_TOTAL_WORD}{_TOTAL_FILLER}"
+    r"(?:(?:total|jumlah|keseluruhan|seluruhnya|semua|akhir|umkm|ikm|usaha|unit|data|"
+    rf"sementara|halaman|hal)\b{_TOTAL_FILLER})*"
+    r"(?:(?:per\s+)?(?:kecamatan|kec|kelurahan|kel|desa|ds|wilayah|kota|kabupaten|kab|rt|rw)"
+    r"\b.*)?"
+)
 _NOTE_START = re.compile(
     r"(?i)(?:mengetahui|menyetujui|disetujui|diperiksa|dibuat\s+oleh|disusun\s+oleh|"
     r"kepala\s+(?:desa|kelurahan|dinas|bidang|seksi)|kades\b|lurah\b|camat\b|sekretaris\b|"
