@@ -216,6 +216,7 @@ def test_a_large_import_cleans_in_a_second_process_with_the_same_outcome(
     stored = list(Business.objects.order_by("source_row").values())
     Business.objects.all().delete()
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "core_free", lambda: True)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 3)
 
     forked = _import(world, survey, report_path=tmp_path / "b.xlsx")
@@ -240,6 +241,7 @@ def test_a_file_error_in_the_second_process_is_reported_as_such(
     # Valid UTF-8 for far longer than the sample the encoding is guessed from.
     path.write_bytes(b"Nama Usaha,Kelurahan\n" + b"B,Purnama\n" * 8000 + b"\xff,Purnama\n")
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "core_free", lambda: True)
 
     with pytest.raises(ImportFileError, match="tidak dapat dibaca"):
         _import(world, path)

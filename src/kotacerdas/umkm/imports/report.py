@@ -101,9 +101,7 @@ class RejectionReport:
             column = self._columns.get(field)
             if column is None:
                 with translation.override("id"):
-                    column = self._columns[field] = (
-                        str(FIELDS[field]) if field in FIELDS else field
-                    )
+                    column = self._columns[field] = str(FIELDS[field]) if field in FIELDS else field
             original = value if code.startswith(KEPT) else ""
             values = [sheet, row, column, original, indonesian, english]
             self.warned.append([streamed_value(self.warned, v) for v in values])

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.core.text import name_clean
+from kotacerdas.core.text import name_text
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.places import REPORTED_RULES, Match, Places, Unresolved
@@ -143,24 +143,24 @@ IMPORTED_FIELDS = tuple(
 
 class Values:
     """The stored fields of one business being imported; ``Business.derive``
-    fills the derived ones on it exactly as on a model instance."""
+    fills the derived ones on it exactly as on a model instance. The blank
+    values are the class's: a row sets only what it has (a new object per
+    row costs nothing more; tests/umkm/imports/test_engine.py holds the
+    fields to :data:`IMPORTED_FIELDS`)."""
 
-    __slots__ = IMPORTED_FIELDS
-
-    def __init__(self) -> None:
-        self.name = self.owner_name = self.owner_nik = self.nib = self.npwp = ""
-        self.kbli_code = self.kbli_category = self.address = self.kelurahan_code = ""
-        self.kbli_version = kbli.DEFAULT_VERSION
-        self.kecamatan_code = self.phone = self.halal_number = self.pirt_number = ""
-        self.name_key = self.size_class = self.size_basis = self.ikm_class = ""
-        self.latitude: Decimal | None = None
-        self.longitude: Decimal | None = None
-        self.capital: Decimal | None = None
-        self.annual_sales: Decimal | None = None
-        self.workers: int | None = None
-        self.year_started: int | None = None
-        self.sells_online: bool | None = None
-        self.uses_qris: bool | None = None
+    name = owner_name = owner_nik = nib = npwp = ""
+    kbli_code = kbli_category = address = kelurahan_code = ""
+    kbli_version = kbli.DEFAULT_VERSION
+    kecamatan_code = phone = halal_number = pirt_number = ""
+    name_key = size_class = size_basis = ikm_class = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    capital: Decimal | None = None
+    annual_sales: Decimal | None = None
+    workers: int | None = None
+    year_started: int | None = None
+    sells_online: bool | None = None
+    uses_qris: bool | None = None
 
 
 @dataclass
@@ -221,6 +221,7 @@ class RowCleaner:
         self._kbli = index.get("kbli_code")
         self._kbli_version = index.get("kbli_version")
         self._kbli_cache: dict[Any, Any] = {}
+        self._places: dict[tuple[Any, Any], tuple[str, Reason | None]] = {}
         self._prefix_known: dict[str, bool] = {}
         self._derive = cast(Callable[[Values, int], None], Business.derive)
         # Skipping totals, notes and signatures (skip_reason): the columns up to
@@ -229,6 +230,24 @@ class RowCleaner:
         self._label_columns = index["name"] + 1 if "name" in index else 3
         self._identity = [index[f] for f in _IDENTITY_FIELDS if f in index]
         self._after_signature = False
+
+    def _place(self, kelurahan_cell: Any, kecamatan_cell: Any) -> tuple[str, Reason | None]:
+        """The kelurahan code of a row's two place cells ("" when none) and
+        the reason it was refused, or the warning its match gives."""
+        typed = _text(kelurahan_cell)
+        place = self.places.match(typed, _text(kecamatan_cell))
+        if place.__class__ is Unresolved:
+            unresolved = cast(Unresolved, place)
+            field = "kecamatan" if unresolved.code.startswith("kecamatan") else "kelurahan"
+            value = unresolved.value
+            if unresolved.candidates:
+                value += VALUE_SEPARATOR + self.places.describe(unresolved.candidates)
+            return "", (unresolved.code, value, field)
+        matched = cast(Match, place)
+        if matched.rule in REPORTED_RULES:
+            described = typed + VALUE_SEPARATOR + self.places.describe((matched.code,))
+            return matched.code, (f"place_{matched.rule}", described, "kelurahan")
+        return matched.code, None
 
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, cleaner: Callable[[Any], Any], raw: Any) -> Any:
@@ -252,11 +271,10 @@ class RowCleaner:
                 # Names and addresses as core.text reads them (NFC, no
                 # bidirectional-control or zero-width characters).
                 cell = cells[index]
-                # name_clean does what _text does to text (spaces, NUL).
-                cleaned = name_clean(cell if cell.__class__ is str else _text(cell))
-                text = cleaned.text
-                if cleaned.removed:
-                    warnings.append(("invisible_removed", str(cleaned.removed), field))
+                # name_text does what _text does to text (spaces, NUL).
+                text, removed = name_text(cell if cell.__class__ is str else _text(cell))
+                if removed:
+                    warnings.append(("invisible_removed", str(removed), field))
                 if text:
                     if len(text) > limit:
                         reasons.append(("too_long", str(limit), field))
@@ -266,29 +284,27 @@ class RowCleaner:
 
         kelurahan = self._kelurahan
         kecamatan = self._kecamatan
-        place = self.places.match(
-            _text(cells[kelurahan]) if kelurahan is not None and kelurahan < width else "",
-            _text(cells[kecamatan]) if kecamatan is not None and kecamatan < width else "",
+        kelurahan_cell = cells[kelurahan] if kelurahan is not None and kelurahan < width else ""
+        kecamatan_cell = cells[kecamatan] if kecamatan is not None and kecamatan < width else ""
+        pair = (kelurahan_cell, kecamatan_cell)
+        place = (
+            self._places.get(pair)
+            if kelurahan_cell.__class__ is str and kecamatan_cell.__class__ is str
+            else None
         )
-        if place.__class__ is Unresolved:
-            unresolved = cast(Unresolved, place)
-            field = "kecamatan" if unresolved.code.startswith("kecamatan") else "kelurahan"
-            value = unresolved.value
-            if unresolved.candidates:
-                value += VALUE_SEPARATOR + self.places.describe(unresolved.candidates)
-            reasons.append((unresolved.code, value, field))
-        else:
-            matched = cast(Match, place)
-            values.kelurahan_code = matched.code
-            if matched.rule in REPORTED_RULES:
-                typed = _text(cells[kelurahan]) if kelurahan is not None else ""
-                warnings.append(
-                    (
-                        f"place_{matched.rule}",
-                        typed + VALUE_SEPARATOR + self.places.describe((matched.code,)),
-                        "kelurahan",
-                    )
-                )
+        if place is None:
+            place = self._place(kelurahan_cell, kecamatan_cell)
+            if kelurahan_cell.__class__ is str and kecamatan_cell.__class__ is str:
+                if len(self._places) >= _CACHE_LIMIT:
+                    self._places.clear()
+                self._places[pair] = place
+        code, problem = place
+        if code:
+            values.kelurahan_code = code
+            if problem is not None:
+                warnings.append(problem)
+        elif problem is not None:
+            reasons.append(problem)
 
         for index, field, cleaner in self._direct:
             if index < width:
