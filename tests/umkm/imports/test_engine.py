@@ -125,6 +125,51 @@ def test_the_values_of_a_row_are_inserted_in_the_order_of_the_imported_fields() 
     assert engine._COLUMNS[1 : 1 + len(IMPORTED_FIELDS)] == IMPORTED_FIELDS
 
 
+def test_every_stored_field_says_which_columns_it_comes_from() -> None:
+    """The INSERT binds only what varies (issue 20): a field whose columns are
+    not mapped is a constant, so each field must name its columns."""
+    from kotacerdas.umkm.imports.headers import FIELDS
+
+    assert set(engine.FIELD_SOURCES) == set(IMPORTED_FIELDS)
+    assert {c for sources in engine.FIELD_SOURCES.values() for c in sources} <= set(FIELDS)
+    blank = Values()
+    assert {name for name in IMPORTED_FIELDS if name in vars(blank)} == set()
+    assert all(hasattr(blank, name) for name in IMPORTED_FIELDS)
+
+
+def test_fields_without_a_column_are_stored_as_a_blank_row_would_have_them(world, tmp_path) -> None:
+    path = tmp_path / "dua.csv"
+    path.write_text("Nama Usaha;Kelurahan\nToko O'Neil 100%;Purnama\n", encoding="utf-8")
+
+    run_import(actor=None, region=world.region, path=path, filename="dua.csv")
+
+    stored = Business.objects.values().get()
+    assert stored["name"] == "Toko O'Neil 100%" and stored["kelurahan_code"].startswith("14.72.")
+    assert stored["kecamatan_code"] == stored["kelurahan_code"][:8]
+    assert (stored["owner_nik"], stored["phone"], stored["size_class"]) == ("", "", "")
+    assert (stored["workers"], stored["capital"], stored["sells_online"]) == (None, None, None)
+    assert stored["kbli_version"] == Business._meta.get_field("kbli_version").default
+    assert (stored["source"], stored["status"], stored["region_id"]) == (
+        "import",
+        "active",
+        world.region.pk,
+    )
+    assert stored["created_at"] == stored["updated_at"] and stored["import_job_id"] is None
+
+
+def test_a_busy_machine_imports_in_one_process(world, survey, monkeypatch) -> None:
+    """Sending every row to a second process only pays when a core is idle."""
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "core_free", lambda: False)
+
+    def no_fork(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("forked on a busy machine")
+
+    monkeypatch.setattr(pipeline.multiprocessing, "get_context", no_fork)
+
+    assert _import(world, survey).imported == 3
+
+
 def test_it_stores_normalised_values_and_the_derived_fields_of_the_model(world, survey) -> None:
     _import(world, survey)
 
