@@ -352,9 +352,39 @@ def run_import(
     """Import the survey file at ``path`` into ``region``'s registry (see the
     module docstring). Raises :class:`ImportFileError` when the file cannot be
     read at all; then, as on any other error, the database is unchanged."""
+    # The book stays open for the whole import: a spreadsheet's sheet is
+    # parsed once, for its header and for its rows (calamine loads a sheet
+    # whole; parsing it twice was a fifth of an XLSX import).
     with open_book(path, filename=filename) as book:
-        found = _locate(book, sheet, filename)
-        estimate = book.estimate(found.name)
+        return _run_import(
+            book=book,
+            actor=actor,
+            region=region,
+            path=path,
+            filename=filename,
+            sheet=sheet,
+            mapping=mapping,
+            job=job,
+            progress=progress,
+            report_path=report_path,
+        )
+
+
+def _run_import(
+    *,
+    book: Book,
+    actor: Actor,
+    region: Region,
+    path: Path,
+    filename: str,
+    sheet: str | None,
+    mapping: dict[int, str] | None,
+    job: ImportJob | None,
+    progress: Callable[[int, int | None], None] | None,
+    report_path: Path | None,
+) -> ImportResult:
+    found = _locate(book, sheet, filename)
+    estimate = book.estimate(found.name)
     if estimate is not None:
         estimate = max(0, estimate - found.header_index - 1)
     if mapping is None:
@@ -379,6 +409,7 @@ def run_import(
         progress=progress,
         report=report,
         estimate=estimate,
+        book=book,
     )
     try:
         if job is None:
@@ -404,6 +435,7 @@ class _Arguments:
     progress: Callable[[int, int | None], None] | None
     report: RejectionReport | None
     estimate: int | None
+    book: Book | None = None  # open, its sheet parsed once (run_import)
 
 
 def _inserter(a: _Arguments, *, job: ImportJob | None) -> _Inserter:
@@ -426,6 +458,7 @@ def _batches(a: _Arguments, inserter: _Inserter) -> Generator[list[pipeline.Item
         existing=_existing_keys(a.region),
         build_row=inserter.row,
         parallel=(a.estimate or 0) >= pipeline.PARALLEL_MIN_ROWS,
+        book=a.book,
     )
 
 

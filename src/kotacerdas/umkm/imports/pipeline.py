@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Generator, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing.connection import Connection
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.umkm import kbli
-from kotacerdas.umkm.imports.reading import ImportFileError, open_book
+from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
 from kotacerdas.umkm.imports.rows import Reason, RowCleaner, Values, fingerprint
 from kotacerdas.umkm.registry.models import KbliCode
 
@@ -131,6 +132,7 @@ class _Source:
     cleaner: RowCleaner
     existing: set[str]  # the keys of the region's businesses
     build_row: RowBuilder
+    book: Book | None = None  # already open (its sheet parsed); else opened here
 
 
 def _items(source: _Source) -> Iterator[Item]:
@@ -141,7 +143,12 @@ def _items(source: _Source) -> Iterator[Item]:
     existing = source.existing
     build_row = source.build_row
     seen: set[str] = set()
-    with open_book(source.path, filename=source.filename) as book:
+    opened = (
+        nullcontext(source.book)
+        if source.book is not None
+        else open_book(source.path, filename=source.filename)
+    )
+    with opened as book:
         text_only = book.kind == "csv"
         for number, cells in book.rows(source.sheet):
             if number <= source.header_index + 1:
@@ -181,10 +188,11 @@ def batches(
     existing: set[str],
     build_row: RowBuilder,
     parallel: bool,
+    book: Book | None = None,
 ) -> Generator[list[Item], None, None]:
     """The rows of ``sheet`` below its header as :func:`_items` gives them,
     in batches."""
-    arguments = _Source(path, filename, sheet, header_index, cleaner, existing, build_row)
+    arguments = _Source(path, filename, sheet, header_index, cleaner, existing, build_row, book)
     forking = parallel and "fork" in multiprocessing.get_all_start_methods()
     if not forking or not core_free():
         batch: list[Item] = []
