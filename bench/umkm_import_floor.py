@@ -232,7 +232,9 @@ def postgres_floor(path: Path, header_row: int, *, database_url: str) -> FloorRe
     with psycopg.connect(database_url) as connection:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
-            cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE {TABLE} INCLUDING DEFAULTS)")
+            cursor.execute(
+                f"CREATE TABLE {FLOOR_TABLE} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING IDENTITY)"
+            )
             cursor.execute(
                 "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef NOT LIKE "
                 "'%%USING gin%%' AND indexname NOT LIKE '%%_pkey' ORDER BY indexname",
