@@ -13,6 +13,7 @@ the region and the header), and ``kotacerdas worker`` runs the task
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import logging
 import uuid
 from collections.abc import Mapping
@@ -241,10 +242,13 @@ def _enqueue_leftovers_purge() -> None:
 
 
 def _delete_report(name: str) -> None:
-    """Remove a report and the half-written file beside it (see RejectionReport)."""
+    """Remove a report and the half-written files beside it (see
+    RejectionReport: the workbook and its sheets' rows, which hold NIKs)."""
     path = Path(private_storage.path(name))
     path.unlink(missing_ok=True)
     path.with_name(f".{path.name}.partial").unlink(missing_ok=True)
+    for part in path.parent.glob(f".{glob.escape(path.name)}.sheet*.partial"):
+        part.unlink(missing_ok=True)
 
 
 def _delete_files(names: list[str]) -> None:
