@@ -1,13 +1,17 @@
-"""Benchmark of the UMKM survey import (issue #4, docs/benchmarks.md).
+"""Benchmark of the UMKM survey import (issues 4 and 20, docs/benchmarks.md).
 
 Generates a deterministic synthetic survey file (title rows above the header,
 varied value formats, about 2 % invalid and 2 % duplicate rows), imports it
-end to end into a fresh database, and imports the same rows through
+end to end into a fresh database, and, in the same run on the same file,
+writes the same rows the plainest way (the floor, bench/umkm_import_floor.py:
+csv + sqlite3 executemany with the indexes built after the load, or a plain
+COPY on PostgreSQL), before and after the import, and prints the ratio of the
+import's time to the floor's. Optionally it imports the same rows through
 django-import-export (``ModelResource`` with ``use_bulk``) for comparison.
 
     python bench/umkm_import.py --rows 1000000 --format csv
     python bench/umkm_import.py --rows 200000 --format xlsx
-    python bench/umkm_import.py --database-url postgres://postgres@127.0.0.1:5432/kc_bench
+    python bench/umkm_import.py --database postgres://postgres@127.0.0.1:5432/kc_bench
 
 Never part of the test suite.
 """
@@ -201,6 +205,32 @@ def region() -> Any:
     return found
 
 
+def run_floor(path: Path, database_url: str | None, workdir: Path, when: str) -> Any:
+    """The floor (bench/umkm_import_floor.py) on the same file, same machine."""
+    from django.conf import settings
+    from umkm_import_floor import postgres_floor, sqlite_floor
+
+    header_row = len(TITLE) + 1
+    if database_url:
+        floor = postgres_floor(path, header_row, database_url=database_url)
+        kind = "COPY, indexes built after"
+    else:
+        schema = Path(settings.DATABASES["default"]["NAME"])
+        floor = sqlite_floor(path, header_row, schema_from=schema, workdir=workdir)
+        kind = (
+            "csv + executemany, indexes built after"
+            if path.suffix == ".csv"
+            else ("calamine + executemany, indexes built after")
+        )
+    print(
+        f"floor ({kind}; {when} the import): {floor.rows:,} rows, {floor.elapsed:.2f} s wall, "
+        f"{floor.rows / floor.elapsed:,.0f} rows/s (load {floor.load_seconds:.2f} s, indexes "
+        f"and commit {floor.elapsed - floor.load_seconds:.2f} s), CPU {floor.cpu:.2f} s, "
+        f"peak RSS {floor.peak / 2**20:.0f} MiB, load average {os.getloadavg()[0]:.1f}"
+    )
+    return floor
+
+
 def run_ours(path: Path, filename: str) -> dict[str, Any]:
     """Time the import; CPU seconds of this process and of the reading
     process are reported too (wall time depends on what else the machine runs)."""
@@ -291,15 +321,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-    parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in a temp dir)")
+    parser.add_argument(
+        "--database",
+        "--database-url",
+        dest="database_url",
+        help="sqlite (default: a fresh file in a temp dir) or a PostgreSQL URL (its public "
+        "schema is replaced)",
+    )
     parser.add_argument(
         "--baseline-rows",
         type=int,
         default=50_000,
         help="rows for django-import-export (it is far slower; rows/s are compared)",
     )
-    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--baseline", action="store_true", help="also run django-import-export (issue 4)"
+    )
+    parser.add_argument("--skip-baseline", action="store_true", help="(the default now)")
+    parser.add_argument("--skip-floor", action="store_true")
     args = parser.parse_args()
+    if args.database_url == "sqlite":
+        args.database_url = None
 
     with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmp:
         workdir = Path(tmp)
@@ -322,20 +364,38 @@ def main() -> None:
 
         fresh_database(args.database_url)
         print(f"database: {connection.vendor}")
+        floors = []
+        if not args.skip_floor:
+            floors.append(run_floor(path, args.database_url, workdir, "before"))
         ours_run = run_ours(path, filename)
         result, elapsed = ours_run["result"], ours_run["elapsed"]
         ours = result.rows / elapsed
         print(f"kotacerdas import: {result.as_dict()}")
         print(f"kotacerdas import: {elapsed:.2f} s wall, {ours:,.0f} rows/s")
-        print(
-            f"  CPU: {ours_run['cpu']:.2f} s importing process, "
-            f"{ours_run['child_cpu']:.2f} s reading process"
-        )
-        print(
-            f"  peak RSS: {ours_run['peak'] / 2**20:.0f} MiB importing process, "
-            f"{ours_run['child_peak'] / 2**20:.0f} MiB reading process"
-        )
-        if args.skip_baseline:
+        if ours_run["child_cpu"] > 0.05:
+            print(
+                f"  CPU: {ours_run['cpu']:.2f} s importing process, "
+                f"{ours_run['child_cpu']:.2f} s reading process"
+            )
+            print(
+                f"  peak RSS: {ours_run['peak'] / 2**20:.0f} MiB importing process, "
+                f"{ours_run['child_peak'] / 2**20:.0f} MiB reading process"
+            )
+        else:  # pipeline.core_free() said no: one process
+            print(f"  CPU: {ours_run['cpu']:.2f} s (one process)")
+            print(f"  peak RSS: {ours_run['peak'] / 2**20:.0f} MiB")
+        print(f"  load average after the import: {os.getloadavg()[0]:.1f}")
+        if not args.skip_floor:
+            floors.append(run_floor(path, args.database_url, workdir, "after"))
+            floor_wall = sum(f.elapsed for f in floors) / len(floors)
+            floor_cpu = sum(f.cpu for f in floors) / len(floors)
+            ours_cpu = ours_run["cpu"] + ours_run["child_cpu"]
+            print(
+                f"ratio to the floor: {elapsed / floor_wall:.2f}x wall "
+                f"({elapsed:.2f} s against {floor_wall:.2f} s, the mean of the two floor runs), "
+                f"{ours_cpu / floor_cpu:.2f}x CPU ({ours_cpu:.2f} s against {floor_cpu:.2f} s)"
+            )
+        if not args.baseline or args.skip_baseline:
             return
         fresh_database(args.database_url)
         count = min(args.rows, args.baseline_rows)

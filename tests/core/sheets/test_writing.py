@@ -136,3 +136,41 @@ def test_an_abandoned_streamed_workbook_leaves_no_temporary_file(tmp_path):
 
     assert not temporary.exists()
     assert not (tmp_path / "ekspor.xlsx").exists()
+
+
+def test_the_hand_written_workbook_reads_back_with_its_types_and_a_bold_frozen_header(
+    tmp_path,
+) -> None:
+    """StreamedBook (the import report's writer, issue 20) against openpyxl's reader."""
+    import datetime as dt
+
+    book = writing.StreamedBook(tmp_path / "laporan.xlsx")
+    first = book.add_sheet("Ditolak", ["Baris", "Nama & <Pemilik>", None])
+    second = book.add_sheet("Peringatan", ["Kolom"])
+    first.append([5, '=HYPERLINK("x")', 1472010101900001.0, True, Decimal("12.5")])
+    first.append(["  spasi ", "bel\x07", None, "", dt.date(2024, 5, 12), float("nan")])
+    second.append(["NIK"])
+    book.save()
+
+    assert oct(book.path.stat().st_mode & 0o777) == "0o600"
+    assert not list(tmp_path.glob(".*partial"))  # the sheets' part files are gone
+    loaded = openpyxl.load_workbook(book.path)
+    assert loaded.sheetnames == ["Ditolak", "Peringatan"]
+    sheet = loaded["Ditolak"]
+    assert [c.value for c in sheet[1]] == ["Baris", "Nama & <Pemilik>", None, None, None, None]
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[2]][:5] == [5, '=HYPERLINK("x")', 1472010101900001.0, True, 12.5]
+    assert sheet["B2"].data_type == "s"  # text, never a formula
+    row = [c.value for c in sheet[3]]
+    assert row == ["  spasi ", "bel", None, None, "2024-05-12", "nan"]
+    assert [c.value for c in loaded["Peringatan"]["A"]] == ["Kolom", "NIK"]
+
+
+def test_a_discarded_hand_written_workbook_leaves_nothing(tmp_path) -> None:
+    book = writing.StreamedBook(tmp_path / "laporan.xlsx")
+    book.add_sheet("Ditolak", ["Baris"]).append(["Keripik Nenas Bu Ani"])
+
+    book.discard()
+
+    assert list(tmp_path.iterdir()) == []

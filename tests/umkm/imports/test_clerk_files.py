@@ -216,3 +216,47 @@ def test_the_command_says_how_to_add_a_missing_region(db, tmp_path) -> None:
     assert "Wilayah 14.01 (Kabupaten Kampar) belum ada" in message
     assert "kotacerdas region add 14.01" in message and "Admin → Wilayah" in message
     assert "docs/operations.md" in message
+
+
+def test_a_business_named_like_a_total_is_imported_and_a_totals_row_is_skipped(
+    world, tmp_path
+) -> None:
+    """Issue 20: "Total Laundry" or "Jumlah Rasa Catering" is a business (its
+    name only begins with the word; an owner, NIK or address says so too); a
+    label that is only a total, with numbers, is skipped. Typed into a
+    spreadsheet the way a clerk does."""
+    header = ["No", "Nama Usaha", "Nama Pemilik", "NIK", "Alamat", "Kelurahan", "Jml TK", "Omzet"]
+    rows: list[list[Any]] = [
+        [1, "Total Laundry", "", "", "Jl. Sudirman No. 5", "Purnama", 2, ""],
+        [2, "Jumlah Rasa Catering", "Bu Sari", "", "", "Purnama", 4, ""],
+        [3, "JUMLAH RASA", "", _nik(3), "", "Purnama", 1, ""],
+        [4, "Total Motor", "", "", "", "Purnama", 3, ""],  # a name, no identity: still a business
+        ["", "Jumlah Kelurahan Purnama", "", "", "", "Purnama", 10, "15.000.000"],
+        ["JUMLAH", "", "", "", "", "", 10, "15.000.000"],
+        ["", "Total Laundry", "", "", "", "Atlantis", 2, ""],  # a business with a wrong place
+    ]
+    path = tmp_path / "rekap.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [*TITLE, header, *rows]:
+        sheet.append(row)
+    book.save(path)
+    report = tmp_path / "r.xlsx"
+
+    result = _import(world, path, report)
+
+    assert (result.imported, result.skipped, result.rejected) == (4, 2, 1)
+    assert set(Business.objects.values_list("name", flat=True)) == {
+        "Total Laundry",
+        "Jumlah Rasa Catering",
+        "JUMLAH RASA",
+        "Total Motor",
+    }
+    laundry = Business.objects.get(name="Total Laundry")
+    assert (laundry.address, laundry.workers) == ("Jl. Sudirman No. 5", 2)
+    skipped = list(openpyxl.load_workbook(report)["Dilewati"].iter_rows(values_only=True))[1:]
+    assert [row[1] for row in skipped] == [len(TITLE) + 2 + 4, len(TITLE) + 2 + 5]
+    assert "Jumlah Kelurahan Purnama" in skipped[0][2]
+    rejected = list(openpyxl.load_workbook(report)["Ditolak"].iter_rows(values_only=True))[1:]
+    assert [row[1] for row in rejected] == [len(TITLE) + 2 + 6]

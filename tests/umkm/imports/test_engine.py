@@ -125,6 +125,51 @@ def test_the_values_of_a_row_are_inserted_in_the_order_of_the_imported_fields() 
     assert engine._COLUMNS[1 : 1 + len(IMPORTED_FIELDS)] == IMPORTED_FIELDS
 
 
+def test_every_stored_field_says_which_columns_it_comes_from() -> None:
+    """The INSERT binds only what varies (issue 20): a field whose columns are
+    not mapped is a constant, so each field must name its columns."""
+    from kotacerdas.umkm.imports.headers import FIELDS
+
+    assert set(engine.FIELD_SOURCES) == set(IMPORTED_FIELDS)
+    assert {c for sources in engine.FIELD_SOURCES.values() for c in sources} <= set(FIELDS)
+    blank = Values()
+    assert {name for name in IMPORTED_FIELDS if name in vars(blank)} == set()
+    assert all(hasattr(blank, name) for name in IMPORTED_FIELDS)
+
+
+def test_fields_without_a_column_are_stored_as_a_blank_row_would_have_them(world, tmp_path) -> None:
+    path = tmp_path / "dua.csv"
+    path.write_text("Nama Usaha;Kelurahan\nToko O'Neil 100%;Purnama\n", encoding="utf-8")
+
+    run_import(actor=None, region=world.region, path=path, filename="dua.csv")
+
+    stored = Business.objects.values().get()
+    assert stored["name"] == "Toko O'Neil 100%" and stored["kelurahan_code"].startswith("14.72.")
+    assert stored["kecamatan_code"] == stored["kelurahan_code"][:8]
+    assert (stored["owner_nik"], stored["phone"], stored["size_class"]) == ("", "", "")
+    assert (stored["workers"], stored["capital"], stored["sells_online"]) == (None, None, None)
+    assert stored["kbli_version"] == Business._meta.get_field("kbli_version").default
+    assert (stored["source"], stored["status"], stored["region_id"]) == (
+        "import",
+        "active",
+        world.region.pk,
+    )
+    assert stored["created_at"] == stored["updated_at"] and stored["import_job_id"] is None
+
+
+def test_a_busy_machine_imports_in_one_process(world, survey, monkeypatch) -> None:
+    """Sending every row to a second process only pays when a core is idle."""
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "core_free", lambda: False)
+
+    def no_fork(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("forked on a busy machine")
+
+    monkeypatch.setattr(pipeline.multiprocessing, "get_context", no_fork)
+
+    assert _import(world, survey).imported == 3
+
+
 def test_it_stores_normalised_values_and_the_derived_fields_of_the_model(world, survey) -> None:
     _import(world, survey)
 
@@ -216,6 +261,7 @@ def test_a_large_import_cleans_in_a_second_process_with_the_same_outcome(
     stored = list(Business.objects.order_by("source_row").values())
     Business.objects.all().delete()
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "core_free", lambda: True)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 3)
 
     forked = _import(world, survey, report_path=tmp_path / "b.xlsx")
@@ -240,6 +286,7 @@ def test_a_file_error_in_the_second_process_is_reported_as_such(
     # Valid UTF-8 for far longer than the sample the encoding is guessed from.
     path.write_bytes(b"Nama Usaha,Kelurahan\n" + b"B,Purnama\n" * 8000 + b"\xff,Purnama\n")
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "core_free", lambda: True)
 
     with pytest.raises(ImportFileError, match="tidak dapat dibaca"):
         _import(world, path)
@@ -413,7 +460,11 @@ def test_every_row_ends_up_in_exactly_one_count(world, tmp_path, rows) -> None:
     non_blank = sum(1 for row in rows if "".join(row).strip())
     assert result.rows == non_blank
     assert result.rows == (
-        result.imported + result.matched_existing + result.duplicates_in_file + result.rejected
+        result.imported
+        + result.matched_existing
+        + result.duplicates_in_file
+        + result.rejected
+        + result.skipped  # a numbered row with only a year is not a business
     )
     assert Business.objects.count() == before + result.imported
 

@@ -332,3 +332,21 @@ def test_a_backup_manifest_says_what_personal_data_it_holds(world: World) -> Non
         "umkm_import_rejection_report": 1,
         "umkm_import_upload": 1,
     }
+
+
+def test_removing_a_report_removes_its_half_written_sheets_too(db, settings, tmp_path) -> None:
+    """The report's sheets stream to part files beside it (issue 20); they
+    hold NIKs, so a given-up job's clean-up removes them with the report."""
+    from pathlib import Path
+
+    from kotacerdas.umkm.imports.report import RejectionReport
+
+    path = Path(private_storage.path("umkm/laporan/tolak.xlsx"))
+    report = RejectionReport(path, headers=["NIK"])
+    report.reject("Data", 2, [("name_missing", "", "name")], ["1472010101900001"])
+    parts = list(path.parent.glob(".tolak.xlsx.sheet*.partial"))
+    assert len(parts) == 3
+
+    services._delete_report("umkm/laporan/tolak.xlsx")
+
+    assert not any(part.exists() for part in parts)

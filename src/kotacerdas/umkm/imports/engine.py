@@ -33,8 +33,9 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -50,7 +51,7 @@ from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.places import Places
 from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
 from kotacerdas.umkm.imports.report import RejectionReport
-from kotacerdas.umkm.imports.rows import IMPORTED_FIELDS, RowCleaner
+from kotacerdas.umkm.imports.rows import IMPORTED_FIELDS, RowCleaner, Values
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry import search
@@ -203,10 +204,54 @@ def _existing_keys(region: Region) -> set[str]:
     return keys
 
 
+# The mapped columns each stored field comes from (through Business.derive
+# for the derived ones). A field none of whose columns is mapped has the same
+# value in every row of an import (that of a blank row): on SQLite it is
+# written into the INSERT as a constant instead of a value bound per row, as
+# are the import's own columns (region, job, times…) — about a third fewer
+# values bound per row (docs/benchmarks.md, issue 20).
+FIELD_SOURCES: dict[str, tuple[str, ...]] = {
+    **{f: (f,) for f in ("name", "owner_name", "owner_nik", "nib", "npwp", "address")},
+    **{f: (f,) for f in ("phone", "workers", "year_started", "capital", "annual_sales")},
+    **{f: (f,) for f in ("halal_number", "pirt_number", "sells_online", "uses_qris")},
+    "name_key": ("name",),
+    "kbli_code": ("kbli_code", "kbli_version"),
+    "kbli_version": ("kbli_version",),
+    "kbli_category": ("kbli_code", "kbli_version"),
+    "kecamatan_code": ("kelurahan", "kecamatan"),
+    "kelurahan_code": ("kelurahan", "kecamatan"),
+    "latitude": ("latitude", "longitude"),
+    "longitude": ("latitude", "longitude"),
+    "size_class": ("capital", "annual_sales", "year_started"),
+    "size_basis": ("capital", "annual_sales", "year_started"),
+    "ikm_class": ("kbli_code", "kbli_version", "workers", "capital"),
+}
+
+
+def _literal(value: Any) -> str:
+    """A constant of the import (never a cell of the file) as SQL."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(int(value))
+    # %% is how a percent sign survives Django's parameter style.
+    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
+
+
 class _Inserter:
     """Collects rows and writes them in chunks without model instances."""
 
-    def __init__(self, *, region: Region, job: ImportJob | None, chunked: bool) -> None:
+    def __init__(
+        self,
+        *,
+        region: Region,
+        job: ImportJob | None,
+        chunked: bool,
+        mapped: Iterable[str] = (),
+        this_year: int = 0,
+    ) -> None:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.constant_head = (region.pk,)
         self.constant_tail = (
@@ -222,10 +267,28 @@ class _Inserter:
         table = connection.ops.quote_name(Business._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-        placeholders = ", ".join(["%s"] * len(_COLUMNS))
-        # Names come from the model, never from the file.
-        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         self.use_copy = connection.vendor == "postgresql"
+        # SQLite: the values that vary from row to row are bound, the rest
+        # are constants of the statement (FIELD_SOURCES).
+        blank = Values()
+        Business.derive(cast(Business, blank), this_year or timezone.localdate().year)
+        mapped = set(mapped)
+        constants: dict[str, Any] = {
+            "region_id": region.pk,
+            **dict(zip(_COLUMNS[-9:-4], self.constant_tail, strict=True)),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for name in IMPORTED_FIELDS:
+            if not mapped & set(FIELD_SOURCES[name]):
+                constants[name] = getattr(blank, name)
+        self.varying = tuple(f for f in IMPORTED_FIELDS if f not in constants)
+        self._varying_of = attrgetter(*self.varying)
+        # Names come from the model and values from this import, never from the file.
+        placeholders = ", ".join(
+            _literal(constants[c]) if c in constants else "%s" for c in _COLUMNS
+        )
+        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         # A staged import commits each chunk on its own, kept small so that
         # the write lock (SQLite) is held for a short moment at a time.
         self.chunked = chunked
@@ -235,17 +298,20 @@ class _Inserter:
         )
         self.pause_share = STAGED_PAUSE_SHARE.get(vendor, 0.0) if chunked else 0.0
 
-    def row(self, values: tuple[Any, ...], source_row: int, fp: str) -> tuple[Any, ...]:
-        """All the INSERT's values for one business (built where it is cleaned)."""
-        return (
-            *self.constant_head,
-            *values,
-            *self.constant_tail,
-            source_row,
-            fp,
-            self.now,
-            self.now,
-        )
+    def row(self, v: Values, source_row: int, fp: str) -> tuple[Any, ...]:
+        """The values the INSERT takes for one business (built where it is
+        cleaned): on PostgreSQL every column (COPY), on SQLite those that vary."""
+        if self.use_copy:
+            return (
+                *self.constant_head,
+                *pipeline.values_row(v),
+                *self.constant_tail,
+                source_row,
+                fp,
+                self.now,
+                self.now,
+            )
+        return (*self._varying_of(v), source_row, fp)
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.pending.append(row)
@@ -295,9 +361,39 @@ def run_import(
     """Import the survey file at ``path`` into ``region``'s registry (see the
     module docstring). Raises :class:`ImportFileError` when the file cannot be
     read at all; then, as on any other error, the database is unchanged."""
+    # The book stays open for the whole import: a spreadsheet's sheet is
+    # parsed once, for its header and for its rows (calamine loads a sheet
+    # whole; parsing it twice was a fifth of an XLSX import).
     with open_book(path, filename=filename) as book:
-        found = _locate(book, sheet, filename)
-        estimate = book.estimate(found.name)
+        return _run_import(
+            book=book,
+            actor=actor,
+            region=region,
+            path=path,
+            filename=filename,
+            sheet=sheet,
+            mapping=mapping,
+            job=job,
+            progress=progress,
+            report_path=report_path,
+        )
+
+
+def _run_import(
+    *,
+    book: Book,
+    actor: Actor,
+    region: Region,
+    path: Path,
+    filename: str,
+    sheet: str | None,
+    mapping: dict[int, str] | None,
+    job: ImportJob | None,
+    progress: Callable[[int, int | None], None] | None,
+    report_path: Path | None,
+) -> ImportResult:
+    found = _locate(book, sheet, filename)
+    estimate = book.estimate(found.name)
     if estimate is not None:
         estimate = max(0, estimate - found.header_index - 1)
     if mapping is None:
@@ -322,6 +418,7 @@ def run_import(
         progress=progress,
         report=report,
         estimate=estimate,
+        book=book,
     )
     try:
         if job is None:
@@ -347,6 +444,17 @@ class _Arguments:
     progress: Callable[[int, int | None], None] | None
     report: RejectionReport | None
     estimate: int | None
+    book: Book | None = None  # open, its sheet parsed once (run_import)
+
+
+def _inserter(a: _Arguments, *, job: ImportJob | None) -> _Inserter:
+    return _Inserter(
+        region=a.region,
+        job=job,
+        chunked=job is not None,
+        mapped=a.mapping.values(),
+        this_year=a.cleaner.this_year,
+    )
 
 
 def _batches(a: _Arguments, inserter: _Inserter) -> Generator[list[pipeline.Item], None, None]:
@@ -359,6 +467,7 @@ def _batches(a: _Arguments, inserter: _Inserter) -> Generator[list[pipeline.Item
         existing=_existing_keys(a.region),
         build_row=inserter.row,
         parallel=(a.estimate or 0) >= pipeline.PARALLEL_MIN_ROWS,
+        book=a.book,
     )
 
 
@@ -371,7 +480,7 @@ def _import_at_once(a: _Arguments) -> ImportResult:
         # Imports into one region run one after the other (PostgreSQL),
         # so two of them cannot both add the same business.
         list(Region.objects.select_for_update().filter(pk=a.region.pk).values_list("pk"))
-        result = _read_and_insert(a, _Inserter(region=a.region, job=None, chunked=False))
+        result = _read_and_insert(a, _inserter(a, job=None))
         _record(a, result)
         if a.report is not None:
             result.report_path = a.report.finish()
@@ -406,7 +515,7 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
     ImportJob.objects.filter(pk=job.pk).update(staging=True)
     result_report: Path | None = None
     try:
-        result = _read_and_insert(a, _Inserter(region=a.region, job=job, chunked=True))
+        result = _read_and_insert(a, _inserter(a, job=job))
         # The report is written before the publishing transaction (writing
         # it takes a while); should this process die before the commit, the
         # job's give-up deletes it (services.import_job_give_up).

@@ -2,7 +2,11 @@
 
 A large import reads, cleans and matches rows in a forked child process
 while this process writes them to the database: on two cores the two halves
-run side by side (docs/benchmarks.md). The child never touches the database:
+run side by side (docs/benchmarks.md). Only when a core is idle, though
+(:func:`core_free`): sending the rows from one process to the other costs
+about a fifth of the import's CPU, which buys nothing when the other cores
+are busy anyway (a loaded machine, the web server beside the worker) — then
+the import runs in one process. The child never touches the database:
 everything it needs (the region's existing keys, the KBLI code lists, the
 region's places) is loaded before the fork, and it sends back batches of
 plain tuples through a pipe. Small imports, and
@@ -13,8 +17,10 @@ the same either way (tests/umkm/imports/test_engine.py).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable, Generator, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing.connection import Connection
@@ -22,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.umkm import kbli
-from kotacerdas.umkm.imports.reading import ImportFileError, open_book
+from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
 from kotacerdas.umkm.imports.rows import Reason, RowCleaner, Values, fingerprint
 from kotacerdas.umkm.registry.models import KbliCode
 
@@ -36,8 +42,8 @@ SKIPPED = "skipped"  # not a business: a totals, note or signature row (rows.ski
 # (row number, outcome, the INSERT's values when imported, reasons when
 #  rejected, warnings, the cells when rejected)
 Item = tuple[int, str, tuple[Any, ...] | None, list[Reason], list[Reason], Any]
-# values_row(…), source row number, fingerprint → the INSERT's values
-RowBuilder = Callable[[tuple[Any, ...], int, str], tuple[Any, ...]]
+# the row's values, source row number, fingerprint → the INSERT's values
+RowBuilder = Callable[[Values, int, str], tuple[Any, ...]]
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -97,6 +103,18 @@ def match_keys(*, nik: str, name_key: str, nib: str, phone: str, fp: str) -> lis
     return keys
 
 
+def core_free() -> bool:
+    """Whether a core is idle for the reading process: the last minute's
+    load average leaves one free. A fork on a busy machine only adds the
+    cost of sending every row across (docs/decisions.md, issue 20)."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return cores > 1 and load <= cores - 1
+
+
 def is_blank(cells: list[Any]) -> bool:
     for cell in cells:
         if cell is None or cell == "":
@@ -116,6 +134,7 @@ class _Source:
     cleaner: RowCleaner
     existing: set[str]  # the keys of the region's businesses
     build_row: RowBuilder
+    book: Book | None = None  # already open (its sheet parsed); else opened here
 
 
 def _items(source: _Source) -> Iterator[Item]:
@@ -126,7 +145,12 @@ def _items(source: _Source) -> Iterator[Item]:
     existing = source.existing
     build_row = source.build_row
     seen: set[str] = set()
-    with open_book(source.path, filename=source.filename) as book:
+    opened = (
+        nullcontext(source.book)
+        if source.book is not None
+        else open_book(source.path, filename=source.filename)
+    )
+    with opened as book:
         text_only = book.kind == "csv"
         for number, cells in book.rows(source.sheet):
             if number <= source.header_index + 1:
@@ -152,7 +176,7 @@ def _items(source: _Source) -> Iterator[Item]:
                 yield (number, DUPLICATE, None, [], cleaned.warnings, None)
             else:
                 seen.update(keys)
-                row = build_row(values_row(v), number, fp)
+                row = build_row(v, number, fp)
                 yield (number, IMPORTED, row, [], cleaned.warnings, None)
 
 
@@ -166,11 +190,13 @@ def batches(
     existing: set[str],
     build_row: RowBuilder,
     parallel: bool,
+    book: Book | None = None,
 ) -> Generator[list[Item], None, None]:
     """The rows of ``sheet`` below its header as :func:`_items` gives them,
     in batches."""
-    arguments = _Source(path, filename, sheet, header_index, cleaner, existing, build_row)
-    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+    arguments = _Source(path, filename, sheet, header_index, cleaner, existing, build_row, book)
+    forking = parallel and "fork" in multiprocessing.get_all_start_methods()
+    if not forking or not core_free():
         batch: list[Item] = []
         for item in _items(arguments):
             batch.append(item)

@@ -1,5 +1,5 @@
-"""The rejection report of an import: an .xlsx written row by row (openpyxl's
-write-only mode keeps memory flat) with
+"""The rejection report of an import: an .xlsx written row by row in flat
+memory (core.sheets.writing.StreamedBook) with
 
 - ``Ditolak``: sheet, row number, the reasons in Indonesian and in English
   (every reason of the row, separated by "; "), then the row's cells exactly
@@ -19,18 +19,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from kotacerdas.core.sheets.writing import streamed_cell
+from kotacerdas.core.sheets.writing import StreamedBook
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.rows import KEPT, Reason, reason_text
 
-_BOLD = Font(bold=True)
+_TEXTS_KEPT = 10_000  # distinct reason lists remembered per report
 
 
 def texts(reasons: Sequence[Reason]) -> tuple[str, str]:
@@ -46,51 +43,58 @@ class RejectionReport:
     def __init__(self, path: Path, *, headers: Sequence[Any]) -> None:
         self.path = path
         self.partial = path.with_name(f".{path.name}.partial")
-        self.workbook = Workbook(write_only=True)
-        self.rejected = self._sheet(
+        self._known: dict[tuple[Reason, ...], tuple[str, str]] = {}
+        self._columns: dict[str, str] = {}
+        # Written by hand (core.sheets.writing.StreamedBook): openpyxl's cells
+        # were most of a large import's report time (issue 20).
+        self.workbook = StreamedBook(path)
+        self.rejected = self.workbook.add_sheet(
             "Ditolak", ["Lembar / Sheet", "Baris / Row", "Alasan", "Reason", *headers]
         )
-        self.warned = self._sheet(
+        self.warned = self.workbook.add_sheet(
             "Peringatan",
             [
                 *("Lembar / Sheet", "Baris / Row", "Kolom / Column"),
                 *("Isian asli / Original value", "Peringatan", "Warning"),
             ],
         )
-        self.skipped = self._sheet(
+        self.skipped = self.workbook.add_sheet(
             "Dilewati", ["Lembar / Sheet", "Baris / Row", "Alasan", "Reason", *headers]
         )
 
-    def _sheet(self, title: str, header: Sequence[Any]) -> WriteOnlyWorksheet:
-        sheet = self.workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        cells = []
-        for value in header:
-            cell = streamed_cell(sheet, "" if value is None else str(value))
-            cell.font = _BOLD
-            cells.append(cell)
-        sheet.append(cells)
-        return cast(WriteOnlyWorksheet, sheet)
+    def _texts(self, reasons: Sequence[Reason]) -> tuple[str, str]:
+        """:func:`texts`, remembered: rejected rows of a large survey share a
+        few lists of reasons, and switching the language per row cost most of
+        the report's time (docs/benchmarks.md, issue 20)."""
+        key = tuple(reasons)
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) >= _TEXTS_KEPT:
+                self._known.clear()
+            found = self._known[key] = texts(reasons)
+        return found
 
     def reject(self, sheet: str, row: int, reasons: Sequence[Reason], cells: Sequence[Any]) -> None:
-        indonesian, english = texts(reasons)
+        indonesian, english = self._texts(reasons)
         values = [sheet, row, indonesian, english, *cells]
-        self.rejected.append([streamed_cell(self.rejected, v) for v in values])
+        self.rejected.append(values)
 
     def warn(self, sheet: str, row: int, warnings: Sequence[Reason]) -> None:
         for warning in warnings:
             code, value, field = warning
-            indonesian, english = texts([warning])
-            with translation.override("id"):
-                column = str(FIELDS[field]) if field in FIELDS else field
+            indonesian, english = self._texts([warning])
+            column = self._columns.get(field)
+            if column is None:
+                with translation.override("id"):
+                    column = self._columns[field] = str(FIELDS[field]) if field in FIELDS else field
             original = value if code.startswith(KEPT) else ""
             values = [sheet, row, column, original, indonesian, english]
-            self.warned.append([streamed_cell(self.warned, v) for v in values])
+            self.warned.append(values)
 
     def skip(self, sheet: str, row: int, reasons: Sequence[Reason], cells: Sequence[Any]) -> None:
-        indonesian, english = texts(reasons)
+        indonesian, english = self._texts(reasons)
         values = [sheet, row, indonesian, english, *cells]
-        self.skipped.append([streamed_cell(self.skipped, v) for v in values])
+        self.skipped.append(values)
 
     def finish(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,11 +103,6 @@ class RejectionReport:
         return self.path
 
     def discard(self) -> None:
-        """Drop the report of an import that failed (and openpyxl's temporary files)."""
-        for sheet in (self.rejected, self.warned, self.skipped):
-            if not sheet.closed:
-                sheet.close()
-            out = getattr(getattr(sheet, "_writer", None), "out", None)
-            if isinstance(out, str):
-                Path(out).unlink(missing_ok=True)
+        """Drop the report of an import that failed (and its sheets' part files)."""
+        self.workbook.discard()
         self.partial.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.core.text import name_clean
+from kotacerdas.core.text import name_text
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
 from kotacerdas.umkm.imports.places import REPORTED_RULES, Match, Places, Unresolved
@@ -145,26 +145,26 @@ IMPORTED_FIELDS = tuple(
 
 class Values:
     """The stored fields of one business being imported; ``Business.derive``
-    fills the derived ones on it exactly as on a model instance."""
+    fills the derived ones on it exactly as on a model instance. The blank
+    values are the class's: a row sets only what it has (a new object per
+    row costs nothing more; tests/umkm/imports/test_engine.py holds the
+    fields to :data:`IMPORTED_FIELDS`)."""
 
-    __slots__ = IMPORTED_FIELDS
-
-    def __init__(self) -> None:
-        self.name = self.owner_name = self.owner_nik = self.nib = self.npwp = ""
-        self.kbli_code = self.kbli_category = self.address = self.kelurahan_code = ""
-        self.kbli_version = kbli.DEFAULT_VERSION
-        self.kecamatan_code = self.phone = self.halal_number = self.pirt_number = ""
-        self.name_key = self.size_class = self.size_basis = self.ikm_class = ""
-        self.latitude: Decimal | None = None
-        self.longitude: Decimal | None = None
-        self.capital: Decimal | None = None
-        self.annual_sales: Decimal | None = None
-        self.workers: int | None = None
-        self.year_started: int | None = None
-        self.sells_online: bool | None = None
-        self.uses_qris: bool | None = None
-        self.production_capacity: Decimal | None = None
-        self.production_capacity_unit = ""
+    name = owner_name = owner_nik = nib = npwp = ""
+    kbli_code = kbli_category = address = kelurahan_code = ""
+    kbli_version = kbli.DEFAULT_VERSION
+    kecamatan_code = phone = halal_number = pirt_number = ""
+    name_key = size_class = size_basis = ikm_class = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    capital: Decimal | None = None
+    annual_sales: Decimal | None = None
+    workers: int | None = None
+    year_started: int | None = None
+    sells_online: bool | None = None
+    uses_qris: bool | None = None
+    production_capacity: Decimal | None = None
+    production_capacity_unit = ""
 
 
 @dataclass
@@ -227,6 +227,7 @@ class RowCleaner:
         self._capacity = index.get("production_capacity")
         self._capacity_unit = index.get("production_capacity_unit")
         self._kbli_cache: dict[Any, Any] = {}
+        self._places: dict[tuple[Any, Any], tuple[str, Reason | None]] = {}
         self._prefix_known: dict[str, bool] = {}
         self._derive = cast(Callable[[Values, int], None], Business.derive)
         # Skipping totals, notes and signatures (skip_reason): the columns up to
@@ -263,6 +264,24 @@ class RowCleaner:
             return
         values.production_capacity_unit = unit
 
+    def _place(self, kelurahan_cell: Any, kecamatan_cell: Any) -> tuple[str, Reason | None]:
+        """The kelurahan code of a row's two place cells ("" when none) and
+        the reason it was refused, or the warning its match gives."""
+        typed = _text(kelurahan_cell)
+        place = self.places.match(typed, _text(kecamatan_cell))
+        if place.__class__ is Unresolved:
+            unresolved = cast(Unresolved, place)
+            field = "kecamatan" if unresolved.code.startswith("kecamatan") else "kelurahan"
+            value = unresolved.value
+            if unresolved.candidates:
+                value += VALUE_SEPARATOR + self.places.describe(unresolved.candidates)
+            return "", (unresolved.code, value, field)
+        matched = cast(Match, place)
+        if matched.rule in REPORTED_RULES:
+            described = typed + VALUE_SEPARATOR + self.places.describe((matched.code,))
+            return matched.code, (f"place_{matched.rule}", described, "kelurahan")
+        return matched.code, None
+
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, cleaner: Callable[[Any], Any], raw: Any) -> Any:
         try:
@@ -284,10 +303,11 @@ class RowCleaner:
             if index < width:
                 # Names and addresses as core.text reads them (NFC, no
                 # bidirectional-control or zero-width characters).
-                cleaned = name_clean(_text(cells[index]))
-                text = cleaned.text
-                if cleaned.removed:
-                    warnings.append(("invisible_removed", str(cleaned.removed), field))
+                cell = cells[index]
+                # name_text does what _text does to text (spaces, NUL).
+                text, removed = name_text(cell if cell.__class__ is str else _text(cell))
+                if removed:
+                    warnings.append(("invisible_removed", str(removed), field))
                 if text:
                     if len(text) > limit:
                         reasons.append(("too_long", str(limit), field))
@@ -297,29 +317,27 @@ class RowCleaner:
 
         kelurahan = self._kelurahan
         kecamatan = self._kecamatan
-        place = self.places.match(
-            _text(cells[kelurahan]) if kelurahan is not None and kelurahan < width else "",
-            _text(cells[kecamatan]) if kecamatan is not None and kecamatan < width else "",
+        kelurahan_cell = cells[kelurahan] if kelurahan is not None and kelurahan < width else ""
+        kecamatan_cell = cells[kecamatan] if kecamatan is not None and kecamatan < width else ""
+        pair = (kelurahan_cell, kecamatan_cell)
+        place = (
+            self._places.get(pair)
+            if kelurahan_cell.__class__ is str and kecamatan_cell.__class__ is str
+            else None
         )
-        if place.__class__ is Unresolved:
-            unresolved = cast(Unresolved, place)
-            field = "kecamatan" if unresolved.code.startswith("kecamatan") else "kelurahan"
-            value = unresolved.value
-            if unresolved.candidates:
-                value += VALUE_SEPARATOR + self.places.describe(unresolved.candidates)
-            reasons.append((unresolved.code, value, field))
-        else:
-            matched = cast(Match, place)
-            values.kelurahan_code = matched.code
-            if matched.rule in REPORTED_RULES:
-                typed = _text(cells[kelurahan]) if kelurahan is not None else ""
-                warnings.append(
-                    (
-                        f"place_{matched.rule}",
-                        typed + VALUE_SEPARATOR + self.places.describe((matched.code,)),
-                        "kelurahan",
-                    )
-                )
+        if place is None:
+            place = self._place(kelurahan_cell, kecamatan_cell)
+            if kelurahan_cell.__class__ is str and kecamatan_cell.__class__ is str:
+                if len(self._places) >= _CACHE_LIMIT:
+                    self._places.clear()
+                self._places[pair] = place
+        code, problem = place
+        if code:
+            values.kelurahan_code = code
+            if problem is not None:
+                warnings.append(problem)
+        elif problem is not None:
+            reasons.append(problem)
 
         for index, field, cleaner in self._direct:
             if index < width:
@@ -412,11 +430,17 @@ class RowCleaner:
 
         Called only for a row that would be rejected, or whose name starts
         like a total (``imported``). Conservative: a row with an owner NIK,
-        NIB, phone or owner name is never skipped, and a row that would be
-        imported is skipped only as a totals row.
+        NIB, phone, owner name or address is never skipped, and a row that
+        would be imported is skipped only as a totals row.
 
-        - **Totals**: a cell up to the name column starts with ``Jumlah``,
-          ``Total``, ``Sub total``, ``Grand total`` or ``Jml``.
+        - **Totals**: a cell up to the name column is a totals label: ``Jumlah``,
+          ``Total``, ``Sub total``, ``Grand total`` or ``Jml``, followed by
+          nothing but numbers, words of scope (``keseluruhan``, ``UMKM``…) or
+          the area it sums (``Kecamatan Dumai Barat``, ``RT 03``). A name that
+          only begins with such a word ("Total Laundry", "Jumlah Rasa
+          Catering") is a business. A row that would be rejected is a totals
+          row too when its cell only begins with the word and every other
+          filled cell is a number.
         - **Notes and signatures** (rows that would be rejected): the first
           filled cell starts with ``Mengetahui``, ``Kepala Desa``, ``Lurah``,
           ``Camat``, ``NIP``, ``Catatan``, ``Keterangan``, ``Sumber``,
@@ -435,7 +459,11 @@ class RowCleaner:
             return None
         for cell in cells[: self._label_columns]:
             if isinstance(cell, str) and _TOTAL_START.match(text := _text(cell)):
-                return ("skip_total", text[:60], "")
+                numbers_only = not imported and all(
+                    _is_number(other) for other in filled if other is not cell
+                )
+                if numbers_only or _TOTAL_LABEL.fullmatch(text):
+                    return ("skip_total", text[:60], "")
         if imported:
             return None
         first = _text(filled[0])
@@ -455,8 +483,19 @@ class RowCleaner:
 
 
 # A row with one of these is a business (or a mistake to show), never skipped.
-_IDENTITY_FIELDS = ("owner_nik", "nib", "phone", "owner_name")
-_TOTAL_START = re.compile(r"(?i)(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml)\b")
+_IDENTITY_FIELDS = ("owner_nik", "nib", "phone", "owner_name", "address")
+_TOTAL_WORD = r"(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml)\b"
+_TOTAL_START = re.compile(rf"(?i){_TOTAL_WORD}")
+# A whole totals label: the word, then only numbers, punctuation, words of
+# scope, and the area summed ("Jumlah Kec. Dumai Barat", "Sub total RT 03").
+_TOTAL_FILLER = r"[\s\d.,:;=()/\-]*"
+_TOTAL_LABEL = re.compile(
+    rf"(?i){_TOTAL_WORD}{_TOTAL_FILLER}"
+    r"(?:(?:total|jumlah|keseluruhan|seluruhnya|semua|akhir|umkm|ikm|usaha|unit|data|"
+    rf"sementara|halaman|hal)\b{_TOTAL_FILLER})*"
+    r"(?:(?:per\s+)?(?:kecamatan|kec|kelurahan|kel|desa|ds|wilayah|kota|kabupaten|kab|rt|rw)"
+    r"\b.*)?"
+)
 _NOTE_START = re.compile(
     r"(?i)(?:mengetahui|menyetujui|disetujui|diperiksa|dibuat\s+oleh|disusun\s+oleh|"
     r"kepala\s+(?:desa|kelurahan|dinas|bidang|seksi)|kades\b|lurah\b|camat\b|sekretaris\b|"

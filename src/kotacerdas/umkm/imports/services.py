@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import glob
 import logging
 import time
 import uuid
@@ -246,10 +247,13 @@ def _enqueue_leftovers_purge() -> None:
 
 
 def _delete_report(name: str) -> None:
-    """Remove a report and the half-written file beside it (see RejectionReport)."""
+    """Remove a report and the half-written files beside it (see
+    RejectionReport: the workbook and its sheets' rows, which hold NIKs)."""
     path = Path(private_storage.path(name))
     path.unlink(missing_ok=True)
     path.with_name(f".{path.name}.partial").unlink(missing_ok=True)
+    for part in path.parent.glob(f".{glob.escape(path.name)}.sheet*.partial"):
+        part.unlink(missing_ok=True)
 
 
 def _delete_files(names: list[str]) -> None:
