@@ -210,6 +210,8 @@ def _existing_keys(region: Region) -> set[str]:
 # written into the INSERT as a constant instead of a value bound per row, as
 # are the import's own columns (region, job, times…) — about a third fewer
 # values bound per row (docs/benchmarks.md, issue 20).
+_NIB_AT = 1 + IMPORTED_FIELDS.index("nib")  # in a full row (COPY: region, then the fields)
+
 FIELD_SOURCES: dict[str, tuple[str, ...]] = {
     **{f: (f,) for f in ("name", "owner_name", "owner_nik", "nib", "npwp", "address")},
     **{f: (f,) for f in ("phone", "workers", "year_started", "capital", "annual_sales")},
@@ -225,6 +227,9 @@ FIELD_SOURCES: dict[str, tuple[str, ...]] = {
     "size_class": ("capital", "annual_sales", "year_started"),
     "size_basis": ("capital", "annual_sales", "year_started"),
     "ikm_class": ("kbli_code", "kbli_version", "workers", "capital"),
+    # A unit may be written after the amount in the capacity cell itself.
+    "production_capacity": ("production_capacity",),
+    "production_capacity_unit": ("production_capacity", "production_capacity_unit"),
 }
 
 
@@ -289,6 +294,17 @@ class _Inserter:
             _literal(constants[c]) if c in constants else "%s" for c in _COLUMNS
         )
         self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        # A chunk refused by the unique NIB is inserted again row by row
+        # (_insert_giving_way), from the rows as built: every column on
+        # PostgreSQL (COPY's rows), the varying ones on SQLite.
+        self.region_id = region.pk
+        if self.use_copy:
+            every = ", ".join(["%s"] * len(_COLUMNS))
+            self.retry_sql = f"INSERT INTO {table} ({columns}) VALUES ({every})"  # noqa: S608
+            self.nib_at: int | None = _NIB_AT
+        else:
+            self.retry_sql = self.insert_sql
+            self.nib_at = self.varying.index("nib") if "nib" in self.varying else None
         # A staged import commits each chunk on its own, kept small so that
         # the write lock (SQLite) is held for a short moment at a time.
         self.chunked = chunked
@@ -339,7 +355,13 @@ class _Inserter:
             # COPY runs on the driver's cursor: its error is the driver's own class.
             if not self.chunked or self.job_id is None:
                 raise
-            _insert_giving_way(self.insert_sql, self.pending, job_id=self.job_id)
+            _insert_giving_way(
+                self.retry_sql,
+                self.pending,
+                job_id=self.job_id,
+                region_id=self.region_id,
+                nib_at=self.nib_at,
+            )
         self.pending = []
         if self.pause_share:
             held = time.monotonic() - started
@@ -537,10 +559,9 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
     return result
 
 
-_NIB_AT = 1 + IMPORTED_FIELDS.index("nib")  # in an INSERT row (_COLUMNS)
-
-
-def _insert_giving_way(sql: str, rows: list[tuple[Any, ...]], *, job_id: int) -> None:
+def _insert_giving_way(
+    sql: str, rows: list[tuple[Any, ...]], *, job_id: int, region_id: int, nib_at: int | None
+) -> None:
     """A staged chunk refused by the unique NIB: a person saved that NIB by
     hand after the import read the region's keys (docs/decisions.md). Insert
     the chunk again row by row, each under a savepoint; a row whose NIB a
@@ -554,8 +575,8 @@ def _insert_giving_way(sql: str, rows: list[tuple[Any, ...]], *, job_id: int) ->
                 with transaction.atomic():
                     cursor.execute(sql, row)
             except IntegrityError:
-                nib = row[_NIB_AT]
-                taken = Business.objects.filter(region_id=row[0], nib=nib, merged_into=None)
+                nib = row[nib_at] if nib_at is not None else ""
+                taken = Business.objects.filter(region_id=region_id, nib=nib, merged_into=None)
                 if not nib or not taken.exists():
                     raise
                 gave_way += 1
