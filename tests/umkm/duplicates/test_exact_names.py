@@ -154,3 +154,20 @@ def test_a_run_for_some_businesses_finds_what_the_full_run_finds_for_them(region
     wanted = {pair: kind for pair, kind in everything.items() if set(pair) & some}
     assert wanted and stored == wanted
     assert found.found_total == len(wanted)
+
+
+def test_a_run_for_many_businesses_reads_their_kelurahan_without_listing_them_in_sql(
+    region, monkeypatch
+):
+    from kotacerdas.umkm.duplicates import selectors
+
+    _survey(region, random.Random(22))
+    records = region_records(region)
+    everything = {(p.first, p.second) for p in candidate_pairs(records)}
+    monkeypatch.setattr(selectors, "_FEW_TARGETS", 3)  # as if an import added thousands
+    some = {r.id for r in records[::2]}
+    candidates_find(actor=None, region=region, business_ids=some)
+    stored = set(
+        DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
+    )
+    assert stored == {pair for pair in everything if set(pair) & some}

@@ -53,10 +53,15 @@ def region_name_counts(region: Region) -> list[tuple[str, int]]:
 
 def region_kelurahan_codes(region: Region, business_ids: Iterable[int] | None = None) -> list[str]:
     """The kelurahan of the region's businesses (of ``business_ids`` when given)."""
-    rows = _live(region)
-    if business_ids is not None:
-        rows = rows.filter(pk__in=list(business_ids))
-    return sorted(set(rows.order_by().values_list("kelurahan_code", flat=True).distinct()))
+    rows = _live(region).order_by()
+    if business_ids is None:
+        return sorted(set(rows.values_list("kelurahan_code", flat=True).distinct()))
+    ids = set(business_ids)
+    if len(ids) <= _FEW_TARGETS:
+        return sorted(set(rows.filter(pk__in=ids).values_list("kelurahan_code", flat=True)))
+    # Many (an import): not as SQL parameters (SQLite limits their number).
+    pairs = rows.values_list("id", "kelurahan_code").iterator(chunk_size=20_000)
+    return sorted({code for pk, code in pairs if pk in ids})
 
 
 def kelurahan_records(region: Region, kelurahan_code: str) -> list[Record]:
