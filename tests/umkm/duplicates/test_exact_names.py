@@ -170,3 +170,15 @@ def test_a_run_for_many_businesses_reads_their_kelurahan_without_listing_them_in
         DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
     )
     assert stored == {pair for pair in everything if set(pair) & some}
+
+
+def test_a_long_name_still_meets_a_shorter_spelling_of_it():
+    # Five distinctive words: one left out still scores above NAME_MIN, so a
+    # long name meets every name sharing one of its words, not only those
+    # with the same words.
+    records = [
+        rec(1, "Rumah Makan Padang Sederhana Bundo Kanduang Minang"),
+        rec(2, "Padang Sederhana Bundo Kanduang", address="Jl Sudirman 12"),
+        rec(3, "Sate Padang Ajo Ramon", address="Jl Sudirman 12"),
+    ]
+    assert {(p.first, p.second): p.kind for p in candidate_pairs(records)} == {(1, 2): Kind.FUZZY}

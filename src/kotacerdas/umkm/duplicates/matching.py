@@ -527,9 +527,12 @@ def _heavy_pairs(
     for members in index.values():
         if not 1 < len(members) <= MAX_TOKEN_BLOCK:
             continue
-        for i, j in combinations(members, 2):
-            if (heavy[i] or heavy[j]) and (targets is None or targets[i] or targets[j]):
-                found.add((i, j))
+        for i in members:
+            if not heavy[i]:
+                continue
+            for j in members:
+                if i != j and (targets is None or targets[i] or targets[j]):
+                    found.add((i, j) if i < j else (j, i))
     return found
 
 
