@@ -570,11 +570,12 @@ def fuzzy_pairs(
         names = [" ".join(canonical.get(w, w) for w in r.name_key.split()) for r in block]
         rare = [[t for t in dict.fromkeys(n.split()) if t not in frequent] for n in names]
         heavy = [_weight(n, frequent) >= HEAVY_WEIGHT for n in names]
-        addresses = [
-            _address_parts(text) if (text := address_key(r.address)) else None for r in block
-        ]
+        # Addresses are read when a pair needs them; those of names without
+        # a distinctive word at once (their house numbers decide the blocking).
+        address = _Addresses(block)
         numbers: list[int | bool | None] = [
-            False if parts is None else parts[1] for parts in addresses
+            None if tokens else (False if (parts := address(k)) is None else parts[1])
+            for k, tokens in enumerate(rare)
         ]
         for i, j in _block_pairs(names, rare, heavy, marks, neighbours, numbers):
             a, b = block[i], block[j]
@@ -585,7 +586,7 @@ def fuzzy_pairs(
             if name < NAME_MIN:
                 continue
             distinctive = bool(rare[i] and rare[j])
-            first, second = addresses[i], addresses[j]
+            first, second = address(i), address(j)
             if (
                 first is not None
                 and second is not None
@@ -599,6 +600,21 @@ def fuzzy_pairs(
             if score >= FUZZY_THRESHOLD:
                 pairs.append(Pair(key[0], key[1], Kind.FUZZY, min(score, 100)))
     return pairs
+
+
+class _Addresses:
+    """The :func:`_address_parts` of a block's addresses, each read once, when
+    first needed (None for an empty address)."""
+
+    def __init__(self, block: Sequence[Record]) -> None:
+        self.block = block
+        self.parts: dict[int, tuple[str, int | None] | None] = {}
+
+    def __call__(self, k: int) -> tuple[str, int | None] | None:
+        if k not in self.parts:
+            text = address_key(self.block[k].address)
+            self.parts[k] = _address_parts(text) if text else None
+        return self.parts[k]
 
 
 def word_neighbours(
