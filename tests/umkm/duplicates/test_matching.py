@@ -35,6 +35,7 @@ def rec(pk: int, name: str, address: str = "Jl. Sudirman No. 12", **extra: str) 
         kelurahan_code=extra.pop("kelurahan_code", KELURAHAN),
         name_key=name_key(name),
         address=address,
+        name=name,
         **extra,
     )
 

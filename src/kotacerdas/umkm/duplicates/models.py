@@ -21,6 +21,7 @@ class DuplicateCandidate(models.Model):
         NIK_NAME = "nik_name", _("NIK dan nama usaha sama")
         NIB = "nib", _("NIB sama")
         PHONE = "phone", _("Nomor telepon sama")
+        NAME = "name", _("Nama sama, beda penulisan")
         FUZZY = "fuzzy", _("Nama dan alamat mirip")
 
     class State(models.TextChoices):

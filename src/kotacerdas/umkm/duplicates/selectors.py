@@ -4,27 +4,97 @@ side with personal data masked."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import models
+from django.db.models import Count
+from django.db.models.functions import Right
 from django.utils.translation import gettext as _
 
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.duplicates.matching import Record
+from kotacerdas.umkm.duplicates.matching import PHONE_TAIL, Record
 from kotacerdas.umkm.duplicates.models import DuplicateCandidate
 from kotacerdas.umkm.registry.models import ENTERED_FIELDS, PERSONAL_FIELDS, Business
 
+_RECORD = ("id", "kelurahan_code", "name_key", "owner_nik", "nib", "phone", "address", "name")
+# How many of the given businesses restrict the region-wide keys to their own
+# values; beyond that the database groups the whole region.
+_FEW_TARGETS = 1000
 
-def region_records(region: Region) -> list[Record]:
+
+def _live(region: Region) -> models.QuerySet[Business]:
     """The businesses that can still be duplicates: not merged away, not
     anonymised."""
-    rows = (
-        Business.objects.filter(region=region, merged_into__isnull=True, anonymised_at__isnull=True)
-        .order_by("id")
-        .values_list("id", "kelurahan_code", "name_key", "owner_nik", "nib", "phone", "address")
+    return Business.objects.filter(
+        region=region, merged_into__isnull=True, anonymised_at__isnull=True
     )
-    return [Record(*row) for row in rows.iterator(chunk_size=5000)]
+
+
+def _records(rows: models.QuerySet[Business]) -> list[Record]:
+    values = rows.order_by("id").values_list(*_RECORD)
+    return [Record(*row) for row in values.iterator(chunk_size=5000)]
+
+
+def region_records(region: Region) -> list[Record]:
+    """The region's businesses that can still be duplicates, all in memory
+    (for the in-memory :func:`~kotacerdas.umkm.duplicates.matching.candidate_pairs`;
+    the service reads a kelurahan at a time)."""
+    return _records(_live(region))
+
+
+def region_name_counts(region: Region) -> list[tuple[str, int]]:
+    """(name key, number of businesses) of the region, grouped by the
+    database: what the frequent words are learnt from."""
+    rows = _live(region).order_by().values("name_key").annotate(n=Count("id"))
+    return list(rows.values_list("name_key", "n"))
+
+
+def region_kelurahan_codes(region: Region, business_ids: Iterable[int] | None = None) -> list[str]:
+    """The kelurahan of the region's businesses (of ``business_ids`` when given)."""
+    rows = _live(region).order_by()
+    if business_ids is None:
+        return sorted(set(rows.values_list("kelurahan_code", flat=True).distinct()))
+    ids = set(business_ids)
+    if len(ids) <= _FEW_TARGETS:
+        return sorted(set(rows.filter(pk__in=ids).values_list("kelurahan_code", flat=True)))
+    # Many (an import): not as SQL parameters (SQLite limits their number).
+    pairs = rows.values_list("id", "kelurahan_code").iterator(chunk_size=20_000)
+    return sorted({code for pk, code in pairs if pk in ids})
+
+
+def kelurahan_records(region: Region, kelurahan_code: str) -> list[Record]:
+    """The businesses of one kelurahan that can still be duplicates."""
+    return _records(_live(region).filter(kelurahan_code=kelurahan_code))
+
+
+def region_linked_records(
+    region: Region, business_ids: Iterable[int] | None = None
+) -> list[Record]:
+    """The businesses that share an owner NIK, a NIB or the last
+    :data:`~kotacerdas.umkm.duplicates.matching.PHONE_TAIL` digits of a phone
+    with another business of the region (grouped by the database; with
+    ``business_ids``, only those sharing one with these businesses): every
+    group of a region-wide exact key, complete, and nothing else."""
+    every = Business.all_rows.filter(region=region).order_by()
+    tail = Right("phone", PHONE_TAIL)
+    keys = {
+        "owner_nik": every.exclude(owner_nik=""),
+        "nib": every.exclude(nib=""),
+        "tail": every.exclude(phone="").annotate(tail=tail),
+    }
+    ids = None if business_ids is None else list(business_ids)
+    if ids is not None and len(ids) <= _FEW_TARGETS:
+        own = _live(region).filter(pk__in=ids).annotate(tail=tail)
+        for field in keys:
+            values = {v for v in own.values_list(field, flat=True) if v}
+            keys[field] = keys[field].filter(**{f"{field}__in": values})
+    shared = models.Q()
+    for field, rows in keys.items():
+        groups = rows.values(field).annotate(n=Count("id")).filter(n__gt=1).values(field)
+        shared |= models.Q(**{f"{field}__in": groups})
+    return _records(_live(region).annotate(tail=tail).filter(shared))
 
 
 def candidates_pending(

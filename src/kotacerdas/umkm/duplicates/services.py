@@ -27,14 +27,27 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
-from kotacerdas.umkm.duplicates.matching import FoundCandidates, candidate_pairs
+from kotacerdas.umkm.duplicates.matching import (
+    KELURAHAN,
+    REGION,
+    FoundCandidates,
+    Pair,
+    canonical_words,
+    exact_pairs,
+    frequent_tokens_counted,
+    fuzzy_pairs,
+    word_neighbours,
+)
 from kotacerdas.umkm.duplicates.models import BusinessMerge, DuplicateCandidate
 from kotacerdas.umkm.duplicates.selectors import (
     COMPANIONS,
     FILL_FIELDS,
     field_label,
     fields_to_fill,
-    region_records,
+    kelurahan_records,
+    region_kelurahan_codes,
+    region_linked_records,
+    region_name_counts,
 )
 from kotacerdas.umkm.registry.models import DERIVED_FIELDS, Business
 from kotacerdas.umkm.registry.services import audit_snapshot
@@ -253,6 +266,46 @@ def candidate_keep_apart(*, actor: Actor, candidate: DuplicateCandidate) -> Dupl
 WRITE_CHUNK = 500
 
 
+class _CandidateWriter:
+    """Stores the new pairs as they are found, in short transactions (the
+    rows are idempotent: a pair stored twice is ignored), so that a large
+    search never holds the database's write lock for long (SQLite: other
+    users' writes would wait) nor keeps every pair in memory."""
+
+    def __init__(self, region: Region, result: FoundCandidates) -> None:
+        self.region = region
+        self.result = result
+        self.existing = set(
+            DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
+        )
+        self.pending: list[DuplicateCandidate] = []
+
+    def add(self, pairs: Iterable[Pair]) -> None:
+        for p in pairs:
+            self.result.found[p.kind] += 1
+            if (p.first, p.second) in self.existing:
+                continue
+            self.existing.add((p.first, p.second))
+            self.result.created[p.kind] += 1
+            self.pending.append(
+                DuplicateCandidate(
+                    region=self.region,
+                    first_id=p.first,
+                    second_id=p.second,
+                    kind=p.kind,
+                    score=p.score,
+                )
+            )
+            if len(self.pending) >= WRITE_CHUNK:
+                self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with transaction.atomic():
+                DuplicateCandidate.objects.bulk_create(self.pending, ignore_conflicts=True)
+            self.pending = []
+
+
 def candidates_find(
     *,
     actor: Actor,
@@ -261,41 +314,48 @@ def candidates_find(
     record_run: bool = False,
 ) -> FoundCandidates:
     """Find the region's duplicate candidates (those involving
-    ``business_ids`` when given, e.g. after an import) and store the new ones,
-    with one audit event on the region that counts them.
+    ``business_ids`` when given, e.g. after an import or a saved entry) and
+    store the new ones, with one audit event on the region that counts them.
+
+    The same rules as :func:`~kotacerdas.umkm.duplicates.matching.candidate_pairs`,
+    a piece at a time so that memory stays bounded at a million businesses:
+    the frequent words from the name keys the database groups; the
+    region-wide exact keys among the businesses the database finds linked
+    by one (:func:`region_linked_records`); then each kelurahan (only those
+    of ``business_ids`` when given) on its own, for the name-and-kelurahan
+    key and the fuzzy pass.
 
     Idempotent: a pair already stored, whatever its state, is left alone, so
     running twice creates nothing (and records nothing, unless
     ``record_run``: a search someone asked for is recorded even when it
     finds nothing new) and a pair an officer merged or kept apart is never
     reopened."""
-    records = region_records(region)
     targets = None if business_ids is None else frozenset(business_ids)
-    pairs = candidate_pairs(records, targets=targets)
-    result = FoundCandidates(businesses=len(records))
-    for pair in pairs:
-        result.found[pair.kind] += 1
-    # Written in short transactions (the rows are idempotent: a pair stored
-    # twice is ignored), so that a large search never holds the database's
-    # write lock for long (SQLite: other users' writes would wait).
-    existing = set(
-        DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
-    )
-    new = [
-        DuplicateCandidate(
-            region=region, first_id=p.first, second_id=p.second, kind=p.kind, score=p.score
-        )
-        for p in pairs
-        if (p.first, p.second) not in existing
-    ]
-    for candidate in new:
-        result.created[candidate.kind] += 1
-    for start in range(0, len(new), WRITE_CHUNK):
-        with transaction.atomic():
-            DuplicateCandidate.objects.bulk_create(
-                new[start : start + WRITE_CHUNK], ignore_conflicts=True
-            )
-    if new or record_run:
+    counts = region_name_counts(region)
+    frequent = frequent_tokens_counted(counts)
+    canonical = canonical_words((key for key, _n in counts), frequent)
+    neighbours = word_neighbours((key for key, _n in counts), frequent, canonical)
+    result = FoundCandidates(businesses=sum(n for _key, n in counts))
+    writer = _CandidateWriter(region, result)
+
+    rules = {"frequent": frequent, "canonical": canonical}
+    linked = region_linked_records(region, targets)
+    exact = exact_pairs(linked, targets, scope=REGION, **rules)  # type: ignore[arg-type]
+    found = {(p.first, p.second) for p in exact}
+    writer.add(exact)
+    del linked
+    for code in region_kelurahan_codes(region, targets):
+        block = kelurahan_records(region, code)
+        named = [
+            p
+            for p in exact_pairs(block, targets, scope=KELURAHAN, **rules)  # type: ignore[arg-type]
+            if (p.first, p.second) not in found
+        ]
+        found.update((p.first, p.second) for p in named)
+        writer.add(named)
+        writer.add(fuzzy_pairs(block, frequent, targets, found, canonical, neighbours))
+    writer.flush()
+    if result.created_total or record_run:
         with transaction.atomic():
             audit_record(
                 actor=actor,
