@@ -83,21 +83,11 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from signin import verified_client
 
     setup_test_environment()
-    admin = get_user_model().objects.get(username="admin")
-    device = TOTPDevice.objects.filter(user=admin, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=admin, name="profile", confirmed=True)
-    client = Client()
-    client.force_login(admin)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = verified_client(get_user_model().objects.get(username="admin"))
 
     def timed(path: str) -> tuple[list[float], list[float]]:
         """CPU ms (this thread: Django, the templates and SQLite, which runs

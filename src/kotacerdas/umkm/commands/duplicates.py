@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from kotacerdas.regions.models import Region
+from kotacerdas.umkm.commands._inputs import command_region
 from kotacerdas.umkm.duplicates.models import DuplicateCandidate
 from kotacerdas.umkm.duplicates.services import candidates_find
 
@@ -25,11 +25,7 @@ def add_arguments(parser: CommandParser) -> None:
 
 
 def handle(command: Any, options: dict[str, Any]) -> None:
-    region = Region.objects.filter(code=options["region"]).first()
-    if region is None:
-        raise CommandError(
-            f"Wilayah {options['region']} tidak ada. / Region {options['region']} does not exist."
-        )
+    region = command_region(options["region"])
     found = candidates_find(actor=None, region=region)
     open_count = DuplicateCandidate.objects.filter(
         region=region, state=DuplicateCandidate.State.OPEN

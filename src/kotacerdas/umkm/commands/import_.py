@@ -15,16 +15,14 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kotacerdas.core.regions import region_reference_check
 from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
-from kotacerdas.regions.models import Region
+from kotacerdas.umkm.commands._inputs import command_actor, command_file, command_region
 from kotacerdas.umkm.duplicates.services import candidates_find_added
 from kotacerdas.umkm.imports.engine import run_import
 from kotacerdas.umkm.imports.models import ImportJob
@@ -93,44 +91,10 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
 
 
-def missing_region_message(code: str) -> str:
-    """What to do when the region is not in this deployment: the command that
-    adds it (when the code is a kab/kota of the reference), else why the code
-    is not one."""
-    try:
-        area = region_reference_check(code)
-    except ValidationError as error:
-        return (
-            f"Wilayah {code} belum ada di KotaCerdas ini, dan tidak dapat ditambahkan: "
-            + " ".join(error.messages)
-            + f" / Region {code} does not exist here and is not a kab/kota code of the "
-            "Kemendagri reference; see docs/operations.md, section Adding a region."
-        )
-    return (
-        f"Wilayah {code} ({area.name}) belum ada di KotaCerdas ini. Tambahkan dari referensi "
-        f"Kemendagri dengan `kotacerdas region add {code}` (atau admin deployment: Admin → "
-        "Wilayah → Tambah), lalu ulangi impor; lihat docs/operations.md, bagian Menambah "
-        f"wilayah. / Region {code} ({area.name}) does not exist here yet. Add it with "
-        f"`kotacerdas region add {code}` (or the deployment admin: Admin → Wilayah → Add), then "
-        "run the import again; see docs/operations.md, section Adding a region."
-    )
-
-
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
-    code = options["region"].strip()
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise CommandError(missing_region_message(code))
-    actor = None
-    if options["actor"]:
-        actor = get_user_model().objects.filter(username=options["actor"]).first()
-        if actor is None:
-            raise CommandError(
-                f"Pengguna {options['actor']} tidak ada. / User {options['actor']} does not exist."
-            )
-    path = Path(options["file"])
-    if not path.is_file():
-        raise CommandError(f"Berkas {path} tidak ada. / {path} does not exist.")
+    region = command_region(options["region"])
+    actor = command_actor(options["actor"])
+    path = command_file(options["file"])
     with path.open("rb") as handle:
         try:
             validate_upload(
@@ -144,10 +108,10 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         running = imports_running(region_id=region.pk).first()
         if running is not None:
             raise CommandError(
-                f"Impor #{running.pk} ({running.filename}) sedang berjalan di wilayah {code}; "
-                "tunggu sampai selesai, atau pakai --staged (menunggu sendiri). / "
-                f"Import #{running.pk} ({running.filename}) is running in region {code}; wait "
-                "for it to finish, or use --staged (which waits by itself)."
+                f"Impor #{running.pk} ({running.filename}) sedang berjalan di wilayah "
+                f"{region.code}; tunggu sampai selesai, atau pakai --staged (menunggu sendiri). / "
+                f"Import #{running.pk} ({running.filename}) is running in region {region.code}; "
+                "wait for it to finish, or use --staged (which waits by itself)."
             )
     # Said always, on stderr (stdout may be the JSON summary).
     command.stderr.write(MODE_STAGED if staged else MODE_EXCLUSIVE)

@@ -14,11 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
 from kotacerdas.umkm import kbli
+from kotacerdas.umkm.commands._inputs import command_actor, command_file
 from kotacerdas.umkm.imports.reading import ImportFileError, open_book
 from kotacerdas.umkm.registry.services import kbli_codes_load
 
@@ -83,16 +83,8 @@ def read_codes(path: Path) -> list[tuple[str, str]]:
 
 
 def handle(command: Any, options: dict[str, Any]) -> None:
-    path = Path(options["file"])
-    if not path.is_file():
-        raise CommandError(f"Berkas {path} tidak ada. / File {path} does not exist.")
-    actor = None
-    if options.get("actor"):
-        actor = get_user_model().objects.filter(username=options["actor"]).first()
-        if actor is None:
-            raise CommandError(
-                f"Pengguna {options['actor']} tidak ada. / User {options['actor']} does not exist."
-            )
+    path = command_file(options["file"])
+    actor = command_actor(options.get("actor"))
     version = options["kbli_version"]
     try:
         count = kbli_codes_load(actor=actor, version=version, codes=read_codes(path))

@@ -6,16 +6,14 @@ review and the unmatched rows wait on the job's page."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
-from kotacerdas.regions.models import Region
+from kotacerdas.umkm.commands._inputs import command_actor, command_file, command_region
 from kotacerdas.umkm.imports.forms import max_import_bytes
 from kotacerdas.umkm.oss.models import OssImport
 from kotacerdas.umkm.oss.services import JOB_AUDIT_FIELDS, oss_job_create, oss_job_run
@@ -37,23 +35,9 @@ def add_arguments(parser: CommandParser) -> None:
 
 
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
-    code = options["region"].strip()
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise CommandError(
-            f"Wilayah {code} belum ada; lihat docs/operations.md, bagian Menambah wilayah. / "
-            f"Region {code} does not exist; see docs/operations.md, Adding a region."
-        )
-    actor = None
-    if options["actor"]:
-        actor = get_user_model().objects.filter(username=options["actor"]).first()
-        if actor is None:
-            raise CommandError(
-                f"Pengguna {options['actor']} tidak ada. / User {options['actor']} does not exist."
-            )
-    path = Path(options["file"])
-    if not path.is_file():
-        raise CommandError(f"Berkas {path} tidak ada. / {path} does not exist.")
+    region = command_region(options["region"])
+    actor = command_actor(options["actor"])
+    path = command_file(options["file"])
     with path.open("rb") as handle_:
         upload = File(handle_, name=path.name)
         try:
