@@ -174,3 +174,22 @@ def test_a_discarded_hand_written_workbook_leaves_nothing(tmp_path) -> None:
     book.discard()
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_streamed_sheets_part_file_is_private_whatever_the_umask(tmp_path) -> None:
+    """The part files hold the sheet's rows (NIKs, phones) until ``save``:
+    0600 even under the CLI's usual umask 022."""
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        book = writing.StreamedBook(tmp_path / "laporan.xlsx")
+        sheet = book.add_sheet("Ditolak", ["NIK"])
+        sheet.append(["1471010101900001"])
+        mode = stat.S_IMODE(sheet.part.stat().st_mode)
+        book.discard()
+    finally:
+        os.umask(previous)
+
+    assert mode == 0o600

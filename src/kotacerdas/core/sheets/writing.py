@@ -256,7 +256,9 @@ class StreamedSheet:
     def __init__(self, book: StreamedBook, title: str, number: int) -> None:
         self.title = title
         self.part = book.path.with_name(f".{book.path.name}.sheet{number}.partial")
-        self._out = self.part.open("w", encoding="utf-8")
+        # 0600 whatever the umask: the part holds the sheet's rows (NIKs, phones).
+        handle = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self._out = open(handle, "w", encoding="utf-8")  # noqa: SIM115
         # Bound once: called per row (tests/core/test_audit_coverage.py reads
         # calls by method name, and other classes' ``write`` record audits).
         self._put = self._out.write
