@@ -197,3 +197,60 @@ def test_the_lease_of_a_dead_worker_expires() -> None:
     assert result["imported"] == 3
     assert ImportJob.objects.get(pk=dead.pk).state == State.FAILED
     assert ImportJob.objects.get(pk=job.pk).state == State.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_workers_invisible_rows_are_cleared_before_the_next_job_imports_the_same_nibs() -> (
+    None
+):
+    """Review finding: the dead job, given up by the claim, is FAILED but its
+    invisible rows (the same NIBs as the new file) are still in the table.
+    The new job must not insert over them (the unique NIB refused it: a
+    "system error"); the claim clears them first, then imports."""
+    world = world_build()
+    dead = _queued(world, _survey(1, 3))
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    ImportJob.objects.filter(pk=dead.pk).update(
+        state=State.RUNNING, started_at=long_ago, staging=True
+    )
+    Business.all_rows.bulk_create(
+        Business(region=world.region, name=f"Toko Lease {i}", nib=str(9120000000000 + i),
+                 import_job=dead)
+        for i in range(1, 4)
+    )  # fmt: skip
+    job = _queued(world, _survey(1, 3))
+
+    result = services.import_job_run(job_id=job.pk)
+
+    assert result.get("imported") == 3, ImportJob.objects.get(pk=job.pk).error
+    assert ImportJob.objects.get(pk=dead.pk).state == State.FAILED
+    assert Business.all_rows.filter(import_job=dead).count() == 0
+    assert Business.objects.filter(import_job=job).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_job_whose_rows_are_not_yet_cleared_holds_the_region() -> None:
+    """Should the clearing fail, the failed job still holding invisible rows
+    is the region's holder: the new job waits (and clears again at its
+    next try) instead of running into the unique NIB."""
+    world = world_build()
+    failed = _queued(world, _survey(1, 3))
+    ImportJob.objects.filter(pk=failed.pk).update(state=State.FAILED, staging=True)
+    Business.all_rows.bulk_create(
+        Business(region=world.region, name=f"Toko Lease {i}", nib=str(9120000000000 + i),
+                 import_job=failed)
+        for i in range(1, 4)
+    )  # fmt: skip
+    job = _queued(world, _survey(1, 3))
+
+    def broken(*, job_id: int) -> int:
+        raise OperationalError("disk I/O error")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "staged_rows_purge", broken)
+        assert services.import_job_run(job_id=job.pk) == {"waiting": True}
+    job.refresh_from_db()
+    assert (job.state, job.waiting_for_id) == (State.QUEUED, failed.pk)
+    # Next try: the rows are cleared and the job runs.
+    assert services.import_job_run(job_id=job.pk)["imported"] == 3
+    assert Business.all_rows.filter(import_job=failed).count() == 0

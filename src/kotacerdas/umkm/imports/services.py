@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -347,19 +348,38 @@ def _claim(job_id: int, report_name: str) -> Claim:
     ``SELECT … FOR UPDATE``) or the database's write lock (SQLite takes it at
     ``BEGIN IMMEDIATE``), so two claims are never both granted. A lease
     whose worker died expires by the rule every job page applies: a RUNNING
-    job without a sign of life for ``STALL_AFTER`` is given up first."""
+    job without a sign of life for ``STALL_AFTER`` is given up first.
+
+    A job given up (or failed) keeps its invisible rows until they are
+    purged, and they hold NIBs the new job, reading only visible keys, would
+    insert again (refused by the unique NIB). The claim purges them here,
+    synchronously, rather than waiting for the queued clean-up task: it runs
+    in the worker or the command line (never a web request), the purge is
+    the same short-transaction chunks the task runs (safe beside it: each
+    chunk locks the job row and checks the flag), it costs what the dead job
+    wrote, and a worker alone would otherwise re-queue this claim ahead of
+    the task. A job still ``staging`` after that (the purge failed) is the
+    region's holder: the job waits and purges again at its next try."""
     job = ImportJob.objects.filter(pk=job_id, state=State.QUEUED).first()
     if job is None:
         return Claim.GONE
     for other in imports_running(region_id=job.region_id, exclude=job_id).select_related("region"):
         give_up_if_stalled(other)
+    for leftover in _leftovers(job.region_id, exclude=job_id).values_list("pk", flat=True):
+        try:
+            staged_rows_purge(job_id=leftover)
+        except Exception:
+            logger.exception("clearing the rows of failed import %s", leftover)
     try:
         with transaction.atomic():
             # A command-line import in one transaction holds the region row
             # for its whole run (PostgreSQL): not waited for, the region is busy.
             free = Region.objects.select_for_update(skip_locked=True).filter(pk=job.region_id)
             region_free = bool(list(free.values_list("pk", flat=True)))
-            holder = imports_running(region_id=job.region_id, exclude=job_id).first()
+            holder = (
+                imports_running(region_id=job.region_id, exclude=job_id).first()
+                or _leftovers(job.region_id, exclude=job_id).first()
+            )
             if holder is not None or not region_free:
                 ImportJob.objects.filter(pk=job_id, state=State.QUEUED).update(waiting_for=holder)
                 return Claim.BUSY
@@ -376,6 +396,13 @@ def _claim(job_id: int, report_name: str) -> Claim:
         logger.warning("import job %s: database busy, claim retried later", job_id)
         return Claim.BUSY
     return Claim.CLAIMED if claimed else Claim.GONE
+
+
+def _leftovers(region_id: int, *, exclude: int) -> QuerySet[ImportJob]:
+    """The region's jobs that ended (failed, given up) with invisible rows not
+    yet purged."""
+    leftovers = ImportJob.objects.filter(region_id=region_id, staging=True)
+    return leftovers.exclude(state=State.RUNNING).exclude(pk=exclude).order_by("pk")
 
 
 def _enqueue_later(job_id: int) -> None:
