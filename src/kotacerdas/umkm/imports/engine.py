@@ -56,6 +56,7 @@ from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry import search
 from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
+from kotacerdas.umkm.statistics.selectors import statistics_forget
 
 logger = logging.getLogger(__name__)
 
@@ -548,6 +549,12 @@ def _import_staged(a: _Arguments, job: ImportJob) -> ImportResult:
             _displaced_counted(job.pk, result)
             _record(a, result)
             ImportJob.objects.filter(pk=job.pk).update(staging=False)
+            # The published rows keep the ids and times they were staged with:
+            # a tally counted meanwhile has their stamp already (statistics
+            # _stamp reads staging rows too) and would be kept. Every path
+            # (worker, command line) publishes here, so the tally goes here.
+            region = a.region
+            transaction.on_commit(lambda: statistics_forget(region))
     except BaseException:
         if result_report is not None:
             result_report.unlink(missing_ok=True)  # written, but never published
