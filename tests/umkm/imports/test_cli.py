@@ -188,3 +188,33 @@ def test_exclusive_refuses_while_an_import_of_its_region_runs(world, survey) -> 
     with pytest.raises(CommandError, match=f"Impor #{running.pk} \\(besar.xlsx\\) sedang berjalan"):
         _run(str(survey), "--region", "14.72", "--quiet")
     assert Business.objects.count() == 0
+
+
+def test_exclusive_refuses_an_import_job_that_claimed_the_region_while_it_read_the_file(
+    world, survey, monkeypatch
+) -> None:
+    """The command's check is before the file is opened; the region lock only
+    at the transaction: a job claiming the region in between is seen under
+    the lock, with the same message, and nothing is written."""
+    from kotacerdas.umkm.imports import engine
+
+    opened = engine.open_book
+    claimed: list[ImportJob] = []
+
+    def claimed_meanwhile(path: Path, *, filename: str):  # type: ignore[no-untyped-def]
+        claimed.append(
+            ImportJob.objects.create(
+                region=world.region, filename="besar.xlsx", state=ImportJob.State.RUNNING
+            )
+        )
+        return opened(path, filename=filename)
+
+    monkeypatch.setattr(engine, "open_book", claimed_meanwhile)
+    before = Business.all_rows.count()
+    with pytest.raises(CommandError) as refused:
+        _run(str(survey), "--region", "14.72", "--quiet")
+    assert f"Impor #{claimed[0].pk} (besar.xlsx) sedang berjalan di wilayah 14.72" in str(
+        refused.value
+    )
+    assert "is running in region 14.72" in str(refused.value)
+    assert Business.all_rows.count() == before

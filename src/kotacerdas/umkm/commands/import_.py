@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kotacerdas.core.uploads import SPREADSHEET_KINDS, validate_upload
 from kotacerdas.umkm.commands._inputs import command_actor, command_file, command_region
 from kotacerdas.umkm.duplicates.services import candidates_find_added
-from kotacerdas.umkm.imports.engine import run_import
+from kotacerdas.umkm.imports.engine import region_busy, run_import
 from kotacerdas.umkm.imports.models import ImportJob
 from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import imports_running
@@ -107,12 +107,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     if not staged:
         running = imports_running(region_id=region.pk).first()
         if running is not None:
-            raise CommandError(
-                f"Impor #{running.pk} ({running.filename}) sedang berjalan di wilayah "
-                f"{region.code}; tunggu sampai selesai, atau pakai --staged (menunggu sendiri). / "
-                f"Import #{running.pk} ({running.filename}) is running in region {region.code}; "
-                "wait for it to finish, or use --staged (which waits by itself)."
-            )
+            raise CommandError(region_busy(running, region).message)
     # Said always, on stderr (stdout may be the JSON summary).
     command.stderr.write(MODE_STAGED if staged else MODE_EXCLUSIVE)
     progress = Progress(

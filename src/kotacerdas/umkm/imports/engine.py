@@ -52,6 +52,7 @@ from kotacerdas.umkm.imports.places import Places
 from kotacerdas.umkm.imports.reading import Book, ImportFileError, open_book
 from kotacerdas.umkm.imports.report import RejectionReport
 from kotacerdas.umkm.imports.rows import IMPORTED_FIELDS, RowCleaner, Values
+from kotacerdas.umkm.imports.selectors import imports_running
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry import search
@@ -494,6 +495,18 @@ def _batches(a: _Arguments, inserter: _Inserter) -> Generator[list[pipeline.Item
     )
 
 
+def region_busy(running: ImportJob, region: Region) -> ImportFileError:
+    """The refusal of an exclusive import while import job ``running`` runs in
+    ``region`` (the command checks first; :func:`_import_at_once` again
+    under the lock)."""
+    return ImportFileError(
+        f"Impor #{running.pk} ({running.filename}) sedang berjalan di wilayah "
+        f"{region.code}; tunggu sampai selesai, atau pakai --staged (menunggu sendiri).",
+        f"Import #{running.pk} ({running.filename}) is running in region {region.code}; "
+        "wait for it to finish, or use --staged (which waits by itself).",
+    )
+
+
 def _import_at_once(a: _Arguments) -> ImportResult:
     """An import without a job (the command line): one transaction, which on
     SQLite holds the write lock for the whole run. Quick for the sizes a
@@ -503,6 +516,11 @@ def _import_at_once(a: _Arguments) -> ImportResult:
         # Imports into one region run one after the other (PostgreSQL),
         # so two of them cannot both add the same business.
         list(Region.objects.select_for_update().filter(pk=a.region.pk).values_list("pk"))
+        # A job may have claimed the region since the command checked (while
+        # it opened the file): its lease is taken under this same lock.
+        running = imports_running(region_id=a.region.pk).first()
+        if running is not None:
+            raise region_busy(running, a.region)
         result = _read_and_insert(a, _inserter(a, job=None))
         _record(a, result)
         if a.report is not None:
