@@ -120,3 +120,61 @@ def test_closing_records_when(business: Business, officer) -> None:
     services.business_set_status(actor=officer, business=business, status="active")
     business.refresh_from_db()
     assert business.closed_at is None
+
+
+def _import_commits_nib_after_the_give_way(
+    world, monkeypatch: pytest.MonkeyPatch, nib: str, *, times: int = 1
+):  # type: ignore[no-untyped-def]
+    """An import still writing commits a chunk holding ``nib`` right after
+    the give-way read the staging rows (PostgreSQL: chunks commit meanwhile),
+    at its first ``times`` calls."""
+    from kotacerdas.umkm.imports.models import ImportJob
+    from tests.permissions.rows_umkm_import import upload_job
+
+    job = upload_job(world)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, staging=True)
+    original = services._staged_nib_give_way
+    calls: list[int] = []
+
+    def racing(business: Business) -> None:
+        original(business)
+        calls.append(1)
+        if len(calls) <= times:
+            Business.all_rows.create(
+                region=world.region, name=f"Toko Impor {len(calls)}", nib=nib, import_job=job
+            )
+
+    monkeypatch.setattr(services, "_staged_nib_give_way", racing)
+    return job
+
+
+def test_a_nib_an_import_commits_between_the_give_way_and_the_save_still_gives_way(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = _import_commits_nib_after_the_give_way(world, monkeypatch, "9120000000077")
+
+    business = services.business_create(
+        actor=None,
+        region=world.region,
+        data={"name": "Toko Manual", "kelurahan_code": "14.72.01.1003", "nib": "9120000000077"},
+    )
+
+    job.refresh_from_db()
+    assert business.pk is not None and job.displaced == 1
+    assert list(Business.all_rows.filter(nib="9120000000077").values_list("name", flat=True)) == [
+        "Toko Manual"
+    ]
+
+
+def test_an_edit_racing_an_import_twice_is_refused_with_the_nib_message(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    existing = Business.objects.create(
+        region=world.region, name="Toko Lama", kelurahan_code="14.72.01.1003"
+    )
+    _import_commits_nib_after_the_give_way(world, monkeypatch, "9120000000078", times=2)
+
+    with pytest.raises(ValidationError, match="NIB ini sudah terdaftar"):
+        services.business_update(actor=None, business=existing, data={"nib": "9120000000078"})
+
+    assert Business.objects.get(pk=existing.pk).nib == ""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,6 +139,31 @@ def _staged_nib_give_way(business: Business) -> None:
     business.validate_constraints()
 
 
+def _save_giving_way(business: Business, save: Callable[[], None]) -> None:
+    """``save()`` after the staging NIB gave way. The give-way reads the
+    staging rows before any lock, so an import chunk may commit the same NIB
+    between that read and the save (PostgreSQL: the chunks commit
+    meanwhile): the unique NIB refuses the save. The save runs in a
+    savepoint; on that refusal the give-way runs once more (it now sees the
+    chunk's row) and the save is tried again; refused again, the NIB is
+    refused with the constraint's message, as a form shows it, never a raw
+    database error."""
+    _staged_nib_give_way(business)
+    try:
+        with transaction.atomic():
+            save()
+        return
+    except IntegrityError:
+        if not business.nib:
+            raise
+    _staged_nib_give_way(business)
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError:
+        raise ValidationError({"nib": [_("NIB ini sudah terdaftar untuk usaha lain.")]}) from None
+
+
 def business_create(
     *,
     actor: Actor,
@@ -162,8 +187,7 @@ def business_create(
         setattr(business, name, value)
     with transaction.atomic():
         business.full_clean()
-        _staged_nib_give_way(business)
-        business.save()
+        _save_giving_way(business, business.save)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -191,8 +215,9 @@ def business_update(
         if not changed:
             return business, False
         if "nib" in changed:
-            _staged_nib_give_way(business)
-        business.save(update_fields=changed)
+            _save_giving_way(business, lambda: business.save(update_fields=changed))
+        else:
+            business.save(update_fields=changed)
         _audit_change(actor, business, before, set(changed) & set(PERSONAL_FIELDS))
         _saved(actor, business)
     return business, True
