@@ -260,3 +260,40 @@ def test_a_business_named_like_a_total_is_imported_and_a_totals_row_is_skipped(
     assert "Jumlah Kelurahan Purnama" in skipped[0][2]
     rejected = list(openpyxl.load_workbook(report)["Ditolak"].iter_rows(values_only=True))[1:]
     assert [row[1] for row in rejected] == [len(TITLE) + 2 + 6]
+
+
+def test_an_area_word_then_a_business_name_is_a_business_and_a_place_is_a_total(
+    world, tmp_path
+) -> None:
+    """Review finding: after the area word of a totals label ("Kota", "Desa",
+    "Kecamatan"…) only a place of the region, numbers or punctuation may
+    follow. "Total Kota Bakery" and "Jumlah Desa Wisata Homestay" (a name
+    only, a known kelurahan) are businesses; the region's own totals rows are
+    skipped even on a row whose kelurahan is known."""
+    header = ["No", "Nama Usaha", "Nama Pemilik", "NIK", "Alamat", "Kelurahan", "Jml TK", "Omzet"]
+    rows: list[list[Any]] = [
+        [1, "Total Kota Bakery", "", "", "", "Purnama", 2, ""],
+        [2, "Jumlah Desa Wisata Homestay", "", "", "", "Bukit Timah", 3, ""],
+        ["", "Jumlah Kelurahan Bukit Timah", "", "", "", "Bukit Timah", 12, "30.000.000"],
+        ["", "TOTAL KECAMATAN DUMAI BARAT: 120", "", "", "", "Purnama", 120, ""],
+        ["", "Sub total RT 03", "", "", "", "Purnama", 7, ""],
+        ["", "Total Kota Dumai", "", "", "", "Purnama", 400, ""],
+    ]
+    path = tmp_path / "rekap.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [*TITLE, header, *rows]:
+        sheet.append(row)
+    book.save(path)
+    report = tmp_path / "r.xlsx"
+
+    result = _import(world, path, report)
+
+    assert (result.imported, result.skipped) == (2, 4)
+    assert set(Business.objects.values_list("name", flat=True)) == {
+        "Total Kota Bakery",
+        "Jumlah Desa Wisata Homestay",
+    }
+    skipped = list(openpyxl.load_workbook(report)["Dilewati"].iter_rows(values_only=True))[1:]
+    assert [row[1] for row in skipped] == [len(TITLE) + 2 + i for i in (2, 3, 4, 5)]

@@ -21,9 +21,16 @@ from typing import Any, cast
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.text import name_text
+from kotacerdas.regions.reference import get_area
 from kotacerdas.umkm import identifiers, kbli
 from kotacerdas.umkm.imports.headers import FIELDS
-from kotacerdas.umkm.imports.places import REPORTED_RULES, Match, Places, Unresolved
+from kotacerdas.umkm.imports.places import (
+    REPORTED_RULES,
+    Match,
+    Places,
+    Unresolved,
+    normalise_place,
+)
 from kotacerdas.umkm.national.capacity import UNIT_LENGTH as CAPACITY_UNIT_LENGTH
 from kotacerdas.umkm.national.capacity import split_capacity
 from kotacerdas.umkm.registry.models import DERIVED_FIELDS, ENTERED_FIELDS, Business, KbliCode
@@ -229,6 +236,7 @@ class RowCleaner:
         self._kbli_cache: dict[Any, Any] = {}
         self._places: dict[tuple[Any, Any], tuple[str, Reason | None]] = {}
         self._prefix_known: dict[str, bool] = {}
+        self._area_names: set[str] | None = None
         self._derive = cast(Callable[[Values, int], None], Business.derive)
         # Skipping totals, notes and signatures (skip_reason): the columns up to
         # the name (a totals label sits in "No" or in the name), the identity
@@ -462,7 +470,7 @@ class RowCleaner:
                 numbers_only = not imported and all(
                     _is_number(other) for other in filled if other is not cell
                 )
-                if numbers_only or _TOTAL_LABEL.fullmatch(text):
+                if numbers_only or self._is_total_label(text):
                     return ("skip_total", text[:60], "")
         if imported:
             return None
@@ -476,6 +484,29 @@ class RowCleaner:
             return ("skip_note", first[:60], "")
         return None
 
+    def _is_total_label(self, text: str) -> bool:
+        """``text`` is a whole totals label: after an area word, only numbers
+        and punctuation ("RT 03") or a name of the region, one of its
+        kecamatan or kelurahan (official, short or alias), then numbers and
+        punctuation ("TOTAL KECAMATAN DUMAI BARAT: 120")."""
+        found = _TOTAL_LABEL.fullmatch(text)
+        if found is None:
+            return False
+        area = _FILLER_TAIL.sub("", found.group("area") or "")
+        name = normalise_place(area) if area.strip(" .,:;=()/-") else ""
+        return not name or name in self._place_names()
+
+    def _place_names(self) -> set[str]:
+        if self._area_names is None:
+            places = self.places
+            names = {*places.kecamatan_by_name, *places.by_name, *places.short, *places.aliases}
+            region = get_area(places.region_code)
+            if region is not None:
+                own = normalise_place(region.name)
+                names |= {own, _REGION_KIND.sub("", own)}
+            self._area_names = names
+        return self._area_names
+
     def _year(self, raw: Any) -> int | None:
         if isinstance(raw, dt.date | dt.datetime):
             raw = raw.year
@@ -488,14 +519,19 @@ _TOTAL_WORD = r"(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml)\b"
 _TOTAL_START = re.compile(rf"(?i){_TOTAL_WORD}")
 # A whole totals label: the word, then only numbers, punctuation, words of
 # scope, and the area summed ("Jumlah Kec. Dumai Barat", "Sub total RT 03").
+# After the area word (group "area") only numbers and punctuation, or a place
+# of the region then numbers and punctuation (RowCleaner._is_total_label):
+# "Total Kota Bakery" and "Jumlah Desa Wisata Homestay" are businesses.
 _TOTAL_FILLER = r"[\s\d.,:;=()/\-]*"
 _TOTAL_LABEL = re.compile(
     rf"(?i){_TOTAL_WORD}{_TOTAL_FILLER}"
     r"(?:(?:total|jumlah|keseluruhan|seluruhnya|semua|akhir|umkm|ikm|usaha|unit|data|"
     rf"sementara|halaman|hal)\b{_TOTAL_FILLER})*"
     r"(?:(?:per\s+)?(?:kecamatan|kec|kelurahan|kel|desa|ds|wilayah|kota|kabupaten|kab|rt|rw)"
-    r"\b.*)?"
+    r"\b(?P<area>.*))?"
 )
+_FILLER_TAIL = re.compile(rf"{_TOTAL_FILLER}\Z")
+_REGION_KIND = re.compile(r"^(?:KOTA|KABUPATEN|KAB)\s+")
 _NOTE_START = re.compile(
     r"(?i)(?:mengetahui|menyetujui|disetujui|diperiksa|dibuat\s+oleh|disusun\s+oleh|"
     r"kepala\s+(?:desa|kelurahan|dinas|bidang|seksi)|kades\b|lurah\b|camat\b|sekretaris\b|"
