@@ -461,3 +461,27 @@ def test_no_finished_export_keeps_a_search_in_its_filters(world, officer) -> Non
         job.refresh_from_db()
         assert job.state in (State.EXPIRED, State.FAILED)
         assert job.filters == {}
+
+
+def test_the_sweep_does_not_fail_an_old_export_a_worker_started_meanwhile(
+    world, officer, monkeypatch
+) -> None:
+    """Review finding: the sweep reads the never-started jobs without a lock;
+    a worker starting one between that read and the failure keeps it."""
+    from kotacerdas.umkm.pdp import services as pdp_services
+
+    job = _job(officer, world, q=NIK)
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    fail = pdp_services.export_job_fail
+
+    def started_first(**kwargs):  # type: ignore[no-untyped-def]
+        ExportJob.objects.filter(pk=kwargs["job"].pk).update(
+            state=State.RUNNING, started_at=timezone.now()
+        )
+        return fail(**kwargs)
+
+    monkeypatch.setattr(pdp_services, "export_job_fail", started_first)
+    exports_expire()
+
+    job.refresh_from_db()
+    assert (job.state, job.error, job.filters) == (State.RUNNING, "", {"q": NIK})

@@ -525,12 +525,18 @@ def _expiry_enqueue(at: dt.datetime) -> None:
     import_string(EXPIRE_TASK).using(run_after=at).enqueue()
 
 
-def export_job_fail(*, job: ExportJob, message: str) -> ExportJob:
-    """The export did not run to the end: no file, the reason for the user."""
+def export_job_fail(
+    *,
+    job: ExportJob,
+    message: str,
+    states: tuple[str, ...] = (ExportState.QUEUED, ExportState.RUNNING),
+) -> ExportJob:
+    """The export did not run to the end: no file, the reason for the user.
+    Only a job in one of ``states`` (checked under the row lock) fails."""
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
-        if job.state not in (ExportState.QUEUED, ExportState.RUNNING):
-            return job  # a finished job keeps its outcome
+        if job.state not in states:
+            return job  # a finished job keeps its outcome; a started one runs on
         before = _export_snapshot(job)
         job.state = ExportState.FAILED
         job.error = message
@@ -602,6 +608,8 @@ def exports_expire(*, now: dt.datetime | None = None) -> int:
     for stale in never_started.select_related("region"):
         export_job_fail(
             job=stale,
+            # Read without a lock: a worker may have started it since.
+            states=(ExportState.QUEUED,),
             message=_(
                 "Ekspor tidak dibuat: belum dimulai dalam %(hours)s jam karena proses latar "
                 "belakang tidak berjalan. Saringan pencariannya sudah dihapus; minta ekspor lagi."
