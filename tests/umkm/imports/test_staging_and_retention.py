@@ -342,7 +342,7 @@ def test_removing_a_report_removes_its_half_written_sheets_too(db, settings, tmp
     from kotacerdas.umkm.imports.report import RejectionReport
 
     path = Path(private_storage.path("umkm/laporan/tolak.xlsx"))
-    report = RejectionReport(path, headers=["NIK"])
+    report = RejectionReport(path, headers=["NIK"], parts_beside=True)
     report.reject("Data", 2, [("name_missing", "", "name")], ["1472010101900001"])
     parts = list(path.parent.glob(".tolak.xlsx.sheet*.partial"))
     assert len(parts) == 3

@@ -21,6 +21,7 @@ import io
 import math
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -255,9 +256,17 @@ def _xml_text(text: str) -> str:
 class StreamedSheet:
     def __init__(self, book: StreamedBook, title: str, number: int) -> None:
         self.title = title
-        self.part = book.path.with_name(f".{book.path.name}.sheet{number}.partial")
-        # 0600 whatever the umask: the part holds the sheet's rows (NIKs, phones).
-        handle = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # 0600 whatever the umask: the part holds the sheet's rows (NIKs,
+        # phones). Beside the book when a clean-up elsewhere must find it (an
+        # import job given up by a page); else in the system's temporary
+        # folder (as openpyxl kept its own), so a process killed while it
+        # writes leaves nothing in the data folder.
+        if book.parts_beside:
+            self.part = book.path.with_name(f".{book.path.name}.sheet{number}.partial")
+            handle = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        else:
+            handle, name = tempfile.mkstemp(prefix=f"kc-sheet{number}-", suffix=".partial")
+            self.part = Path(name)
         self._out = open(handle, "w", encoding="utf-8")  # noqa: SIM115
         # Bound once: called per row (tests/core/test_audit_coverage.py reads
         # calls by method name, and other classes' ``write`` record audits).
@@ -298,8 +307,9 @@ class StreamedBook:
     ``path`` (0600) and removes the sheets' part files, ``discard`` removes
     them without writing."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, parts_beside: bool = False) -> None:
         self.path = path
+        self.parts_beside = parts_beside
         self.sheets: list[StreamedSheet] = []
         path.parent.mkdir(parents=True, exist_ok=True)
 

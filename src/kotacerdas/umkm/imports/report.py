@@ -17,6 +17,8 @@ The file is written beside its final name and moved into place by
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,14 +42,15 @@ def texts(reasons: Sequence[Reason]) -> tuple[str, str]:
 
 
 class RejectionReport:
-    def __init__(self, path: Path, *, headers: Sequence[Any]) -> None:
+    def __init__(self, path: Path, *, headers: Sequence[Any], parts_beside: bool = False) -> None:
         self.path = path
         self.partial = path.with_name(f".{path.name}.partial")
+        self._prepared: Path | None = None
         self._known: dict[tuple[Reason, ...], tuple[str, str]] = {}
         self._columns: dict[str, str] = {}
         # Written by hand (core.sheets.writing.StreamedBook): openpyxl's cells
         # were most of a large import's report time (issue 20).
-        self.workbook = StreamedBook(path)
+        self.workbook = StreamedBook(path, parts_beside=parts_beside)
         self.rejected = self.workbook.add_sheet(
             "Ditolak", ["Lembar / Sheet", "Baris / Row", "Alasan", "Reason", *headers]
         )
@@ -96,13 +99,41 @@ class RejectionReport:
         values = [sheet, row, indonesian, english, *cells]
         self.skipped.append(values)
 
-    def finish(self) -> Path:
+    def prepare(self) -> None:
+        """Write the whole report to a private temporary file (0600), not yet
+        where it is asked for: an import that writes it inside its transaction
+        puts it in place only after the commit (:meth:`publish`), so the
+        report exists exactly when the import does, and a process killed
+        during the commit leaves nothing in the data folder."""
+        handle, name = tempfile.mkstemp(prefix="kc-report-", suffix=".xlsx")
+        os.close(handle)
+        self._prepared = Path(name)
+        self.workbook.save(self._prepared)
+
+    def publish(self) -> Path:
+        """Put the prepared report in place, atomically (a rename; a copy to a
+        hidden file beside it, then a rename, across file systems)."""
+        assert self._prepared is not None, "prepare() first"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.workbook.save(self.partial)
-        os.replace(self.partial, self.path)
+        try:
+            os.replace(self._prepared, self.path)
+        except OSError:  # another file system: copy beside, then rename
+            handle = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(handle, "wb") as target, self._prepared.open("rb") as source:
+                shutil.copyfileobj(source, target)
+            os.replace(self.partial, self.path)
+            self._prepared.unlink(missing_ok=True)
+        self._prepared = None
         return self.path
+
+    def finish(self) -> Path:
+        self.prepare()
+        return self.publish()
 
     def discard(self) -> None:
         """Drop the report of an import that failed (and its sheets' part files)."""
         self.workbook.discard()
         self.partial.unlink(missing_ok=True)
+        if self._prepared is not None:
+            self._prepared.unlink(missing_ok=True)
+            self._prepared = None
