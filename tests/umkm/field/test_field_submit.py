@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
@@ -207,3 +208,38 @@ def test_two_sends_racing_save_one_business(world, officer, monkeypatch) -> None
     assert first.outcome == "saved"
     assert second.outcome == "already_saved" and second.business == first.business
     assert Business.objects.count() == 1 and FieldSubmission.objects.count() == 1
+
+
+def test_two_entries_with_one_nib_racing_answer_a_conflict(world, phone, monkeypatch) -> None:
+    """The second entry passed the NIB check before the first one was saved:
+    the NIB's unique constraint stops it, answered as a conflict (409), not a 500."""
+    from kotacerdas.umkm.field import services
+
+    real_conflict = services._conflict
+    real_create = registry.business_create
+    calls: list[int] = []
+
+    def late_check(region, data, same_owner):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            # The other phone's entry lands between the check and the save.
+            real_create(
+                actor=None,
+                region=region,
+                data={"name": "Toko Berkah", "nib": NIB, "kelurahan_code": "14.72.01.1003"},
+            )
+            return None
+        return real_conflict(region, data, same_owner)
+
+    def insert_refused(**kwargs):  # type: ignore[no-untyped-def]
+        # Both passed the form's own NIB check; the database refuses the insert.
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "_conflict", late_check)
+    monkeypatch.setattr(services.registry, "business_create", insert_refused)
+
+    response = send(phone, world.region.code, entry(nib=NIB))
+
+    assert response.status_code == 409
+    assert response.json()["kind"] == "nib"
+    assert Business.objects.count() == 1 and not FieldSubmission.objects.exists()
