@@ -217,6 +217,8 @@ def test_bad_input_is_explained_and_queues_nothing(personas, world) -> None:
         ({"purpose": "singkat"}, "minimal 10 huruf"),
         ({"since": "31-31-2026"}, "Tanggal tidak dikenali"),
         ({"since": str(tomorrow)}, "tidak boleh di masa depan"),
+        ({"since": "0001-01-01"}, "paling awal 2000-01-01"),
+        ({"since": "1999-12-31"}, "paling awal 2000-01-01"),
         ({"fmt": "pdf"}, "pdf"),
     ):
         response = client.post(
