@@ -6,6 +6,7 @@ so. Through the endpoint the phone calls, with CSRF enforced."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -243,3 +244,44 @@ def test_two_entries_with_one_nib_racing_answer_a_conflict(world, phone, monkeyp
     assert response.status_code == 409
     assert response.json()["kind"] == "nib"
     assert Business.objects.count() == 1 and not FieldSubmission.objects.exists()
+
+
+def test_a_kept_page_and_its_cache_belong_to_one_user(world, phone, officer) -> None:
+    """Officer A's kept page, cache and queue are not another user's: the
+    worker's cache name carries the user's opaque key (different per user,
+    the same on every visit), the form says whom it was made for, in a header
+    the worker checks and a cookie its script compares, and the worker only
+    clears this region's caches."""
+    from kotacerdas.core.models import Membership, Role
+    from kotacerdas.core.pages import DEVICE_USER_COOKIE
+    from tests.factories import make_user
+
+    other = make_user("budi")
+    Membership.objects.create(user=other, region=world.region, role=Role.REGISTRY_OFFICER)
+    other_phone = Client()
+    login_verified(other_phone, other)
+    form = reverse("umkm:field_form", args=[world.region.code])
+    worker = reverse("umkm:field_worker", args=[world.region.code])
+
+    def cache_name(client: Client) -> str:
+        script = client.get(worker).content.decode()
+        prefix = re.search(r'const PREFIX = "([^"]+)";', script)
+        user = re.search(r'const USER = "([^"]+)";', script)
+        assert prefix and user and "`${PREFIX}${USER}-" in script
+        assert prefix.group(1) == f"kc-field-{world.region.code}-"
+        assert "n.startsWith(PREFIX) && n !== CACHE" in script
+        assert 'n.startsWith("kc-field-")' not in script
+        return prefix.group(1) + user.group(1)
+
+    mine, theirs = cache_name(phone), cache_name(other_phone)
+    assert mine != theirs and cache_name(phone) == mine
+    assert str(officer.pk) not in mine.removeprefix(f"kc-field-{world.region.code}-")
+
+    page = phone.get(form)
+    key = page["X-KotaCerdas-Device-User"]
+    assert mine.endswith(key)
+    assert page.cookies[DEVICE_USER_COOKIE].value == key
+    assert not page.cookies[DEVICE_USER_COOKIE]["httponly"]  # the page's script reads it
+    text = page.content.decode()
+    assert f'data-user="{key}"' in text and f'data-cookie="{DEVICE_USER_COOKIE}"' in text
+    assert other_phone.get(form)["X-KotaCerdas-Device-User"] != key
