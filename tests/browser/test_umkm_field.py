@@ -160,7 +160,8 @@ def queued_in(page: Page, store: str) -> Any:
     return page.evaluate(
         """(store) => new Promise((resolve, reject) => {
             const open = indexedDB.open(store, 1);
-            open.onupgradeneeded = () => open.result.createObjectStore("entries", { keyPath: "key" });
+            open.onupgradeneeded = () =>
+              open.result.createObjectStore("entries", { keyPath: "key" });
             open.onsuccess = () => {
               const request = open.result.transaction("entries").objectStore("entries").count();
               request.onsuccess = () => { open.result.close(); resolve(request.result); };
