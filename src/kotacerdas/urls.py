@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -11,7 +10,7 @@ from kotacerdas.portal import views as portal_views
 urlpatterns = [
     path("", portal_views.landing, name="home"),
     path("masuk/", accounts_views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", accounts_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
     # First: the public portal's pages are the busiest and all start with publik/.

@@ -33,6 +33,25 @@ def test_sign_in_records_the_session_and_sign_out_ends_it(citizen) -> None:  # t
     assert not Session.objects.filter(session_key=key).exists()
 
 
+def test_sign_out_tells_the_browser_to_drop_kept_pages_but_not_queued_entries(  # type: ignore[no-untyped-def]
+    citizen,
+) -> None:
+    """The offline form's kept page names its user: sign-out clears the cache
+    (not "storage": entries queued offline and unsent must survive) and the
+    cookie that says whom kept pages are for."""
+    from kotacerdas.core.pages import DEVICE_USER_COOKIE
+
+    client = Client()
+    sign_in(client, "wati")
+    client.cookies[DEVICE_USER_COOKIE] = "kunci-perangkat"
+
+    response = client.post(reverse("logout"))
+
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert response.cookies[DEVICE_USER_COOKIE].value == ""
+    assert response.cookies[DEVICE_USER_COOKIE]["max-age"] == 0
+
+
 def test_sign_in_starts_a_new_session_key(citizen) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.get(LOGIN)

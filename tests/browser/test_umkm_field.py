@@ -153,3 +153,62 @@ def test_on_a_phone_a_refused_entry_is_fixed_from_the_queue(
         assert queued_on_device(page) == 0
     finally:
         context.close()
+
+
+def queued_in(page: Page, store: str) -> Any:
+    """How many entries the queue ``store`` holds (from any page of the site)."""
+    return page.evaluate(
+        """(store) => new Promise((resolve, reject) => {
+            const open = indexedDB.open(store, 1);
+            open.onupgradeneeded = () =>
+              open.result.createObjectStore("entries", { keyPath: "key" });
+            open.onsuccess = () => {
+              const request = open.result.transaction("entries").objectStore("entries").count();
+              request.onsuccess = () => { open.result.close(); resolve(request.result); };
+            };
+            open.onerror = () => reject(open.error);
+        })""",
+        store,
+    )
+
+
+def test_a_kept_page_opens_nothing_for_another_user_and_sign_out_keeps_the_queue(
+    page, live_server, live_url, login, enumerator
+) -> None:
+    from kotacerdas.core.pages import DEVICE_USER_COOKIE
+
+    login(page, live_server, "rina", PASSWORD)
+    open_form(page, live_url)
+    store = page.get_by_test_id("field-count").evaluate(
+        "() => document.getElementById('field-app').dataset.store"
+    )
+    page.context.set_offline(True)
+    fill(page, "Warung Sate Pak Amat")
+    expect(page.get_by_test_id("field-count")).to_have_text("1 menunggu dikirim")
+
+    # Someone else is signed in on this phone now (their key in the cookie),
+    # and there is no signal: the kept page is rina's and opens nothing.
+    page.context.add_cookies(
+        [{"name": DEVICE_USER_COOKIE, "value": "orang-lain", "url": live_server.url}]
+    )
+    reloaded = page.reload()
+    assert reloaded is not None and reloaded.from_service_worker
+    expect(page.get_by_test_id("field-notice")).to_contain_text("tersimpan untuk pengguna lain")
+    expect(page.locator("#field-form")).to_be_hidden()
+    expect(page.get_by_test_id("field-entry")).to_have_count(0)
+
+    # Signing out clears kept pages, not the entries still to send.
+    # (From another page: the form would send the entry as soon as it opens.)
+    page.context.set_offline(False)
+    page.goto(live_url("home"))
+    with (
+        page.expect_navigation(),
+        page.expect_response(lambda r: "/keluar/" in r.url) as signed_out,
+    ):
+        # The sign-out button of the account menu, as the browser posts it.
+        page.evaluate("() => document.querySelector('form[action$=\"/keluar/\"]').submit()")
+    page.wait_for_load_state()
+    assert signed_out.value.header_value("clear-site-data") == '"cache"'
+    assert DEVICE_USER_COOKIE not in {c["name"] for c in page.context.cookies()}
+    assert queued_in(page, store) == 1
+    assert not Business.objects.filter(name="Warung Sate Pak Amat").exists()

@@ -64,20 +64,24 @@ def test_it_records_the_acting_user(db) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "expected"),
+    ("code", "expected", "english"),
     [
-        ("99.99", "tidak ada dalam referensi"),
-        ("1472", "tidak ada dalam referensi"),
-        ("14", "kode provinsi Riau"),
-        ("14.72.01", "kecamatan"),
-        ("14.72.01.1003", "14.72 Kota Dumai"),
+        ("99.99", "tidak ada dalam referensi", "is not in the Kemendagri region reference"),
+        ("1472", "tidak ada dalam referensi", "is not in the Kemendagri region reference"),
+        ("14", "kode provinsi Riau", "is the code of the province Riau"),
+        ("14.72.01", "kecamatan", "not a kab/kota"),
+        ("14.72.01.1003", "14.72 Kota Dumai", "14.72 Kota Dumai"),
     ],
 )
-def test_it_refuses_a_code_that_is_not_a_kab_kota(db, code: str, expected: str) -> None:
+def test_it_refuses_a_code_that_is_not_a_kab_kota(
+    db, code: str, expected: str, english: str
+) -> None:
     with pytest.raises(CommandError) as caught:
         _add(code)
 
-    assert expected in str(caught.value)
+    indonesian, _slash, in_english = str(caught.value).partition(" / ")
+    assert expected in indonesian
+    assert english in in_english
     assert not Region.objects.exists()
     assert not AuditEvent.objects.exists()
 

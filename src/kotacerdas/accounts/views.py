@@ -27,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kotacerdas.core.forms import LoginForm
+from kotacerdas.core.pages import DEVICE_USER_COOKIE
 from kotacerdas.core.ratelimit import Limit, client_address, limits_hit
 
 from . import policy, services
@@ -38,6 +39,18 @@ logger = logging.getLogger("kotacerdas.accounts")
 # (core.ratelimit). Enough for a person who mistypes; not a mail flood.
 RESET_PER_CLIENT = Limit("password_reset_client", count=10, seconds=60 * 60)
 RESET_PER_ACCOUNT = Limit("password_reset_account", count=3, seconds=60 * 60)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out that also tells the browser to drop the pages it keeps
+    (the offline form's cached page names the user). "cache" and not
+    "storage": entries queued offline and not yet sent must survive."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        response.delete_cookie(DEVICE_USER_COOKIE, samesite="Lax")
+        return response
 
 
 def _next(request: HttpRequest) -> str:

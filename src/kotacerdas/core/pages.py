@@ -94,3 +94,10 @@ def confirm_page(
         {"confirmation": confirmation, "confirm_field": CONFIRM_FIELD, **confirmation.extra},
         status=status,
     )
+
+
+# Set by pages kept on a device for offline use (the offline registration
+# form): who they were kept for, as an opaque key the page's script reads, so
+# that a kept page of another user, or of one who signed out, opens nothing
+# of theirs. Removed at sign-out (accounts' LogoutView).
+DEVICE_USER_COOKIE = "kc_device_user"

@@ -6,11 +6,13 @@ so. Through the endpoint the phone calls, with CSRF enforced."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
@@ -207,3 +209,79 @@ def test_two_sends_racing_save_one_business(world, officer, monkeypatch) -> None
     assert first.outcome == "saved"
     assert second.outcome == "already_saved" and second.business == first.business
     assert Business.objects.count() == 1 and FieldSubmission.objects.count() == 1
+
+
+def test_two_entries_with_one_nib_racing_answer_a_conflict(world, phone, monkeypatch) -> None:
+    """The second entry passed the NIB check before the first one was saved:
+    the NIB's unique constraint stops it, answered as a conflict (409), not a 500."""
+    from kotacerdas.umkm.field import services
+
+    real_conflict = services._conflict
+    real_create = registry.business_create
+    calls: list[int] = []
+
+    def late_check(region, data, same_owner):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            # The other phone's entry lands between the check and the save.
+            real_create(
+                actor=None,
+                region=region,
+                data={"name": "Toko Berkah", "nib": NIB, "kelurahan_code": "14.72.01.1003"},
+            )
+            return None
+        return real_conflict(region, data, same_owner)
+
+    def insert_refused(**kwargs):  # type: ignore[no-untyped-def]
+        # Both passed the form's own NIB check; the database refuses the insert.
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "_conflict", late_check)
+    monkeypatch.setattr(services.registry, "business_create", insert_refused)
+
+    response = send(phone, world.region.code, entry(nib=NIB))
+
+    assert response.status_code == 409
+    assert response.json()["kind"] == "nib"
+    assert Business.objects.count() == 1 and not FieldSubmission.objects.exists()
+
+
+def test_a_kept_page_and_its_cache_belong_to_one_user(world, phone, officer) -> None:
+    """Officer A's kept page, cache and queue are not another user's: the
+    worker's cache name carries the user's opaque key (different per user,
+    the same on every visit), the form says whom it was made for, in a header
+    the worker checks and a cookie its script compares, and the worker only
+    clears this region's caches."""
+    from kotacerdas.core.models import Membership, Role
+    from kotacerdas.core.pages import DEVICE_USER_COOKIE
+    from tests.factories import make_user
+
+    other = make_user("budi")
+    Membership.objects.create(user=other, region=world.region, role=Role.REGISTRY_OFFICER)
+    other_phone = Client()
+    login_verified(other_phone, other)
+    form = reverse("umkm:field_form", args=[world.region.code])
+    worker = reverse("umkm:field_worker", args=[world.region.code])
+
+    def cache_name(client: Client) -> str:
+        script = client.get(worker).content.decode()
+        prefix = re.search(r'const PREFIX = "([^"]+)";', script)
+        user = re.search(r'const USER = "([^"]+)";', script)
+        assert prefix and user and "`${PREFIX}${USER}-" in script
+        assert prefix.group(1) == f"kc-field-{world.region.code}-"
+        assert "n.startsWith(PREFIX) && n !== CACHE" in script
+        assert 'n.startsWith("kc-field-")' not in script
+        return prefix.group(1) + user.group(1)
+
+    mine, theirs = cache_name(phone), cache_name(other_phone)
+    assert mine != theirs and cache_name(phone) == mine
+    assert str(officer.pk) not in mine.removeprefix(f"kc-field-{world.region.code}-")
+
+    page = phone.get(form)
+    key = page["X-KotaCerdas-Device-User"]
+    assert mine.endswith(key)
+    assert page.cookies[DEVICE_USER_COOKIE].value == key
+    assert not page.cookies[DEVICE_USER_COOKIE]["httponly"]  # the page's script reads it
+    text = page.content.decode()
+    assert f'data-user="{key}"' in text and f'data-cookie="{DEVICE_USER_COOKIE}"' in text
+    assert other_phone.get(form)["X-KotaCerdas-Device-User"] != key

@@ -139,6 +139,59 @@ def test_the_changes_since_export_lists_new_changed_and_merged_businesses(
     assert str(new.pk) in content.decode("utf-8-sig")
 
 
+def test_the_changes_since_export_lists_an_import_published_after_since(
+    personas, world, officer
+) -> None:
+    """A staged import stamps its rows when it starts and publishes them when
+    it ends: an import started before ``since`` and published after it is a
+    change of that period."""
+    from kotacerdas.umkm.imports.models import ImportJob
+
+    started = timezone.now() - dt.timedelta(days=30)
+    job = ImportJob.objects.create(
+        region=world.region,
+        filename="survei.xlsx",
+        state=ImportJob.State.DONE,
+        started_at=started,
+        finished_at=timezone.now() - dt.timedelta(days=1),
+    )
+    published = make_business(world, name="Dari Impor", owner_nik="", phone="")
+    older = make_business(world, name="Impor Lama", owner_nik="", phone="")
+    old_job = ImportJob.objects.create(
+        region=world.region,
+        filename="lama.xlsx",
+        state=ImportJob.State.DONE,
+        started_at=started,
+        finished_at=started,
+    )
+    Business.objects.filter(pk=published.pk).update(import_job=job)
+    Business.objects.filter(pk=older.pk).update(import_job=old_job)
+    _age(published, older, days=30)
+    since = timezone.localdate() - dt.timedelta(days=7)
+
+    _job, content = _export(personas["officer"], world.region.code, fmt="csv", since=str(since))
+
+    assert [row["nama_usaha"] for row in _csv_rows(content)] == ["Dari Impor"]
+
+
+def test_a_merged_away_line_carries_no_personal_data(personas, world, officer) -> None:
+    first = make_business(world, name="Kedai Kopi Dua")
+    second = make_business(world, name="KEDAI KOPI DUA", owner_nik="")
+    _age(first, second, days=30)
+    candidates_find(actor=None, region=world.region)
+    candidate = DuplicateCandidate.objects.get(first__in=[first, second])
+    business_merge(actor=officer, candidate=candidate, survivor=first)
+    since = timezone.localdate() - dt.timedelta(days=7)
+
+    _job, content = _export(personas["officer"], world.region.code, fmt="csv", since=str(since))
+
+    (merged,) = [r for r in _csv_rows(content) if r["jenis_perubahan"] == sidt.MERGED]
+    assert merged["nama_usaha"] == "KEDAI KOPI DUA" and merged["digabung_ke"] == str(first.pk)
+    for column in sidt.PERSONAL:
+        assert merged[column] == "", column
+    assert second.owner_name and second.phone and second.address and second.annual_sales
+
+
 def test_the_full_export_leaves_merged_away_records_out(personas, world, officer) -> None:
     first = make_business(world, name="Kedai Kopi Dua", owner_nik="", phone="")
     second = make_business(world, name="KEDAI KOPI DUA", owner_nik="", phone="")
@@ -164,6 +217,8 @@ def test_bad_input_is_explained_and_queues_nothing(personas, world) -> None:
         ({"purpose": "singkat"}, "minimal 10 huruf"),
         ({"since": "31-31-2026"}, "Tanggal tidak dikenali"),
         ({"since": str(tomorrow)}, "tidak boleh di masa depan"),
+        ({"since": "0001-01-01"}, "paling awal 2000-01-01"),
+        ({"since": "1999-12-31"}, "paling awal 2000-01-01"),
         ({"fmt": "pdf"}, "pdf"),
     ):
         response = client.post(

@@ -291,3 +291,61 @@ def test_personal_data_of_rows_left_undecided_expires_with_the_import_retention(
     # The pair can still be decided.
     services.oss_row_decide(actor=officer, row=_by_nib(job, NIB_D), accept=True)
     assert Business.objects.get(pk=registry["fuzzy"].pk).nib == NIB_D
+
+
+class WorkerDied(BaseException):
+    """The process ends midway: no ``except Exception`` sees it."""
+
+
+def test_a_list_whose_matching_stopped_midway_is_failed_and_cleared_past_retention(
+    world, registry, tmp_path, officer, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kotacerdas.core.storage import private_storage
+    from tests.umkm.oss.files import upload
+
+    settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS = 30
+    real_write = services._write_chunk
+
+    def write_then_die(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real_write(*args, **kwargs)
+        raise WorkerDied
+
+    def create(name: str) -> OssImport:
+        file, checked = upload(write_csv(tmp_path / name, ENTRIES))
+        return services.oss_job_create(
+            actor=officer,
+            region=world.region,
+            upload=file,
+            checked=checked,  # type: ignore[arg-type]
+            inline=True,
+        )
+
+    died, queued, recent = create("mati.csv"), create("antre.csv"), create("baru.csv")
+    monkeypatch.setattr(services, "_write_chunk", write_then_die)
+    for job in (died, recent):
+        with pytest.raises(WorkerDied):
+            services.oss_job_run(job_id=job.pk, actor=officer)
+    monkeypatch.setattr(services, "_write_chunk", real_write)
+    month_ago = timezone.now() - dt.timedelta(days=31)
+    OssImport.objects.filter(pk__in=[died.pk, queued.pk]).update(created_at=month_ago)
+    stored = {job.pk: job.stored_name for job in (died, queued, recent)}
+    holding = OssRow.objects.filter(job=died).exclude(owner_nik="", address="").count()
+    assert holding > 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cleared = services.oss_personal_data_expire()
+
+    states = dict(OssImport.objects.values_list("pk", "state"))
+    assert states[died.pk] == states[queued.pk] == OssImport.State.FAILED
+    assert states[recent.pk] == OssImport.State.RUNNING  # within retention: left alone
+    for job in (died, queued):
+        assert not private_storage.exists(stored[job.pk])
+        assert OssImport.objects.get(pk=job.pk).stored_name == ""
+    assert private_storage.exists(stored[recent.pk])
+    assert cleared == holding
+    assert not OssRow.objects.filter(job=died).exclude(owner_nik="", address="").exists()
+    assert OssRow.objects.filter(job=recent).exclude(owner_nik="", address="").exists()

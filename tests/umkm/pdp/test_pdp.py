@@ -270,6 +270,51 @@ def test_it_anonymises_closed_businesses_past_retention(world) -> None:
     assert NIK not in str(event.before) + str(event.after)
 
 
+def test_anonymisation_reaches_the_owners_rows_in_oss_nib_lists(world) -> None:
+    """An unmatched OSS row keeping the erased owner's NIK and address could
+    register them again: the region's rows with that NIK, or matched to the
+    business, lose both; audited per list."""
+    from kotacerdas.core.models import AuditEvent
+    from kotacerdas.umkm.oss.models import OssImport, OssRow
+    from tests.factories import RegionFactory
+
+    other_nik = "1472016010850004"
+    old = _closed(world, 6)
+    job = OssImport.objects.create(region=world.region, filename="nib.xlsx", state="done")
+    unmatched = OssRow.objects.create(
+        job=job, row_number=1, name="Toko", owner_nik=NIK, address=ADDRESS, outcome="unmatched"
+    )
+    matched = OssRow.objects.create(
+        job=job, row_number=2, name="Toko", address=ADDRESS, outcome="matched", business=old
+    )
+    someone_else = OssRow.objects.create(
+        job=job,
+        row_number=3,
+        name="Lain",
+        owner_nik=other_nik,
+        address=ADDRESS,
+        outcome="unmatched",
+    )
+    elsewhere = OssImport.objects.create(
+        region=RegionFactory(code="14.01", name="Kabupaten Kampar"), filename="nib.xlsx"
+    )
+    other_region = OssRow.objects.create(
+        job=elsewhere, row_number=1, owner_nik=NIK, address=ADDRESS, outcome="unmatched"
+    )
+
+    businesses_anonymise(actor=None, regions=[world.region])
+
+    for row in (unmatched, matched):
+        row.refresh_from_db()
+        assert (row.owner_nik, row.address) == ("", "")
+    for row, nik in ((someone_else, other_nik), (other_region, NIK)):
+        row.refresh_from_db()
+        assert (row.owner_nik, row.address) == (nik, ADDRESS)
+    event = history_for(job).get(action=AuditEvent.Action.UPDATE)
+    assert event.after["reason"] == "anonymisation"
+    assert NIK not in str(event.before) + str(event.after)
+
+
 def test_anonymisation_runs_twice_without_change(world) -> None:
     _closed(world, 6)
     businesses_anonymise(actor=None, regions=[world.region])

@@ -269,6 +269,18 @@
   }
 
   // --- Start ---------------------------------------------------------------------------
+  // A page kept on this device for another user, or for one who signed out
+  // (the sign-out removes the cookie), opens no queue: it is not theirs.
+  const signedIn = document.cookie
+    .split("; ")
+    .some((c) => c === `${app.dataset.cookie}=${app.dataset.user}`);
+  if (!signedIn) {
+    notice.textContent = texts.not_yours;
+    notice.setAttribute("role", "alert");
+    form.hidden = true;
+    syncButton.hidden = true;
+    return;
+  }
   if (!window.indexedDB) {
     notice.textContent = texts.no_storage;
     syncButton.hidden = true;

@@ -151,7 +151,13 @@ def field_entry_submit(
         # The same entry, sent twice at once (a retry while the first answer
         # was on its way): the first one holds the key; this one saved nothing.
         earlier = _earlier(region, key)
-        if earlier is None:
+        if earlier is not None:
+            return earlier
+        # Another entry with the same NIB, saved between the conflict check
+        # and this save (two phones syncing at once): the same conflict
+        # answer the check would give now, not a server error.
+        conflict = _conflict(region, data, same_owner)
+        if conflict is None:
             raise
-        return earlier
+        return conflict
     return FieldResult("saved", business=business)

@@ -25,11 +25,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.pages import DEVICE_USER_COOKIE
 from kotacerdas.umkm.access import registry_region_fetch
 from kotacerdas.umkm.field import services
 from kotacerdas.umkm.registry.forms import BusinessForm
@@ -78,14 +80,26 @@ def _texts() -> dict[str, str]:
         ),
         "editing": _("Memperbaiki isian yang ditolak; simpan untuk menaruhnya lagi di antrean."),
         "sending": _("Mengirim…"),
+        "not_yours": _(
+            "Halaman ini tersimpan untuk pengguna lain atau sesinya sudah keluar. Masuk lagi, "
+            "lalu buka formulir ini saat ada sinyal."
+        ),
     }
+
+
+def device_key(user: Any) -> str:
+    """Who a page kept on the phone is for: opaque (no id or name), the same
+    for the user's every visit. In the worker's cache name, the page's
+    data-user and the device cookie the page's script compares it with."""
+    return salted_hmac("kotacerdas.umkm.field.device", str(user.pk)).hexdigest()[:24]
 
 
 @login_required
 @require_safe
 def field_form(request: HttpRequest, code: str) -> HttpResponse:
     region = registry_region_fetch(request.user, code, "change")
-    return render(
+    key = device_key(request.user)
+    response = render(
         request,
         "umkm/field/form.html",
         {
@@ -100,8 +114,21 @@ def field_form(request: HttpRequest, code: str) -> HttpResponse:
                 "login": reverse("login"),
             },
             "store": f"kc-field-{region.code}-{request.user.pk}",
+            "device_user": key,
+            "device_cookie": DEVICE_USER_COOKIE,
         },
     )
+    # The worker keeps only a page made for its own user.
+    response["X-KotaCerdas-Device-User"] = key
+    response.set_cookie(
+        DEVICE_USER_COOKIE,
+        key,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=False,  # read by the page's script, offline
+        samesite="Lax",
+    )
+    return response
 
 
 @never_cache
@@ -186,6 +213,9 @@ def field_worker(request: HttpRequest, code: str) -> HttpResponse:
             "page": json.dumps(page),
             "static_prefix": json.dumps(settings.STATIC_URL),
             "version": version,
+            # This region's caches, and this user's among them.
+            "prefix": f"kc-field-{region.code}-",
+            "user": device_key(request.user),
         },
         content_type="text/javascript; charset=utf-8",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.forms import CountField
 from kotacerdas.umkm.pdp.forms import FORMATS
+
+EARLIEST_SINCE = dt.date(2000, 1, 1)
 
 
 class SidtExportForm(forms.Form):
@@ -41,6 +44,13 @@ class SidtExportForm(forms.Form):
         since = self.cleaned_data.get("since")
         if since is not None and since > timezone.localdate():
             raise ValidationError(_("Tanggal 'sejak' tidak boleh di masa depan."))
+        # Earlier dates mean nothing for the registry, and the first days of
+        # year 1 overflow when turned into the region's midnight.
+        if since is not None and since < EARLIEST_SINCE:
+            raise ValidationError(
+                _("Tanggal 'sejak' paling awal %(date)s; untuk seluruh registri kosongkan saja.")
+                % {"date": EARLIEST_SINCE.isoformat()}
+            )
         return since
 
     def clean_purpose(self) -> str:

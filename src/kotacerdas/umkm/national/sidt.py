@@ -87,6 +87,11 @@ COLUMNS: tuple[tuple[str, Cell], ...] = (
     ("satuan_kapasitas_produksi", lambda b: b.production_capacity_unit),
     ("status_usaha", lambda b: b.status),
 )
+# Blank in the line of a record merged away: the ministry needs only that it
+# went (and into which), not the person's data a second time.
+PERSONAL = frozenset(
+    {"nama_pemilik", "nik_pemilik", "npwp", "telepon", "alamat_usaha", "omzet_tahunan"}
+)
 # Added after the business's own columns: what changed, and when.
 TRAILER = ("jenis_perubahan", "digabung_ke", "tanggal_terdaftar", "tanggal_diubah")
 HEADER = (*(name for name, _cell in COLUMNS), *TRAILER)
@@ -100,7 +105,12 @@ def sidt_businesses(job: ExportJob) -> models.QuerySet[Business]:
     )
     if job.since is None:
         return businesses.filter(merged_into__isnull=True)
-    return businesses.filter(updated_at__gte=job.since)
+    # A staged import stamps its rows when it starts and publishes them when
+    # it finishes: rows published since ``since`` are changes too, however
+    # long before the import started.
+    return businesses.filter(
+        models.Q(updated_at__gte=job.since) | models.Q(import_job__finished_at__gte=job.since)
+    )
 
 
 def change_kind(business: Business, since: dt.datetime | None) -> str:
@@ -114,8 +124,9 @@ def change_kind(business: Business, since: dt.datetime | None) -> str:
 
 def sidt_row(business: Business, *, since: dt.datetime | None, zone: dt.tzinfo) -> list[Any]:
     """One line of the file, in the order of :data:`HEADER`."""
+    merged = business.merged_into_id is not None
     return [
-        *(cell(business) for _name, cell in COLUMNS),
+        *("" if merged and name in PERSONAL else cell(business) for name, cell in COLUMNS),
         change_kind(business, since),
         business.merged_into_id or "",
         business.created_at.astimezone(zone).isoformat(timespec="seconds"),

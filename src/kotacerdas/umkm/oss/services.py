@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -427,10 +428,27 @@ def oss_personal_data_expire(*, now: dt.datetime | None = None) -> int:
     ``KOTACERDAS_IMPORT_FILE_RETENTION_DAYS`` after their list was matched
     lose the owner's NIK and the address (the same retention as survey
     files); they can still be accepted, rejected or registered. One audit
-    event per list; returns how many rows were cleared."""
+    event per list; returns how many rows were cleared.
+
+    A list whose matching stopped midway (the worker died, the upload
+    request was killed) stays queued or running for ever: past the same
+    retention it is failed, which deletes its file, and its rows are
+    cleared by the list's upload time."""
     now = now or timezone.now()
     limit = now - dt.timedelta(days=settings.KOTACERDAS_IMPORT_FILE_RETENTION_DAYS)
-    holding = OssRow.objects.filter(job__finished_at__lt=limit).exclude(owner_nik="", address="")
+    stuck = OssImport.objects.filter(state__in=[State.QUEUED, State.RUNNING], created_at__lt=limit)
+    for job in stuck:
+        _end(
+            None,
+            job,
+            counts={},
+            error=_(
+                "Pencocokan tidak pernah selesai (prosesnya terhenti); berkas dan data pribadi "
+                "daftar ini dihapus setelah masa simpan. Unggah daftarnya lagi bila perlu."
+            ),
+        )
+    ended = Q(job__finished_at__lt=limit) | Q(job__created_at__lt=limit, job__state=State.FAILED)
+    holding = OssRow.objects.filter(ended).exclude(owner_nik="", address="")
     cleared = 0
     for job in OssImport.objects.filter(pk__in=holding.values("job")).select_related("region"):
         with transaction.atomic():

@@ -64,6 +64,7 @@ from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.access import can
 from kotacerdas.umkm.imports.selectors import SubjectImport, subject_import_jobs
 from kotacerdas.umkm.national import sidt
+from kotacerdas.umkm.oss.models import OssImport, OssRow
 from kotacerdas.umkm.pdp.models import ExportJob, PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import (
     due_for_anonymisation,
@@ -807,7 +808,13 @@ def businesses_anonymise(
             continue
         with transaction.atomic():
             items = list(due.select_for_update())
+            niks: set[str] = set()
             for business in items:
+                niks.update(
+                    nik
+                    for nik in (business.owner_nik, business.npwp)
+                    if nik and identifiers.individual_npwp(nik)
+                )
                 before = audit_snapshot(business)
                 for name in ANONYMISED_FIELDS:
                     setattr(business, name, None if _nullable(name) else "")
@@ -824,6 +831,7 @@ def businesses_anonymise(
                     region_code=region.code,
                 )
             if items:
+                _oss_rows_anonymise(actor=actor, region=region, niks=niks, businesses=items)
                 record_access(
                     actor=actor,
                     region=region,
@@ -835,6 +843,28 @@ def businesses_anonymise(
                 )
         result.counts[region.code] = len(items)
     return result
+
+
+def _oss_rows_anonymise(
+    *, actor: Actor, region: Region, niks: set[str], businesses: Sequence[Business]
+) -> None:
+    """The same person in the region's OSS NIB lists: rows with their NIK
+    (an unmatched row could otherwise register them again) or matched to a
+    business just anonymised lose the NIK and the address; one audit event
+    per list, as the retention sweep writes."""
+    rows = OssRow.objects.filter(
+        Q(owner_nik__in=niks) | Q(business__in=businesses), job__region=region
+    ).exclude(owner_nik="", address="")
+    for job in OssImport.objects.filter(pk__in=rows.values("job")):
+        count = rows.filter(job=job).update(owner_nik="", address="")
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            instance=job,
+            before={"rows_with_personal_data_of_anonymised_owners": count},
+            after={"rows_with_personal_data_of_anonymised_owners": 0, "reason": "anonymisation"},
+            region_code=region.code,
+        )
 
 
 def _nullable(name: str) -> bool:

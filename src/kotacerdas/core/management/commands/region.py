@@ -13,8 +13,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
-from kotacerdas.core.regions import region_add
+from kotacerdas.core.regions import region_add, region_reference_check
 from kotacerdas.regions.models import Region
 
 
@@ -50,6 +51,14 @@ class Command(BaseCommand):
         try:
             added = region_add(actor=actor, code=options["code"])
         except ValidationError as error:
+            # Indonesian / English, as the other commands say it.
+            with translation.override("en"):
+                try:
+                    region_reference_check(options["code"])
+                except ValidationError as english:
+                    raise CommandError(
+                        " ".join(error.messages) + " / " + " ".join(english.messages)
+                    ) from None
             raise CommandError(" ".join(error.messages)) from None
         region = added.region
         counts = f"{added.kecamatan} kecamatan, {added.kelurahan} kelurahan/desa"

@@ -1,8 +1,12 @@
 {% autoescape off %}/* KotaCerdas: the service worker of the offline registration form.
    Keeps the form page and its assets; answers the page from the network
    when there is one, else from what it kept. Entries are not kept here:
-   the page queues them in IndexedDB and sends them itself. */
-const CACHE = "kc-field-{{ version }}";
+   the page queues them in IndexedDB and sends them itself.
+   One cache per region and user (an opaque key): a page kept for one user
+   is never answered to another, and never one of a signed-out user. */
+const PREFIX = "{{ prefix }}";
+const USER = "{{ user }}";
+const CACHE = `${PREFIX}${USER}-{{ version }}`;
 const PRECACHE = {{ precache }};
 const PAGE = {{ page }};
 const STATIC = {{ static_prefix }};
@@ -17,7 +21,8 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys().then((names) =>
       Promise.all(
-        names.filter((n) => n.startsWith("kc-field-") && n !== CACHE).map((n) => caches.delete(n))
+        // This region's older caches (another release, another user) only.
+        names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n))
       )
     ).then(() => self.clients.claim())
   );
@@ -30,17 +35,23 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === PAGE) {
     // Network first: a fresh form (new kelurahan list, new release) when
-    // online; the kept one when not. A redirect (signed out) is not kept.
+    // online; the kept one when not. Kept only when made for this worker's
+    // user; a redirect (signed out) or another user's page drops the kept one.
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok && !response.redirected) {
+          const mine = response.headers.get("X-KotaCerdas-Device-User") === USER;
+          if (response.ok && !response.redirected && mine) {
             const copy = response.clone();
             caches.open(CACHE).then((cache) => cache.put(PAGE, copy));
+          } else {
+            caches.open(CACHE).then((cache) => cache.delete(PAGE));
           }
           return response;
         })
-        .catch(() => caches.match(PAGE).then((kept) => kept || Response.error()))
+        .catch(() =>
+          caches.open(CACHE).then((cache) => cache.match(PAGE)).then((kept) => kept || Response.error())
+        )
     );
     return;
   }
@@ -48,7 +59,7 @@ self.addEventListener("fetch", (event) => {
     // Static files: kept ones first; any other the page loads (an asset
     // added to base.html later) is kept the first time it is fetched.
     event.respondWith(
-      caches.match(url.pathname).then(
+      caches.open(CACHE).then((cache) => cache.match(url.pathname)).then(
         (kept) =>
           kept ||
           fetch(request).then((response) => {
