@@ -275,7 +275,11 @@ def test_a_kept_page_and_its_cache_belong_to_one_user(world, phone, officer) -> 
 
     mine, theirs = cache_name(phone), cache_name(other_phone)
     assert mine != theirs and cache_name(phone) == mine
-    assert str(officer.pk) not in mine.removeprefix(f"kc-field-{world.region.code}-")
+    # Opaque: not the user's id or name, and long enough not to be guessed
+    # (a hex digest may contain the id's digits by chance).
+    opaque = mine.removeprefix(f"kc-field-{world.region.code}-")
+    assert opaque not in {str(officer.pk), officer.username} and len(opaque) >= 16
+    assert officer.username not in opaque
 
     page = phone.get(form)
     key = page["X-KotaCerdas-Device-User"]
