@@ -162,6 +162,8 @@ def _rows(n: int, region_id: int, columns: list[str]) -> Iterator[tuple[Any, ...
         "ikm_class": "",
         "halal_number": "",
         "pirt_number": "",
+        "production_capacity": None,
+        "production_capacity_unit": "",
         "sells_online": None,
         "uses_qris": None,
         "source": "import",

@@ -89,6 +89,8 @@ def _rows(n: int, region_id: int, columns: list[str]) -> Iterator[tuple[Any, ...
         "ikm_class": "",
         "halal_number": "",
         "pirt_number": "",
+        "production_capacity": None,
+        "production_capacity_unit": "",
         "source": "import",
         "closed_at": None,
         "legal_basis": "public_task",

@@ -400,7 +400,7 @@ def exact_pairs(
     return pairs
 
 
-def _spellings(token: str) -> set[str]:
+def spellings(token: str) -> set[str]:
     """The word and, from 4 letters on, each form of it with one letter
     deleted. Two words one edit apart (a letter added, dropped or changed,
     or two letters swapped) share at least one of these keys."""
@@ -415,7 +415,7 @@ def _neighbours(words: Iterable[str]) -> dict[str, list[str]]:
     typo turns it into."""
     index: dict[str, list[str]] = defaultdict(list)
     for word in words:
-        for key in _spellings(word):
+        for key in spellings(word):
             index[key].append(word)
     found: dict[str, set[str]] = defaultdict(set)
     for members in index.values():
@@ -521,7 +521,7 @@ def _heavy_pairs(
     distinctive word must be matched)."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, tokens in enumerate(rare):
-        for key in {key for token in tokens for key in _spellings(token)}:
+        for key in {key for token in tokens for key in spellings(token)}:
             index[key].append(i)
     found: set[tuple[int, int]] = set()
     for members in index.values():

@@ -39,6 +39,7 @@ from kotacerdas.umkm.duplicates.matching import (
     frequent_tokens,
     fuzzy_score,
     name_similarity,
+    spellings,
 )
 from kotacerdas.umkm.oss.models import OssRow
 from kotacerdas.umkm.oss.reading import OssEntry
@@ -60,14 +61,6 @@ class Found:
     rule: str = ""
     business_id: int | None = None
     score: int | None = None
-
-
-def _keys(token: str) -> set[str]:
-    """The word and, from 4 letters on, each form with one letter deleted:
-    two words one edit apart share a key."""
-    if len(token) < 4:
-        return {token}
-    return {token, *(token[:k] + token[k + 1 :] for k in range(len(token)))}
 
 
 class Matcher:
@@ -100,7 +93,7 @@ class Matcher:
         rare = [w for w in words.split() if w not in self.frequent]
         if not rare:
             return {"=" + " ".join(sorted(set(words.split())))}
-        return {key for w in rare for key in _keys(w)}
+        return {key for w in rare for key in spellings(w)}
 
     def _address(self, business_id: int) -> str:
         if business_id not in self.addresses:

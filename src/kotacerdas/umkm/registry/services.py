@@ -148,20 +148,21 @@ def _save_giving_way(business: Business, save: Callable[[], None]) -> None:
     chunk's row) and the save is tried again; refused again, the NIB is
     refused with the constraint's message, as a form shows it, never a raw
     database error."""
-    _staged_nib_give_way(business)
-    try:
-        with transaction.atomic():
-            save()
-        return
-    except IntegrityError:
-        if not business.nib:
-            raise
-    _staged_nib_give_way(business)
-    try:
-        with transaction.atomic():
-            save()
-    except IntegrityError:
-        raise ValidationError({"nib": [_("NIB ini sudah terdaftar untuk usaha lain.")]}) from None
+    for last_try in (False, True):
+        _staged_nib_give_way(business)
+        try:
+            with transaction.atomic():
+                save()
+            return
+        except IntegrityError:
+            if not business.nib:
+                raise
+            if last_try:
+                raise ValidationError({"nib": [_NIB_ONCE.get_violation_error_message()]}) from None
+
+
+# The registry's one-NIB-per-region rule, whose message a refused save shows.
+_NIB_ONCE = next(c for c in Business._meta.constraints if c.name == "umkm_nib_once_per_region")
 
 
 def business_create(
