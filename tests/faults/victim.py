@@ -10,6 +10,11 @@ for a SQLite file, or ``DATABASE_URL``), like any ``kotacerdas`` command:
 - ``queue FILE``: an officer's web upload of FILE, mapped and queued (as the
   import pages do); prints ``{"job": id}``;
 - ``work JOB``: the worker's task :func:`kotacerdas.umkm.tasks.import_run`;
+- ``staged FILE``: ``kotacerdas umkm import FILE --staged``;
+- ``hold``: a RUNNING import job of the region with a fresh sign of life
+  (a staged import then waits); prints ``{"job": id}``;
+- ``settle``: what the import list does with every job it shows
+  (``give_up_if_stalled``); prints each job's state;
 - ``giveup JOB``: what a page does with a job whose worker shows no sign of
   life for longer than ``STALL_AFTER``;
 - ``write INDEX THREADS TIMES``: THREADS threads, each changing an action
@@ -211,6 +216,29 @@ def main(argv: list[str]) -> None:
         _install_kill_switch()
         kotacerdas(["umkm", "import", path, "--region", "14.72", "--quiet", "--json",
                     "--report", report])  # fmt: skip
+    elif action == "staged":
+        from kotacerdas.cli import main as kotacerdas
+
+        kotacerdas(["umkm", "import", args[0], "--region", "14.72", "--quiet", "--staged"])
+    elif action == "hold":
+        from kotacerdas.regions.models import Region
+        from kotacerdas.umkm.imports.progress import ProgressFile
+        from kotacerdas.umkm.models import ImportJob
+
+        # Another import of the region, running (its sign of life fresh).
+        held = ImportJob.objects.create(
+            region=Region.objects.get(code="14.72"),
+            filename="besar.csv",
+            state=ImportJob.State.RUNNING,
+        )
+        ProgressFile(held.pk).write(0, None)
+        emit({"job": held.pk})
+    elif action == "settle":
+        from kotacerdas.umkm.imports.services import give_up_if_stalled
+        from kotacerdas.umkm.models import ImportJob
+
+        # What the region's import list does with every job it shows.
+        emit({str(job.pk): give_up_if_stalled(job).state for job in ImportJob.objects.all()})
     elif action == "close":
         from kotacerdas.monitoring.models import ReportingPeriod
         from kotacerdas.monitoring.services import period_close

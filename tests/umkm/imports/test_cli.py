@@ -218,3 +218,81 @@ def test_exclusive_refuses_an_import_job_that_claimed_the_region_while_it_read_t
     )
     assert "is running in region 14.72" in str(refused.value)
     assert Business.all_rows.count() == before
+
+
+# --- A staged command that waited and was stopped (issue 14, point 2) ------------------------
+
+
+def _finished_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()  # reaped: no process has this pid now
+    return process.pid
+
+
+def _waiting(world, owner: str) -> ImportJob:
+    return ImportJob.objects.create(
+        region=world.region, filename="survei.csv", state=ImportJob.State.QUEUED, task_id=owner
+    )
+
+
+def test_staged_names_its_process_on_its_job(world, survey) -> None:
+    from kotacerdas.umkm.imports import services
+
+    _run_both(str(survey), "--region", "14.72", "--staged", "--quiet")
+    assert ImportJob.objects.get().task_id == services.cli_owner()
+
+
+def test_a_waiting_command_line_job_whose_process_is_gone_is_failed_by_its_page(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    from kotacerdas.umkm.imports import services
+
+    job = _waiting(world, services.cli_owner(_finished_pid()))
+    ProgressFile(job.pk).write(0, None)  # a fresh sign of life does not keep a dead pid alive
+    with django_capture_on_commit_callbacks(execute=True):
+        settled = services.give_up_if_stalled(job)
+    assert settled.state == ImportJob.State.FAILED
+    assert "baris perintah berhenti sebelum dimulai" in settled.error
+    assert not ProgressFile(job.pk).path.exists()
+    assert services.import_jobs_abandoned_fail() == 0  # settled once
+
+
+def test_a_waiting_command_line_job_of_a_live_process_keeps_waiting(world) -> None:
+    from kotacerdas.umkm.imports import services
+
+    job = _waiting(world, services.cli_owner())  # this process
+    ProgressFile(job.pk).write(0, None)
+    assert services.give_up_if_stalled(job).state == ImportJob.State.QUEUED
+    elsewhere = _waiting(world, "cli:4242@another-host")
+    ProgressFile(elsewhere.pk).write(0, None)
+    assert services.import_jobs_abandoned_fail() == 0
+    assert ImportJob.objects.filter(state=ImportJob.State.QUEUED).count() == 2
+
+
+def test_a_command_line_job_without_a_sign_of_life_is_failed_by_the_daily_sweep(world) -> None:
+    """Another host's process (its pid means nothing here), or a pid reused on
+    this one: the sign of life it rewrites every poll decides."""
+    import time_machine
+    from django.utils import timezone
+
+    from kotacerdas.core.jobs import STALL_AFTER
+    from kotacerdas.umkm.imports import services
+
+    elsewhere = _waiting(world, "cli:4242@another-host")
+    reused = _waiting(world, services.cli_owner())  # alive, but it stopped beating
+    for job in (elsewhere, reused):
+        ProgressFile(job.pk).write(0, None)
+    web = ImportJob.objects.create(
+        region=world.region, filename="web.csv", state=ImportJob.State.QUEUED, task_id="abc"
+    )
+    with time_machine.travel(timezone.now() + STALL_AFTER * 2):
+        assert services.import_files_expire()["abandoned"] == 2
+    states = dict(ImportJob.objects.values_list("pk", "state"))
+    assert states == {
+        elsewhere.pk: ImportJob.State.FAILED,
+        reused.pk: ImportJob.State.FAILED,
+        web.pk: ImportJob.State.QUEUED,  # a worker's job: the worker runs it
+    }

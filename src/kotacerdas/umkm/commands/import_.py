@@ -10,9 +10,14 @@ import per region at a time (it waits for a running one)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
+import threading
 from argparse import ArgumentParser
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -91,7 +96,40 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
 
 
+# Signals that end the command as Ctrl-C does: through the code's clean-up
+# (a staged job is marked failed instead of staying QUEUED for ever; an
+# exclusive import's transaction is rolled back by the database either way).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def stopped_cleanly() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise :class:`SystemExit` (exit status
+    128 + the signal), once: a second one during the clean-up is ignored.
+    Only in the main thread (where Python delivers signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)
+        raise SystemExit(128 + signum)
+
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
+    with stopped_cleanly():
+        _handle(command, options)
+
+
+def _handle(command: BaseCommand, options: dict[str, Any]) -> None:
     region = command_region(options["region"])
     actor = command_actor(options["actor"])
     path = command_file(options["file"])

@@ -16,6 +16,8 @@ import datetime as dt
 import enum
 import glob
 import logging
+import os
+import socket
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -31,7 +33,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_state, snapshot
-from kotacerdas.core.jobs import moment_text
+from kotacerdas.core.jobs import moment_text, stalled
 from kotacerdas.core.storage import delete_private, private_storage, store_checked
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
@@ -49,7 +51,7 @@ from kotacerdas.umkm.imports.models import (
     mapping_from_json,
     mapping_to_json,
 )
-from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress
+from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress, read_progress
 from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import (
     files_expired,
@@ -264,8 +266,11 @@ def _delete_files(names: list[str]) -> None:
 
 def give_up_if_stalled(job: ImportJob) -> ImportJob:
     """``job``, marked failed first if it is RUNNING without progress for
-    longer than :data:`~kotacerdas.umkm.imports.progress.STALL_AFTER` (pages
-    call this before showing a job)."""
+    longer than :data:`~kotacerdas.umkm.imports.progress.STALL_AFTER`, or if
+    it is a command line's QUEUED job whose process is gone
+    (:func:`cli_job_abandoned`). Pages call this before showing a job."""
+    if job.state == State.QUEUED and job.task_id.startswith(CLI_OWNER):
+        return import_job_abandoned_fail(job=job)
     if job.state != State.RUNNING:
         return job
     progress = job_progress(job)
@@ -510,6 +515,78 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
 
 # How often the command line asks again for the region's lease while it waits (seconds).
 REGION_BUSY_POLL = 2.0
+# A command line's job names its process in ``task_id`` (a worker's job names
+# its queued task there): ``cli:PID@HOST``. No worker task will ever run such a
+# job, so when the process is gone while the job is still QUEUED (it waited for
+# another import of its region and was killed with SIGKILL, or its machine
+# stopped) nothing else would end it.
+CLI_OWNER = "cli:"
+
+
+def cli_owner(pid: int | None = None) -> str:
+    """``cli:PID@HOST`` of this process (or of ``pid`` on this host), as
+    stored in ``ImportJob.task_id`` (64 characters at most)."""
+    return f"{CLI_OWNER}{os.getpid() if pid is None else pid}@{socket.gethostname()}"[:64]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def cli_job_abandoned(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
+    """True when ``job`` is a command line's QUEUED job whose process is gone:
+    on this host, no process has its pid; on any host, its sign of life (the
+    progress file, rewritten at every poll while it waits, else its creation)
+    is older than :data:`~kotacerdas.core.jobs.STALL_AFTER` (another host's
+    process, or a pid reused on this one)."""
+    if job.state != State.QUEUED or not job.task_id.startswith(CLI_OWNER):
+        return False
+    pid_text = job.task_id.removeprefix(CLI_OWNER).partition("@")[0]
+    here = pid_text.isdigit() and job.task_id == cli_owner(int(pid_text))
+    if here and not _process_alive(int(pid_text)):
+        return True
+    beat = read_progress(job.pk)
+    return stalled(beat[2] if beat is not None else job.created_at, now=now)
+
+
+def import_job_abandoned_fail(*, job: ImportJob) -> ImportJob:
+    """``job``, FAILED first if :func:`cli_job_abandoned` (checked again under
+    the job's row lock, so a command that claims the lease meanwhile keeps
+    its job). It never ran: the registry is unchanged."""
+    if not cli_job_abandoned(job):
+        return job
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("region").get(pk=job.pk)
+        if not cli_job_abandoned(job):
+            return job
+        before = _snapshot(job)
+        job.state = State.FAILED
+        job.error = _(
+            "Impor dari baris perintah berhenti sebelum dimulai: prosesnya tidak berjalan lagi. "
+            "Data registri tidak berubah."
+        )
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
+        _audit(actor=None, job=job, before=before)
+        transaction.on_commit(ProgressFile(job.pk).remove)
+    logger.warning("import job %s: its command-line process is gone; marked failed", job.pk)
+    return job
+
+
+def import_jobs_abandoned_fail() -> int:
+    """Settle every command line's QUEUED job whose process is gone (the
+    daily sweep; pages settle the jobs they show). Returns how many."""
+    queued = ImportJob.objects.filter(state=State.QUEUED, task_id__startswith=CLI_OWNER)
+    return sum(
+        import_job_abandoned_fail(job=job).state == State.FAILED
+        for job in queued.select_related("region")
+    )
 
 
 def import_run_here(
@@ -539,26 +616,33 @@ def import_run_here(
             filename=filename[:255],
             sheet=sheet or "",
             state=State.QUEUED,
+            task_id=cli_owner(),
         )
         job.full_clean()
         job.save()
         _audit(actor=actor, job=job, before=None)
     told: set[int | None] = set()
+    beat = ProgressFile(job.pk)
     try:
+        # While it waits, the file is its sign of life (cli_job_abandoned).
+        beat.write(0, None)
         while (claim := _claim(job.pk, "")) is Claim.BUSY:
             holder = ImportJob.objects.filter(pk=job.pk).values_list("waiting_for", flat=True)[0]
             if waiting is not None and holder not in told:
                 waiting(ImportJob.objects.filter(pk=holder).first() if holder else None)
             told.add(holder)
             time.sleep(REGION_BUSY_POLL if poll is None else poll)
+            beat.write(0, None)
     except BaseException:
+        # Ctrl-C, or SIGTERM/SIGHUP (the command turns them into SystemExit).
+        beat.remove()
         import_job_fail(actor=actor, job=job, message=_("Impor dibatalkan sebelum dimulai."))
         raise
     if claim is Claim.GONE:  # settled by someone else while it waited
+        beat.remove()
         job.refresh_from_db()
         raise ImportFileError(job.error or _("Impor dibatalkan sebelum dimulai."))
     job = ImportJob.objects.select_related("region", "created_by").get(pk=job.pk)
-    beat = ProgressFile(job.pk)
     beat.write(0, None)
 
     def advance(done: int, total: int | None) -> None:
@@ -650,6 +734,7 @@ def import_files_expire(*, now: dt.datetime | None = None) -> dict[str, int]:
         for job_id in jobs:
             counts[reason] += import_files_remove(job_id=job_id, reason=reason)
     counts["rows_cleared"] = import_leftovers_purge()
+    counts["abandoned"] = import_jobs_abandoned_fail()
     return counts
 
 
