@@ -71,6 +71,10 @@ class BearerToken(HttpBearer):
     """A personal API token, created at /akun/token-api/."""
 
     def __call__(self, request: HttpRequest) -> Principal | None:
+        # First check of every operation: parse the query string here, so a
+        # request with too many parameters is refused (400, TooManyFieldsSent)
+        # also by operations that read none (issue 14, point 10).
+        request.GET  # noqa: B018 - read for its check
         header = request.headers.get("Authorization", "")
         if header and not header.lower().startswith("bearer "):
             raise TokenRefused(_("Header Authorization harus berbentuk: Bearer <token>."))
