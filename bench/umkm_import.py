@@ -66,12 +66,14 @@ def _places() -> list[tuple[str, str, str]]:
     return [(a.code, a.name, districts[a.code[:8]]) for a in kelurahan_of("14.72")]
 
 
-def survey_rows(count: int, seed: int = 4) -> Iterator[list[Any]]:
-    """``count`` data rows: ~2 % invalid, ~2 % repeating an earlier row."""
+def survey_rows(count: int, seed: int = 4, first: int = 1) -> Iterator[list[Any]]:
+    """``count`` data rows: ~2 % invalid, ~2 % repeating an earlier row.
+    Rows are numbered from ``first`` (names and NIBs carry the number, so
+    files of disjoint numbers hold different businesses)."""
     rng = random.Random(seed)
     places = _places()
     recent: list[list[Any]] = []
-    for i in range(1, count + 1):
+    for i in range(first, first + count):
         roll = rng.random()
         if roll < 0.02 and recent:
             row = list(rng.choice(recent))
@@ -126,12 +128,12 @@ def survey_rows(count: int, seed: int = 4) -> Iterator[list[Any]]:
 TITLE = [["DATA UMKM KOTA DUMAI TAHUN 2024"], ["Dinas Koperasi dan UKM"], []]
 
 
-def write_csv(path: Path, count: int) -> None:
+def write_csv(path: Path, count: int, first: int = 1) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerows(TITLE)
         writer.writerow(HEADER)
-        writer.writerows(survey_rows(count))
+        writer.writerows(survey_rows(count, first=first))
 
 
 def write_xlsx(path: Path, count: int) -> None:
