@@ -206,11 +206,16 @@ def run_exports(stop: Path, out: Path) -> None:
     latencies: list[float] = []
     errors: list[str] = []
     rows = 0
+    ended = (ExportJob.State.DONE, ExportJob.State.FAILED)
     while not stop.exists():
         began = time.perf_counter()
         try:
             job = export_job_create(actor=officer, region=region, personal=False)
             done = run_export_job(job.pk)
+            # The server's worker, idle (the import has its own process), may
+            # have claimed the queued job first: its end is awaited.
+            while ExportJob.objects.get(pk=job.pk).state not in ended:
+                time.sleep(0.2)
             job.refresh_from_db()
         except Exception as error:  # a benchmark reports, it does not stop
             errors.append(f"{type(error).__name__}: {error}")
@@ -388,7 +393,14 @@ def main() -> None:
     probe = None
     try:
         print(f"setting up in {data_dir} ...", file=sys.stderr)
-        load.install(env)
+        # The install's commands print to stdout, which --json keeps for the result.
+        saved = os.dup(1)
+        os.dup2(2, 1)
+        try:
+            load.install(env)
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
         django_setup(env)
         more_recovery_codes(50_000 if args.writes_per_login else 2 * args.clients)
         registry: dict[str, Any] = {}

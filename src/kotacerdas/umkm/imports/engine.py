@@ -64,13 +64,17 @@ logger = logging.getLogger(__name__)
 CHUNK_ROWS = 5_000
 # Rows per transaction of a staged import (docs/benchmarks.md, contention).
 # SQLite has one write lock for the whole database: small chunks, each a few
-# tens of milliseconds of lock, and after each a pause as long as the lock
-# was held, so that writers polling the lock (the busy timeout) find it free
-# about half the time. PostgreSQL locks rows: larger chunks, no pause.
-STAGED_CHUNK_ROWS = {"sqlite": 250}
+# tens of milliseconds of lock (125 rows: 20-55 ms of CPU; 250 rows took up
+# to 112 ms), and after each a pause as long as the lock was held, so that
+# writers polling the lock (the busy timeout) find it free about half the
+# time. The pause is capped high: on a loaded machine a chunk holds the lock
+# for a second of wall time while its process waits for a core, and a pause
+# of 0,1 s after it left the import the lock nine tenths of the time (the
+# writers' p99 followed). PostgreSQL locks rows: larger chunks, no pause.
+STAGED_CHUNK_ROWS = {"sqlite": 125}
 STAGED_CHUNK_ROWS_DEFAULT = 5_000
 STAGED_PAUSE_SHARE = {"sqlite": 1.0}
-STAGED_PAUSE_MAX = 0.1  # seconds
+STAGED_PAUSE_MAX = 2.0  # seconds
 PURGE_ROWS = 1_000
 PROGRESS_EVERY = 5_000
 SAMPLE_ROWS = 5
