@@ -26,10 +26,10 @@ Two phases, both measured in the same run: **baseline** (``--baseline-seconds``,
 no long job) and **long jobs**: the import job is run by a separate process
 as the worker runs it (``import_job_run``: the region's lease, rows written
 in short transactions, the publish, the duplicate search), and the demo
-registry officer exports the registry (CSV without personal data) over and
-over in another process, through the background export (``export_job_create``
-queues it as the web route does, ``run_export_job`` runs it as a worker
-does: chunks read outside any transaction, the access record and the job's
+registry officer exports the registry (CSV without personal data, or with
+it: ``--personal``) over and over in another process, through the
+background export (``export_job_create`` queues it as the web route does,
+``run_export_job`` runs it as a worker does: chunks read outside any transaction, the access record and the job's
 end in one short transaction). Separate processes because the server's one
 worker runs one task at a time (an export queued behind the import would
 only measure the queue) and so that each traces its own transactions. The
@@ -189,9 +189,11 @@ def run_import_job(job_id: int, out: Path) -> None:
     )
 
 
-def run_exports(stop: Path, out: Path) -> None:
+def run_exports(stop: Path, out: Path, personal: bool) -> None:
     """``--run-job export``: the registry officer's export, over and over,
-    until ``stop`` exists, traced."""
+    until ``stop`` exists, traced. With ``personal`` the export holds the
+    personal data, and its end records every business exported (the record
+    of processing, in the transaction that makes the job DONE)."""
     import locktrace
     from django.contrib.auth import get_user_model
 
@@ -210,7 +212,12 @@ def run_exports(stop: Path, out: Path) -> None:
     while not stop.exists():
         began = time.perf_counter()
         try:
-            job = export_job_create(actor=officer, region=region, personal=False)
+            job = export_job_create(
+                actor=officer,
+                region=region,
+                personal=personal,
+                purpose="Uji beban ekspor / export load test" if personal else "",
+            )
             done = run_export_job(job.pk)
             # The server's worker, idle (the import has its own process), may
             # have claimed the queued job first: its end is awaited.
@@ -355,6 +362,11 @@ def main() -> None:
         help="measure the clients this long without any long job first (0: no baseline)",
     )
     parser.add_argument("--no-export", action="store_true", help="the import alone")
+    parser.add_argument(
+        "--personal",
+        action="store_true",
+        help="export with personal data (each export's end records every business)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL (emptied!); default SQLite")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
@@ -376,7 +388,7 @@ def main() -> None:
         if kind == "import":
             run_import_job(int(rest[0]), Path(rest[1]))
         else:
-            run_exports(Path(rest[0]), Path(rest[1]))
+            run_exports(Path(rest[0]), Path(rest[1]), personal=rest[2] == "personal")
         return
 
     data_dir = Path(tempfile.mkdtemp(prefix="kotacerdas-contention-"))
@@ -440,7 +452,8 @@ def main() -> None:
         jobs.append(importer)
         exporter = None
         if not args.no_export:
-            exporter = start_job(env, "export", str(stop), str(export_out), log=log)
+            kind = "personal" if args.personal else "plain"
+            exporter = start_job(env, "export", str(stop), str(export_out), kind, log=log)
             jobs.append(exporter)
         import_s = float("nan")
         while time.perf_counter() - began < args.timeout:
