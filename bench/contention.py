@@ -22,15 +22,15 @@ at the start). A sign-in costs a PBKDF2 hash of about 0,3 s of CPU: 16
 clients signing in every 10 writes saturate two cores with hashing alone,
 so the sign-in rate is a parameter of the workload, stated in the output.
 
-Two phases, both measured in the same run: **baseline** (``--baseline-
-seconds``, no long job) and **long jobs**: the import job is run by a
-separate process as the worker runs it (``import_job_run``: the region's
-lease, rows written in short transactions, the publish, the duplicate
-search), and the demo registry officer exports the registry (CSV without
-personal data, or with it: ``--personal``) over and over in another process,
-through the background export (``export_job_create`` queues it as the web
-route does, ``run_export_job`` runs it as a worker does: chunks read outside
-any transaction, the access record and the job's end in one short
+Two phases, both measured in the same run: **baseline**
+(``--baseline-seconds``, no long job) and **long jobs**: the import job is
+run by a separate process as the worker runs it (``import_job_run``: the
+region's lease, rows written in short transactions, the publish, the
+duplicate search), and the demo registry officer exports the registry (CSV
+without personal data, or with it: ``--personal``) over and over in another
+process, through the background export (``export_job_create`` queues it as
+the web route does, ``run_export_job`` runs it as a worker does: chunks read
+outside any transaction, the access record and the job's end in one short
 transaction). Separate processes because the server's one worker runs one
 task at a time (an export queued behind the import would only measure the
 queue) and so that each traces its own transactions. The second phase ends
