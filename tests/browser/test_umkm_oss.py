@@ -57,6 +57,7 @@ def test_an_officer_uploads_the_nib_list_and_accepts_a_pair(
     expect(pair.get_by_test_id("oss-name")).to_have_text("SINAR HARAPAN JAYA")
     expect(pair.get_by_test_id("registry-name")).to_have_text("Toko Sinar Harapan")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, "OSS review on a phone")
     # The first card's "Terima" has the focus: Enter decides.
     expect(pair.get_by_role("button", name="Terima")).to_be_focused()
     page.keyboard.press("Enter")
