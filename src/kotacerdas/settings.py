@@ -359,6 +359,16 @@ if not 0 <= KOTACERDAS_ANONYMISE_HOUR <= 23:
 KOTACERDAS_IMPORT_FILE_RETENTION_DAYS = env_int("KOTACERDAS_IMPORT_FILE_RETENTION_DAYS", 30)
 if KOTACERDAS_IMPORT_FILE_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("KOTACERDAS_IMPORT_FILE_RETENTION_DAYS must be 0 or more.")
+# The offline form (issue 20): the server keeps the key of a saved entry this
+# many days, so a phone resending it gets "already saved" (then purged daily);
+# the phone warns about entries unsent after KOTACERDAS_FIELD_STALE_DAYS.
+KOTACERDAS_FIELD_KEY_RETENTION_DAYS = env_int("KOTACERDAS_FIELD_KEY_RETENTION_DAYS", 30)
+KOTACERDAS_FIELD_STALE_DAYS = env_int("KOTACERDAS_FIELD_STALE_DAYS", 7)
+if not 1 <= KOTACERDAS_FIELD_STALE_DAYS < KOTACERDAS_FIELD_KEY_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        "KOTACERDAS_FIELD_STALE_DAYS must be at least 1 and below "
+        "KOTACERDAS_FIELD_KEY_RETENTION_DAYS."
+    )
 # Reminders start this many days before a period's due date (and go on until it).
 KOTACERDAS_REMINDER_DAYS_BEFORE = env_int("KOTACERDAS_REMINDER_DAYS_BEFORE", 7)
 if KOTACERDAS_REMINDER_DAYS_BEFORE < 0:

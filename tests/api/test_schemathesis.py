@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.api.helpers import token_for
 from tests.monitoring_fixtures import period, report
+from tests.permissions.rows_umkm_oss import done_job
 from tests.permissions.rows_umkm_registry import make_business
 
 CHECKS = [
@@ -88,6 +89,7 @@ def test_the_api_keeps_its_schema_under_fuzzing(live_server, world, settings, ad
         "period_id": open_period.pk,
         "plan_id": world.plan_a.pk,
         "business_id": business.pk,
+        "job_id": done_job(world).pk,
     }
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
     tokens = {"admin": token_for(admin_user), "officer": token_for(officer)}
@@ -112,7 +114,7 @@ def test_the_api_keeps_its_schema_under_fuzzing(live_server, world, settings, ad
         except Unsatisfiable:
             assert not operation.query and not operation.body, operation.label  # nothing to break
         fuzzed.append(operation.label)
-    assert len(fuzzed) == 20, fuzzed
+    assert len(fuzzed) == 23, fuzzed
 
 
 # --- Hostile requests to every operation (issue 14, point 10) --------------------------------

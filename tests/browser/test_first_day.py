@@ -352,6 +352,12 @@ def test_a_registry_officer_works_the_registry(person):
         p.follow("impor", f"main a[href='/wilayah/{REGION}/umkm/impor/']")
         p.follow("registri", f"nav a[href='/wilayah/{REGION}/umkm/']")
         p.follow("duplikat", f"main a[href='/wilayah/{REGION}/umkm/duplikat/']")
+        # The national systems (issue 20): the sentra and the year's target,
+        # the matched OSS NIB list and its pairs to review.
+        p.follow("IKM (SIINas)", f"main a[href='/wilayah/{REGION}/umkm/siinas/']")
+        p.follow("daftar NIB OSS", f"main a[href='/wilayah/{REGION}/umkm/oss/']")
+        p.follow("satu daftar NIB", "main a[href^='/umkm/oss/']")
+        p.follow("tinjau pasangan", "main a[href$='/tinjau/']")
         p.follow("beranda", "a.brand")
 
     walk_everywhere(officer, walk)

@@ -212,3 +212,72 @@ def test_a_kept_page_opens_nothing_for_another_user_and_sign_out_keeps_the_queue
     assert DEVICE_USER_COOKIE not in {c["name"] for c in page.context.cookies()}
     assert queued_in(page, store) == 1
     assert not Business.objects.filter(name="Warung Sate Pak Amat").exists()
+
+
+def backdate(page: Page, name: str, days: int) -> None:
+    """Make the queued entry ``name`` ``days`` older, as if made that long ago."""
+    page.evaluate(
+        """([name, days]) => new Promise((resolve, reject) => {
+            const app = document.getElementById("field-app");
+            const open = indexedDB.open(app.dataset.store, 1);
+            open.onsuccess = () => {
+              const tx = open.result.transaction("entries", "readwrite");
+              const store = tx.objectStore("entries");
+              store.getAll().onsuccess = (event) => {
+                const entry = event.target.result.find((e) => e.name === name);
+                entry.created -= days * 86400000;
+                store.put(entry);
+              };
+              tx.oncomplete = () => { open.result.close(); resolve(null); };
+              tx.onerror = () => reject(tx.error);
+            };
+            open.onerror = () => reject(open.error);
+        })""",
+        [name, days],
+    )
+
+
+def test_on_a_phone_an_entry_unsent_for_days_is_flagged_and_can_be_discarded(
+    browser: Browser, live_server, live_url, login, enumerator, settings
+) -> None:
+    """Unsent entries hold personal data and a resent key is recognised only
+    for a limited time: past KOTACERDAS_FIELD_STALE_DAYS the queue says so
+    and offers to discard; nothing is dropped by itself."""
+    settings.KOTACERDAS_FIELD_STALE_DAYS = 7
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, live_server, "rina", PASSWORD)
+        open_form(page, live_url)
+        context.set_offline(True)
+        page.reload()
+        fill(page, "Warung Lama")
+        fill(page, "Warung Baru")
+        expect(page.get_by_test_id("field-stale")).to_be_hidden()
+        backdate(page, "Warung Lama", 8)  # made 8 days ago: only that one is flagged
+        page.reload()
+
+        stale = page.get_by_test_id("field-stale")
+        expect(stale).to_be_visible()
+        expect(stale).to_contain_text("1 isian sudah lebih dari 7 hari")
+        old = page.get_by_test_id("field-entry").filter(has_text="Warung Lama")
+        new = page.get_by_test_id("field-entry").filter(has_text="Warung Baru")
+        expect(old).to_have_attribute("data-stale", "yes")
+        expect(old).to_contain_text("lebih dari 7 hari belum terkirim")
+        expect(new).not_to_have_attribute("data-stale", "yes")
+        assert_accessible(page, "field form on a phone, with an entry unsent for days")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+        assert queued_on_device(page) == 2  # nothing dropped by itself
+
+        page.once("dialog", lambda dialog: dialog.accept())
+        old.get_by_role("button", name="Buang dari perangkat").click()
+        expect(old).to_have_count(0)
+        expect(stale).to_be_hidden()
+        assert queued_on_device(page) == 1
+        assert not Business.objects.filter(name__startswith="Warung").exists()
+    finally:
+        context.close()

@@ -14,6 +14,7 @@ from django.contrib.auth import authenticate, get_user_model
 
 from kotacerdas.core.models import AuditEvent, Membership, Role
 from kotacerdas.demo.loader import DEMO_PASSWORD, DEMO_STARTED_IN_Q3, DEMO_USERS, demo_load
+from kotacerdas.demo.national import SENTRA_BUSINESSES
 from kotacerdas.demo.registry import DEMO_BUSINESSES
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import action_plans_for
@@ -58,8 +59,8 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(dumai):
         "action_plan": 103,
         "user": len(DEMO_USERS),
         "registry_settings": 1,
-        # Illustrative businesses, plus one planted twin per 60 for the duplicates queue.
-        "business": DEMO_BUSINESSES + 4,
+        # Illustrative businesses, plus one planted twin per 60 for the
+        # duplicates queue; the sentra IKM's below.
         # The period of the city's report and the one before it, closed: the
         # public portal's figures and a trend of two points.
         "period_snapshot": 2,
@@ -73,6 +74,11 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(dumai):
         "evaluation_cycle": 1,
         "assignment": 1,
         "import_job": 1,
+        # The national systems (tests/demo/test_national.py): the sentra
+        # IKM's businesses, this year's SIINas target, a matched NIB list.
+        "business": DEMO_BUSINESSES + 4 + len(SENTRA_BUSINESSES),
+        "siinas_target": 1,
+        "oss_import": 1,
     }
     assert dumai.updated == {}
 

@@ -29,4 +29,5 @@ def test_the_demo_registry_is_valid_and_loads_once(db) -> None:
     assert list(second.after) == ["duplicate_candidates"]
     demo_load()
     assert businesses.count() == count
-    assert loads.count() == 3  # the two above and the import of the demo survey
+    # The two above, the import of the demo survey and the OSS NIB list's rows.
+    assert loads.count() == 4

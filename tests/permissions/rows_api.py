@@ -20,6 +20,7 @@ from kotacerdas.core.pages import CONFIRM_FIELD
 from tests.conftest import World
 from tests.monitoring_fixtures import period, report
 from tests.permissions.matrix import LOGIN, Rows, none, region, row
+from tests.permissions.rows_umkm_oss import job as oss_job
 from tests.permissions.rows_umkm_registry import business
 
 ANYONE = row(200, 200, 200, 200, 200, officer=200)
@@ -91,6 +92,10 @@ ROWS: Rows = {
         {"POST": REGISTRY_ADD},
     ),
     "api:business": (business, {}, {"GET": REGISTRY, "POST": NOT_ALLOWED}),
+    # National systems (issue 20): read only, the registry's readers.
+    "api:siinas": (region, {}, {"GET": REGISTRY, "POST": NOT_ALLOWED}),
+    "api:oss_imports": (region, {}, {"GET": REGISTRY, "POST": NOT_ALLOWED}),
+    "api:oss_rows": (oss_job, {}, {"GET": REGISTRY, "POST": NOT_ALLOWED}),
     # Pages.
     "apiweb:docs": (none, {}, PUBLIC_GET),
     "apiweb:token_list": (

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from kotacerdas.api import auth, errors, public, registry, reporting
+from kotacerdas.api import auth, errors, national, public, registry, reporting
 from kotacerdas.api.parser import JsonOrFormParser
 from kotacerdas.api.throttling import AnonThrottle, UserThrottle
 
@@ -70,6 +70,7 @@ errors.install(api)
 api.add_router("/", public.router)
 api.add_router("/", reporting.router)
 api.add_router("/", registry.router)
+api.add_router("/", national.router)
 
 __all__ = ["api", "warm_up"]
 

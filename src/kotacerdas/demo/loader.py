@@ -25,6 +25,7 @@ from kotacerdas.core.audit import Actor
 from kotacerdas.core.models import AuditEvent, Role
 from kotacerdas.core.services import membership_grant, user_create
 from kotacerdas.demo.journeys import journeys_demo_load
+from kotacerdas.demo.national import national_demo_load
 from kotacerdas.demo.registry import registry_demo_load
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Agency, Element, Masterplan, Programme
@@ -189,6 +190,7 @@ def demo_load(*, actor: Actor = None, reset: bool = False) -> DemoResult:
         registry_demo_load(actor=actor, region=region, masterplan=masterplan, result=result)
         _demo_published_period(actor=actor, masterplan=masterplan, result=result)
         journeys_demo_load(actor=actor, region=region, masterplan=masterplan, result=result)
+        national_demo_load(region=region, result=result)
     return result
 
 

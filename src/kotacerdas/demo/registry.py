@@ -42,6 +42,16 @@ _KINDS = (
     ("Sablon", "18111", 160),
     ("Salon", "96111", 130),
 )
+# SIINas asks an IKM for its production capacity: per worker and month, by
+# KBLI (illustrative; the amount scales with the business's workers).
+CAPACITY: dict[str, tuple[int, str]] = {
+    "10710": (600, "potong/bulan"),
+    "10794": (150, "kg/bulan"),
+    "14111": (40, "potong/bulan"),
+    "13134": (15, "lembar/bulan"),
+    "10213": (250, "kg/bulan"),
+    "18111": (300, "potong/bulan"),
+}
 _NAMES = (
     "Berkah",
     "Barokah",
@@ -128,6 +138,10 @@ def registry_demo_load(
             ),
             consent_at=timezone.now() if pending else None,
         )
+        if kbli_code in CAPACITY:
+            per_worker, unit = CAPACITY[kbli_code]
+            business.production_capacity = Decimal(per_worker * (business.workers or 1))
+            business.production_capacity_unit = unit
         businesses.append(business)
         if number % 60 == 7:
             # The same shop surveyed twice, written differently: the review

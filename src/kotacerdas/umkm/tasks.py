@@ -16,6 +16,7 @@ from django_tasks import task
 
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
+from kotacerdas.umkm.field.services import field_keys_expire
 from kotacerdas.umkm.imports import services as import_services
 from kotacerdas.umkm.imports.services import import_job_run
 from kotacerdas.umkm.oss.services import oss_job_run, oss_personal_data_expire
@@ -89,9 +90,11 @@ def import_files_expire(day: str | None = None) -> dict[str, int]:
     failed imports, and the personal data of OSS NIB list rows left
     undecided past the same retention; expire export files and exports that
     never started (their filters may hold a NIK), should no export have run
-    to do it. Idempotent; ``day`` is the scheduler's."""
+    to do it; forget the offline form's keys past their retention.
+    Idempotent; ``day`` is the scheduler's."""
     counts = import_services.import_files_expire()
     counts["oss_rows_cleared"] = oss_personal_data_expire()
+    counts["field_keys_purged"] = field_keys_expire()
     counts["exports_expired"] = exports_expire()
     return counts
 

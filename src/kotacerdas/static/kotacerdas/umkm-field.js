@@ -4,7 +4,11 @@
    when the signal comes back. The server saves an entry once per key and
    answers saved / refused (field messages) / conflict (possible duplicate).
    A saved entry is removed from the device; refused and conflicting ones
-   stay until fixed or discarded. Texts come translated from the page. */
+   stay until fixed or discarded. An entry not sent within the page's
+   data-stale-days is marked, with a warning above the queue and a way to
+   discard it: unsent entries hold personal data, and the server recognises
+   a resent key only for a limited time (docs/registry.md). Nothing unsent
+   is dropped without the enumerator. Texts come translated from the page. */
 (function () {
   "use strict";
   const app = document.getElementById("field-app");
@@ -16,12 +20,15 @@
   const resultsEl = document.getElementById("field-results");
   const syncButton = document.getElementById("field-sync");
   const editingEl = document.getElementById("field-editing");
+  const staleEl = document.getElementById("field-stale");
+  const staleDays = Number(app.dataset.staleDays || 0);
   const notice = document.createElement("p");
   notice.className = "field-notice";
   notice.setAttribute("data-testid", "field-notice");
   syncButton.after(notice);
   const done = []; // entries saved in this visit: their names only, never personal data
   let editingKey = null;
+  let editingCreated = null; // a fixed entry keeps its age
   let syncing = false;
 
   const fmt = (text, values) => text.replace(/%\((\w+)\)s/g, (_m, name) => String(values[name]));
@@ -61,6 +68,9 @@
   const removeEntry = (key) => withStore("readwrite", (s) => s.delete(key));
 
   // --- Showing the queue ---------------------------------------------------------------
+  const isStale = (entry) =>
+    staleDays > 0 && typeof entry.created === "number" && Date.now() - entry.created > staleDays * 86400000;
+
   function button(label, onClick) {
     const b = document.createElement("button");
     b.type = "button";
@@ -82,6 +92,14 @@
     state.className = "field-state";
     state.textContent = texts[entry.state === "waiting" ? "waiting_one" : entry.state];
     head.append(name, " · ", state);
+    const stale = isStale(entry);
+    if (stale) {
+      li.dataset.stale = "yes";
+      const age = document.createElement("span");
+      age.className = "field-age";
+      age.textContent = fmt(texts.stale_one, { days: staleDays });
+      head.append(" · ", age);
+    }
     li.append(head);
     if (entry.url) {
       const link = document.createElement("a");
@@ -117,6 +135,11 @@
       actions.append(button(texts.fix, () => edit(entry)));
       actions.append(button(texts.discard, () => discard(entry)));
       li.append(actions);
+    } else if (stale) {
+      const actions = document.createElement("p");
+      actions.className = "field-actions";
+      actions.append(button(texts.discard, () => discard(entry)));
+      li.append(actions);
     }
     return li;
   }
@@ -126,6 +149,9 @@
     const waiting = entries.filter((e) => e.state === "waiting").length;
     countEl.textContent = waiting ? fmt(texts.waiting, { n: waiting }) : texts.waiting_none;
     resultsEl.replaceChildren(...done.map(item), ...entries.map(item));
+    const stale = entries.filter(isStale).length;
+    staleEl.textContent = stale ? fmt(texts.stale, { n: stale, days: staleDays }) : "";
+    staleEl.hidden = !stale;
     networkEl.textContent = navigator.onLine ? texts.online : texts.offline;
     networkEl.dataset.online = navigator.onLine ? "yes" : "no";
   }
@@ -146,6 +172,7 @@
       if (el && "value" in el) el.value = value;
     }
     editingKey = entry.key;
+    editingCreated = entry.created;
     editingEl.textContent = texts.editing;
     editingEl.hidden = false;
     const invalid = ((entry.result && entry.result.errors) || []).map((e) => e.field);
@@ -182,7 +209,7 @@
     }
     const entry = {
       key: editingKey || newKey(),
-      created: Date.now(),
+      created: (editingKey && editingCreated) || Date.now(),
       name: String(new FormData(form).get("name") || ""),
       fields,
       state: "waiting",
@@ -191,6 +218,7 @@
     };
     await putEntry(entry);
     editingKey = null;
+    editingCreated = null;
     editingEl.hidden = true;
     form.reset();
     markInvalid([]);

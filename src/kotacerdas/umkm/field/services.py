@@ -17,13 +17,16 @@ a phone that was offline needs:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor
@@ -161,3 +164,20 @@ def field_entry_submit(
             raise
         return conflict
     return FieldResult("saved", business=business)
+
+
+def field_keys_expire(*, now: dt.datetime | None = None) -> int:
+    """The daily sweep: forget the keys of entries saved more than
+    ``KOTACERDAS_FIELD_KEY_RETENTION_DAYS`` ago; returns how many.
+
+    A key serves only a phone that resends an entry whose answer it lost;
+    the phone warns about entries unsent after ``KOTACERDAS_FIELD_STALE_DAYS``
+    (a shorter time), so by then every phone has either had its answer or
+    been told. A key holds no personal data; the business it became keeps
+    its own audit trail (who registered it, when). A resend after the purge
+    is answered like a new entry: the conflict check (its NIB or the owner's
+    NIK already registered) stops it before a second business is saved."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=settings.KOTACERDAS_FIELD_KEY_RETENTION_DAYS)
+    deleted, _counts = FieldSubmission.objects.filter(created_at__lt=limit).delete()
+    return deleted

@@ -80,6 +80,12 @@ def _texts() -> dict[str, str]:
         ),
         "editing": _("Memperbaiki isian yang ditolak; simpan untuk menaruhnya lagi di antrean."),
         "sending": _("Mengirim…"),
+        "stale": _(
+            "%(n)s isian sudah lebih dari %(days)s hari di perangkat ini dan belum terkirim. "
+            "Kirim saat ada sinyal, atau buang yang tidak diperlukan lagi: data pribadi tidak "
+            "boleh tinggal lama di perangkat."
+        ),
+        "stale_one": _("lebih dari %(days)s hari belum terkirim"),
         "not_yours": _(
             "Halaman ini tersimpan untuk pengguna lain atau sesinya sudah keluar. Masuk lagi, "
             "lalu buka formulir ini saat ada sinyal."
@@ -116,6 +122,7 @@ def field_form(request: HttpRequest, code: str) -> HttpResponse:
             "store": f"kc-field-{region.code}-{request.user.pk}",
             "device_user": key,
             "device_cookie": DEVICE_USER_COOKIE,
+            "stale_days": settings.KOTACERDAS_FIELD_STALE_DAYS,
         },
     )
     # The worker keeps only a page made for its own user.

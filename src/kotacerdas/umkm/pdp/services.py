@@ -665,6 +665,10 @@ class SubjectReport:
     # cleared): invisible to every other reader until the import publishes,
     # but held all the same, so the report shows them.
     staged: list[Business] = field(default_factory=list)
+    # Rows of the region's OSS-RBA NIB lists that hold the person's NIK: those
+    # still waiting for an officer's decision (a decision or the retention
+    # sweep clears the NIK and the address).
+    oss_rows: list[OssRow] = field(default_factory=list)
 
     def rows(self) -> tuple[list[str], list[list[Any]]]:
         """One table for CSV/XLSX: the data, then the processing record."""
@@ -677,6 +681,10 @@ class SubjectReport:
             part = f"data_impor_{b.import_job_id}"  # held by an import still writing
             for name in PERSONAL_COLUMNS:
                 rows.append([part, b.pk, "", "", name, _csv_value(getattr(b, name))])
+        for r in self.oss_rows:
+            part = f"daftar_nib_oss_{r.job_id}"
+            for name in OSS_ROW_COLUMNS:
+                rows.append([part, r.business_id or "", "", "", name, _csv_value(getattr(r, name))])
         ids = {b.pk for b in self.businesses}
         for a in self.accesses:
             for pk in sorted(ids & set(a.business_ids)):
@@ -713,6 +721,19 @@ class SubjectReport:
                 ]
             )
         return columns, rows
+
+
+# What an OSS NIB list row holds about its owner, in the report's data part.
+OSS_ROW_COLUMNS = (
+    "row_number",
+    "nib",
+    "name",
+    "owner_nik",
+    "address",
+    "kelurahan_code",
+    "kbli_code",
+    "outcome",
+)
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -763,6 +784,13 @@ def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> S
         events: list[AuditEvent] = []
         for b in businesses:
             events.extend(history_for(b).order_by("occurred_at", "id"))
+        # Only rows with this NIK: a row proposed to the person's business by
+        # name and address may hold another person's NIK.
+        oss_rows = list(
+            OssRow.objects.filter(job__region=region, owner_nik=nik)
+            .select_related("job")
+            .order_by("job_id", "row_number", "id")
+        )
     return SubjectReport(
         region=region,
         nik=nik,
@@ -773,6 +801,7 @@ def subject_report(*, actor: Actor, region: Region, nik: str, purpose: str) -> S
         record=record,
         import_jobs=subject_import_jobs(region=region, nik=nik),
         staged=staged,
+        oss_rows=oss_rows,
     )
 
 
