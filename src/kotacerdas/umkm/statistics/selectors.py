@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Avg, Count, F, Func, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext as _
@@ -212,11 +213,11 @@ def _count_tally(region: Region, only: Iterable[str] | None = None) -> _Tally:
     counted = base.filter(counted_filter())
     area = counted.values_list(
         "kelurahan_code", "kbli_version", "kbli_category", "size_class", "sells_online", "uses_qris"
-    ).annotate(n=Count("id"))
+    ).annotate(n=Count("*"))
     # The registered year is stored (Business.registered_year), so this groups
     # in the order of the umkm_stats_years index instead of sorting every row.
     years = counted.values_list("kelurahan_code", "year_started", "registered_year").annotate(
-        n=Count("id")
+        n=Count("*")
     )
     not_merged = base.filter(merged_into__isnull=True)
     # Every verification value named, so the database seeks the covering index.
@@ -240,16 +241,20 @@ def _count_tally(region: Region, only: Iterable[str] | None = None) -> _Tally:
         )
     )
     tally: _Tally = defaultdict(Counter)
-    for kel, version, category, size, sells, accepts, n in area:
+    # Some 10,000 groups per query at any size: read through the cursor
+    # (no per-row converters; a boolean may come as 0/1, which _yes_no
+    # takes as False/True).
+    for kel, version, category, size, sells, accepts, n in _raw_rows(area):
         counts = tally[kel]
         counts["counted",] += n
         counts["kbli", version, category] += n
         counts["size", size] += n
         counts["online", _yes_no(sells)] += n
         counts["qris", _yes_no(accepts)] += n
-    for kel, year_started, year_registered, n in years:
-        tally[kel]["started", year_started] += n
-        tally[kel]["registered", year_registered] += n
+    for kel, year_started, year_registered, n in _raw_rows(years):
+        counts = tally[kel]
+        counts["started", year_started] += n
+        counts["registered", year_registered] += n
     for kel, status, verification, n in others:
         if verification == "merged":
             state = "merged"
@@ -261,6 +266,17 @@ def _count_tally(region: Region, only: Iterable[str] | None = None) -> _Tally:
             state = "rejected"
         tally[kel]["state", state] += n
     return dict(tally)
+
+
+def _raw_rows(query: Any) -> list[tuple[Any, ...]]:
+    """The rows of a values_list query as the database driver gives them."""
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # e.g. no kelurahan to recount
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # Up to this many businesses changed since the cached tally: recount only
