@@ -96,7 +96,7 @@ def test_the_registered_year_is_a_stored_column_not_an_expression(world, persona
     assert "created_at" not in years and "substr" not in years.lower()
 
 
-def test_the_merged_count_and_the_siinas_panel_have_their_own_small_indexes(world, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_merged_count_and_the_siinas_panel_have_their_own_indexes(world, personas) -> None:  # type: ignore[no-untyped-def]
     queries = _page_queries(world, personas)
     merged = _plan(_the(queries, '"merged_into_id" IS NOT NULL'))
     assert "umkm_merged" in merged, merged
