@@ -2,8 +2,9 @@
 its size (``per``, one of :data:`PAGE_SIZES`) and the list's order (``urut``)
 are all in the query string, so a link to page 3 of a filtered, sorted list
 shows that page to whoever opens it. One home for every paged HTML list (the
-action plans, the programmes); the pager is ``includes/pager.html``. No page
-of a list grows with the data (issue 15: ≤ 150 KB of HTML)."""
+action plans, the programmes, a period's reporting board); the pager is
+``includes/pager.html``. No page of a list grows with the data (issue 15:
+≤ 150 KB of HTML)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ def page_size_field() -> forms.TypedChoiceField:
         empty_value=None,
         choices=[(n, str(n)) for n in PAGE_SIZES],
     )
+
+
+def page_size_of(request: HttpRequest, default: int = PAGE_SIZES[0]) -> int:
+    """The ``per`` of the query string when it is one of :data:`PAGE_SIZES`,
+    else ``default`` (for a list without a filter form)."""
+    asked = request.GET.get("per", "")
+    return int(asked) if asked in {str(n) for n in PAGE_SIZES} else default
 
 
 def page_of(request: HttpRequest, items: Any, size: int) -> tuple[Page[Any], str]:
