@@ -98,7 +98,7 @@ def registered_year(created_at: dt.datetime, zone: dt.tzinfo) -> int:
     return created_at.astimezone(zone).year
 
 
-class RegisteredYearField(models.PositiveSmallIntegerField):  # type: ignore[type-arg]
+class RegisteredYearField(models.PositiveSmallIntegerField):
     """:func:`registered_year` stored with the row, so that the statistics
     group on a column of an index instead of sorting every row on an
     expression of ``created_at`` (docs/decisions.md). Filled when a row is
