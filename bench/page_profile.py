@@ -1,6 +1,7 @@
 """In-process page profile: server time and query count of pages on the demo.
 
-    python bench/page_profile.py [--iterations 50] [--data-dir DIR] [PATH ...]
+    python bench/page_profile.py [--iterations 50] [--data-dir DIR] [--action-plans N]
+        [PATH ...]
 
 Sets up the demo like ``make run`` (``kotacerdas migrate`` and ``demo``) in a
 scratch data folder (or reuses ``--data-dir``), then, in this process, signs
@@ -10,8 +11,8 @@ second factor, as the sign-in step does) and requests each path
 query count (one request, every SQL statement counted through
 ``connection.execute_wrapper``), p50 and p95 of the CPU time the request
 took in this thread (Django, templates and SQLite, which runs in-process; no
-network, no gunicorn), the wall-clock p50, and the CPU ratio to the floor
-measured in the same run: ``/healthz/`` (the middleware stack and a
+network, no gunicorn), the wall-clock p50, the page's size in KB and the
+CPU ratio to the floor measured in the same run: ``/healthz/`` (the middleware stack and a
 response, nothing else). Without paths it profiles the pages of
 bench/pages.py that a signed-in person waits on.
 
@@ -57,6 +58,48 @@ def prepare(data_dir: Path) -> None:
         )
 
 
+def grow_masterplan(plans: int) -> None:
+    """Grow the demo region's masterplan to ``plans`` action plans and one
+    programme per ten (copies of the demo's own, new codes), for the size
+    and time of the lists at scale (issue 15: ≤ 150 KB per page)."""
+    import copy
+
+    from django.db import transaction
+
+    from kotacerdas.masterplan.models import ActionPlan, Horizon, Masterplan, Programme
+
+    masterplan = Masterplan.objects.filter(region__code=REGION).order_by("pk").first()
+    assert masterplan is not None, "no masterplan in the demo"
+    programmes = list(Programme.objects.filter(masterplan=masterplan).order_by("pk"))
+    existing = list(ActionPlan.objects.filter(masterplan=masterplan).order_by("pk"))
+    with transaction.atomic():
+        new_programmes = []
+        for index in range(max(0, plans // 10 - len(programmes))):
+            programme = copy.copy(programmes[index % len(programmes)])
+            programme.pk = None
+            programme.code = f"X{index:05d}"
+            programme.name = f"{programme.name} ({index})"
+            if programme.horizon == Horizon.QUICK_WIN:  # one quick win per pillar and year
+                programme.horizon, programme.quick_win_year = Horizon.MEDIUM, None
+            new_programmes.append(programme)
+        Programme.objects.bulk_create(new_programmes, batch_size=500)
+        every = list(Programme.objects.filter(masterplan=masterplan).order_by("pk"))
+        new_plans = []
+        for index in range(max(0, plans - len(existing))):
+            plan = copy.copy(existing[index % len(existing)])
+            plan.pk = None
+            plan.programme = every[index % len(every)]
+            plan.code = f"{plan.programme.code}.X{index:05d}"
+            span = range(plan.programme.start_year, plan.programme.end_year + 1)
+            plan.year = span[index % len(span)]
+            new_plans.append(plan)
+        ActionPlan.objects.bulk_create(new_plans, batch_size=500)
+    print(
+        f"masterplan grown to {ActionPlan.objects.filter(masterplan=masterplan).count()} "
+        f"action plans, {len(every)} programmes"
+    )
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -67,6 +110,12 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", help="paths to profile (default: the usual pages)")
     parser.add_argument("--iterations", type=int, default=50)
     parser.add_argument("--data-dir", type=Path, help="a folder with the demo already set up")
+    parser.add_argument(
+        "--action-plans",
+        type=int,
+        default=0,
+        help="first grow the demo masterplan to this many action plans (one programme per 10)",
+    )
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kc-profile-"))
@@ -87,7 +136,11 @@ def main() -> None:
     from signin import verified_client
 
     setup_test_environment()
+    if args.action_plans:
+        grow_masterplan(args.action_plans)
     client = verified_client(get_user_model().objects.get(username="admin"))
+
+    sizes: dict[str, int] = {}
 
     def timed(path: str) -> tuple[list[float], list[float]]:
         """CPU ms (this thread: Django, the templates and SQLite, which runs
@@ -96,6 +149,7 @@ def main() -> None:
         the waits for a core."""
         response = client.get(path)
         assert response.status_code == 200, f"{path}: HTTP {response.status_code}"
+        sizes[path] = len(response.content)
         cpu, wall = [], []
         for _ in range(args.iterations):
             start_cpu, start = time.thread_time(), time.perf_counter()
@@ -108,6 +162,7 @@ def main() -> None:
     print(f"data: {data_dir}; {args.iterations} iterations; floor {FLOOR} CPU p50 {floor:.1f} ms")
     print(
         f"{'page':50} {'queries':>7} {'CPU p50':>8} {'CPU p95':>8} {'wall p50':>8} {'CPU/floor':>9}"
+        f" {'KB':>6}"
     )
     for path in args.paths or DEFAULT_PATHS:
         queries: list[str] = []
@@ -122,7 +177,7 @@ def main() -> None:
         p50 = statistics.median(cpu)
         print(
             f"{path:50} {len(queries):7d} {p50:8.1f} {percentile(cpu, 0.95):8.1f}"
-            f" {statistics.median(wall):8.1f} {p50 / floor:9.1f}"
+            f" {statistics.median(wall):8.1f} {p50 / floor:9.1f} {sizes[path] / 1024:6.1f}"
         )
 
 

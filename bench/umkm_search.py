@@ -137,70 +137,48 @@ def _setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-def _rows(n: int, region_id: int, columns: list[str]) -> Iterator[tuple[Any, ...]]:
-    from django.db import connection
+def _rows(n: int, region_id: int) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """The columns and deterministic synthetic businesses in their order:
+    every other column takes its default (bench/business_rows.py)."""
+    from business_rows import BusinessRows, stamp
 
+    from kotacerdas.regions.models import Region
     from kotacerdas.regions.reference import kelurahan_of
     from kotacerdas.umkm import identifiers
+    from kotacerdas.umkm.registry.models import registered_year
 
+    moment = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+    built = BusinessRows(
+        region=region_id,
+        kbli_version="2020",
+        size_class="mikro",
+        source="import",
+        created_at=stamp(moment),
+        updated_at=stamp(moment),
+        registered_year=registered_year(moment, Region.objects.get(pk=region_id).tzinfo),
+    )
     rnd = random.Random(21)
     villages = [area.code for area in kelurahan_of(REGION_CODE)]
-    stamp = connection.ops.adapt_datetimefield_value(dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
-    fixed: dict[str, Any] = {
-        "owner_nik": "",
-        "npwp": "",
-        "kbli_code": "",
-        "kbli_version": "2020",
-        "kbli_category": "",
-        "phone": "",
-        "workers": None,
-        "year_started": None,
-        "capital": None,
-        "annual_sales": None,
-        "size_class": "mikro",
-        "size_basis": "",
-        "ikm_class": "",
-        "halal_number": "",
-        "pirt_number": "",
-        "production_capacity": None,
-        "production_capacity_unit": "",
-        "sells_online": None,
-        "uses_qris": None,
-        "source": "import",
-        "status": "active",
-        "closed_at": None,
-        "verification": "verified",
-        "legal_basis": "public_task",
-        "consent_at": None,
-        "import_job_id": None,
-        "source_row": None,
-        "fingerprint": "",
-        "merged_into_id": None,
-        "anonymised_at": None,
-        "latitude": None,
-        "longitude": None,
-        "region_id": region_id,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
-    for index in range(n):
-        kelurahan = villages[index % len(villages)]
-        words = [WORDS[(index * 7 + k * 131) % len(WORDS)] for k in range(rnd.randint(1, 2))]
-        if index % 12 == 0:
-            words.append("Berkah")
-        name = f"{KINDS[index % len(KINDS)]} {' '.join(words)} {index % 997}"
-        row = {
-            **fixed,
-            "id": index + 1,
-            "name": name,
-            "name_key": identifiers.name_key(name),
-            "owner_name": f"{OWNERS[index % 9]} {SURNAMES[(index * 13) % len(SURNAMES)]}",
-            "nib": f"{9_120_000_000_000 + index:013d}" if index % 3 == 0 else "",
-            "address": f"Jl. {STREETS[index % 6]} No. {index % 250 + 1}",
-            "kecamatan_code": kelurahan[:8],
-            "kelurahan_code": kelurahan,
-        }
-        yield tuple(row[column] for column in columns)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for index in range(n):
+            kelurahan = villages[index % len(villages)]
+            words = [WORDS[(index * 7 + k * 131) % len(WORDS)] for k in range(rnd.randint(1, 2))]
+            if index % 12 == 0:
+                words.append("Berkah")
+            name = f"{KINDS[index % len(KINDS)]} {' '.join(words)} {index % 997}"
+            yield built.row(
+                id=index + 1,
+                name=name,
+                name_key=identifiers.name_key(name),
+                owner_name=f"{OWNERS[index % 9]} {SURNAMES[(index * 13) % len(SURNAMES)]}",
+                nib=f"{9_120_000_000_000 + index:013d}" if index % 3 == 0 else "",
+                address=f"Jl. {STREETS[index % 6]} No. {index % 250 + 1}",
+                kecamatan_code=kelurahan[:8],
+                kelurahan_code=kelurahan,
+            )
+
+    return built.columns, rows()
 
 
 def _insert(n: int, region_id: int) -> float:
@@ -209,10 +187,9 @@ def _insert(n: int, region_id: int) -> float:
     from kotacerdas.umkm.models import Business
     from kotacerdas.umkm.registry import search
 
-    columns = [field.column for field in Business._meta.concrete_fields]
     table = Business._meta.db_table
     started = time.perf_counter()
-    rows = _rows(n, region_id, columns)
+    columns, rows = _rows(n, region_id)
     sys.stderr.write(f"inserting {n} rows into {connection.vendor}\n")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.paging import PAGE_SIZES, page_size_field
 from kotacerdas.masterplan.models import ActionPlan, ActionPlanStatus, Agency, Horizon, Masterplan
 from kotacerdas.masterplan.pillars import PILLARS
 
@@ -55,6 +56,14 @@ class _MasterplanFilter(forms.Form):
 
 
 class ProgrammeFilter(_MasterplanFilter):
+    """The programme list's filters and page size (``per``), in the query
+    string like the action plan list's (kotacerdas.core.paging)."""
+
+    per = page_size_field()
+
+    def page_size(self) -> int:
+        return self.values().get("per") or PAGE_SIZES[0]
+
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         data = self.values()
         if q := data.get("q"):
@@ -91,7 +100,6 @@ ACTION_PLAN_ORDERS: dict[str, tuple[str, ...]] = {
     "status": ("status", "programme__element__pillar__order", "code"),
     "opd": ("agency__short_name", "programme__element__pillar__order", "code"),
 }
-PAGE_SIZES = (25, 50, 100)
 
 
 class ActionPlanFilter(_MasterplanFilter):
@@ -109,13 +117,7 @@ class ActionPlanFilter(_MasterplanFilter):
             ("opd", _("Perangkat daerah")),
         ],
     )
-    per = forms.TypedChoiceField(
-        label=_("Per halaman"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[(n, str(n)) for n in PAGE_SIZES],
-    )
+    per = page_size_field()
 
     def ordering(self) -> tuple[str, ...]:
         return ACTION_PLAN_ORDERS[self.values().get("urut") or ""]

@@ -9,7 +9,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.forms import apply_errors
+from kotacerdas.core.paging import page_of
 from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan import services
 from kotacerdas.masterplan.access import (
@@ -247,13 +247,18 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)
     masterplan = _masterplan(region)
     filters = ProgrammeFilter(request.GET or None, masterplan=masterplan)
-    programmes = list(
+    # In pages (≤ 150 KB at any size of masterplan), each page still grouped
+    # by pillar and element; the order ends on the code (and id), so a page
+    # boundary never moves between requests.
+    page, query = page_of(
+        request,
         _programme_rows(
             filters.apply(programmes_for(request.user).filter(masterplan=masterplan))
-        ).order_by("element__pillar__order", "element__order", "code")
+        ).order_by("element__pillar__order", "element__order", "code", "pk"),
+        filters.page_size(),
     )
     tree: list[dict[str, Any]] = []
-    for programme in programmes:
+    for programme in page.object_list:
         pillar, element = programme.element.pillar, programme.element
         if not tree or tree[-1]["pillar"].pk != pillar.pk:
             tree.append({"pillar": pillar, "elements": []})
@@ -266,7 +271,9 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
         "masterplan": masterplan,
         "filters": filters,
         "tree": tree,
-        "count": len(programmes),
+        "count": page.paginator.count,
+        "page": page,
+        "query": query,
         "is_admin": _is_admin(request, region),
     }
     template = (
@@ -405,7 +412,7 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
     qs = filters.apply(action_plans_for(request.user).filter(masterplan=masterplan)).order_by(
         *filters.ordering()
     )
-    page = Paginator(qs, filters.page_size()).get_page(request.GET.get("halaman"))
+    page, query = page_of(request, qs, filters.page_size())
     _mark_corrections(page.object_list)
     editable = set(
         action_plans_status_settable(request.user)
@@ -413,8 +420,6 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     correctable = _correctable(request, [p.pk for p in page.object_list])
-    query = request.GET.copy()
-    query.pop("halaman", None)
     context = {
         "region": region,
         "masterplan": masterplan,
@@ -422,7 +427,7 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
         "page": page,
         "editable": editable,
         "correctable": correctable,
-        "query": query.urlencode(),
+        "query": query,
         "statuses": ActionPlanStatus.choices,
     }
     template = (

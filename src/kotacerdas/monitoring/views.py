@@ -28,6 +28,7 @@ from kotacerdas.core.pages import (
     confirmed,
     refused,
 )
+from kotacerdas.core.paging import PAGE_SIZES, page_of, page_size_of
 from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan.access import action_plans_for
@@ -225,6 +226,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     board = period_board(period=period, plans=plans)
     state = request.GET.get("keadaan", "")
     rows = [r for r in board.rows if not state or r.state == state]
+    # In pages of 100 (or ?per=25/50): a board of thousands of plans was
+    # megabytes of HTML (issue 15); the counts above still cover them all.
+    page, query = page_of(request, rows, page_size_of(request, default=PAGE_SIZES[-1]))
     roles = roles_of(request.user)
     region = period.masterplan.region
     writable = set(
@@ -240,7 +244,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "masterplan": period.masterplan,
             "period": period,
             "board": board,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": query,
             "state": state,
             "writable": writable,
             "is_admin": roles.is_admin_of(region.pk),

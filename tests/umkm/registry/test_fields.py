@@ -29,6 +29,7 @@ RECORD_FIELDS = {
     "anonymised_at",
     "created_at",
     "updated_at",
+    "registered_year",  # created_at's year on the region's clock, for the statistics
 }
 
 

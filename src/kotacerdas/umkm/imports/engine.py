@@ -56,7 +56,7 @@ from kotacerdas.umkm.imports.selectors import imports_running
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.services import record_access
 from kotacerdas.umkm.registry import search
-from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business
+from kotacerdas.umkm.registry.models import PERSONAL_FIELDS, Business, registered_year
 from kotacerdas.umkm.statistics.selectors import statistics_forget
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ SAMPLE_ROWS = 5
 _COLUMNS = (
     "region_id",
     *IMPORTED_FIELDS,
+    "registered_year",
     "source",
     "status",
     "verification",
@@ -263,7 +264,8 @@ class _Inserter:
         mapped: Iterable[str] = (),
         this_year: int = 0,
     ) -> None:
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        moment = timezone.now()
+        now = connection.ops.adapt_datetimefield_value(moment)
         self.constant_head = (region.pk,)
         self.constant_tail = (
             Business.Source.IMPORT.value,
@@ -274,6 +276,7 @@ class _Inserter:
         )
         self.job_id = job.pk if job is not None else None
         self.now = now
+        self.registered_year = registered_year(moment, region.tzinfo)
         self.pending: list[tuple[Any, ...]] = []
         table = connection.ops.quote_name(Business._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
@@ -289,6 +292,7 @@ class _Inserter:
             **dict(zip(_COLUMNS[-9:-4], self.constant_tail, strict=True)),
             "created_at": now,
             "updated_at": now,
+            "registered_year": self.registered_year,
         }
         for name in IMPORTED_FIELDS:
             if not mapped & set(FIELD_SOURCES[name]):
@@ -327,6 +331,7 @@ class _Inserter:
             return (
                 *self.constant_head,
                 *pipeline.values_row(v),
+                self.registered_year,
                 *self.constant_tail,
                 source_row,
                 fp,
