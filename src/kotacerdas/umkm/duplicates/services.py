@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -263,14 +263,19 @@ def candidate_keep_apart(*, actor: Actor, candidate: DuplicateCandidate) -> Dupl
 
 
 # Candidates stored per transaction.
-WRITE_CHUNK = 500
+WRITE_CHUNK = 2000
 
 
 class _CandidateWriter:
     """Stores the new pairs as they are found, in short transactions (the
     rows are idempotent: a pair stored twice is ignored), so that a large
     search never holds the database's write lock for long (SQLite: other
-    users' writes would wait) nor keeps every pair in memory."""
+    users' writes would wait) nor keeps every pair in memory. The rows go in
+    by one prepared ``INSERT … ON CONFLICT DO NOTHING`` (what
+    ``bulk_create(ignore_conflicts=True)`` writes, without a model instance
+    per pair: 60 µs each at 48,000 pairs)."""
+
+    COLUMNS = ("region_id", "first_id", "second_id", "kind", "score", "state", "found_at")
 
     def __init__(self, region: Region, result: FoundCandidates) -> None:
         self.region = region
@@ -278,31 +283,37 @@ class _CandidateWriter:
         self.existing = set(
             DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
         )
-        self.pending: list[DuplicateCandidate] = []
+        self.pending: list[tuple[Any, ...]] = []
+        meta = DuplicateCandidate._meta
+        columns = ", ".join(
+            connection.ops.quote_name(meta.get_field(name).column) for name in self.COLUMNS
+        )
+        placeholders = ", ".join(["%s"] * len(self.COLUMNS))
+        self.sql = (
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+        )
+        self.found_at = meta.get_field("found_at")
 
     def add(self, pairs: Iterable[Pair]) -> None:
+        found, created = self.result.found, self.result.created
+        region, state = self.region.pk, DuplicateCandidate.State.OPEN.value
         for p in pairs:
-            self.result.found[p.kind] += 1
-            if (p.first, p.second) in self.existing:
+            found[p.kind] += 1
+            key = (p.first, p.second)
+            if key in self.existing:
                 continue
-            self.existing.add((p.first, p.second))
-            self.result.created[p.kind] += 1
-            self.pending.append(
-                DuplicateCandidate(
-                    region=self.region,
-                    first_id=p.first,
-                    second_id=p.second,
-                    kind=p.kind,
-                    score=p.score,
-                )
-            )
+            self.existing.add(key)
+            created[p.kind] += 1
+            self.pending.append((region, p.first, p.second, str(p.kind), p.score, state))
             if len(self.pending) >= WRITE_CHUNK:
                 self.flush()
 
     def flush(self) -> None:
         if self.pending:
-            with transaction.atomic():
-                DuplicateCandidate.objects.bulk_create(self.pending, ignore_conflicts=True)
+            now = self.found_at.get_db_prep_save(timezone.now(), connection)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(self.sql, [(*row, now) for row in self.pending])
             self.pending = []
 
 
