@@ -503,23 +503,34 @@ def _block_pairs(
             found.update(combinations(members, 2))
         else:
             found.update((i, j) for i, j in combinations(members, 2) if targets[i] or targets[j])
-    # One word spelt differently (a typo): look the name up with that word
-    # replaced by each of its neighbours. A block's members are in ascending
-    # order: those after ``i`` are the pairs (i < j).
-    for i, words in enumerate(keys):
+    # One word spelt differently (a typo): look each name up with that word
+    # replaced by each of its neighbours — once per distinct set of words,
+    # and only by the neighbours some name of this kelurahan has (no other
+    # can be a key here). A block's members are in ascending order: those
+    # after ``i`` are the pairs (i < j).
+    present = {w for words in keys for w in words}
+    local: dict[str, list[str]] = {}
+    for key, members in index.items():
+        if key.startswith("="):
+            continue
+        words = key.split()
         for k, word in enumerate(words):
-            for other in neighbours.get(word, ()):
+            near = local.get(word)
+            if near is None:
+                near = local[word] = [w for w in neighbours.get(word, ()) if w in present]
+            for other in near:
                 if len(words) == 1:
                     others = index.get(other)
                 else:
                     others = index.get(" ".join(sorted([*words[:k], other, *words[k + 1 :]])))
                 if not others or len(others) > MAX_TOKEN_BLOCK:
                     continue
-                later = others[bisect_right(others, i) :]
-                if targets is None or targets[i]:
-                    found.update(zip(repeat(i), later, strict=False))
-                else:
-                    found.update((i, j) for j in later if targets[j])
+                for i in members:
+                    later = others[bisect_right(others, i) :]
+                    if targets is None or targets[i]:
+                        found.update(zip(repeat(i), later, strict=False))
+                    else:
+                        found.update((i, j) for j in later if targets[j])
     if any(heavy):
         found |= _heavy_pairs(rare, heavy, targets)
     return found
