@@ -604,7 +604,6 @@ def fuzzy_pairs(
         ]
         ids = [r.id for r in block]
         sets = [set(words) for words in tokens]
-        best: dict[tuple[str, int], float] = {}
         for i, j in _block_pairs(names, rare, heavy, marks, neighbours, numbers):
             # Most pairs fail on the name: it is scored first, from the words
             # split once per business.
@@ -614,10 +613,7 @@ def fuzzy_pairs(
                 sets[i],
                 sets[j],
                 weights[i] + weights[j],
-                i,
-                j,
                 frequent,
-                best,
             )
             if name < NAME_MIN:
                 continue
@@ -662,16 +658,12 @@ def _name_score(
     sa: set[str],
     sb: set[str],
     total: float,
-    i: int,
-    j: int,
     frequent: frozenset[str],
-    best: dict[tuple[str, int], float],
 ) -> float:
-    """:func:`name_similarity` of names ``i`` and ``j`` of a block (the same
-    float), from their words ``ta``/``tb``, word sets and summed weights
-    (:func:`_weight_of`), or 0 as soon as the words left unmatched make it
-    certainly lower than :data:`NAME_MIN`. ``best`` remembers a word's best
-    match in a name of the block (-1: none from :data:`TOKEN_MATCH`)."""
+    """:func:`name_similarity` of two names (the same float), from their
+    words ``ta``/``tb``, word sets and summed weights (:func:`_weight_of`),
+    or 0 as soon as the words left unmatched make it certainly lower than
+    :data:`NAME_MIN`."""
     if not ta or not tb:
         return 0.0
     if sa == sb:
