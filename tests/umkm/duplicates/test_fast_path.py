@@ -18,7 +18,10 @@ import random
 from collections import defaultdict
 from itertools import combinations
 
+import pytest
+
 from kotacerdas.umkm.duplicates import matching
+from kotacerdas.umkm.duplicates import services as duplicates
 from kotacerdas.umkm.duplicates.matching import (
     FUZZY_THRESHOLD,
     HEAVY_WEIGHT,
@@ -27,6 +30,7 @@ from kotacerdas.umkm.duplicates.matching import (
     Record,
     address_key,
     address_similarity,
+    candidate_pairs,
     canonical_words,
     frequent_tokens,
     fuzzy_pairs,
@@ -34,7 +38,13 @@ from kotacerdas.umkm.duplicates.matching import (
     name_similarity,
     word_neighbours,
 )
+from kotacerdas.umkm.duplicates.selectors import region_records
 from kotacerdas.umkm.identifiers import name_key
+from kotacerdas.umkm.models import DuplicateCandidate
+from tests.factories import RegionFactory
+from tests.umkm.duplicates.test_exact_names import _survey
+
+Kind = DuplicateCandidate.Kind
 
 KELURAHAN = ("14.72.01.1001", "14.72.01.1002", "14.72.02.1001")
 COMMON = ("BERKAH", "JAYA", "MAKMUR", "SUMBER", "REZEKI", "SINAR", "MAJU", "AGUNG")
@@ -221,3 +231,45 @@ def test_the_fast_name_score_of_one_word_set_is_the_same_float():
     fast = matching._name_score(words, words[::-1], set(words), set(words), 2 * weight, frequent)
     assert fast == plain
     assert fuzzy_score(fast, 65) == fuzzy_score(plain, 65)
+
+
+# --- The kelurahan passes in forked processes ----------------------------------------------
+
+
+@pytest.fixture
+def region(db):  # type: ignore[no-untyped-def]
+    return RegionFactory()
+
+
+@pytest.mark.parametrize("some", [False, True], ids=["full run", "run for some businesses"])
+def test_the_kelurahan_passes_in_worker_processes_store_the_rules_pairs(region, monkeypatch, some):
+    # The workers only match the records handed to them: the businesses are
+    # read, and the pairs written, by this process in the test's transaction.
+    _survey(region, random.Random(23))
+    records = region_records(region)
+    expected = {(p.first, p.second): p.kind for p in candidate_pairs(records)}
+    ids = {r.id for r in records[::3]} if some else None
+    if ids is not None:
+        expected = {pair: kind for pair, kind in expected.items() if set(pair) & ids}
+    here: list[int] = []  # fuzzy passes run in this process
+    fuzzy = duplicates.fuzzy_pairs
+    monkeypatch.setattr(
+        duplicates, "fuzzy_pairs", lambda *args: here.append(len(args[0])) or fuzzy(*args)
+    )
+    monkeypatch.setattr(duplicates, "PARALLEL_MIN", 1)
+    found = duplicates.candidates_find(actor=None, region=region, business_ids=ids)
+    stored = {
+        (c.first_id, c.second_id): c.kind for c in DuplicateCandidate.objects.filter(region=region)
+    }
+    assert {Kind.NAME, Kind.FUZZY} <= set(expected.values())
+    assert stored == expected
+    assert found.found_total == len(expected)
+    assert here == []  # every kelurahan was matched by a forked process
+    # Under PARALLEL_MIN the same run stays in this process.
+    DuplicateCandidate.objects.filter(region=region).delete()
+    monkeypatch.setattr(duplicates, "PARALLEL_MIN", found.businesses + 1)
+    duplicates.candidates_find(actor=None, region=region, business_ids=ids)
+    assert here
+    assert set(
+        DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
+    ) == set(expected)
