@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,6 +25,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, required=True)
     parser.add_argument("--planted", type=float, default=0.03)
+    parser.add_argument(
+        "--serial", action="store_true", help="the kelurahan passes in this process only"
+    )
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "kotacerdas.settings"
     import django
@@ -35,7 +37,6 @@ def main() -> None:
     from django.db import connection
 
     from kotacerdas.regions.models import Region
-    from kotacerdas.umkm.duplicates.services import candidates_find
     from kotacerdas.umkm.models import Business, DuplicateCandidate
 
     region = Region.objects.get(code=bench.REGION_CODE)
@@ -49,10 +50,7 @@ def main() -> None:
     }
     load = os.getloadavg()[0]
     with bench.PeakRss() as memory:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        found = candidates_find(actor=None, region=region)
-        seconds = time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu_started
+        found, seconds, cpu_seconds = bench.search(region, args.serial)
     pairs = set(
         DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
     )
@@ -60,7 +58,8 @@ def main() -> None:
     sys.stdout.write(
         f"{connection.vendor}: {args.rows:,} businesses, load average {load:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after\n"
-        f"candidates_find: {seconds:.2f} s, {cpu_seconds:.2f} s of CPU (target ≤ 60 s)\n"
+        f"candidates_find{' (serial)' if args.serial else ''}: {seconds:.2f} s, "
+        f"{cpu_seconds:.2f} s of CPU with the workers' (target ≤ 60 s)\n"
         f"candidates: {found.found_total:,} {found.found}\n"
         f"recall: {hits:,}/{len(planted):,} = {hits / len(planted):.2%}; "
         f"precision: {hits / len(pairs):.2%}\n"

@@ -4,11 +4,13 @@ side with personal data masked."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
 from django.db.models import Count
 from django.db.models.functions import Right
 from django.utils.translation import gettext as _
@@ -33,8 +35,19 @@ def _live(region: Region) -> models.QuerySet[Business]:
 
 
 def _records(rows: models.QuerySet[Business]) -> list[Record]:
-    values = rows.order_by("id").values_list(*_RECORD)
-    return [Record(*row) for row in values.iterator(chunk_size=5000)]
+    """The rows as :class:`Record`: the queryset's own SQL run on a plain
+    cursor (the ORM's row iterator cost as much as the query for a million
+    rows; these columns need no conversion)."""
+    try:
+        sql, params = rows.order_by("id").values_list(*_RECORD).query.sql_with_params()
+    except EmptyResultSet:  # a filter the ORM knows matches nothing (``__in=[]``)
+        return []
+    records: list[Record] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            records.extend(map(Record._make, rows))
+    return records
 
 
 def region_records(region: Region) -> list[Record]:
@@ -47,8 +60,19 @@ def region_records(region: Region) -> list[Record]:
 def region_name_counts(region: Region) -> list[tuple[str, int]]:
     """(name key, number of businesses) of the region, grouped by the
     database: what the frequent words are learnt from."""
-    rows = _live(region).order_by().values("name_key").annotate(n=Count("id"))
-    return list(rows.values_list("name_key", "n"))
+    if connection.vendor != "sqlite":
+        rows = _live(region).order_by().values("name_key").annotate(n=Count("id"))
+        return list(rows.values_list("name_key", "n"))
+    # SQLite groups along the (region, name key) index and looks every row up
+    # for the merged/anonymised test: five times slower than one pass over
+    # the table, counted here.
+    sql, params = _live(region).order_by().values_list("name_key").query.sql_with_params()
+    counts: Counter[str] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            counts.update(key for (key,) in rows)
+    return list(counts.items())
 
 
 def region_kelurahan_codes(region: Region, business_ids: Iterable[int] | None = None) -> list[str]:
