@@ -168,6 +168,7 @@ def test_every_operation_refuses_malformed_oversized_and_over_parameterised_requ
         "period_id": period(world).pk,
         "plan_id": world.plan_a.pk,
         "business_id": make_business(world).pk,
+        "job_id": done_job(world).pk,
     }
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
     tokens = {"admin": token_for(admin_user), "officer": token_for(officer)}
