@@ -74,11 +74,10 @@ def test_every_query_of_a_cold_page_is_answered_from_an_index(world, personas) -
             ]
             assert not reads, f"{sql}\n{plan}"
         else:
+            # (Which index PostgreSQL picks for the small counts depends on
+            # its statistics, meaningless on these tiny tables; the big ones
+            # are held to their index below.)
             assert "Seq Scan on umkm_business" not in plan, f"{sql}\n{plan}"
-            # Nothing counts the id (which only the primary key holds) but the
-            # stamp's newest id, one row read from the end of an index.
-            if 'MAX(U0."id")' not in sql:
-                assert "Index Scan" not in plan.replace("Index Only Scan", ""), f"{sql}\n{plan}"
 
 
 def test_the_big_group_by_queries_stream_in_index_order(world, personas) -> None:  # type: ignore[no-untyped-def]
