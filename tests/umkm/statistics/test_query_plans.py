@@ -74,6 +74,9 @@ def test_every_query_of_a_cold_page_is_answered_from_an_index(world, personas) -
             ]
             assert not reads, f"{sql}\n{plan}"
         else:
+            # (Which index PostgreSQL picks for the small counts depends on
+            # its statistics, meaningless on these tiny tables; the big ones
+            # are held to their index below.)
             assert "Seq Scan on umkm_business" not in plan, f"{sql}\n{plan}"
 
 

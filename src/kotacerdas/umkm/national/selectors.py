@@ -151,7 +151,7 @@ def siinas_panel_figures(*, region: Region, year: int) -> PanelFigures:
         ikm.filter(created_at__gte=start, created_at__lt=end).values("id"),
         ikm.exclude(kbli_code="")
         .values("kelurahan_code", "kbli_code")
-        .annotate(units=Count("id"))
+        .annotate(units=Count("*"))  # no id: PostgreSQL answers from the index
         .filter(units__gte=SENTRA_MIN_UNITS)
         .values("kelurahan_code"),
     ]

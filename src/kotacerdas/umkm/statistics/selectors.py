@@ -233,10 +233,10 @@ def _count_tally(region: Region, only: Iterable[str] | None = None) -> _Tally:
     merged_columns = ("kelurahan_code", Value(""), Value("merged"))
     others = (
         closed.values_list(*columns)
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .union(
-            waiting.values_list(*columns).annotate(n=Count("id")),
-            merged.values_list(*merged_columns).annotate(n=Count("id")),
+            waiting.values_list(*columns).annotate(n=Count("*")),
+            merged.values_list(*merged_columns).annotate(n=Count("*")),
             all=True,
         )
     )
