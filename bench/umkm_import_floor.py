@@ -68,6 +68,8 @@ COLUMNS = (
     "pirt_number",
     "sells_online",
     "uses_qris",
+    "production_capacity",
+    "production_capacity_unit",
     "source",
     "status",
     "verification",
@@ -91,7 +93,7 @@ class FloorResult:
 
 
 def _row(cells: list[Any], number: int) -> tuple[Any, ...]:
-    """The 36 values the import binds per row, from the survey's cells."""
+    """The 38 values the import writes per row, from the survey's cells."""
     c = cells + [""] * (16 - len(cells))
     return (
         1,
@@ -121,6 +123,8 @@ def _row(cells: list[Any], number: int) -> tuple[Any, ...]:
         "",
         c[14],
         c[15],
+        None,
+        "",
         "import",
         "active",
         "verified",

@@ -121,7 +121,7 @@ _CACHE_LIMIT = 50_000
 # A column of free text (names, addresses) is remembered per distinct cell
 # only while that pays: after its first _TRIAL_ROWS rows, a column with fewer
 # than one repeat in four (business names, mostly) is no longer remembered.
-_TRIAL_ROWS = 2_000
+_TRIAL_ROWS = 10_000
 _TRIAL_DISTINCT = 0.75
 _NOT_WORD = re.compile(r"[^0-9A-Z]+")
 
