@@ -121,9 +121,10 @@ def collector_frozen() -> Iterator[None]:
     """The objects that exist when an import starts (the modules, Django, the
     region reference, the existing keys) moved out of the cyclic garbage
     collector's sight until it ends: an import allocates a few objects per
-    row, and every third or so collection of the oldest generation walked all
-    of them again (about a tenth of the CPU of a 100,000-row import). Objects
-    made during the import are collected as usual."""
+    row, and every collection of the oldest generation walked all of them
+    again (0.3 s of about 5 s of CPU in a 100,000-row import, measured once;
+    docs/decisions.md §67). Objects made during the import are collected as
+    usual."""
     gc.freeze()
     try:
         yield
