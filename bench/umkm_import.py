@@ -229,6 +229,7 @@ def run_floor(path: Path, database_url: str | None, workdir: Path, when: str) ->
         f"{floor.rows / floor.elapsed:,.0f} rows/s (load {floor.load_seconds:.2f} s, indexes "
         f"and commit {floor.elapsed - floor.load_seconds:.2f} s), CPU {floor.cpu:.2f} s, "
         f"peak RSS {floor.peak / 2**20:.0f} MiB, load average {os.getloadavg()[0]:.1f}"
+        + (f", server CPU {floor.server_cpu:.2f} s" if floor.server_cpu is not None else "")
     )
     return floor
 
@@ -236,8 +237,16 @@ def run_floor(path: Path, database_url: str | None, workdir: Path, when: str) ->
 def run_ours(path: Path, filename: str) -> dict[str, Any]:
     """Time the import; CPU seconds of this process and of the reading
     process are reported too (wall time depends on what else the machine runs)."""
+    from django.db import connection
+    from umkm_import_floor import backend_cpu
+
     from kotacerdas.umkm.imports.engine import run_import
 
+    pid = None
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+    server = backend_cpu(pid) if pid is not None else None
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with PeakRss() as rss:
         start, cpu = time.perf_counter(), time.process_time()
@@ -251,7 +260,11 @@ def run_ours(path: Path, filename: str) -> dict[str, Any]:
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     child_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    server_after = backend_cpu(pid) if pid is not None else None
     return {
+        "server_cpu": (
+            server_after - server if server is not None and server_after is not None else None
+        ),
         "result": result,
         "elapsed": elapsed,
         "cpu": cpu,
@@ -387,6 +400,8 @@ def main() -> None:
             print(f"  CPU: {ours_run['cpu']:.2f} s (one process)")
             print(f"  peak RSS: {ours_run['peak'] / 2**20:.0f} MiB")
         print(f"  load average after the import: {os.getloadavg()[0]:.1f}")
+        if ours_run["server_cpu"] is not None:
+            print(f"  server CPU: {ours_run['server_cpu']:.2f} s (the PostgreSQL backend)")
         if not args.skip_floor:
             floors.append(run_floor(path, args.database_url, workdir, "after"))
             floor_wall = sum(f.elapsed for f in floors) / len(floors)
@@ -397,6 +412,14 @@ def main() -> None:
                 f"({elapsed:.2f} s against {floor_wall:.2f} s, the mean of the two floor runs), "
                 f"{ours_cpu / floor_cpu:.2f}x CPU ({ours_cpu:.2f} s against {floor_cpu:.2f} s)"
             )
+            servers = [f.server_cpu for f in floors if f.server_cpu is not None]
+            if ours_run["server_cpu"] is not None and len(servers) == len(floors):
+                floor_server = sum(servers) / len(servers)
+                both = ours_cpu + ours_run["server_cpu"]
+                print(
+                    f"ratio of client + server CPU: {both / (floor_cpu + floor_server):.2f}x "
+                    f"({both:.2f} s against {floor_cpu + floor_server:.2f} s)"
+                )
         if not args.baseline or args.skip_baseline:
             return
         fresh_database(args.database_url)

@@ -68,6 +68,8 @@ COLUMNS = (
     "pirt_number",
     "sells_online",
     "uses_qris",
+    "production_capacity",
+    "production_capacity_unit",
     "source",
     "status",
     "verification",
@@ -88,10 +90,23 @@ class FloorResult:
     cpu: float
     load_seconds: float  # of which the rows' insert (the rest: indexes, commit)
     peak: int  # bytes, this process
+    server_cpu: float | None = None  # PostgreSQL: the backend's CPU seconds (local server)
+
+
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds of the PostgreSQL backend ``pid`` when the server runs on
+    this machine (read from /proc), else None."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _row(cells: list[Any], number: int) -> tuple[Any, ...]:
-    """The 36 values the import binds per row, from the survey's cells."""
+    """The 38 values the import writes per row, from the survey's cells."""
     c = cells + [""] * (16 - len(cells))
     return (
         1,
@@ -121,6 +136,8 @@ def _row(cells: list[Any], number: int) -> tuple[Any, ...]:
         "",
         c[14],
         c[15],
+        None,
+        "",
         "import",
         "active",
         "verified",
@@ -252,6 +269,8 @@ def postgres_floor(path: Path, header_row: int, *, database_url: str) -> FloorRe
             lengths = dict(cursor.fetchall())
         limits = [(i, lengths[c]) for i, c in enumerate(COLUMNS) if c in lengths]
         connection.commit()
+        pid = connection.info.backend_pid
+        server = backend_cpu(pid)
         with PeakRss() as rss:
             start, cpu = time.perf_counter(), time.process_time()
             rows = 0
@@ -266,10 +285,12 @@ def postgres_floor(path: Path, header_row: int, *, database_url: str) -> FloorRe
                     cursor.execute(sql)
             connection.commit()
             elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        after = backend_cpu(pid)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
         connection.commit()
-    return FloorResult(rows, elapsed, cpu, loaded, rss.peak)
+    used = after - server if server is not None and after is not None else None
+    return FloorResult(rows, elapsed, cpu, loaded, rss.peak, used)
 
 
 def _typed(row: tuple[Any, ...], limits: list[tuple[int, int]]) -> tuple[Any, ...]:

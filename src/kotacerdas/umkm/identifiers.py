@@ -131,9 +131,9 @@ def clean_nik(raw: Any) -> str:
         digits = raw  # as most NIKs come (an import's million rows): nothing to take out
     else:
         digits = _digits_of(raw, damaged="nik_damaged")
-    if not digits:
-        return ""
-    if not is_digits(digits) or len(digits) != 16:
+        if not digits:
+            return ""
+    if len(digits) != 16 or not is_digits(digits):
         if is_digits(digits) and 13 <= len(digits) <= 15 and isinstance(raw, int | float):
             # Excel's 15-significant-digit limit: a NIK in a number cell
             # comes back with its tail lost or a digit short.
@@ -188,6 +188,8 @@ def mask_npwp(npwp: str) -> str:
 
 
 def clean_nib(raw: Any) -> str:
+    if raw.__class__ is str and len(raw) == 13 and is_digits(raw):
+        return raw  # as most NIBs come: nothing to take out
     digits = _digits_of(raw, damaged="nib_damaged")
     if not digits:
         return ""
@@ -252,10 +254,13 @@ def clean_kbli(
 def clean_phone(raw: Any) -> str:
     """One form for matching: ``62`` followed by the national number without its
     leading 0 (0812-3456-789 → 628123456789)."""
-    text = _text(raw)
-    if not text:
-        return ""
-    digits = _NON_DIGIT.sub("", text)
+    if raw.__class__ is str and is_digits(raw):
+        digits = raw  # digits only already (what the next lines make of it)
+    else:
+        text = _text(raw)
+        if not text:
+            return ""
+        digits = _NON_DIGIT.sub("", text)
     if digits.startswith("0062"):
         digits = digits[2:]
     if digits.startswith("62"):
@@ -422,11 +427,39 @@ _PREFIX_RE = re.compile(
 _NOT_WORD = re.compile(r"[^0-9A-Z]+")
 
 
+# The prefixes as tuples of words, and the word counts, most first
+# (name_key's fast path).
+_PREFIX_WORDS = frozenset(tuple(p.split()) for p in _NAME_PREFIXES)
+_PREFIX_FIRST_WORDS = frozenset(p[0] for p in _PREFIX_WORDS)
+_PREFIX_LENGTHS = sorted({len(p) for p in _PREFIX_WORDS}, reverse=True)
+
+
 def name_key(name: str) -> str:
     """A business name for matching: upper case, punctuation gone, the usual
     prefixes (TOKO, WARUNG, UD, CV, RM…) stripped. "Toko Berkah Jaya" and
     "BERKAH  JAYA." give "BERKAH JAYA"."""
-    text = _NOT_WORD.sub(" ", name.upper()).strip()
+    upper = name.upper()
+    if not (upper.isascii() and upper.replace(" ", "").isalnum()):
+        return _name_key_of(upper)
+    # Only [0-9A-Z] and spaces (most names, every row of an import): what
+    # _name_key_of does, word by word: _NOT_WORD leaves single spaces and
+    # each prefix is whole words, followed by one space or the end
+    # (tests/umkm/test_identifiers_fast.py holds the two together).
+    words = upper.split()
+    start, count = 0, len(words)
+    while start < count and words[start] in _PREFIX_FIRST_WORDS:
+        for length in _PREFIX_LENGTHS:
+            if tuple(words[start : start + length]) in _PREFIX_WORDS:
+                start += length
+                break
+        else:
+            break
+    text = " ".join(words)
+    return " ".join(words[start:]) if start and start < count else text
+
+
+def _name_key_of(upper: str) -> str:
+    text = _NOT_WORD.sub(" ", upper).strip()
     stripped = _PREFIX_RE.sub("", text).strip()
     return stripped or text
 

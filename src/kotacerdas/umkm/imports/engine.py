@@ -768,7 +768,7 @@ def _run(
     rows = warnings = 0
     places: dict[str, int] = {}
     next_progress = PROGRESS_EVERY
-    with _bulk_load(estimate if bulk else None):
+    with _bulk_load(estimate if bulk else None), pipeline.collector_frozen():
         for batch in batches:
             for number, outcome, row, reasons, notes, cells in batch:
                 counts[outcome] += 1

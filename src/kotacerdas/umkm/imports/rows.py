@@ -118,6 +118,11 @@ _MAX_LENGTH = {
     for name in ("name", "owner_name", "address")
 }
 _CACHE_LIMIT = 50_000
+# A column of free text (names, addresses) is remembered per distinct cell
+# only while that pays: after its first _TRIAL_ROWS rows, a column with fewer
+# than one repeat in four (business names, mostly) is no longer remembered.
+_TRIAL_ROWS = 10_000
+_TRIAL_DISTINCT = 0.75
 _NOT_WORD = re.compile(r"[^0-9A-Z]+")
 
 
@@ -132,10 +137,19 @@ def _text(raw: Any) -> str:
     return identifiers.normalise_space(raw)
 
 
+def address_key(address: str) -> str:
+    """An address for matching: upper case, punctuation as spaces, single spaces."""
+    return " ".join(_NOT_WORD.sub(" ", address.upper()).split())
+
+
 def fingerprint(name_key: str, kelurahan_code: str, address: str) -> str:
     """md5 of the normalised name, kelurahan and address: the key of a row
     without NIK, NIB or phone (Business.fingerprint)."""
-    address_key = " ".join(_NOT_WORD.sub(" ", address.upper()).split())
+    return fingerprint_of_keys(name_key, kelurahan_code, address_key(address))
+
+
+def fingerprint_of_keys(name_key: str, kelurahan_code: str, address_key: str) -> str:
+    """:func:`fingerprint` from the address already as :func:`address_key` gives it."""
     return hashlib.md5(  # noqa: S324 - a matching key, not a secret
         f"{name_key}\x1f{kelurahan_code}\x1f{address_key}".encode()
     ).hexdigest()
@@ -200,19 +214,31 @@ class RowCleaner:
     """Cleans rows of one sheet with one column mapping, for one region.
 
     The column plan is worked out once; per row only the mapped cells are
-    touched. Cleaners of columns whose values repeat are remembered per
-    distinct cell (an Invalid is remembered too)."""
+    touched. Every cleaner here is a pure function of its cell (and of this
+    import's region, year and KBLI lists), so its result is remembered per
+    distinct cell, an Invalid too, in caches of at most ``_CACHE_LIMIT``
+    entries that live as long as the import: places, KBLI codes, counts,
+    amounts, years, yes/no, coordinates, and the names, owners and addresses
+    while they repeat (``_TRIAL_ROWS``). ``memo=False`` remembers nothing (the
+    test that both give the same rows: tests/umkm/imports/test_memo.py)."""
 
-    def __init__(self, *, places: Places, mapping: dict[int, str], this_year: int) -> None:
+    def __init__(
+        self, *, places: Places, mapping: dict[int, str], this_year: int, memo: bool = True
+    ) -> None:
         unknown = set(mapping.values()) - FIELDS.keys()
         if unknown:
             raise ValueError(f"unknown fields in mapping: {sorted(unknown)}")
         self.places = places
         self.this_year = this_year
         index = {field: column for column, field in mapping.items()}
-        self._texts = [
-            (index[f], f, _MAX_LENGTH[f]) for f in ("name", "owner_name", "address") if f in index
+        self._limit = _CACHE_LIMIT if memo else 0
+        self._rows = 0
+        self._texts: list[tuple[int, str, int, dict[str, tuple[str, int]] | None]] = [
+            (index[f], f, _MAX_LENGTH[f], {} if memo else None)
+            for f in ("name", "owner_name", "address")
+            if f in index
         ]
+        self._address_keys: dict[str, str] | None = {} if memo else None
         self._direct = [(index[f], f, cleaner) for f, cleaner in _DIRECT.items() if f in index]
         cached: dict[str, Callable[[Any], Any]] = {
             "capital": _amount,
@@ -290,30 +316,75 @@ class RowCleaner:
             return matched.code, (f"place_{matched.rule}", described, "kelurahan")
         return matched.code, None
 
-    @staticmethod
-    def _remember(cache: dict[Any, Any], key: Any, cleaner: Callable[[Any], Any], raw: Any) -> Any:
+    def _remember(
+        self, cache: dict[Any, Any], key: Any, cleaner: Callable[[Any], Any], raw: Any
+    ) -> Any:
         try:
             found = cleaner(raw)
         except identifiers.Invalid as error:
             found = error
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[key] = found
+        if self._limit:
+            if len(cache) >= self._limit:
+                cache.clear()
+            cache[key] = found
         return found
+
+    def _trial_over(self) -> None:
+        """After the first rows: stop remembering the free-text columns whose
+        cells hardly repeat (a lookup that misses costs more than it saves)."""
+        self._texts = [
+            (
+                i,
+                f,
+                limit,
+                None if memo is None or len(memo) > _TRIAL_ROWS * _TRIAL_DISTINCT else memo,
+            )
+            for i, f, limit, memo in self._texts
+        ]
+        keys = self._address_keys
+        if keys is not None and len(keys) > _TRIAL_ROWS * _TRIAL_DISTINCT:
+            self._address_keys = None
+
+    def fingerprint(self, values: Values) -> str:
+        """:func:`fingerprint` of a cleaned row (its address key remembered)."""
+        address = values.address
+        keys = self._address_keys
+        if keys is None:
+            key = address_key(address)
+        else:
+            key = keys.get(address)  # type: ignore[assignment]
+            if key is None:
+                key = address_key(address)
+                if len(keys) >= self._limit:
+                    keys.clear()
+                keys[address] = key
+        return fingerprint_of_keys(values.name_key, values.kelurahan_code, key)
 
     def clean(self, cells: Sequence[Any]) -> Cleaned:
         reasons: list[Reason] = []
         warnings: list[Reason] = []
         values = Values()
         width = len(cells)
+        self._rows += 1
+        if self._rows == _TRIAL_ROWS:
+            self._trial_over()
 
-        for index, field, limit in self._texts:
+        for index, field, limit, memo in self._texts:
             if index < width:
                 # Names and addresses as core.text reads them (NFC, no
                 # bidirectional-control or zero-width characters).
                 cell = cells[index]
-                # name_text does what _text does to text (spaces, NUL).
-                text, removed = name_text(cell if cell.__class__ is str else _text(cell))
+                if memo is not None and cell.__class__ is str:
+                    found = memo.get(cell)
+                    if found is None:
+                        # name_text does what _text does to text (spaces, NUL).
+                        found = name_text(cell)
+                        if len(memo) >= self._limit:
+                            memo.clear()
+                        memo[cell] = found
+                    text, removed = found
+                else:
+                    text, removed = name_text(cell if cell.__class__ is str else _text(cell))
                 if removed:
                     warnings.append(("invisible_removed", str(removed), field))
                 if text:
@@ -335,8 +406,8 @@ class RowCleaner:
         )
         if place is None:
             place = self._place(kelurahan_cell, kecamatan_cell)
-            if kelurahan_cell.__class__ is str and kecamatan_cell.__class__ is str:
-                if len(self._places) >= _CACHE_LIMIT:
+            if self._limit and kelurahan_cell.__class__ is str and kecamatan_cell.__class__ is str:
+                if len(self._places) >= self._limit:
                     self._places.clear()
                 self._places[pair] = place
         code, problem = place
@@ -362,7 +433,9 @@ class RowCleaner:
         if nik:
             known = self._prefix_known.get(nik[:6])
             if known is None:
-                known = self._prefix_known[nik[:6]] = identifiers.nik_prefix_known(nik)
+                known = identifiers.nik_prefix_known(nik)
+                if self._limit:
+                    self._prefix_known[nik[:6]] = known
             if not known:
                 warnings.append(("nik_prefix_unknown", nik[:6], "owner_nik"))
 
