@@ -116,9 +116,8 @@ def _check_constraints_at_once(
     """Whether each check constraint holds for ``instance``, by ``id()``: one
     ``SELECT COALESCE(<condition>, TRUE), ...`` over the instance's values,
     as ``CheckConstraint.validate`` → ``Q.check`` builds them. A constraint
-    whose condition names an excluded field passes, as in Django. Empty when
-    the query cannot be made or run: every constraint is then left to its
-    own ``validate``."""
+    missing from the answer (its condition names an excluded field, or the
+    query cannot be made or run) is left to its own ``validate``."""
     connection = connections[using]
     if not constraints or not connection.features.supports_comparing_boolean_expr:
         return {}
@@ -126,12 +125,20 @@ def _check_constraints_at_once(
     against = getattr(instance, "_get_field_expression_map")(  # noqa: B009
         meta=model_class._meta, exclude=exclude
     )
+    # Only the fields the conditions name (Django resolves each name alone:
+    # the other fields' values change nothing but the cost of the query).
+    named = {
+        ref[0]
+        for constraint in constraints
+        for ref in getattr(model_class, "_get_expr_references")(constraint.condition)  # noqa: B009
+    }
     query = Query(None)
     for name, value in against.items():
+        if name not in named:
+            continue
         if not hasattr(value, "resolve_expression"):
             value = Value(value)
         query.add_annotation(value, name, select=False)
-    verdicts: dict[int, bool] = {}
     selected: list[CheckConstraint] = []
     for constraint in constraints:
         condition = Coalesce(Q(constraint.condition), True, output_field=BooleanField())
@@ -139,11 +146,10 @@ def _check_constraints_at_once(
             # "__" cannot occur in a field's name: no alias collides.
             query.add_annotation(condition, f"check__{len(selected)}")
         except FieldError:
-            verdicts[id(constraint)] = True  # names an excluded field: skipped
-            continue
+            continue  # an excluded field (Django skips it) or a name not seen: Django decides
         selected.append(constraint)
     if not selected:
-        return verdicts
+        return {}
     compiler = query.get_compiler(using=using)
     try:
         with transaction.atomic(using=using) if connection.in_atomic_block else _no_context():
@@ -152,8 +158,7 @@ def _check_constraints_at_once(
         return {}
     if row is None or len(row) != len(selected):
         return {}
-    verdicts.update((id(c), bool(v)) for c, v in zip(selected, row, strict=True))
-    return verdicts
+    return {id(c): bool(v) for c, v in zip(selected, row, strict=True)}
 
 
 def model_create(
