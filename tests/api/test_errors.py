@@ -8,7 +8,7 @@ import pytest
 from kotacerdas.api import public
 from tests.api.helpers import Api, token_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 SHAPE = {"detail", "detail_en", "errors"}
 

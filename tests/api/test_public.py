@@ -12,7 +12,7 @@ from tests.api.helpers import Api
 from tests.monitoring_fixtures import period
 from tests.permissions.rows_umkm_registry import NIK, make_business
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 def test_it_lists_regions_and_the_plan_without_login(world):

@@ -11,7 +11,7 @@ from tests.api.helpers import Api, token_for
 from tests.factories import RegionFactory, make_user
 from tests.permissions.rows_umkm_registry import ADDRESS, NIK, PHONE, make_business
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 NEW = {
     "name": "Kedai Kopi Laut",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from kotacerdas.masterplan.models import ActionPlan
 from tests.factories import make_action_plan, make_programme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 ROW_CODE = re.compile(r'<td class="code"><a href="/rencana-aksi/\d+/">([^<]+)</a>')
 

@@ -14,6 +14,8 @@ from kotacerdas.masterplan.selectors import (
 )
 from tests.factories import AgencyFactory, RegionFactory, figures_scenario
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def scenario(world):

@@ -28,6 +28,8 @@ from kotacerdas.monitoring.selectors import (
 from tests.factories import make_action_plan
 from tests.monitoring_fixtures import link_evidence, pdf_upload, period, report
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def test_it_generates_the_quarters_of_a_year_once(world, admin_user):
     created = services.periods_generate(actor=admin_user, masterplan=world.masterplan, year=2024)

@@ -28,7 +28,7 @@ from tests.api.helpers import Api, token_for
 from tests.conftest import World
 from tests.factories import make_action_plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 def _periods(world: World, year: int) -> list[ReportingPeriod]:

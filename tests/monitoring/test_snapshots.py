@@ -27,6 +27,8 @@ from kotacerdas.portal import datasets, selectors
 from tests.conftest import World
 from tests.monitoring_fixtures import period, report
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _pair(plans: tuple[int, int, str | None], programmes: tuple[int, int, str | None]) -> Any:
     return {

@@ -3,6 +3,7 @@ freeze, compare."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -11,6 +12,8 @@ from kotacerdas.core.pages import CONFIRM_FIELD
 from kotacerdas.core.storage import private_files_dir
 from kotacerdas.monitoring.models import Evidence, ProgressReport
 from tests.monitoring_fixtures import PDF, period, report
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def _text(response) -> str:

@@ -31,6 +31,8 @@ from tests.conftest import World
 from tests.factories import make_action_plan
 from tests.monitoring_fixtures import report
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 HEADERS = {c.key: c.label() for c in COLUMNS}
 
 

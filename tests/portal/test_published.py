@@ -30,7 +30,7 @@ from tests.factories import make_action_plan, make_programme
 from tests.monitoring_fixtures import period, report
 from tests.portal.helpers import add_photo, close, png_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 # The language buttons carry each visitor's own (masked, so random) CSRF token.
 _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')

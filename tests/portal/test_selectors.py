@@ -10,6 +10,8 @@ from tests.factories import make_action_plan, make_programme
 from tests.monitoring_fixtures import period, report
 from tests.portal.helpers import add_photo, close
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _snapshot(w: World) -> selectors.PublishedSnapshot | None:
     return selectors.published_snapshot(masterplan=w.masterplan)

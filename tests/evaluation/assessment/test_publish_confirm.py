@@ -5,6 +5,7 @@ confirmation's own field publishes."""
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -19,6 +20,8 @@ from tests.evaluation.assessment_factories import (
     in_assessment,
 )
 from tests.evaluation.assessment_factories import operator as ministry
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def _text(response) -> str:

@@ -13,6 +13,8 @@ from kotacerdas.evaluation.self_assessment import services as sa
 from tests.evaluation.factories import make_cycle
 from tests.factories import AgencyFactory, RegionFactory
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _app(world, admin_user, **data):
     return sa.application_create(

@@ -24,6 +24,8 @@ from tests.evaluation.region_factories import (
 from tests.factories import AgencyFactory, RegionFactory
 from tests.monitoring_fixtures import link_evidence, pdf_upload
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def cycle(world):

@@ -16,6 +16,8 @@ from kotacerdas.umkm.models import Business, BusinessMerge, DuplicateCandidate
 from kotacerdas.umkm.registry import services
 from tests.permissions.rows_umkm_duplicates import NIK, make_business, make_pair
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 State = DuplicateCandidate.State
 
 

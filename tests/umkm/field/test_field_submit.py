@@ -21,6 +21,8 @@ from kotacerdas.umkm.models import Business, FieldSubmission
 from kotacerdas.umkm.registry import services as registry
 from tests.logins import login_verified
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 NIK = "1472015507900123"
 OTHER_NIK = "1472016010850004"
 NIB = "9120001234567"

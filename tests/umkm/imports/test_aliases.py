@@ -20,6 +20,8 @@ from kotacerdas.umkm.models import Business
 from tests.logins import login_verified
 from tests.permissions.rows_umkm_import import upload_job
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def client_officer(officer: Any) -> Client:

@@ -17,6 +17,8 @@ from django.core.management import CommandError, call_command
 from kotacerdas.umkm.imports.engine import ImportResult, run_import
 from kotacerdas.umkm.models import Business, KbliCode
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 HEADER = [
     *("No", "Nama Usaha", "Nama Pemilik", "NIK", "Kelurahan", "Kecamatan", "No. HP"),
     *("Jumlah Tenaga Kerja", "Modal Usaha", "Omzet (Rp/tahun)", "KBLI", "Tahun Berdiri"),

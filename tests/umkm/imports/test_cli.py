@@ -18,6 +18,8 @@ from kotacerdas.umkm.imports.progress import ProgressFile
 from kotacerdas.umkm.models import Business, KbliCode, PersonalDataAccess
 from tests.umkm.imports.test_engine import ROWS, write_csv
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture(autouse=True)
 def _kbli_cache() -> Iterator[None]:

@@ -22,6 +22,8 @@ from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.rows import IMPORTED_FIELDS, Values
 from kotacerdas.umkm.models import Business, ImportJob, KbliCode, PersonalDataAccess
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 HEADER = [
     "No",
     "NAMA USAHA",

@@ -20,6 +20,8 @@ from kotacerdas.umkm.imports.engine import inspect, run_import
 from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.models import Business, KbliCode
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 HEADER = ["No.", "Nama UMKM", "NIK Pemilik", "Desa/Kelurahan", "Telp/HP", "Jml TK", "Omset"]
 NIK = "1472014101900002"
 # (cells, expected outcome): numbers where spreadsheets store numbers.

@@ -24,6 +24,8 @@ from tests.conftest import World
 from tests.logins import login_verified
 from tests.permissions.rows_umkm_import import SURVEY_CSV, upload_job
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 State = ImportJob.State
 MAPPING = {1: "name", 2: "owner_name", 3: "owner_nik", 4: "kelurahan", 5: "address", 6: "phone"}
 

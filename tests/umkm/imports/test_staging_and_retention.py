@@ -24,6 +24,8 @@ from kotacerdas.umkm.tasks import anonymise_expired
 from tests.conftest import World
 from tests.permissions.rows_umkm_import import upload_job
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 State = ImportJob.State
 HEADER = b"No,Nama Usaha,Nama Pemilik,NIK,Kelurahan,Alamat,No HP\n"
 

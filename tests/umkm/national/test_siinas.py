@@ -23,6 +23,8 @@ from kotacerdas.umkm.national.services import siinas_target_set
 from kotacerdas.umkm.registry import services as registry
 from tests.permissions.rows_umkm_registry import make_business
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 FOOD = "10792"  # C: industri pengolahan (makanan)
 BATIK = "13134"  # C: industri tekstil
 SHOP = "47111"  # G: perdagangan eceran

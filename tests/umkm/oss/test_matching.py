@@ -17,6 +17,8 @@ from kotacerdas.umkm.oss.models import OssImport, OssRow
 from tests.permissions.rows_umkm_duplicates import make_business
 from tests.umkm.oss.files import run, write_csv, write_xlsx
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 Outcome = OssRow.Outcome
 Rule = OssRow.Rule
 

@@ -16,6 +16,8 @@ from tests.logins import login_verified
 from tests.permissions.rows_umkm_duplicates import make_business
 from tests.umkm.oss.files import write_csv, write_xlsx
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 NIK = "1472014505900017"
 ENTRIES = [
     ("1234567890123", "SINAR HARAPAN JAYA", "", "47190", "Jl. Sudirman 12", "Pangkalan Sesai", ""),

@@ -15,6 +15,8 @@ from kotacerdas.umkm.pdp.services import businesses_anonymise, subject_report
 from kotacerdas.umkm.registry import services
 from tests.permissions.rows_umkm_registry import NIK, make_business
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def test_an_edit_saves_the_derived_fields(world, officer) -> None:
     business = make_business(world)

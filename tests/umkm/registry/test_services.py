@@ -12,6 +12,8 @@ from kotacerdas.core.audit import history_for
 from kotacerdas.umkm.models import Business
 from kotacerdas.umkm.registry import services
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 NIK = "1472014507900123"  # a woman born 05-07-1990 in Dumai Barat (day + 40)
 
 

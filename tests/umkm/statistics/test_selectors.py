@@ -24,6 +24,8 @@ from tests.umkm.statistics.fixtures import (
     make_business,
 )
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
