@@ -172,7 +172,7 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=Q(physical_progress__gte=0, physical_progress__lte=100),
                 name="report_progress_range",
-                violation_error_message=_("Progres fisik harus antara 0 dan 100%."),
+                violation_error_message=_("Progres fisik harus antara 0 dan 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(budget_ceiling__gte=0, budget_realisation__gte=0),

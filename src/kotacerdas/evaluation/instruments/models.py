@@ -201,7 +201,7 @@ class Dimension(models.Model):
             models.CheckConstraint(
                 condition=Q(weight__gte=0, weight__lte=100),
                 name="dimension_weight_range",
-                violation_error_message=_("Bobot dimensi harus antara 0 dan 100%."),
+                violation_error_message=_("Bobot dimensi harus antara 0 dan 100%%."),
             ),
         ]
 
