@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.api.models import ApiToken
 from kotacerdas.core.audit import Actor, audit_record, snapshot
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import full_clean
 
 logger = logging.getLogger("kotacerdas.api")
 
@@ -77,7 +78,7 @@ def token_create(
         expires_at=expires_at,
     )
     with transaction.atomic():
-        token.full_clean()
+        full_clean(token)
         token.save()
         audit_record(
             actor=actor, action=AuditEvent.Action.CREATE, instance=token, after=_snapshot(token)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_record, snapshot
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.core.services import model_create, model_delete, model_update
+from kotacerdas.core.services import full_clean, model_create, model_delete, model_update
 from kotacerdas.evaluation.instruments.defaults import SEEDS
 from kotacerdas.evaluation.instruments.models import (
     DIMENSION_CODES_BY_KIND,
@@ -113,7 +113,7 @@ def instrument_create(
         instrument = Instrument(
             kind=kind, year=year, version=_next_version(kind, year), name=name or seed.name
         )
-        instrument.full_clean()
+        full_clean(instrument)
         instrument.save()
         dimensions = {}
         for order, (code, dim_name, weight) in enumerate(seed.dimensions, start=1):
@@ -153,7 +153,7 @@ def instrument_new_version(*, actor: Actor, instrument: Instrument) -> Instrumen
             aggregation=instrument.aggregation,
             based_on=instrument,
         )
-        copy.full_clean()
+        full_clean(copy)
         copy.save()
         mapping: dict[int, Dimension] = {}
         for dimension in instrument.dimensions.all():
@@ -332,7 +332,7 @@ def instrument_import(
             based_on=based_on,
             **scale,
         )
-        instrument.full_clean()
+        full_clean(instrument)
         instrument.save()
         by_code = {}
         for order, (code, dim_name, weight) in enumerate(dimensions, start=1):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import full_clean
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.matching import (
     KELURAHAN,
@@ -125,7 +126,7 @@ def business_merge(
         for name in fields_to_fill(keep, gone):
             for field in (name, *COMPANIONS.get(name, ())):
                 setattr(keep, field, getattr(gone, field))
-        keep.full_clean()
+        full_clean(keep)
         changed = [name for name, value in prior.items() if getattr(keep, name) != value]
         if changed:
             keep.save(update_fields=changed)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_state, snapshot
 from kotacerdas.core.jobs import moment_text, stalled
+from kotacerdas.core.services import full_clean
 from kotacerdas.core.storage import delete_private, private_storage, store_checked
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
@@ -124,7 +125,7 @@ def import_job_create(
                 file_sha256=checked.sha256,
                 state=State.MAPPING,
             )
-            job.full_clean()
+            full_clean(job)
             job.save()
             _audit(actor=actor, job=job, before=None)
     except BaseException:
@@ -167,7 +168,7 @@ def import_job_map(
         job.mapping = mapping_to_json(mapping)
         job.rows_total = rows_estimate
         job.state = State.QUEUED
-        job.full_clean()
+        full_clean(job)
         job.save(update_fields=["sheet", "header_row", "mapping", "rows_total", "state"])
         _audit(actor=actor, job=job, before=before)
         job_id = job.pk
@@ -618,7 +619,7 @@ def import_run_here(
             state=State.QUEUED,
             task_id=cli_owner(),
         )
-        job.full_clean()
+        full_clean(job)
         job.save()
         _audit(actor=actor, job=job, before=None)
     told: set[int | None] = set()

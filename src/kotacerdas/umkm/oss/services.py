@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_record, snapshot
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import full_clean
 from kotacerdas.core.storage import delete_private, private_storage, store_checked
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
@@ -125,7 +126,7 @@ def oss_job_create(
                 stored_name=stored,
                 file_sha256=checked.sha256,
             )
-            job.full_clean()
+            full_clean(job)
             job.save()
             _audit_job(actor, job, None)
             if not (runs_inline(checked) if inline is None else inline):

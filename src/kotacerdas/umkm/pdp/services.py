@@ -57,6 +57,7 @@ from kotacerdas.core.formatting import decimal_id
 from kotacerdas.core.jobs import moment_text, stalled
 from kotacerdas.core.logging import redact
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import full_clean
 from kotacerdas.core.sheets.writing import TableFile
 from kotacerdas.core.storage import delete_private, private_storage
 from kotacerdas.regions.models import Region
@@ -264,7 +265,7 @@ def export_job_create(
             purpose=redact(purpose.strip())[:500] if personal else "",
             filters={k: v for k, v in (filters or {}).items() if v},
         )
-        job.full_clean()
+        full_clean(job)
         job.save()
         _export_audit(actor=actor, job=job, before=None)
         job_id = job.pk

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import full_clean
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import kbli
 from kotacerdas.umkm.imports.models import ImportJob
@@ -187,7 +188,7 @@ def business_create(
             raise ValueError(f"{name} is not an editable field")
         setattr(business, name, value)
     with transaction.atomic():
-        business.full_clean()
+        full_clean(business)
         _save_giving_way(business, business.save)
         audit_record(
             actor=actor,
@@ -211,7 +212,7 @@ def business_update(
             if name not in EDITABLE_FIELDS:
                 raise ValueError(f"{name} is not an editable field")
             setattr(business, name, value)
-        business.full_clean()
+        full_clean(business)
         changed = [n for n in SAVED_FIELDS if getattr(business, _ATTNAME.get(n, n)) != old[n]]
         if not changed:
             return business, False
