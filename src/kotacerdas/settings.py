@@ -58,6 +58,12 @@ else:
 DEBUG = env_bool("KOTACERDAS_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("KOTACERDAS_DEBUG must be off in production.")
+# bench/throughput.py's floor: a trivial 9 KB page at /_bench/floor/ served
+# through the same middleware, to measure what the server itself allows
+# (issue 15). Off by default; never on in production.
+KOTACERDAS_BENCH_FLOOR = env_bool("KOTACERDAS_BENCH_FLOOR", False)
+if PRODUCTION and KOTACERDAS_BENCH_FLOOR:
+    raise ImproperlyConfigured("KOTACERDAS_BENCH_FLOOR must be off in production.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import astuple
 from typing import Any, cast
 
 from django.contrib import messages
@@ -13,13 +14,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
+from kotacerdas.core.caching import LIVE, cached
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan import services
@@ -133,20 +138,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "masterplan/region_picker.html", {"regions": regions})
 
 
+def _role_scope(request: HttpRequest) -> str:
+    """The viewer's roles as a cache key part: two users with the same roles
+    see the same dashboard body, two with different ones never share it."""
+    roles = roles_of(request.user)
+    return ";".join(
+        str(sorted(value)) if isinstance(value, frozenset) else str(value)
+        for value in astuple(roles)
+    )
+
+
 @login_required
 @require_safe
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The body (figures, monitoring panel, trends, the agency's to-do) is
+    rendered once per live data version, language, region, day and role
+    scope (core/caching.py): a status change bumps the version, so it shows
+    at once; the page around it (navigation, user menu) is per request."""
     region = _region(request, code)
     masterplan = _masterplan(region)
-    figures = masterplan_figures(masterplan=masterplan)
+
+    def body() -> str:
+        figures = masterplan_figures(masterplan=masterplan)
+        context = {
+            "region": region,
+            "masterplan": masterplan,
+            "figures": figures,
+            "is_admin": _is_admin(request, region),
+        }
+        return render_to_string("masterplan/_dashboard_body.html", context, request=request)
+
+    parts = ("dashboard", masterplan.pk, timezone.localdate().isoformat(), _role_scope(request))
+    html = cached(parts, body, version=LIVE) or ""
     return render(
         request,
         "masterplan/dashboard.html",
         {
             "region": region,
             "masterplan": masterplan,
-            "figures": figures,
-            "is_admin": _is_admin(request, region),
+            "body": mark_safe(html),  # noqa: S308 - rendered by our own template
         },
     )
 
