@@ -98,7 +98,9 @@ ActionPlan.objects.bulk_create(
             programme=programmes[i % len(programmes)],
             agency=programmes[i % len(programmes)].lead_agency,
             code=f"BENCH-{{i:05d}}",
-            year=mp.start_year + i % (mp.end_year - mp.start_year + 1),
+            year=programmes[i % len(programmes)].start_year
+            + i % (programmes[i % len(programmes)].end_year
+                   - programmes[i % len(programmes)].start_year + 1),
             activity=f"Kegiatan uji beban {{i}}",
             status=("belum_dimulai", "berjalan", "selesai")[i % 3],
         )
@@ -205,8 +207,10 @@ def grow(env: dict[str, str], total: int) -> int:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if out.returncode:
+        raise SystemExit(f"growing the action plans failed:\n{out.stderr[-2000:]}")
     return int(out.stdout.split()[-1])
 
 

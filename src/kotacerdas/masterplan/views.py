@@ -277,34 +277,44 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)
     masterplan = _masterplan(region)
     filters = ProgrammeFilter(request.GET or None, masterplan=masterplan)
-    programmes = list(
-        _programme_rows(
-            filters.apply(programmes_for(request.user).filter(masterplan=masterplan))
-        ).order_by("element__pillar__order", "element__order", "code")
-    )
-    tree: list[dict[str, Any]] = []
-    for programme in programmes:
-        pillar, element = programme.element.pillar, programme.element
-        if not tree or tree[-1]["pillar"].pk != pillar.pk:
-            tree.append({"pillar": pillar, "elements": []})
-        elements = tree[-1]["elements"]
-        if not elements or elements[-1]["element"].pk != element.pk:
-            elements.append({"element": element, "programmes": []})
-        elements[-1]["programmes"].append(programme)
+    is_admin = _is_admin(request, region)
+
+    def results() -> str:
+        programmes = list(
+            _programme_rows(
+                filters.apply(programmes_for(request.user).filter(masterplan=masterplan))
+            ).order_by("element__pillar__order", "element__order", "code")
+        )
+        tree: list[dict[str, Any]] = []
+        for programme in programmes:
+            pillar, element = programme.element.pillar, programme.element
+            if not tree or tree[-1]["pillar"].pk != pillar.pk:
+                tree.append({"pillar": pillar, "elements": []})
+            elements = tree[-1]["elements"]
+            if not elements or elements[-1]["element"].pk != element.pk:
+                elements.append({"element": element, "programmes": []})
+            elements[-1]["programmes"].append(programme)
+        context = {"region": region, "tree": tree, "count": len(programmes), "is_admin": is_admin}
+        return render_to_string("masterplan/_programme_results.html", context, request=request)
+
+    # The unfiltered list, per live data version, language and role scope
+    # (core/caching.py); a filtered one is built each time: what people type
+    # must not fill the cache.
+    if request.GET:
+        html = results()
+    else:
+        parts = ("programmes", masterplan.pk, _role_scope(request))
+        html = cached(parts, results, version=LIVE) or ""
+    if _is_htmx(request):
+        return HttpResponse(html)
     context = {
         "region": region,
         "masterplan": masterplan,
         "filters": filters,
-        "tree": tree,
-        "count": len(programmes),
-        "is_admin": _is_admin(request, region),
+        "results": mark_safe(html),  # noqa: S308 - rendered by our own template
+        "is_admin": is_admin,
     }
-    template = (
-        "masterplan/_programme_results.html"
-        if _is_htmx(request)
-        else "masterplan/programme_list.html"
-    )
-    return render(request, template, context)
+    return render(request, "masterplan/programme_list.html", context)
 
 
 @login_required
