@@ -104,3 +104,27 @@ def test_languages_do_not_share_a_body(world, personas):
         assert "0 of 2 action plans in implementation" in english
     finally:
         client.post(reverse("set_language"), {"language": "id", "next": "/"})
+
+
+def test_the_programme_list_shows_a_status_change_at_once(
+    world, personas, django_capture_on_commit_callbacks
+):
+    url = reverse("masterplan:programme_list", args=[world.region.code])
+    client = personas["admin"]
+    assert "0/2" in _text(client.get(url))
+    cold = _queries(client, url)  # cached now
+    assert _queries(client, url) <= cold
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("masterplan:action_plan_status", args=[world.plan_a.pk]),
+            {"status": "berjalan"},
+        )
+    assert "1/2" in _text(client.get(url))
+
+
+def test_a_filtered_programme_list_is_built_for_its_filter(world, personas):
+    url = reverse("masterplan:programme_list", args=[world.region.code])
+    client = personas["admin"]
+    assert world.programme.code in _text(client.get(url))  # the unfiltered list, cached
+    assert world.programme.code not in _text(client.get(url, {"q": "tidak-ada-sama-sekali"}))
+    assert world.programme.code in _text(client.get(url, HTTP_HX_REQUEST="true"))

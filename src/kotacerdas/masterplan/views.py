@@ -297,21 +297,27 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
         context = {"region": region, "tree": tree, "count": len(programmes), "is_admin": is_admin}
         return render_to_string("masterplan/_programme_results.html", context, request=request)
 
-    # The unfiltered list, per live data version, language and role scope
-    # (core/caching.py); a filtered one is built each time: what people type
-    # must not fill the cache.
+    def page() -> dict[str, str]:
+        form = render_to_string("masterplan/_filters.html", {"filters": filters}, request=request)
+        return {"filters": form, "results": results()}
+
+    # The unfiltered list and its empty filter form (whose choices are the
+    # masterplan's pillars and agencies), per live data version, language
+    # and role scope (core/caching.py); a filtered one is built each time:
+    # what people type must not fill the cache.
     if request.GET:
-        html = results()
+        html = page()
     else:
-        parts = ("programmes", masterplan.pk, _role_scope(request))
-        html = cached(parts, results, version=LIVE) or ""
+        parts = ("programme-list", masterplan.pk, _role_scope(request))
+        html = cached(parts, page, version=LIVE) or page()
     if _is_htmx(request):
-        return HttpResponse(html)
+        return HttpResponse(html["results"])
     context = {
         "region": region,
         "masterplan": masterplan,
-        "filters": filters,
-        "results": mark_safe(html),  # noqa: S308 - rendered by our own template
+        # Rendered by our own templates (autoescaped there).
+        "filters_html": mark_safe(html["filters"]),  # noqa: S308
+        "results": mark_safe(html["results"]),  # noqa: S308
         "is_admin": is_admin,
     }
     return render(request, "masterplan/programme_list.html", context)
