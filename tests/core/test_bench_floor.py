@@ -14,6 +14,7 @@ def test_the_floor_is_not_routed_by_default(client):
     assert client.get("/_bench/floor/").status_code == 404
 
 
+@pytest.mark.django_db
 def test_the_floor_is_nine_kilobytes_and_touches_no_database(django_assert_num_queries):
     with django_assert_num_queries(0):
         response = bench_floor(RequestFactory().get("/_bench/floor/"))
