@@ -23,7 +23,9 @@ connections, ``--duration`` seconds) in ONE run, the floor first and last:
 
 A response other than 200 counts as an error (a redirect to the sign-in page
 would otherwise look fast). For each target it prints req/s, p50/p95/p99,
-errors and req/s as a share of the floor (the mean of the two floor runs),
+errors, req/s as a share of the floor (the mean of the two floor runs) and
+the server's CPU per request (its processes' user + system time over the
+target's run / requests: robust when other work takes the machine),
 then checks the targets: signed-in reads >= 300 req/s with p95 <= 100 ms;
 the API >= 50 % of the portal's req/s; no errors.
 
@@ -165,6 +167,24 @@ def wrk(
     return result
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the server and its workers so far."""
+    found = subprocess.run(  # noqa: S603 - fixed arguments
+        ["ps", "-o", "pid=", "--ppid", str(pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    total = 0.0
+    for process in [str(pid), *found]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -270,6 +290,7 @@ def main() -> None:
             if status != 200:  # warm (first render) and sanity
                 raise SystemExit(f"{name} {path}: HTTP {status}")
             print(f"{name}: {path} ...", file=sys.stderr)
+            cpu_before = server_cpu(server.pid)
             results[name] = {
                 "path": path,
                 **wrk(
@@ -282,6 +303,11 @@ def main() -> None:
                     visitors=name == "api",
                 ),
             }
+            # The server's CPU per request: what the page costs, whatever
+            # share of the machine the other sessions left it.
+            results[name]["cpu_ms"] = (
+                (server_cpu(server.pid) - cpu_before) * 1000 / max(1, results[name]["requests"])
+            )
     finally:
         server.terminate()
         server.wait(timeout=40)
@@ -314,12 +340,12 @@ def main() -> None:
         print(f"load average: {before} before, {after} after; floor {floor:.0f} req/s")
         print(
             f"{'target':14} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-            f"{'KB':>6} {'errors':>6} {'floor':>6}"
+            f"{'KB':>6} {'errors':>6} {'floor':>6} {'CPU ms':>6}"
         )
         for name, r in results.items():
             print(
                 f"{name:14} {r['rps']:8.0f} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} "
-                f"{r['kb']:6.1f} {r['errors']:6d} {r['share']:6.2f}"
+                f"{r['kb']:6.1f} {r['errors']:6d} {r['share']:6.2f} {r['cpu_ms']:6.2f}"
             )
         for count, by_path in times.items():
             print(f"server time (CPU p50, in-process) at {count} action plans:")
