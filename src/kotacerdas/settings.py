@@ -58,6 +58,12 @@ else:
 DEBUG = env_bool("KOTACERDAS_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("KOTACERDAS_DEBUG must be off in production.")
+# bench/throughput.py's floor: a trivial 9 KB page at /_bench/floor/ served
+# through the same middleware, to measure what the server itself allows
+# (issue 15). Off by default; never on in production.
+KOTACERDAS_BENCH_FLOOR = env_bool("KOTACERDAS_BENCH_FLOOR", False)
+if PRODUCTION and KOTACERDAS_BENCH_FLOOR:
+    raise ImproperlyConfigured("KOTACERDAS_BENCH_FLOOR must be off in production.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,6 +168,12 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Kept open between requests, as PostgreSQL's are (above): a connection
+    # per request opened the file, ran the PRAGMAs and, as the last one to
+    # close, checkpointed the WAL: ≈ 10 ms of waiting per signed-in request
+    # (issue 15, docs/benchmarks.md).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     DATABASES["default"]["OPTIONS"].update(
         {
             "transaction_mode": "IMMEDIATE",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -30,3 +31,6 @@ handler400 = "kotacerdas.core.views.bad_request"
 handler403 = "kotacerdas.core.views.permission_denied"
 handler404 = "kotacerdas.core.views.page_not_found"
 handler500 = "kotacerdas.core.views.server_error"
+
+if settings.KOTACERDAS_BENCH_FLOOR:  # bench/throughput.py only; off in production
+    urlpatterns.insert(0, path("_bench/floor/", core_views.bench_floor, name="bench_floor"))

@@ -88,3 +88,40 @@ def test_the_docs_render_from_our_own_static_files(world, client):
     schema = client.get(reverse("api:openapi-json")).json()
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/reports/{report_id}/verify" in schema["paths"]
+
+
+def _queries(api: Api, path: str, **params: object) -> tuple[int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.get(path, **params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.json()
+
+
+def test_public_answers_are_cached_until_the_published_data_changes(
+    world, django_capture_on_commit_callbacks
+):
+    api = Api()
+    path = f"/regions/{world.region.code}"
+    cold, first = _queries(api, path)
+    warm, again = _queries(api, path)
+    assert again == first
+    assert warm < cold  # built once per published data version
+    # A closed period publishes a snapshot: the next answer shows it at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        period(world, state="closed", number=2)
+    _, published = _queries(api, path)
+    assert published["snapshot"]["period"] == "Triwulan II 2024"
+    assert published["action_plans"] == {"numerator": 0, "denominator": 2, "percent": "0.00"}
+
+
+def test_cached_lists_still_filter_per_request(world):
+    period(world, state="closed", number=2)
+    api = Api()
+    path = f"/regions/{world.region.code}/action-plans"
+    assert len(api.get(path).json()["items"]) == 2
+    assert api.get(path, status="selesai").json()["items"] == []  # same cached list, filtered
+    assert len(api.get(path, status="belum_dimulai").json()["items"]) == 2
+    assert api.get(f"/regions/{world.region.code}/programmes", q="tidak-ada").json()["items"] == []

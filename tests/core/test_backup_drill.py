@@ -314,9 +314,17 @@ def test_backup_while_writing_then_restore_elsewhere(vendor: str, tmp_path: Path
         again = kotacerdas(target, "restore", str(archive))
         assert again.returncode != 0
         assert "--force" in again.stderr and "Traceback" not in again.stderr
+        # What the target cached from its old rows (pages per data version,
+        # the registry's tallies) is gone after a restore.
+        cached = "from django.core.cache import cache; print(cache.get('stale', 'gone'))"
+        kotacerdas(
+            target, "shell", "-c", "from django.core.cache import cache; cache.set('stale', 1)"
+        )
+        assert kotacerdas(target, "shell", "-c", cached).stdout.split()[-1] == "1"
         forced = kotacerdas(target, "restore", "--force", str(archive))
         assert forced.returncode == 0, forced.stderr
         assert database.describe(target_dir, "target")[0] == manifest["row_counts"]
+        assert kotacerdas(target, "shell", "-c", cached).stdout.split()[-1] == "gone"
 
         # One flipped byte: refused before anything is touched.
         damaged = tmp_path / "damaged.tar.gz"

@@ -41,10 +41,15 @@ def _queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     "route", ["masterplan:dashboard", "masterplan:programme_list", "masterplan:action_plan_list"]
 )
-def test_it_keeps_the_query_count_flat_as_the_plan_grows(route, world, personas):
+def test_it_keeps_the_query_count_flat_as_the_plan_grows(
+    route, world, personas, django_capture_on_commit_callbacks
+):
     url = reverse(route, args=[world.region.code])
     small = _queries(personas["admin"], url)
-    _grow(world, programmes=12, plans_each=3)
+    # Committed, as in production: the dashboard's cached body (per live data
+    # version) is rendered again, so this counts a full render both times.
+    with django_capture_on_commit_callbacks(execute=True):
+        _grow(world, programmes=12, plans_each=3)
     assert _queries(personas["admin"], url) == small
 
 

@@ -1,7 +1,11 @@
 """Public read endpoints: what the portal shows, read through
 :mod:`kotacerdas.portal.selectors` (published snapshot only, nothing
 personal) and the suppressed UMKM aggregates. No login needed; a token or
-session is accepted (and counted against the caller's own rate limit)."""
+session is accepted (and counted against the caller's own rate limit).
+
+Answers built from the published snapshot are cached per published data
+version, language and arguments, as the portal's pages are
+(core/caching.py): the same rule decides when both go stale."""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from kotacerdas.api.schemas import (
     SnapshotOut,
     figure,
 )
+from kotacerdas.core.caching import cached
 from kotacerdas.masterplan.selectors import Scope
 from kotacerdas.portal import selectors as portal
 from kotacerdas.regions.models import Region
@@ -101,6 +106,15 @@ def regions(request: HttpRequest) -> list[Region]:
 )
 def region(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
     """Angka utama wilayah menurut potret periode terakhir yang ditutup."""
+    return _cached(("region", code), lambda: _region_detail(code))
+
+
+def _cached(parts: tuple[Any, ...], build: Any) -> Any:
+    """``build()`` once per published data version, language and ``parts``."""
+    return cached(("api", *parts), build)
+
+
+def _region_detail(code: RegionCode) -> dict[str, Any]:
     overview = portal.public_overview(region=_region(code))
     mp = overview.header
     return {
@@ -129,11 +143,16 @@ def region(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
 )
 def pillars(request: HttpRequest, code: RegionCode) -> list[PillarOut]:
     """Enam pilar dengan capaian per pilar (potret terakhir)."""
-    plan = _plan(code)
-    return [
-        _pillar(p)
-        for p in portal.public_pillars(masterplan=plan.masterplan, snapshot=plan.snapshot)
-    ]
+
+    def build() -> list[PillarOut]:
+        plan = _plan(code)
+        return [
+            _pillar(p)
+            for p in portal.public_pillars(masterplan=plan.masterplan, snapshot=plan.snapshot)
+        ]
+
+    result: list[PillarOut] = _cached(("pillars", code), build)
+    return result
 
 
 class ProgrammeFilters(PageQuery):
@@ -154,13 +173,20 @@ def programmes(
     request: HttpRequest, code: RegionCode, filters: Query[ProgrammeFilters]
 ) -> dict[str, Any]:
     """Program masterplan, dengan apakah program berjalan menurut potret."""
-    plan = _plan(code)
-    found = portal.public_programmes(
-        masterplan=plan.masterplan, snapshot=plan.snapshot, pillar=filters.pillar, query=filters.q
-    )
-    items = [
-        _programme(p) for p in found if filters.horizon is None or p.horizon == filters.horizon
-    ]
+
+    def build() -> list[dict[str, Any]]:
+        plan = _plan(code)
+        found = portal.public_programmes(
+            masterplan=plan.masterplan,
+            snapshot=plan.snapshot,
+            pillar=filters.pillar,
+            query=filters.q,
+        )
+        return [_programme(p) for p in found]
+
+    # Searches (q) are not cached: typed words must not fill the cache.
+    found = build() if filters.q else _cached(("programmes", code, filters.pillar), build)
+    items = [p for p in found if filters.horizon is None or p["horizon"] == filters.horizon]
     return page_of_list(items, filters)
 
 
@@ -205,16 +231,20 @@ def action_plans(
 ) -> dict[str, Any]:
     """Rencana aksi dengan statusnya menurut potret (bukan status terkini yang
     belum diverifikasi)."""
-    plan = _plan(code)
-    found = portal.public_action_plans(
-        masterplan=plan.masterplan, snapshot=plan.snapshot, programme_id=filters.programme_id
-    )
+
+    def build() -> list[dict[str, Any]]:
+        plan = _plan(code)
+        found = portal.public_action_plans(
+            masterplan=plan.masterplan, snapshot=plan.snapshot, programme_id=filters.programme_id
+        )
+        return [asdict(p) for p in found]
+
     items = [
-        asdict(p)
-        for p in found
-        if (filters.status is None or p.status == filters.status)
-        and (filters.year is None or p.year == filters.year)
-        and (not filters.agency or p.agency.casefold() == filters.agency.casefold())
+        p
+        for p in _cached(("action-plans", code, filters.programme_id), build)
+        if (filters.status is None or p["status"] == filters.status)
+        and (filters.year is None or p["year"] == filters.year)
+        and (not filters.agency or p["agency"].casefold() == filters.agency.casefold())
     ]
     return page_of_list(items, filters)
 
@@ -227,6 +257,11 @@ def action_plans(
 )
 def figures(request: HttpRequest, code: RegionCode) -> list[dict[str, Any]]:
     """Angka setiap periode pelaporan yang sudah ditutup, terlama dulu."""
+    result: list[dict[str, Any]] = _cached(("figures", code), lambda: _figures(code))
+    return result
+
+
+def _figures(code: RegionCode) -> list[dict[str, Any]]:
     masterplan = _plan(code).masterplan
     result = []
     for snap in portal.published_snapshots(masterplan=masterplan):
@@ -252,6 +287,11 @@ def figures(request: HttpRequest, code: RegionCode) -> list[dict[str, Any]]:
 )
 def quick_wins(request: HttpRequest, code: RegionCode) -> list[dict[str, Any]]:
     """Quick win dengan statusnya dan foto bukti yang boleh tampil publik."""
+    result: list[dict[str, Any]] = _cached(("quick-wins", code), lambda: _quick_wins(code))
+    return result
+
+
+def _quick_wins(code: RegionCode) -> list[dict[str, Any]]:
     plan = _plan(code)
     return [
         {

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from kotacerdas.core import (
+            caching,
             checks,  # noqa: F401  (registers the system checks)
             timezones,
         )
@@ -23,4 +24,5 @@ class CoreConfig(AppConfig):
 
         post_save.connect(forget_zone, sender=Region, dispatch_uid="core.forget_region_zone")
         post_delete.connect(forget_zone, sender=Region, dispatch_uid="core.forget_region_zone_del")
+        caching.watch_live()
         connection_created.connect(sqlite_files_tighten, dispatch_uid="core_sqlite_modes")

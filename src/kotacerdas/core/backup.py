@@ -50,6 +50,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
@@ -720,6 +721,9 @@ def restore_backup(
                 "Jumlah baris berubah setelah migrate. / Row counts changed after migrate: "
                 + "; ".join(problems[:10])
             )
+    # Everything cached was built from the rows just replaced: the pages
+    # cached per data version (core/caching.py), the registry's tallies.
+    cache.clear()
     if manifest.get("secret_key", {}).get("fingerprint") != secret_key_fingerprint():
         result.warnings.append(
             "SECRET_KEY berbeda dari saat pencadangan: semua pengguna perlu masuk lagi dan "

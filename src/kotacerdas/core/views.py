@@ -63,6 +63,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "worker": worker})
 
 
+# 9 KB, about a signed-in page's size without its data: the floor's body.
+FLOOR_BODY = ("<p>" + "x" * 96 + "</p>\n") * 90
+
+
+@require_safe
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor (bench/throughput.py): the middleware stack and
+    9 KB, no database, no template. Routed only with KOTACERDAS_BENCH_FLOOR."""
+    return HttpResponse(FLOOR_BODY)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "400.html", status=400)
 

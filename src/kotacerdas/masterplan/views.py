@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import astuple
 from typing import Any, cast
 
 from django.contrib import messages
@@ -12,13 +13,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, ProtectedError, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import fetch, regions_for, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
+from kotacerdas.core.caching import LIVE, cached
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.paging import page_of
 from kotacerdas.core.timezones import activate_region
@@ -133,20 +138,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "masterplan/region_picker.html", {"regions": regions})
 
 
+def _role_scope(request: HttpRequest) -> str:
+    """The viewer's roles as a cache key part: two users with the same roles
+    see the same dashboard body, two with different ones never share it."""
+    roles = roles_of(request.user)
+    return ";".join(
+        str(sorted(value)) if isinstance(value, frozenset) else str(value)
+        for value in astuple(roles)
+    )
+
+
 @login_required
 @require_safe
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The body (figures, monitoring panel, trends, the agency's to-do) is
+    rendered once per live data version, language, region, day and role
+    scope (core/caching.py): a status change bumps the version, so it shows
+    at once; the page around it (navigation, user menu) is per request."""
     region = _region(request, code)
     masterplan = _masterplan(region)
-    figures = masterplan_figures(masterplan=masterplan)
+
+    def body() -> str:
+        figures = masterplan_figures(masterplan=masterplan)
+        context = {
+            "region": region,
+            "masterplan": masterplan,
+            "figures": figures,
+            "is_admin": _is_admin(request, region),
+        }
+        return render_to_string("masterplan/_dashboard_body.html", context, request=request)
+
+    parts = ("dashboard", masterplan.pk, timezone.localdate().isoformat(), _role_scope(request))
+    html = cached(parts, body, version=LIVE) or ""
     return render(
         request,
         "masterplan/dashboard.html",
         {
             "region": region,
             "masterplan": masterplan,
-            "figures": figures,
-            "is_admin": _is_admin(request, region),
+            "body": mark_safe(html),  # noqa: S308 - rendered by our own template
         },
     )
 
@@ -247,41 +277,62 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)
     masterplan = _masterplan(region)
     filters = ProgrammeFilter(request.GET or None, masterplan=masterplan)
-    # In pages (≤ 150 KB at any size of masterplan), each page still grouped
-    # by pillar and element; the order ends on the code (and id), so a page
-    # boundary never moves between requests.
-    page, query = page_of(
-        request,
-        _programme_rows(
-            filters.apply(programmes_for(request.user).filter(masterplan=masterplan))
-        ).order_by("element__pillar__order", "element__order", "code", "pk"),
-        filters.page_size(),
-    )
-    tree: list[dict[str, Any]] = []
-    for programme in page.object_list:
-        pillar, element = programme.element.pillar, programme.element
-        if not tree or tree[-1]["pillar"].pk != pillar.pk:
-            tree.append({"pillar": pillar, "elements": []})
-        elements = tree[-1]["elements"]
-        if not elements or elements[-1]["element"].pk != element.pk:
-            elements.append({"element": element, "programmes": []})
-        elements[-1]["programmes"].append(programme)
+    is_admin = _is_admin(request, region)
+
+    def results() -> str:
+        # In pages (≤ 150 KB at any size of masterplan), each page still
+        # grouped by pillar and element; the order ends on the code (and
+        # id), so a page boundary never moves between requests.
+        page, query = page_of(
+            request,
+            _programme_rows(
+                filters.apply(programmes_for(request.user).filter(masterplan=masterplan))
+            ).order_by("element__pillar__order", "element__order", "code", "pk"),
+            filters.page_size(),
+        )
+        tree: list[dict[str, Any]] = []
+        for programme in page.object_list:
+            pillar, element = programme.element.pillar, programme.element
+            if not tree or tree[-1]["pillar"].pk != pillar.pk:
+                tree.append({"pillar": pillar, "elements": []})
+            elements = tree[-1]["elements"]
+            if not elements or elements[-1]["element"].pk != element.pk:
+                elements.append({"element": element, "programmes": []})
+            elements[-1]["programmes"].append(programme)
+        context = {
+            "region": region,
+            "tree": tree,
+            "count": page.paginator.count,
+            "page": page,
+            "query": query,
+            "is_admin": is_admin,
+        }
+        return render_to_string("masterplan/_programme_results.html", context, request=request)
+
+    def page() -> dict[str, str]:
+        form = render_to_string("masterplan/_filters.html", {"filters": filters}, request=request)
+        return {"filters": form, "results": results()}
+
+    # The unfiltered first page and its empty filter form (whose choices are
+    # the masterplan's pillars and agencies), per live data version, language
+    # and role scope (core/caching.py); a filtered list or another page is
+    # built each time: what people type must not fill the cache.
+    if request.GET:
+        html = page()
+    else:
+        parts = ("programme-list", masterplan.pk, _role_scope(request))
+        html = cached(parts, page, version=LIVE) or page()
+    if _is_htmx(request):
+        return HttpResponse(html["results"])
     context = {
         "region": region,
         "masterplan": masterplan,
-        "filters": filters,
-        "tree": tree,
-        "count": page.paginator.count,
-        "page": page,
-        "query": query,
-        "is_admin": _is_admin(request, region),
+        # Rendered by our own templates (autoescaped there).
+        "filters_html": mark_safe(html["filters"]),  # noqa: S308
+        "results": mark_safe(html["results"]),  # noqa: S308
+        "is_admin": is_admin,
     }
-    template = (
-        "masterplan/_programme_results.html"
-        if _is_htmx(request)
-        else "masterplan/programme_list.html"
-    )
-    return render(request, template, context)
+    return render(request, "masterplan/programme_list.html", context)
 
 
 @login_required

@@ -14,49 +14,17 @@ writes that bypass model signals (``QuerySet.update``, raw SQL).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-from django.utils.translation import get_language
 
-VERSION_KEY = "portal:data-version"
-FRAGMENT_TIMEOUT = 60 * 60
-T = TypeVar("T")
+# One home for data versions and what is cached under them (core/caching.py).
+from kotacerdas.core.caching import FRAGMENT_TIMEOUT, PUBLISHED, bump, cached, data_version
 
-
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh cache starts from the clock so it never reuses an old number.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY, 0)
-    return int(version)
-
-
-def bump() -> None:
-    """Mark every cached portal page stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def cached(parts: tuple[Any, ...], build: Callable[[], T | None]) -> T | None:
-    """``build()``'s value, cached under ``parts`` + language + data version.
-    None (a page that does not exist) is not cached: unknown addresses must
-    not fill the cache."""
-    key = ":".join(["portal", str(data_version()), get_language() or "", *map(str, parts)])
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        if value is not None:
-            cache.set(key, value, FRAGMENT_TIMEOUT)
-    return value
+VERSION_KEY = PUBLISHED
+__all__ = ["FRAGMENT_TIMEOUT", "VERSION_KEY", "bump", "cached", "connect_signals", "data_version"]
 
 
 # Fields the portal never reads from the live row: an action plan's status

@@ -1,0 +1,94 @@
+"""Data versions and what is cached under them: the one home of the rule
+"rendered once per data version" (the portal's pages, the signed-in
+dashboard's body, the public API's answers).
+
+A *data version* is one number in Django's cache (a file cache in production,
+shared by every worker and the task worker). A committed change bumps it, so
+everything cached under the old number is stale at once and rebuilt on its
+next request. Two versions exist:
+
+- ``PUBLISHED`` (``portal:data-version``): what the public sees. The portal
+  connects its signals (kotacerdas.portal.caching) and leaves out changes it
+  does not show (a live action plan's status);
+- ``LIVE``: any committed save or delete of a row of the masterplan, the
+  monitoring or the regions, the status changes included (:func:`watch_live`):
+  the signed-in pages cached under it (the dashboard's body) show live data,
+  so a status change must show at once. What else such a page shows per user
+  (roles, agency, language, the day) belongs in its key, not in this
+  number.
+
+Values also expire after :data:`FRAGMENT_TIMEOUT` as a safety net for writes
+that bypass model signals (``QuerySet.update``, raw SQL, a restore).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+PUBLISHED = "portal:data-version"
+LIVE = "live:data-version"
+FRAGMENT_TIMEOUT = 60 * 60
+T = TypeVar("T")
+
+# The apps whose rows the pages cached under LIVE show. Sign-ins, the audit
+# trail, the registry's imports and the evaluation do not empty that cache.
+LIVE_APPS = frozenset({"masterplan", "monitoring", "regions"})
+
+
+def data_version(key: str = PUBLISHED) -> int:
+    version = cache.get(key)
+    if version is None:
+        # A fresh cache starts from the clock so it never reuses an old number.
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key, 0)
+    return int(version)
+
+
+def bump(key: str = PUBLISHED) -> None:
+    """Mark everything cached under ``key``'s data version stale."""
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def bump_live() -> None:
+    bump(LIVE)
+
+
+def cached(
+    parts: tuple[Any, ...], build: Callable[[], T | None], *, version: str = PUBLISHED
+) -> T | None:
+    """``build()``'s value, cached under ``parts`` + language + data version.
+    None (a page that does not exist) is not cached: unknown addresses must
+    not fill the cache."""
+    prefix = "portal" if version == PUBLISHED else version.split(":", 1)[0]
+    key = ":".join([prefix, str(data_version(version)), get_language() or "", *map(str, parts)])
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(key, value, FRAGMENT_TIMEOUT)
+    return value
+
+
+def _live_changed(sender: type[Model], **kwargs: Any) -> None:
+    if sender._meta.app_label not in LIVE_APPS:
+        return
+    # After the commit, as the portal does: bumping inside the transaction
+    # would let a reader cache a page from the old rows under the new number.
+    transaction.on_commit(bump_live)
+
+
+def watch_live() -> None:
+    """Bump ``LIVE`` on every committed save or delete in :data:`LIVE_APPS`."""
+    post_save.connect(_live_changed, dispatch_uid="core-live-version-save")
+    post_delete.connect(_live_changed, dispatch_uid="core-live-version-delete")
