@@ -2,7 +2,7 @@
 check constraint of a model in one query) gives exactly Django's errors —
 messages, codes, params, field attribution, order — for every check
 constraint of the project's models, on instances that satisfy and that
-violate each one (decisions §67)."""
+violate each one (decisions §71)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def full_clean(instance: models.Model) -> None:
     ``Q.check`` would put in its ``WHERE``), every other constraint through
     its own ``validate``. Whatever the one query cannot answer the same way
     (a condition that is always or never true, a database error) is checked
-    by Django, constraint by constraint (decisions §67)."""
+    by Django, constraint by constraint (decisions §71)."""
     model = type(instance)
     if (
         model.full_clean is not models.Model.full_clean

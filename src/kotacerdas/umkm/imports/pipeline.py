@@ -123,7 +123,7 @@ def collector_frozen() -> Iterator[None]:
     collector's sight until it ends: an import allocates a few objects per
     row, and every collection of the oldest generation walked all of them
     again (0.3 s of about 5 s of CPU in a 100,000-row import, measured once;
-    docs/decisions.md §67). Objects made during the import are collected as
+    docs/decisions.md §70). Objects made during the import are collected as
     usual."""
     gc.freeze()
     try:
