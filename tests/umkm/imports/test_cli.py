@@ -298,3 +298,17 @@ def test_a_command_line_job_without_a_sign_of_life_is_failed_by_the_daily_sweep(
         reused.pk: ImportJob.State.FAILED,
         web.pk: ImportJob.State.QUEUED,  # a worker's job: the worker runs it
     }
+
+
+def test_a_job_of_another_container_with_this_host_name_is_not_judged_by_its_pid(world) -> None:
+    """Two containers given one host name see different processes: a pid that
+    is gone here may be alive there, so only the sign of life decides."""
+    import socket
+
+    from kotacerdas.umkm.imports import services
+
+    assert services.cli_owner(1) != f"cli:1@{socket.gethostname()}"  # the namespace is named
+    twin = _waiting(world, f"cli:{_finished_pid()}@1.{socket.gethostname()}")
+    ProgressFile(twin.pk).write(0, None)
+    assert services.import_jobs_abandoned_fail() == 0
+    assert services.give_up_if_stalled(twin).state == ImportJob.State.QUEUED

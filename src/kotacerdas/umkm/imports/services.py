@@ -524,10 +524,22 @@ REGION_BUSY_POLL = 2.0
 CLI_OWNER = "cli:"
 
 
+def _host() -> str:
+    """This machine's name and, where /proc shows it, its process namespace:
+    two containers given the same host name (compose's ``hostname:``) do not
+    see each other's processes, so a pid is only checked where its namespace
+    is this process's own."""
+    try:
+        space = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{space}.{socket.gethostname()}"
+
+
 def cli_owner(pid: int | None = None) -> str:
     """``cli:PID@HOST`` of this process (or of ``pid`` on this host), as
     stored in ``ImportJob.task_id`` (64 characters at most)."""
-    return f"{CLI_OWNER}{os.getpid() if pid is None else pid}@{socket.gethostname()}"[:64]
+    return f"{CLI_OWNER}{os.getpid() if pid is None else pid}@{_host()}"[:64]
 
 
 def _process_alive(pid: int) -> bool:
