@@ -548,6 +548,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(Path(env_str("KOTACERDAS_CACHE_DIR") or DATA_DIR / "cache").resolve()),
         "TIMEOUT": 24 * 60 * 60,
+        # Django's default of 300 entries is passed by the cached pages alone
+        # (per region, language and role scope); past it every write deletes
+        # a random third of the cache, data versions included.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 

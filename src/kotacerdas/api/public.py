@@ -234,15 +234,16 @@ def action_plans(
 
     def build() -> list[dict[str, Any]]:
         plan = _plan(code)
-        found = portal.public_action_plans(
-            masterplan=plan.masterplan, snapshot=plan.snapshot, programme_id=filters.programme_id
-        )
+        found = portal.public_action_plans(masterplan=plan.masterplan, snapshot=plan.snapshot)
         return [asdict(p) for p in found]
 
+    # One cached list per region, every filter applied to it here: a key per
+    # programme id asked for would let anyone fill the cache with ids.
     items = [
         p
-        for p in _cached(("action-plans", code, filters.programme_id), build)
-        if (filters.status is None or p["status"] == filters.status)
+        for p in _cached(("action-plans", code), build)
+        if (filters.programme_id is None or p["programme_id"] == filters.programme_id)
+        and (filters.status is None or p["status"] == filters.status)
         and (filters.year is None or p["year"] == filters.year)
         and (not filters.agency or p["agency"].casefold() == filters.agency.casefold())
     ]

@@ -23,6 +23,7 @@ that bypass model signals (``QuerySet.update``, raw SQL, a restore).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -71,7 +72,10 @@ def cached(
     None (a page that does not exist) is not cached: unknown addresses must
     not fill the cache."""
     prefix = "portal" if version == PUBLISHED else version.split(":", 1)[0]
-    key = ":".join([prefix, str(data_version(version)), get_language() or "", *map(str, parts)])
+    # The parts hashed: a key of any length and any characters (a role scope,
+    # a region code) stays one that every cache backend accepts.
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    key = ":".join([prefix, str(data_version(version)), get_language() or "", digest])
     value = cache.get(key)
     if value is None:
         value = build()
