@@ -335,6 +335,8 @@ def _workers(businesses: int, kelurahan: int) -> int:
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
+    if multiprocessing.current_process().daemon:  # may not have children
+        return 0
     return min(PARALLEL_WORKERS, os.cpu_count() or 1, kelurahan)
 
 
