@@ -29,7 +29,6 @@ import os
 import random
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -240,41 +239,56 @@ def _kelurahan_codes() -> list[str]:
     return [area.code for area in kelurahan_of(REGION_CODE)]
 
 
+_SAMPLER = """
+import sys, psutil
+watched, me = psutil.Process(int(sys.argv[1])), psutil.Process()
+peak = 0
+def rss():
+    total = watched.memory_info().rss
+    for child in watched.children(recursive=True):
+        if child.pid == me.pid:
+            continue
+        try:
+            total += child.memory_info().rss
+        except Exception:
+            continue
+    return total
+import select
+while not select.select([sys.stdin], [], [], 0.05)[0]:
+    peak = max(peak, rss())
+peak = max(peak, rss())
+print(peak, flush=True)
+"""
+
+
 class PeakRss:
-    """Peak resident memory of this process while the search runs, sampled
-    (ru_maxrss would include the setup)."""
+    """Peak resident memory of this process and its worker processes (the
+    kelurahan passes) while the search runs, sampled (ru_maxrss would
+    include the setup). Sampled from another process: a sampling thread
+    here would keep the search from forking its workers (a fork beside
+    other threads is refused, umkm/duplicates/services.py)."""
 
     def __init__(self) -> None:
         import psutil
 
         self.process = psutil.Process()
         self.start = self.peak = 0
-        self._stop = threading.Event()
 
     def __enter__(self) -> PeakRss:
+        import subprocess
+
         self.start = self.peak = self.process.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
+        self._sampler = subprocess.Popen(  # noqa: S603 - this interpreter, our own script
+            [sys.executable, "-c", _SAMPLER, str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         return self
 
-    def _rss(self) -> int:
-        """This process and its worker processes (the kelurahan passes)."""
-        total = self.process.memory_info().rss
-        for child in self.process.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except Exception:  # noqa: S112 - a worker that just ended
-                continue
-        return total
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.05):
-            self.peak = max(self.peak, self._rss())
-
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._rss())
+        out, _ = self._sampler.communicate("stop\n", timeout=60)
+        self.peak = max(self.peak, int(out.split()[-1]))
 
 
 def cpu_seconds() -> float:

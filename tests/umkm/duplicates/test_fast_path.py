@@ -1,16 +1,16 @@
 """The fuzzy pass's fast path (issue 20: a million businesses) finds exactly
-the pairs the plain statement of its rules finds, with the same scores.
+the pairs the plain statement of its rules finds, with the same scores, and
+the kelurahan passes in worker processes store the in-memory rules' pairs.
 
-The fast path splits each name once, exits a name score early once it is
-certainly under NAME_MIN, pairs a block's members in C and looks a typo up
-once per distinct word set. Here a generated kelurahan-dense registry (a small
-vocabulary, so that blocks are large and typos collide with real words) is
-run through :func:`fuzzy_pairs` and through a reference written plainly from
-the rules: the same blocking (every name with the same distinctive words, or
-the same but for one word replaced by one of its neighbours; heavy names by a
-shared spelling; names of only frequent words by house number) and each
-blocked pair scored by the public :func:`name_similarity`,
-:func:`address_similarity` and :func:`fuzzy_score`."""
+The fast path pairs a block's members in C and looks a typo up once per
+distinct word set, through the neighbours present in the kelurahan. A
+generated kelurahan-dense registry (a small vocabulary: large blocks, typos
+colliding with real words) goes through :func:`fuzzy_pairs` and through a
+reference written plainly from the rules — every name with the same
+distinctive words, or the same but for one word replaced by one of its
+neighbours; heavy names by a shared spelling; names of only frequent words
+by house number — each blocked pair scored by the public
+:func:`name_similarity`, :func:`address_similarity` and :func:`fuzzy_score`."""
 
 from __future__ import annotations
 
@@ -199,40 +199,6 @@ def test_the_fast_fuzzy_pass_finds_the_reference_pairs_with_the_same_scores():
     assert fast == reference
 
 
-def test_the_fast_name_score_is_the_name_similarity_or_certainly_under_the_minimum():
-    records = _registry(400, seed=7)
-    frequent = frequent_tokens(r.name_key for r in records)
-    names = [r.name_key for r in records]
-    tokens = [n.split() for n in names]
-    sets = [set(t) for t in tokens]
-    weights = [matching._weight_of(t, frequent) for t in tokens]
-    passed = 0
-    for i, j in combinations(range(len(names)), 2):
-        plain = name_similarity(names[i], names[j], frequent)
-        fast = matching._name_score(
-            tokens[i], tokens[j], sets[i], sets[j], weights[i] + weights[j], frequent
-        )
-        if plain >= NAME_MIN:
-            passed += 1
-            assert fast == plain, (names[i], names[j])
-        else:
-            assert fast < NAME_MIN, (names[i], names[j])
-    assert passed > 50
-
-
-def test_the_fast_name_score_of_one_word_set_is_the_same_float():
-    # Two frequent words around one distinctive word: the plain score of a
-    # name with itself is 99.99999999999999, not 100.0, and a combined score
-    # of x.5 rounds on it (a planted pair scored 89 here, 90 by a shortcut).
-    frequent = frozenset({"APOTEK", "REZEKI"})
-    words = ["APOTEK", "KAROLO", "REZEKI"]
-    plain = name_similarity("APOTEK KAROLO REZEKI", "REZEKI APOTEK KAROLO", frequent)
-    weight = matching._weight_of(words, frequent)
-    fast = matching._name_score(words, words[::-1], set(words), set(words), 2 * weight, frequent)
-    assert fast == plain
-    assert fuzzy_score(fast, 65) == fuzzy_score(plain, 65)
-
-
 # --- The kelurahan passes in forked processes ----------------------------------------------
 
 
@@ -273,3 +239,22 @@ def test_the_kelurahan_passes_in_worker_processes_store_the_rules_pairs(region, 
     assert set(
         DuplicateCandidate.objects.filter(region=region).values_list("first_id", "second_id")
     ) == set(expected)
+
+
+def test_no_worker_processes_are_forked_beside_other_threads(monkeypatch) -> None:
+    """A fork copies only the calling thread; a lock another thread held
+    would stay locked in the child: with threads running, one process."""
+    import threading
+
+    from kotacerdas.umkm.duplicates import services as duplicates
+
+    monkeypatch.setattr(duplicates, "PARALLEL_MIN", 1)
+    assert duplicates._workers(10, 5) > 0
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert duplicates._workers(10, 5) == 0
+    finally:
+        stop.set()
+        other.join()

@@ -591,10 +591,8 @@ def fuzzy_pairs(
         if marks is not None and not any(marks):
             continue
         names = [" ".join(canonical.get(w, w) for w in r.name_key.split()) for r in block]
-        tokens = [n.split() for n in names]
-        rare = [[t for t in dict.fromkeys(words) if t not in frequent] for words in tokens]
-        weights = [_weight_of(words, frequent) for words in tokens]
-        heavy = [w >= HEAVY_WEIGHT for w in weights]
+        rare = [[t for t in dict.fromkeys(n.split()) if t not in frequent] for n in names]
+        heavy = [_weight(n, frequent) >= HEAVY_WEIGHT for n in names]
         # Addresses are read when a pair needs them; those of names without
         # a distinctive word at once (their house numbers decide the blocking).
         address = _Addresses(block)
@@ -603,18 +601,9 @@ def fuzzy_pairs(
             for k, words in enumerate(rare)
         ]
         ids = [r.id for r in block]
-        sets = [set(words) for words in tokens]
         for i, j in _block_pairs(names, rare, heavy, marks, neighbours, numbers):
-            # Most pairs fail on the name: it is scored first, from the words
-            # split once per business.
-            name = _name_score(
-                tokens[i],
-                tokens[j],
-                sets[i],
-                sets[j],
-                weights[i] + weights[j],
-                frequent,
-            )
+            # Most pairs fail on the name: it is scored first.
+            name = name_similarity(names[i], names[j], frequent)
             if name < NAME_MIN:
                 continue
             key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
@@ -635,73 +624,6 @@ def fuzzy_pairs(
             if score >= FUZZY_THRESHOLD:
                 pairs.append(Pair(key[0], key[1], Kind.FUZZY, min(score, 100)))
     return pairs
-
-
-def _weight_of(tokens: Sequence[str], frequent: frozenset[str]) -> float:
-    """A name's own weight, summed in the order :func:`_side` sums it (the
-    same float)."""
-    total = 0.0
-    for token in tokens:
-        total += FREQUENT_WEIGHT if token in frequent else 1.0
-    return total
-
-
-# The weight of a pair's words that may go unmatched, per unit of their
-# total weight, before the name score falls under NAME_MIN (a margin kept for
-# rounding: the exit is only a shortcut, the caller's check decides).
-_LOSS_ALLOWED = 1 - NAME_MIN / 100
-
-
-def _name_score(
-    ta: list[str],
-    tb: list[str],
-    sa: set[str],
-    sb: set[str],
-    total: float,
-    frequent: frozenset[str],
-) -> float:
-    """:func:`name_similarity` of two names (the same float), from their
-    words ``ta``/``tb``, word sets and summed weights (:func:`_weight_of`),
-    or 0 as soon as the words left unmatched make it certainly lower than
-    :data:`NAME_MIN`."""
-    if not ta or not tb:
-        return 0.0
-    if sa == sb:
-        # Every word found: matched == total on each side (the same float as
-        # name_similarity's, which is not always 100.0).
-        return 100 * total / total
-    allowed = total * _LOSS_ALLOWED + 1e-9
-    extract, ratio = process.extractOne, fuzz.ratio
-    lost = matched_a = matched_b = 0.0
-    for token in ta:
-        weight = FREQUENT_WEIGHT if token in frequent else 1.0
-        if token in sb:
-            matched_a += weight
-            continue
-        found = extract(token, tb, scorer=ratio, processor=None, score_cutoff=TOKEN_MATCH)
-        if found is None:
-            lost += weight
-            if lost > allowed:
-                return 0.0
-        else:
-            score = found[1]
-            matched_a += weight * score / 100
-            lost += weight - weight * score / 100
-    for token in tb:
-        weight = FREQUENT_WEIGHT if token in frequent else 1.0
-        if token in sa:
-            matched_b += weight
-            continue
-        found = extract(token, ta, scorer=ratio, processor=None, score_cutoff=TOKEN_MATCH)
-        if found is None:
-            lost += weight
-            if lost > allowed:
-                return 0.0
-        else:
-            score = found[1]
-            matched_b += weight * score / 100
-            lost += weight - weight * score / 100
-    return 100 * (matched_a + matched_b) / total
 
 
 class _Addresses:

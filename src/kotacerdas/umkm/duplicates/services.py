@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -335,6 +336,13 @@ def _workers(businesses: int, kelurahan: int) -> int:
     if businesses < PARALLEL_MIN or kelurahan < 2:
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if multiprocessing.current_process().daemon:  # may not have children
+        return 0
+    # A fork copies one thread: with others running (the task worker's
+    # heartbeat, a web server's threads) a lock one of them held (logging,
+    # the allocator) would stay locked in the child for ever.
+    if threading.active_count() > 1:
         return 0
     return min(PARALLEL_WORKERS, os.cpu_count() or 1, kelurahan)
 
