@@ -80,6 +80,10 @@ NOT_AUDITED = {
         "deletes the rows of a failed import job that no reader ever saw (they were "
         "never published); the job's failure is audited"
     ),
+    "field_keys_expire": (
+        "forgets the keys of offline entries after their retention (a key holds no "
+        "personal data; the business each entry became keeps its own audit trail)"
+    ),
     # The data-access primitives: they are the audit trail and its guard.
     "audit_record": "writes the audit event itself",
     "record_access": "writes the record of processing itself (UU 27/2022)",

@@ -223,6 +223,9 @@ def test_the_kelurahan_passes_in_worker_processes_store_the_rules_pairs(region, 
         duplicates, "fuzzy_pairs", lambda *args: here.append(len(args[0])) or fuzzy(*args)
     )
     monkeypatch.setattr(duplicates, "PARALLEL_MIN", 1)
+    # pytest-xdist runs its own threads beside the tests; none of them holds
+    # a lock the matching in a forked worker would wait for.
+    monkeypatch.setattr(duplicates, "_other_threads", lambda: False)
     found = duplicates.candidates_find(actor=None, region=region, business_ids=ids)
     stored = {
         (c.first_id, c.second_id): c.kind for c in DuplicateCandidate.objects.filter(region=region)
@@ -249,7 +252,9 @@ def test_no_worker_processes_are_forked_beside_other_threads(monkeypatch) -> Non
     from kotacerdas.umkm.duplicates import services as duplicates
 
     monkeypatch.setattr(duplicates, "PARALLEL_MIN", 1)
-    assert duplicates._workers(10, 5) > 0
+    with monkeypatch.context() as alone:
+        alone.setattr(duplicates.threading, "active_count", lambda: 1)
+        assert duplicates._workers(10, 5) > 0
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()

@@ -332,6 +332,10 @@ PARALLEL_MIN = 100_000
 _WORKER_RULES: dict[str, Any] = {}  # set in a forked process only (_worker_start)
 
 
+def _other_threads() -> bool:
+    return threading.active_count() > 1
+
+
 def _workers(businesses: int, kelurahan: int) -> int:
     if businesses < PARALLEL_MIN or kelurahan < 2:
         return 0
@@ -342,7 +346,7 @@ def _workers(businesses: int, kelurahan: int) -> int:
     # A fork copies one thread: with others running (the task worker's
     # heartbeat, a web server's threads) a lock one of them held (logging,
     # the allocator) would stay locked in the child for ever.
-    if threading.active_count() > 1:
+    if _other_threads():
         return 0
     return min(PARALLEL_WORKERS, os.cpu_count() or 1, kelurahan)
 
