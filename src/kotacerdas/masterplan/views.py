@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import astuple
 from typing import Any, cast
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import fetch, regions_for, roles_of
+from kotacerdas.core.access import fetch, regions_for, role_scope, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.caching import LIVE, cached, with_csrf, without_csrf
 from kotacerdas.core.forms import apply_errors
@@ -139,13 +138,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _role_scope(request: HttpRequest) -> str:
-    """The viewer's roles as a cache key part: two users with the same roles
-    see the same dashboard body, two with different ones never share it."""
-    roles = roles_of(request.user)
-    return ";".join(
-        str(sorted(value)) if isinstance(value, frozenset) else str(value)
-        for value in astuple(roles)
-    )
+    """The viewer's roles as a cache key part (core.access.role_scope)."""
+    return role_scope(request.user)
 
 
 @login_required
