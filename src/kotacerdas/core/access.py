@@ -7,7 +7,7 @@ fetch an object without them. ``action`` is "view", "change", "add" or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any, Literal, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -95,6 +95,16 @@ def roles_of(user: User) -> Roles:
     )
     setattr(user, CACHE_ATTR, roles)
     return roles
+
+
+def role_scope(user: User) -> str:
+    """The user's roles as a cache key part (core/caching.py): two users with
+    the same roles see the same cached body, two with different ones never
+    share it. Every scoped helper decides from :func:`roles_of` alone."""
+    return ";".join(
+        str(sorted(value)) if isinstance(value, frozenset) else str(value)
+        for value in astuple(roles_of(user))
+    )
 
 
 def regions_for(user: User, action: Action = "view") -> models.QuerySet[Region]:

@@ -17,6 +17,10 @@ next request. Two versions exist:
   (roles, agency, language, the day) belongs in its key, not in this
   number.
 
+A cached body never holds a CSRF token: it is rendered with
+:func:`without_csrf` (a placeholder in ``{% csrf_token %}``'s place) and
+:func:`with_csrf` puts the request's own token in before it is sent.
+
 Values also expire after :data:`FRAGMENT_TIMEOUT` as a safety net for writes
 that bypass model signals (``QuerySet.update``, raw SQL, a restore).
 """
@@ -32,6 +36,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 PUBLISHED = "portal:data-version"
@@ -82,6 +88,29 @@ def cached(
         if value is not None:
             cache.set(key, value, FRAGMENT_TIMEOUT)
     return value
+
+
+# What ``{% csrf_token %}`` writes (django.template.defaulttags.CsrfTokenNode).
+# The whole tag is replaced, not the bare placeholder: data shown on a page
+# is escaped, so it can never contain this tag.
+_CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+_CSRF_PLACEHOLDER = "kc-cached-csrf"
+
+
+def without_csrf(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` for a body that will be cached: its ``{% csrf_token %}``
+    tags write a placeholder (the template context wins over the context
+    processor's token), never a user's token."""
+    return {**context, "csrf_token": _CSRF_PLACEHOLDER}
+
+
+def with_csrf(html: str, request: HttpRequest) -> str:
+    """``html`` (rendered with :func:`without_csrf`) with this request's own
+    CSRF token in the placeholders' place."""
+    placeholder = _CSRF_INPUT.format(_CSRF_PLACEHOLDER)
+    if placeholder not in html:
+        return html
+    return html.replace(placeholder, _CSRF_INPUT.format(get_token(request)))
 
 
 def _live_changed(sender: type[Model], **kwargs: Any) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import astuple
 from typing import Any, cast
 
 from django.contrib import messages
@@ -21,9 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import fetch, regions_for, roles_of
+from kotacerdas.core.access import fetch, regions_for, role_scope, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
-from kotacerdas.core.caching import LIVE, cached
+from kotacerdas.core.caching import LIVE, cached, with_csrf, without_csrf
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.paging import page_of
 from kotacerdas.core.timezones import activate_region
@@ -139,13 +138,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _role_scope(request: HttpRequest) -> str:
-    """The viewer's roles as a cache key part: two users with the same roles
-    see the same dashboard body, two with different ones never share it."""
-    roles = roles_of(request.user)
-    return ";".join(
-        str(sorted(value)) if isinstance(value, frozenset) else str(value)
-        for value in astuple(roles)
-    )
+    """The viewer's roles as a cache key part (core.access.role_scope)."""
+    return role_scope(request.user)
 
 
 @login_required
@@ -460,33 +454,56 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)
     masterplan = _masterplan(region)
     filters = ActionPlanFilter(request.GET or None, masterplan=masterplan)
-    qs = filters.apply(action_plans_for(request.user).filter(masterplan=masterplan)).order_by(
-        *filters.ordering()
-    )
-    page, query = page_of(request, qs, filters.page_size())
-    _mark_corrections(page.object_list)
-    editable = set(
-        action_plans_status_settable(request.user)
-        .filter(pk__in=[p.pk for p in page.object_list])
-        .values_list("pk", flat=True)
-    )
-    correctable = _correctable(request, [p.pk for p in page.object_list])
+
+    def results() -> str:
+        qs = filters.apply(action_plans_for(request.user).filter(masterplan=masterplan)).order_by(
+            *filters.ordering()
+        )
+        page, query = page_of(request, qs, filters.page_size())
+        _mark_corrections(page.object_list)
+        editable = set(
+            action_plans_status_settable(request.user)
+            .filter(pk__in=[p.pk for p in page.object_list])
+            .values_list("pk", flat=True)
+        )
+        correctable = _correctable(request, [p.pk for p in page.object_list])
+        context = {
+            "region": region,
+            "page": page,
+            "editable": editable,
+            "correctable": correctable,
+            "query": query,
+            "statuses": ActionPlanStatus.choices,
+        }
+        # The status forms' CSRF tokens are placeholders here: the cached
+        # body is shared by every user of the same role scope.
+        return render_to_string(
+            "masterplan/_action_plan_results.html", without_csrf(context), request=request
+        )
+
+    def page() -> dict[str, str]:
+        form = render_to_string("masterplan/_filters.html", {"filters": filters}, request=request)
+        return {"filters": form, "results": results()}
+
+    # As the programme list: the unfiltered first page per live data version,
+    # language and role scope (which decides the rows, the status forms and
+    # the correction links); any GET parameter is built each time.
+    if request.GET:
+        html = page()
+    else:
+        parts = ("action-plan-list", masterplan.pk, _role_scope(request))
+        html = cached(parts, page, version=LIVE) or page()
+    body = with_csrf(html["results"], request)
+    if _is_htmx(request):
+        return HttpResponse(body)
     context = {
         "region": region,
         "masterplan": masterplan,
-        "filters": filters,
-        "page": page,
-        "editable": editable,
-        "correctable": correctable,
-        "query": query,
-        "statuses": ActionPlanStatus.choices,
+        # Rendered by our own templates (autoescaped there).
+        "filters_html": mark_safe(html["filters"]),  # noqa: S308
+        "results": mark_safe(body),  # noqa: S308
     }
-    template = (
-        "masterplan/_action_plan_results.html"
-        if _is_htmx(request)
-        else "masterplan/action_plan_list.html"
-    )
-    return render(request, template, context)
+    return render(request, "masterplan/action_plan_list.html", context)
 
 
 @login_required

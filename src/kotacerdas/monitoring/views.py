@@ -12,12 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import fetch, regions_for, roles_of
+from kotacerdas.core.access import fetch, regions_for, role_scope, roles_of
+from kotacerdas.core.caching import LIVE, cached, with_csrf, without_csrf
 from kotacerdas.core.formatting import date_id
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.pages import (
@@ -67,28 +70,47 @@ from kotacerdas.monitoring.snapshots import Frozen
 @login_required
 @require_safe
 def period_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The periods, rendered once per live data version, language, region's
+    day (this year's default in the generate form) and role scope
+    (core/caching.py); the page around them is per request."""
     region = regions_for(request.user).filter(code=code).first()
     masterplan = current_masterplan(region=region) if region else None
     if region is None or masterplan is None:
         raise Http404
     activate_region(region)
-    periods = list(periods_for(request.user).filter(masterplan=masterplan))
-    closed = [p for p in periods if p.is_closed]
-    is_admin = roles_of(request.user).is_admin_of(region.pk)
-    return render(
-        request,
-        "monitoring/period_list.html",
-        {
+
+    def body() -> str:
+        periods = list(periods_for(request.user).filter(masterplan=masterplan))
+        is_admin = roles_of(request.user).is_admin_of(region.pk)
+        context = {
             "region": region,
             "masterplan": masterplan,
             "periods": periods,
-            "closed": closed,
+            "closed": [p for p in periods if p.is_closed],
             "is_admin": is_admin,
             "generate_form": GenerateForm(
                 years=masterplan.years(), initial={"year": timezone.localdate().year}
             )
             if is_admin
             else None,
+        }
+        return render_to_string(
+            "monitoring/_period_list_body.html", without_csrf(context), request=request
+        )
+
+    if request.GET:
+        html = body()
+    else:
+        today = timezone.localdate().isoformat()
+        parts = ("period-list", masterplan.pk, today, role_scope(request.user))
+        html = cached(parts, body, version=LIVE) or body()
+    return render(
+        request,
+        "monitoring/period_list.html",
+        {
+            "region": region,
+            "masterplan": masterplan,
+            "body": mark_safe(with_csrf(html, request)),  # noqa: S308 - our own template
         },
     )
 
@@ -219,27 +241,34 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The reporting board: every action plan the user may see, with its
-    report's state and lateness."""
-    period = fetch(periods_for(request.user), periods_for(request.user), pk=pk)
-    activate_region(period.masterplan.region)
-    plans = ActionPlan.objects.filter(plan_filter_for_reports(request.user))
-    board = period_board(period=period, plans=plans)
-    state = request.GET.get("keadaan", "")
-    rows = [r for r in board.rows if not state or r.state == state]
-    # In pages of 100 (or ?per=25/50): a board of thousands of plans was
-    # megabytes of HTML (issue 15); the counts above still cover them all.
-    page, query = page_of(request, rows, page_size_of(request, default=PAGE_SIZES[-1]))
-    roles = roles_of(request.user)
-    region = period.masterplan.region
-    writable = set(
-        ActionPlan.objects.filter(
-            plan_filter_for_reports(request.user, "change"), masterplan_id=period.masterplan_id
-        ).values_list("pk", flat=True)
+    report's state and lateness. Its unfiltered first page is rendered once
+    per live data version, language, region's day (days late) and role
+    scope (core/caching.py); a state filter or another page is built each
+    time."""
+    period = fetch(
+        periods_for(request.user),
+        periods_for(request.user).select_related("masterplan__region"),
+        pk=pk,
     )
-    return render(
-        request,
-        "monitoring/period_detail.html",
-        {
+    region = period.masterplan.region
+    activate_region(region)
+
+    def body() -> str:
+        plans = ActionPlan.objects.filter(plan_filter_for_reports(request.user))
+        board = period_board(period=period, plans=plans)
+        state = request.GET.get("keadaan", "")
+        rows = [r for r in board.rows if not state or r.state == state]
+        # In pages of 100 (or ?per=25/50): a board of thousands of plans was
+        # megabytes of HTML (issue 15); the counts above still cover them all.
+        page, query = page_of(request, rows, page_size_of(request, default=PAGE_SIZES[-1]))
+        roles = roles_of(request.user)
+        writable = set(
+            ActionPlan.objects.filter(
+                plan_filter_for_reports(request.user, "change"),
+                masterplan_id=period.masterplan_id,
+            ).values_list("pk", flat=True)
+        )
+        context = {
             "region": region,
             "masterplan": period.masterplan,
             "period": period,
@@ -256,6 +285,25 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "late": days_late(period),
             "states": [("missing", _("Belum ada")), *ProgressReport.State.choices],
+        }
+        return render_to_string(
+            "monitoring/_period_board.html", without_csrf(context), request=request
+        )
+
+    if request.GET:
+        html = body()
+    else:
+        today = timezone.localdate().isoformat()
+        parts = ("period-board", period.pk, today, role_scope(request.user))
+        html = cached(parts, body, version=LIVE) or body()
+    return render(
+        request,
+        "monitoring/period_detail.html",
+        {
+            "region": region,
+            "masterplan": period.masterplan,
+            "period": period,
+            "body": mark_safe(with_csrf(html, request)),  # noqa: S308 - our own template
         },
     )
 
