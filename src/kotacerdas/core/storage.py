@@ -131,6 +131,49 @@ def sqlite_files_tighten(sender: Any, connection: Any, **kwargs: Any) -> None:
             continue
 
 
+def _sqlite_name(connection: Any) -> str:
+    """The database file of a file-backed SQLite connection, else ""."""
+    if connection.vendor != "sqlite":
+        return ""
+    name = str(connection.settings_dict.get("NAME") or "")
+    return "" if not name or name == ":memory:" or name.startswith("file:") else name
+
+
+def _file_id(name: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(name)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def sqlite_file_remember(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On every new SQLite connection: which file it opened (device, inode)."""
+    if name := _sqlite_name(connection):
+        connection.kotacerdas_file_id = _file_id(name)
+
+
+def sqlite_close_if_replaced(connection: Any) -> None:
+    """Close a kept-open SQLite connection whose file is no longer the one at
+    its path (moved away, deleted, replaced by a restore): an open handle
+    would go on reading and writing the old file, unseen by every other
+    process. The next query opens the path again (or fails there, 503)."""
+    name = _sqlite_name(connection)
+    if not name or connection.connection is None:
+        return
+    if _file_id(name) != getattr(connection, "kotacerdas_file_id", None):
+        connection.close()
+
+
+def sqlite_connections_check(**kwargs: Any) -> None:
+    """``request_started`` (and the task worker between tasks): every kept-open
+    SQLite connection of this thread checked against its file."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        sqlite_close_if_replaced(connection)
+
+
 @contextmanager
 def private_umask() -> Iterator[None]:
     """Every file and folder the process creates meanwhile is owner-only;

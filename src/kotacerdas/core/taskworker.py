@@ -24,6 +24,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from kotacerdas.core.storage import sqlite_connections_check
+
 logger = logging.getLogger(__name__)
 
 BACKOFF_FIRST = 0.5
@@ -60,6 +62,7 @@ class ResilientWorker(Worker):
         """One turn of django_tasks_db's loop: claim the next ready task and
         run it. Returns (whether the queue could be read, the task run)."""
         close_old_connections()
+        sqlite_connections_check()
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
             tasks = tasks.filter(queue_name__in=self.queue_names)
