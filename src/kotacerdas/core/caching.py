@@ -113,6 +113,18 @@ def with_csrf(html: str, request: HttpRequest) -> str:
     return html.replace(placeholder, _CSRF_INPUT.format(get_token(request)))
 
 
+def cached_unless_asked(
+    request: Any, parts: tuple[Any, ...], build: Callable[[], T], *, version: str = LIVE
+) -> T:
+    """A signed-in page's body: cached under ``parts`` (+ language and the
+    data version) when the request asks nothing; with any GET parameter (a
+    filter, another page) built each time: what people type must not fill
+    the cache."""
+    if request.GET:
+        return build()
+    return cached(parts, build, version=version) or build()
+
+
 def _live_changed(sender: type[Model], **kwargs: Any) -> None:
     if sender._meta.app_label not in LIVE_APPS:
         return

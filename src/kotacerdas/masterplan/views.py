@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kotacerdas.core.access import fetch, regions_for, role_scope, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
-from kotacerdas.core.caching import LIVE, cached, with_csrf, without_csrf
+from kotacerdas.core.caching import LIVE, cached, cached_unless_asked, with_csrf, without_csrf
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.paging import page_of
 from kotacerdas.core.timezones import activate_region
@@ -311,11 +311,8 @@ def programme_list(request: HttpRequest, code: str) -> HttpResponse:
     # the masterplan's pillars and agencies), per live data version, language
     # and role scope (core/caching.py); a filtered list or another page is
     # built each time: what people type must not fill the cache.
-    if request.GET:
-        html = page()
-    else:
-        parts = ("programme-list", masterplan.pk, _role_scope(request))
-        html = cached(parts, page, version=LIVE) or page()
+    parts = ("programme-list", masterplan.pk, _role_scope(request))
+    html = cached_unless_asked(request, parts, page)
     if _is_htmx(request):
         return HttpResponse(html["results"])
     context = {
@@ -488,11 +485,8 @@ def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
     # As the programme list: the unfiltered first page per live data version,
     # language and role scope (which decides the rows, the status forms and
     # the correction links); any GET parameter is built each time.
-    if request.GET:
-        html = page()
-    else:
-        parts = ("action-plan-list", masterplan.pk, _role_scope(request))
-        html = cached(parts, page, version=LIVE) or page()
+    parts = ("action-plan-list", masterplan.pk, _role_scope(request))
+    html = cached_unless_asked(request, parts, page)
     body = with_csrf(html["results"], request)
     if _is_htmx(request):
         return HttpResponse(body)

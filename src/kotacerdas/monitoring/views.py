@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.access import fetch, regions_for, role_scope, roles_of
-from kotacerdas.core.caching import LIVE, cached, with_csrf, without_csrf
+from kotacerdas.core.caching import cached_unless_asked, with_csrf, without_csrf
 from kotacerdas.core.formatting import date_id
 from kotacerdas.core.forms import apply_errors
 from kotacerdas.core.pages import (
@@ -98,12 +98,9 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
             "monitoring/_period_list_body.html", without_csrf(context), request=request
         )
 
-    if request.GET:
-        html = body()
-    else:
-        today = timezone.localdate().isoformat()
-        parts = ("period-list", masterplan.pk, today, role_scope(request.user))
-        html = cached(parts, body, version=LIVE) or body()
+    today = timezone.localdate().isoformat()
+    parts = ("period-list", masterplan.pk, today, role_scope(request.user))
+    html = cached_unless_asked(request, parts, body)
     return render(
         request,
         "monitoring/period_list.html",
@@ -290,12 +287,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "monitoring/_period_board.html", without_csrf(context), request=request
         )
 
-    if request.GET:
-        html = body()
-    else:
-        today = timezone.localdate().isoformat()
-        parts = ("period-board", period.pk, today, role_scope(request.user))
-        html = cached(parts, body, version=LIVE) or body()
+    today = timezone.localdate().isoformat()
+    parts = ("period-board", period.pk, today, role_scope(request.user))
+    html = cached_unless_asked(request, parts, body)
     return render(
         request,
         "monitoring/period_detail.html",
