@@ -540,9 +540,16 @@ def _import_at_once(a: _Arguments) -> ImportResult:
         _record(a, result)
         if a.report is not None:
             a.report.prepare()
-    # In place once the import is committed: the report exists exactly when
-    # the import does (tests/faults/test_kill.py).
-    if a.report is not None:
+            if connection.vendor != "sqlite":
+                # PostgreSQL: once COMMIT is sent, the server decides, even
+                # if this process dies waiting for the answer. The report
+                # goes in place just before; a commit that fails takes it
+                # away again (run_import's report.discard()).
+                result.report_path = a.report.publish()
+    # SQLite decides the commit in this process: the report goes in place
+    # once it returns. Either way the report exists exactly when the import
+    # does, but for the microseconds of a rename (tests/faults/test_kill.py).
+    if a.report is not None and result.report_path is None:
         result.report_path = a.report.publish()
     return result
 

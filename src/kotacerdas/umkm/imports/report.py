@@ -46,6 +46,7 @@ class RejectionReport:
         self.path = path
         self.partial = path.with_name(f".{path.name}.partial")
         self._prepared: Path | None = None
+        self._published = False
         self._known: dict[tuple[Reason, ...], tuple[str, str]] = {}
         self._columns: dict[str, str] = {}
         # Written by hand (core.sheets.writing.StreamedBook): openpyxl's cells
@@ -124,6 +125,7 @@ class RejectionReport:
             os.replace(self.partial, self.path)
             self._prepared.unlink(missing_ok=True)
         self._prepared = None
+        self._published = True
         return self.path
 
     def finish(self) -> Path:
@@ -131,9 +133,14 @@ class RejectionReport:
         return self.publish()
 
     def discard(self) -> None:
-        """Drop the report of an import that failed (and its sheets' part files)."""
+        """Drop the report of an import that failed (and its sheets' part
+        files), also when it was put in place just before a commit that then
+        failed."""
         self.workbook.discard()
         self.partial.unlink(missing_ok=True)
+        if self._published:
+            self.path.unlink(missing_ok=True)
+            self._published = False
         if self._prepared is not None:
             self._prepared.unlink(missing_ok=True)
             self._prepared = None
