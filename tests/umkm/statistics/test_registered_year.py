@@ -115,3 +115,32 @@ def test_the_migration_fills_the_rows_that_existed(world) -> None:
     migration.backfill(apps, SimpleNamespace(connection=connection))
     years = dict(Business.objects.values_list("pk", "registered_year"))
     assert years == {eve.pk: 2025, before.pk: 2024, old.pk: 2019}
+
+
+def test_a_new_time_zone_moves_the_businesses_registered_around_new_year(world) -> None:
+    """Dumai (14.72) counts on WIB; switched to WIT, a business created at
+    16:30 UTC on New Year's Eve (23:30 WIB, 01:30 WIT) moves from 2024 to
+    2025 in the statistics; one created at noon stays; switched back, it
+    returns."""
+    eve = make_business(world.region, created_at=NEW_YEAR_EVE - dt.timedelta(hours=1))
+    noon = make_business(world.region, created_at=dt.datetime(2024, 12, 31, 5, tzinfo=dt.UTC))
+    assert [eve.registered_year, noon.registered_year] == [2024, 2024]
+
+    world.region.time_zone = timezones.WIT
+    world.region.save()
+    eve.refresh_from_db()
+    noon.refresh_from_db()
+    assert [eve.registered_year, noon.registered_year] == [2025, 2024]
+    assert eve.registered_year == _local_year(eve)
+
+    world.region.time_zone = ""  # derived again: WIB for Riau
+    world.region.save()
+    eve.refresh_from_db()
+    assert eve.registered_year == 2024 == _local_year(eve)
+
+
+def test_a_save_without_a_new_zone_reads_no_business(world, django_assert_max_num_queries) -> None:
+    make_business(world.region, created_at=NEW_YEAR_EVE)
+    world.region.name = "Kota Dumai"
+    with django_assert_max_num_queries(2):  # the stored zone, the UPDATE
+        world.region.save()

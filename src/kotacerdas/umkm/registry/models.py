@@ -279,7 +279,8 @@ class Business(models.Model):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("diubah"), default=timezone.now, editable=False)
     # The year of created_at on the region's clock, kept with the row for the
-    # statistics' GROUP BY (umkm_stats_years); never changes after the insert.
+    # statistics' GROUP BY (umkm_stats_years); changes only with the region's
+    # time zone (umkm/statistics/services.py).
     registered_year = RegisteredYearField(_("tahun terdaftar"), null=True, editable=False)
 
     # The default manager hides an unpublished import's rows from every
