@@ -34,6 +34,7 @@ own rows (assignments, item scores by assessor): a published result is its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -564,6 +565,11 @@ def _periods(regions: list[_Region], seed: int, built: Built) -> None:
     built.add("evidence", _copy_or_bulk(Evidence, evidence))
 
 
+@functools.cache
+def _label(year: int, quarter: int) -> str:
+    return f"Triwulan {('I', 'II', 'III', 'IV')[quarter - 1]} {year}"
+
+
 def _report(
     rng: random.Random, item: _Region, period: Any, plan: Any, status: str, state: str
 ) -> dict[str, Any]:
@@ -581,7 +587,7 @@ def _report(
         "budget_ceiling": ceiling,
         "budget_realisation": (ceiling * progress / 100).quantize(Decimal(1)),
         "output_achieved": "Keluaran sesuai target triwulan." if progress else "",
-        "narrative": f"Laporan {period.label}: {plan.activity[:120]}",
+        "narrative": f"Laporan {_label(period.year, period.number)}: {plan.activity[:120]}",
         "return_reason": "Lengkapi bukti dukung." if state == "returned" else "",
         "version": 3 if state == "verified" else 2 if submitted else 1,
         "updated_at": checked if state in ("verified", "returned") else sent,
