@@ -6,8 +6,9 @@ the region's name), a region admin, :data:`CLOSED` reporting periods with their
 progress reports and frozen snapshots, one more period open (:data:`SPARE`,
 the one bench/national.py closes), and :data:`EVALUATION_YEARS` published
 evaluation results. Rows go in with ``bulk_create`` and, for the progress
-reports on PostgreSQL, ``COPY``; nothing goes through the services except the
-three evaluation instruments (created and activated as the ministry does).
+reports on PostgreSQL, ``COPY``; only the last close of each region and the
+three evaluation instruments (created and activated as the ministry does) go
+through the services.
 
 How the periods are simulated (the rules of the services, in bulk):
 
@@ -24,7 +25,8 @@ How the periods are simulated (the rules of the services, in bulk):
 - at each close the plans' live statuses are set to the verified ones and the
   snapshot is taken by :func:`snapshot_fields`, the same selectors in the same
   composition as ``monitoring.services.period_close``
-  (tests/monitoring/test_bench_national.py holds the two equal).
+  (tests/monitoring/test_bench_national.py holds the two equal); the last
+  close of each region goes through ``period_close`` itself.
 
 Not built: audit events for the bulk rows, evidence files, the assessment's
 own rows (assignments, item scores by assessor): a published result is its
@@ -313,9 +315,7 @@ def build(
         built.seconds["reports"] = time.perf_counter() - started
         progress(f"reports: {built.rows.get('progress_reports', 0):,}")
 
-        started = time.perf_counter()
         _snapshots(regions, built)
-        built.seconds["snapshots"] = time.perf_counter() - started
         progress(f"snapshots: {built.rows.get('period_snapshots', 0):,}")
 
         started = time.perf_counter()
@@ -488,18 +488,18 @@ def _periods(regions: list[_Region], seed: int, built: Built) -> None:
     from kotacerdas.monitoring.models import Evidence, ProgressReport, ReportingPeriod
 
     periods = []
+    # The last of CLOSED is left open: _snapshots closes it through the service.
+    states = ["closed"] * (len(CLOSED) - 1) + ["open", "planned"]
     for item in regions:
-        for year, quarter in (*CLOSED, SPARE):
-            closed = (year, quarter) != SPARE
-            when = closed_at(year, quarter) if closed else None
+        for (year, quarter), state in zip((*CLOSED, SPARE), states, strict=True):
             periods.append(
                 ReportingPeriod(
                     masterplan=item.masterplan,
                     frequency="quarterly",
                     year=year,
                     number=quarter,
-                    state="closed" if closed else "open",
-                    closed_at=when,
+                    state=state,
+                    closed_at=closed_at(year, quarter) if state == "closed" else None,
                     **period_dates(year, quarter),
                 )
             )
@@ -615,9 +615,13 @@ def _set_statuses(changes: list[tuple[str, str, int]]) -> None:
 
 def _snapshots(regions: list[_Region], built: Built) -> None:
     """At each close, in order: the live statuses as verified up to it, then
-    every region's snapshot through :func:`snapshot_fields`."""
-    from kotacerdas.monitoring.models import PeriodSnapshot
+    every region's snapshot through :func:`snapshot_fields`; the last close
+    through the service itself (``period_close``, audited: it costs about what
+    the bulk snapshot does), the day after the deadline. Then SPARE opens."""
+    from kotacerdas.monitoring.models import PeriodSnapshot, ReportingPeriod
+    from kotacerdas.monitoring.services import period_close
 
+    started = time.perf_counter()
     previous: dict[int, tuple[str, str]] = {}
     for k, (year, quarter) in enumerate(CLOSED):
         changes = []
@@ -627,6 +631,15 @@ def _snapshots(regions: list[_Region], built: Built) -> None:
                     changes.append((*official, plan.pk))
                     previous[plan.pk] = official
         _set_statuses(changes)
+        if k == len(CLOSED) - 1:
+            built.seconds["snapshots"] = time.perf_counter() - started
+            started = time.perf_counter()
+            day = closed_at(year, quarter).date()
+            for item in regions:
+                period_close(actor=item.admin, period=item.periods[k], today=day)
+            built.add("period_snapshots", len(regions))
+            built.seconds["last close through period_close"] = time.perf_counter() - started
+            break
         taken_at = closed_at(year, quarter)
         snapshots = []
         for item in regions:
@@ -640,6 +653,9 @@ def _snapshots(regions: list[_Region], built: Built) -> None:
                 snapshots = []
         PeriodSnapshot.objects.bulk_create(snapshots)
         built.add("period_snapshots", len(snapshots))
+    ReportingPeriod.objects.filter(pk__in=[item.periods[-1].pk for item in regions]).update(
+        state="open"
+    )
 
 
 def _evaluations(regions: list[_Region], seed: int, operator: Any, built: Built) -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
+from kotacerdas.core.models import AuditEvent
 from kotacerdas.demo.loader import demo_data
 from kotacerdas.evaluation.cycles.models import EvaluationCycle, ResultRevision
 from kotacerdas.masterplan.models import ActionPlan, Agency, Programme
@@ -125,6 +127,17 @@ def test_the_snapshot_builder_is_the_close(built: list[Region]) -> None:
     fields = national_data.snapshot_fields(spare.masterplan, written["taken_at"])
     assert fields["taken_at"] == written["taken_at"]
     assert _comparable(fields) == _comparable(written)
+
+
+def test_the_last_close_of_each_region_went_through_the_service(built: list[Region]) -> None:
+    kind = ContentType.objects.get_for_model(PeriodSnapshot)
+    year, number = national_data.CLOSED[-1]
+    for region in built:
+        last = PeriodSnapshot.objects.get(
+            period__masterplan__region=region, period__year=year, period__number=number
+        )
+        audited = AuditEvent.objects.filter(content_type=kind, region_code=region.code)
+        assert set(audited.values_list("object_id", flat=True)) == {str(last.pk)}
 
 
 def test_the_reports_follow_the_carry_over_rule(built: list[Region]) -> None:
