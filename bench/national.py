@@ -62,11 +62,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 FIRST = "14.72"
 DASHBOARD_MS, COMPARISON_MS, CLOSE_MS = 100.0, 500.0, 2000.0
 TARGETS = ("dashboard", "figures", "close", "comparison", "province")
-# The comparison page and the province page (issue 16) are not on main yet.
-# To wire one: a function (client, region code) -> path to GET, e.g.
+# HOOK: the comparison page and the province page (issue 16) are not on main
+# yet. To wire one, give it a function (measured region's code) -> path to GET
+# as the region's admin, e.g.
 #   "comparison": lambda code: "/nasional/perbandingan/",
 #   "province": lambda code: f"/provinsi/{code[:2]}/",
-# and a target in ``check``.
+# ``check`` then holds it to COMPARISON_MS.
 HOOKS: dict[str, Callable[[str], str] | None] = {"comparison": None, "province": None}
 
 
@@ -88,12 +89,12 @@ def fresh_database(url: str) -> tuple[str, str]:
     import psycopg
 
     base, _slash, name = url.rpartition("/")
-    name = name.split("?", 1)[0] or "kc_bench"
-    fresh = f"{name}_national_{os.getpid()}"
-    admin = f"{base}/postgres"
+    name, mark, query = name.partition("?")
+    fresh = f"{name or 'kc_bench'}_national_{os.getpid()}"
+    admin = f"{base}/postgres{mark}{query}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{fresh}"')
-    return f"{base}/{fresh}", admin
+    return f"{base}/{fresh}{mark}{query}", admin
 
 
 def drop_database(url: str, admin: str) -> None:
@@ -101,7 +102,7 @@ def drop_database(url: str, admin: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    name = url.rpartition("/")[2]
+    name = url.rpartition("/")[2].partition("?")[0]
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
