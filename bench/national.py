@@ -49,6 +49,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -268,9 +269,10 @@ def main() -> None:
         report = run(args, wanted, log)
     finally:
         if args.keep:
-            print(f"database kept: {fresh}", file=log)
+            print(f"database kept: {fresh}; data folder (cache): {data_dir}", file=log)
         else:
             drop_database(fresh, admin_url)
+            shutil.rmtree(data_dir, ignore_errors=True)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
