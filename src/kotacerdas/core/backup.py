@@ -292,7 +292,7 @@ def _private_members(staging: Path) -> list[tuple[Path, str]]:
     return list(_private_files(copy))
 
 
-def _restore_bucket(new: Path) -> None:
+def restore_private_to_bucket(new: Path) -> None:
     """The archived files into the bucket under their names, then every
     object the archive does not hold deleted: the bucket ends as the archive
     was, and a failure half-way leaves files too many, never too few."""
@@ -757,7 +757,7 @@ def restore_backup(
         if private_is_local():
             _swap_private(staging / "private", private_root, staging)
         else:
-            _restore_bucket(staging / "private")
+            restore_private_to_bucket(staging / "private")
         result.private_files = sum(1 for name in manifest["files"] if name.startswith("private/"))
 
     say("Menjalankan migrate... / Running migrate...")
