@@ -575,7 +575,7 @@ for _served in [Path(STATIC_ROOT), *(Path(d) for d in STATICFILES_DIRS)]:
         )
 
 # Private files in the bucket of an S3-compatible object store instead of
-# PRIVATE_FILES_DIR, for several nodes (issue 16; docs/deploy.md, "Object
+# PRIVATE_FILES_DIR, for several nodes (issue 16; docs/operations.md, "Object
 # storage"). The bucket is private: files go out only through the
 # access-checked views (core.storage.private_file_response streams them).
 # Credentials come from these variables only, never from a file in the repo.

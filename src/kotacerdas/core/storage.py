@@ -5,7 +5,7 @@ the private storage, ``settings.STORAGES["private"]``: by default the folder
 ``settings.PRIVATE_FILES_DIR`` (``KOTACERDAS_PRIVATE_DIR``, by default
 ``<KOTACERDAS_DATA_DIR>/private``), which no web server serves; with
 ``KOTACERDAS_S3_BUCKET`` a private bucket of an S3-compatible object store,
-shared by every node (docs/deploy.md, "Object storage"). Either way a file
+shared by every node (docs/operations.md, "Object storage"). Either way a file
 goes out only through a view that has checked access and then calls
 :func:`private_file_response`, which streams it: no URL, public or presigned,
 is ever made. Files are stored under a random name (``ab/ab12….pdf``) that
