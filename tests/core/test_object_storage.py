@@ -257,3 +257,28 @@ def test_a_backup_archives_the_bucket_and_a_restore_puts_it_back(
     assert sorted(private_names()) == sorted(stored)
     for name, original in stored.items():
         assert _object(s3_server, target, name) == PDF + original.encode()
+
+
+def test_a_masterplan_workbook_staged_on_one_node_is_confirmed_from_the_bucket(
+    world: World, admin_user: Any, s3_private: str, s3_server: str, monkeypatch: Any
+) -> None:
+    import time
+
+    from kotacerdas.masterplan.exchange import staging
+
+    token = staging.stash(content=b"PK buku", user_id=admin_user.pk, region_code=world.region.code)
+    (key,) = s3_keys(s3_server, s3_private)
+    assert key.startswith("staged/")
+
+    assert staging.take(token=token, user_id=admin_user.pk, region_code=world.region.code) == (
+        b"PK buku"
+    )
+    assert s3_keys(s3_server, s3_private) == []
+    with pytest.raises(staging.StaleUpload):
+        staging.take(token=token, user_id=admin_user.pk, region_code=world.region.code)
+
+    staging.stash(content=b"lama", user_id=admin_user.pk, region_code=world.region.code)
+    later = time.time() + staging.MAX_AGE + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert staging.sweep() == 1
+    assert s3_keys(s3_server, s3_private) == []

@@ -145,7 +145,8 @@ def _s3_object(storage: Any, name: str) -> Any:
     return storage.bucket.Object(storage.key(name))
 
 
-def _missing(error: Exception) -> bool:
+def private_missing(error: Exception) -> bool:
+    """Whether ``error`` from a bucket says the object is not there."""
     response = getattr(error, "response", None) or {}
     code = str(response.get("Error", {}).get("Code", ""))
     return code in {"404", "NoSuchKey", "NotFound"}
@@ -260,7 +261,7 @@ def open_private(name: str) -> File:
     except OSError:
         raise
     except Exception as error:
-        if _missing(error):
+        if private_missing(error):
             raise FileNotFoundError(name) from error
         raise
 
@@ -286,7 +287,7 @@ def _private_stream(name: str) -> tuple[Any, int | None]:
     try:
         answer = _s3_object(storage, _checked_name(name)).get()
     except Exception as error:
-        if _missing(error):
+        if private_missing(error):
             raise FileNotFoundError(name) from error
         raise
     return answer["Body"], int(answer["ContentLength"])
@@ -313,7 +314,7 @@ def private_local_copy(name: str) -> Iterator[Path]:
             try:
                 _s3_object(storage, checked).download_fileobj(out)
             except Exception as error:
-                if _missing(error):
+                if private_missing(error):
                     raise FileNotFoundError(name) from error
                 raise
         yield Path(temporary)
