@@ -9,11 +9,14 @@ allowed hosts.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import re
 import secrets
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -493,8 +496,9 @@ LOGGING = {
 
 # --- Uploads ------------------------------------------------------------------
 # Checked by kotacerdas.core.uploads, kept by kotacerdas.core.storage; see
-# docs/uploads.md. Uploaded files live in PRIVATE_FILES_DIR, which nothing
-# serves directly: they go out only through a view that checks access.
+# docs/uploads.md. Uploaded files live in PRIVATE_FILES_DIR (or the bucket of
+# KOTACERDAS_S3_BUCKET, below), which nothing serves directly: they go out only
+# through a view that checks access.
 KOTACERDAS_UPLOAD_MAX_MB = env_int("KOTACERDAS_UPLOAD_MAX_MB", 0)  # 0: per-kind defaults
 if KOTACERDAS_UPLOAD_MAX_MB < 0:
     raise ImproperlyConfigured("KOTACERDAS_UPLOAD_MAX_MB must be 0 (defaults) or more.")
@@ -569,3 +573,79 @@ for _served in [Path(STATIC_ROOT), *(Path(d) for d in STATICFILES_DIRS)]:
             f"KOTACERDAS_PRIVATE_DIR ({PRIVATE_FILES_DIR}) must not overlap the static files "
             f"directory {_served}: private uploads would be served to anyone."
         )
+
+# Private files in the bucket of an S3-compatible object store instead of
+# PRIVATE_FILES_DIR, for several nodes (issue 16; docs/operations.md, "Object
+# storage"). The bucket is private: files go out only through the
+# access-checked views (core.storage.private_file_response streams them).
+# Credentials come from these variables only, never from a file in the repo.
+KOTACERDAS_S3_BUCKET = env_str("KOTACERDAS_S3_BUCKET").strip()
+KOTACERDAS_S3_ENDPOINT_URL = env_str("KOTACERDAS_S3_ENDPOINT_URL").strip()
+KOTACERDAS_S3_REGION = env_str("KOTACERDAS_S3_REGION").strip()
+KOTACERDAS_S3_ADDRESSING_STYLE = env_str("KOTACERDAS_S3_ADDRESSING_STYLE", "path").strip()
+KOTACERDAS_S3_PREFIX = env_str("KOTACERDAS_S3_PREFIX").strip().strip("/")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _s3_storage() -> dict[str, Any]:
+    """settings.STORAGES["private"] for the bucket, or refuses a configuration
+    that would fail later or leak (KOTACERDAS_S3_* without a bucket, half a
+    key pair, an endpoint that is not a URL; in production no credentials or
+    plain http to another machine)."""
+    if not KOTACERDAS_S3_BUCKET:
+        return {"BACKEND": "kotacerdas.core.storage.PrivateStorage"}
+    key_id = env_str("KOTACERDAS_S3_ACCESS_KEY_ID").strip()
+    secret = env_str("KOTACERDAS_S3_SECRET_ACCESS_KEY").strip()
+    if bool(key_id) != bool(secret):
+        raise ImproperlyConfigured(
+            "KOTACERDAS_S3_ACCESS_KEY_ID and KOTACERDAS_S3_SECRET_ACCESS_KEY go together: "
+            "set both or neither."
+        )
+    if PRODUCTION and not key_id:
+        raise ImproperlyConfigured(
+            "KOTACERDAS_ENV=production with KOTACERDAS_S3_BUCKET needs "
+            "KOTACERDAS_S3_ACCESS_KEY_ID and KOTACERDAS_S3_SECRET_ACCESS_KEY."
+        )
+    if KOTACERDAS_S3_ADDRESSING_STYLE not in {"path", "virtual", "auto"}:
+        raise ImproperlyConfigured(
+            "KOTACERDAS_S3_ADDRESSING_STYLE must be path, virtual or auto, "
+            f"not {KOTACERDAS_S3_ADDRESSING_STYLE!r}."
+        )
+    if KOTACERDAS_S3_ENDPOINT_URL:
+        endpoint = urlsplit(KOTACERDAS_S3_ENDPOINT_URL)
+        if endpoint.scheme not in {"http", "https"} or not endpoint.hostname:
+            raise ImproperlyConfigured(
+                "KOTACERDAS_S3_ENDPOINT_URL must be a URL such as https://s3.example.go.id, "
+                f"not {KOTACERDAS_S3_ENDPOINT_URL!r}."
+            )
+        if PRODUCTION and endpoint.scheme == "http" and not _loopback(endpoint.hostname):
+            raise ImproperlyConfigured(
+                "KOTACERDAS_S3_ENDPOINT_URL must use https in production: files and "
+                "credentials would cross the network in clear text "
+                f"({KOTACERDAS_S3_ENDPOINT_URL}). Plain http is accepted only to this "
+                "machine (127.0.0.1, ::1, localhost)."
+            )
+    return {
+        "BACKEND": "kotacerdas.core.objectstorage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": KOTACERDAS_S3_BUCKET,
+            "endpoint_url": KOTACERDAS_S3_ENDPOINT_URL or None,
+            "region_name": KOTACERDAS_S3_REGION or None,
+            "addressing_style": KOTACERDAS_S3_ADDRESSING_STYLE,
+            "location": KOTACERDAS_S3_PREFIX,
+            "signature_version": "s3v4",
+            "access_key": key_id or None,
+            "secret_key": secret or None,
+        },
+    }
+
+
+STORAGES["private"] = _s3_storage()

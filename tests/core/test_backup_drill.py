@@ -338,3 +338,66 @@ def test_backup_while_writing_then_restore_elsewhere(vendor: str, tmp_path: Path
         assert "Traceback" not in refused.stderr
         assert database.untouched(damaged_dir, "damaged")
         assert not (damaged_dir / "private").exists()
+
+
+@pytest.mark.drill
+@pytest.mark.one_database
+def test_a_folder_backup_restores_into_a_bucket_and_backs_up_from_it(
+    tmp_path: Path, s3_server: str
+) -> None:
+    """Issue 16: the real commands against a real S3-protocol server (moto on
+    loopback). An installation keeping its files in the folder is backed up;
+    the archive is restored into one keeping them in a bucket; that one is
+    backed up in turn, and its archive holds the same files, byte for byte."""
+    from tests.conftest import (
+        S3_TEST_KEY_ID,
+        S3_TEST_REGION,
+        S3_TEST_SECRET,
+        s3_bucket_create,
+        s3_client,
+        s3_keys,
+    )
+
+    source_dir, target_dir = tmp_path / "source", tmp_path / "target"
+    source = _env(source_dir, None)
+    bucket = s3_bucket_create(s3_server)
+    target = {
+        **_env(target_dir, None),
+        "KOTACERDAS_S3_BUCKET": bucket,
+        "KOTACERDAS_S3_ENDPOINT_URL": s3_server,
+        "KOTACERDAS_S3_REGION": S3_TEST_REGION,
+        "KOTACERDAS_S3_ACCESS_KEY_ID": S3_TEST_KEY_ID,
+        "KOTACERDAS_S3_SECRET_ACCESS_KEY": S3_TEST_SECRET,
+    }
+    migrated = kotacerdas(source, "migrate", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
+    uploads = {f"ab/ab{i:030x}.pdf": f"%PDF-1.4 bukti {i}\n".encode() * (i + 1) for i in range(3)}
+    for name, content in uploads.items():
+        path = source_dir / "private" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    done = kotacerdas(source, "backup", "--output", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    (archive,) = (tmp_path / "out").glob("kotacerdas-backup-*Z.tar.gz")
+    s3_client(s3_server).put_object(Bucket=bucket, Key="zz/stray.pdf", Body=b"stray")
+
+    refused = kotacerdas(target, "restore", str(archive))
+    assert refused.returncode != 0
+    assert f"bucket {bucket}" in refused.stderr and "--force" in refused.stderr
+    restored = kotacerdas(target, "restore", "--force", str(archive))
+    assert restored.returncode == 0, restored.stderr
+
+    assert s3_keys(s3_server, bucket) == sorted(uploads)
+    client = s3_client(s3_server)
+    for name, content in uploads.items():
+        assert client.get_object(Bucket=bucket, Key=name)["Body"].read() == content
+    assert not (target_dir / "private").exists()
+
+    again = kotacerdas(target, "backup", "--output", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    (second,) = (tmp_path / "again").glob("kotacerdas-backup-*Z.tar.gz")
+    files = _manifest(second)["files"]
+    first_files = _manifest(archive)["files"]
+    assert {k: v for k, v in files.items() if k.startswith("private/")} == {
+        k: v for k, v in first_files.items() if k.startswith("private/")
+    }

@@ -22,7 +22,7 @@ def _dead_worker_job(world: World) -> tuple[ImportJob, Path, Path]:
     """A RUNNING job, as a worker killed mid-import leaves it: a progress
     file from long ago and a report written before the kill."""
     job = upload_job(world)
-    report_name = "ab/abcdef0123456789.xlsx"
+    report_name = "ab/abcdef0123456789abcdef0123456789.xlsx"
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.RUNNING,
         started_at=timezone.now() - dt.timedelta(hours=1),

@@ -91,7 +91,8 @@ def queue(path: str) -> dict[str, Any]:
     job = services.import_job_create(
         actor=None, region=Region.objects.get(code="14.72"), upload=upload, checked=checked
     )
-    found = inspect(selectors.stored_path(job), filename=job.filename)
+    with selectors.stored_file(job) as stored:
+        found = inspect(stored, filename=job.filename)
     job = services.import_job_map(
         actor=None,
         job=job,

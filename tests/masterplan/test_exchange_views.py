@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -18,6 +19,7 @@ from django.utils.html import strip_tags
 from python_calamine import CalamineWorkbook
 
 from kotacerdas.core.models import AuditEvent, Membership, Role
+from kotacerdas.core.storage import private_storage
 from kotacerdas.masterplan.exchange import forms as exchange_forms
 from kotacerdas.masterplan.exchange import staging
 from kotacerdas.masterplan.exchange.export import CONTENT_TYPE, masterplan_export, template_empty
@@ -73,7 +75,8 @@ def _upload(client: Client, world: World, content: bytes, name: str = "masterpla
 
 
 def _stashed() -> list[Any]:
-    folder = staging.directory()
+    """The stashed files (in the local private folder, the tests' storage)."""
+    folder = Path(private_storage.path(staging.FOLDER))
     return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
 
 

@@ -6,7 +6,8 @@ The archive holds::
     manifest.json                      what is inside, checksums, counts
     database/kotacerdas.sqlite3        SQLite: a copy made with the online backup API
     database/kotacerdas.pgdump         PostgreSQL: ``pg_dump --format=custom``
-    private/<shard>/<name>             settings.PRIVATE_FILES_DIR, as it is
+    private/<shard>/<name>             the private files, as they are stored
+                                       (settings.PRIVATE_FILES_DIR or the bucket)
 
 The database copy is consistent while the application keeps writing: SQLite's
 backup API copies every page inside one read transaction (WAL lets writers go
@@ -57,6 +58,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from kotacerdas.core import extensions
+from kotacerdas.core.storage import (
+    delete_private_any,
+    private_backend,
+    private_fetch,
+    private_is_local,
+    private_names,
+    private_restore,
+)
 
 FORMAT = "kotacerdas-backup/1"
 MANIFEST = "manifest.json"
@@ -263,6 +272,40 @@ def _private_files(root: Path) -> Iterator[tuple[Path, str]]:
             yield path, PRIVATE_PREFIX + path.relative_to(root).as_posix()
 
 
+def _private_members(staging: Path) -> list[tuple[Path, str]]:
+    """The private files to archive. From the local folder as they lie; from
+    a bucket, each object downloaded into ``staging`` first, so that the
+    checksums and the archive read the same bytes."""
+    if private_is_local():
+        return list(_private_files(Path(settings.PRIVATE_FILES_DIR)))
+    copy = staging / "private"
+    for name in private_names():
+        if not _safe_member_name(PRIVATE_PREFIX + name):
+            raise BackupError(
+                f"Nama objek {name!r} di bucket tidak aman untuk arsip; tidak ada yang dibuat. / "
+                f"The object name {name!r} in the bucket is unsafe for an archive; nothing was "
+                f"written."
+            )
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        private_fetch(name, target)
+    return list(_private_files(copy))
+
+
+def restore_private_to_bucket(new: Path) -> None:
+    """The archived files into the bucket under their names, then every
+    object the archive does not hold deleted: the bucket ends as the archive
+    was, and a failure half-way leaves files too many, never too few."""
+    kept = set()
+    for path, arcname in _private_files(new):
+        name = arcname.removeprefix(PRIVATE_PREFIX)
+        private_restore(path, name)
+        kept.add(name)
+    for name in list(private_names()):
+        if name not in kept:
+            delete_private_any(name)
+
+
 # --- backup -------------------------------------------------------------------
 
 
@@ -382,7 +425,6 @@ def create_backup(
             f"Arsip {final} sudah ada; coba lagi sebentar lagi. / "
             f"The archive {final} already exists; try again in a second."
         )
-    private_root = Path(settings.PRIVATE_FILES_DIR)
     with tempfile.TemporaryDirectory(prefix=".kotacerdas-backup-", dir=output_dir) as staging:
         staging_path = Path(staging)
         if vendor == "sqlite":
@@ -394,7 +436,7 @@ def create_backup(
             dump = staging_path / "kotacerdas.pgdump"
             row_counts, migrations = _dump_postgresql(dump, alias)
 
-        members: list[tuple[Path, str]] = [(dump, member), *_private_files(private_root)]
+        members: list[tuple[Path, str]] = [(dump, member), *_private_members(staging_path)]
         files = {
             arcname: {"sha256": _sha256_file(path), "size": path.stat().st_size}
             for path, arcname in members
@@ -642,6 +684,13 @@ def _restore_postgresql(dump: Path, staging: Path, alias: str) -> None:
     )
 
 
+def _private_place() -> str:
+    """Where the private files are, for a message."""
+    if private_is_local():
+        return str(settings.PRIVATE_FILES_DIR)
+    return f"bucket {getattr(private_backend(), 'bucket_name', '')}"
+
+
 def _swap_private(new: Path, private_root: Path, staging: Path) -> None:
     new.mkdir(parents=True, exist_ok=True)
     private_root.parent.mkdir(parents=True, exist_ok=True)
@@ -680,9 +729,9 @@ def restore_backup(
 
         result = RestoreResult(manifest)
         holding = _holds_data(_target_description(alias))
-        private_present = any(True for _ in _private_files(private_root))
+        private_present = any(True for _ in private_names())
         if (holding or private_present) and not force:
-            where = ", ".join(holding[:5]) or str(private_root)
+            where = ", ".join(holding[:5]) or _private_place()
             raise BackupError(
                 f"Basis data tujuan sudah berisi data ({where}); tidak ada yang diubah. Ulangi "
                 f"dengan --force untuk menimpanya. / The target already holds data ({where}); "
@@ -705,7 +754,10 @@ def restore_backup(
             )
 
         say("Memulihkan berkas privat... / Restoring the private files...")
-        _swap_private(staging / "private", private_root, staging)
+        if private_is_local():
+            _swap_private(staging / "private", private_root, staging)
+        else:
+            restore_private_to_bucket(staging / "private")
         result.private_files = sum(1 for name in manifest["files"] if name.startswith("private/"))
 
     say("Menjalankan migrate... / Running migrate...")

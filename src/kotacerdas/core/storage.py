@@ -1,12 +1,21 @@
 """Private storage for uploaded files.
 
 Files checked by :func:`kotacerdas.core.uploads.validate_upload` are kept in
+the private storage, ``settings.STORAGES["private"]``: by default the folder
 ``settings.PRIVATE_FILES_DIR`` (``KOTACERDAS_PRIVATE_DIR``, by default
-``<KOTACERDAS_DATA_DIR>/private``), a directory no web server serves: a file
+``<KOTACERDAS_DATA_DIR>/private``), which no web server serves; with
+``KOTACERDAS_S3_BUCKET`` a private bucket of an S3-compatible object store,
+shared by every node (docs/operations.md, "Object storage"). Either way a file
 goes out only through a view that has checked access and then calls
-:func:`private_file_response`. Files are stored under a random name
-(``ab/ab12….pdf``) that says nothing about the original; the original name is
-kept by the caller, for display only.
+:func:`private_file_response`, which streams it: no URL, public or presigned,
+is ever made. Files are stored under a random name (``ab/ab12….pdf``) that
+says nothing about the original; the original name is kept by the caller, for
+display only.
+
+Code never opens a private file by path: it goes through the helpers below
+(:func:`open_private`, :func:`private_local_copy` for a library that needs a
+path, :func:`private_put` for a file written on this machine,
+:func:`delete_private`), which work on both storages.
 
 Usage in a service::
 
@@ -27,6 +36,8 @@ import hashlib
 import io
 import os
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +47,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files.base import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 
@@ -76,7 +87,7 @@ def private_files_dir() -> Path:
 
 
 @deconstructible(path="kotacerdas.core.storage.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(FileSystemStorage):  # the default: one machine
     """A FileSystemStorage rooted at the private directory, with owner-only
     permissions and no URL: ``url()`` raises, so no template can link to a file
     past the access check."""
@@ -104,7 +115,42 @@ class PrivateStorage(FileSystemStorage):
         )
 
 
-private_storage = PrivateStorage()
+PRIVATE_ALIAS = "private"
+CHUNK = 1024 * 1024
+
+
+class _PrivateStorageHandle:
+    """``private_storage``: the storage ``settings.STORAGES["private"]`` names,
+    looked up at every use (tests and ``override_settings`` change it)."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(storages[PRIVATE_ALIAS], attribute)
+
+
+private_storage: Any = _PrivateStorageHandle()
+
+
+def private_backend() -> Storage:
+    """The configured private storage itself."""
+    return storages[PRIVATE_ALIAS]
+
+
+def private_is_local() -> bool:
+    """Whether private files are in a folder of this machine (one node)."""
+    return isinstance(private_backend(), FileSystemStorage)
+
+
+def _s3_object(storage: Any, name: str) -> Any:
+    """The bucket's object for a stored name (core.objectstorage.PrivateS3Storage)."""
+    return storage.bucket.Object(storage.key(name))
+
+
+def private_missing(error: Exception) -> bool:
+    """Whether ``error`` from a bucket says the object is not there."""
+    response = getattr(error, "response", None) or {}
+    code = str(response.get("Error", {}).get("Code", ""))
+    return code in {"404", "NoSuchKey", "NotFound"}
+
 
 # Files and folders the long-running and data-moving commands create (the
 # SQLite database and its WAL, uploads, backups, restored files, the cache)
@@ -207,13 +253,168 @@ def store_checked(upload: File, checked: CheckedUpload) -> str:
 
 
 def open_private(name: str) -> File:
-    """Open a stored file for reading (binary). The caller closes it."""
-    return private_storage.open(_checked_name(name), "rb")
+    """Open a stored file for reading (binary). The caller closes it. A file
+    that is not there raises FileNotFoundError, whichever the storage."""
+    storage = private_backend()
+    try:
+        return storage.open(_checked_name(name), "rb")
+    except OSError:
+        raise
+    except Exception as error:
+        if private_missing(error):
+            raise FileNotFoundError(name) from error
+        raise
 
 
 def delete_private(name: str) -> None:
     """Remove a stored file; a file that is already gone is not an error."""
-    private_storage.delete(_checked_name(name))
+    private_backend().delete(_checked_name(name))
+
+
+def delete_private_any(name: str) -> None:
+    """Remove any stored file by its name (a restore clears what the archive
+    does not hold), not only an upload's."""
+    private_backend().delete(name)
+
+
+def _private_stream(name: str) -> tuple[Any, int | None]:
+    """A stored file opened for a response, and its size when known: from a
+    bucket the object's body is streamed as it arrives (nothing spooled on
+    this node); a local file is opened as it is."""
+    storage = private_backend()
+    if isinstance(storage, FileSystemStorage):
+        return open_private(name), None
+    try:
+        answer = _s3_object(storage, _checked_name(name)).get()
+    except Exception as error:
+        if private_missing(error):
+            raise FileNotFoundError(name) from error
+        raise
+    return answer["Body"], int(answer["ContentLength"])
+
+
+@contextmanager
+def private_local_copy(name: str) -> Iterator[Path]:
+    """A path on this machine holding the stored file ``name``, for a library
+    that reads paths (the spreadsheet readers). Local storage: the file
+    itself. A bucket: the object streamed to a temporary file (0600, with the
+    same extension), deleted when the block ends, however it ends. A file
+    that is not there raises FileNotFoundError."""
+    storage = private_backend()
+    checked = _checked_name(name)
+    if isinstance(storage, FileSystemStorage):
+        path = Path(storage.path(checked))
+        if not path.exists():
+            raise FileNotFoundError(name)
+        yield path
+        return
+    handle, temporary = tempfile.mkstemp(prefix="kc-private-", suffix=Path(checked).suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            try:
+                _s3_object(storage, checked).download_fileobj(out)
+            except Exception as error:
+                if private_missing(error):
+                    raise FileNotFoundError(name) from error
+                raise
+        yield Path(temporary)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+@contextmanager
+def private_output(name: str) -> Iterator[Path]:
+    """Where to write, on this machine, a file that is to be stored as
+    ``name`` (an export, an import's rejection report); hand it to
+    :func:`private_put` once complete. Local storage: the final path itself
+    (its folder made, owner-only), so nothing is copied. A bucket: a path in a
+    private temporary folder, removed with whatever is left in it when the
+    block ends."""
+    storage = private_backend()
+    checked = _checked_name(name)
+    if isinstance(storage, FileSystemStorage):
+        path = Path(storage.path(checked))
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="kc-private-") as folder:
+        yield Path(folder) / Path(checked).name
+
+
+def private_put(source: Path, name: str) -> str:
+    """Move the finished file ``source`` (written on this machine) into
+    private storage as ``name``; it appears there complete or not at all (a
+    rename in the folder, one upload to a bucket), and ``source`` is gone
+    afterwards. Returns ``name``."""
+    storage = private_backend()
+    checked = _checked_name(name)
+    if isinstance(storage, FileSystemStorage):
+        target = Path(storage.path(checked))
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            os.replace(source, target)
+        except OSError:  # another file system: copy beside, then rename
+            partial = target.with_name(f".{target.name}.partial")
+            handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(handle, "wb") as out, source.open("rb") as data:
+                shutil.copyfileobj(data, out, CHUNK)
+            os.replace(partial, target)
+            source.unlink(missing_ok=True)
+        return checked
+    with source.open("rb") as data:
+        stored = storage.save(checked, File(data, name=checked))
+    if stored != checked:  # file_overwrite keeps the name; anything else is a bug
+        storage.delete(stored)
+        raise RuntimeError(f"private storage renamed {checked!r} to {stored!r}")
+    source.unlink(missing_ok=True)
+    return checked
+
+
+def private_names() -> Iterator[str]:
+    """Every file in private storage, by its name (sorted per folder):
+    what a backup copies."""
+    storage = private_backend()
+    if isinstance(storage, FileSystemStorage):
+        root = Path(storage.location)
+        if not root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for filename in sorted(filenames):
+                path = Path(dirpath) / filename
+                if path.is_symlink() or not path.is_file():
+                    continue
+                yield path.relative_to(root).as_posix()
+        return
+    yield from _bucket_names(storage, "")
+
+
+def private_fetch(name: str, target: Path) -> None:
+    """Copy the stored file ``name`` (any name :func:`private_names` gives,
+    not only an upload's) to ``target`` on this machine (a backup)."""
+    storage = private_backend()
+    if isinstance(storage, FileSystemStorage):
+        shutil.copyfile(storage.path(name), target)
+        return
+    with target.open("wb") as out:
+        _s3_object(storage, name).download_fileobj(out)
+
+
+def private_restore(source: Path, name: str) -> None:
+    """Store the file ``source`` under exactly ``name`` in a bucket,
+    replacing what is there (a restore puts back the names the database
+    records)."""
+    storage = private_backend()
+    with source.open("rb") as data:
+        _s3_object(storage, name).upload_fileobj(data)
+
+
+def _bucket_names(storage: Storage, folder: str) -> Iterator[str]:
+    folders, files = storage.listdir(folder)
+    for filename in sorted(files):
+        yield f"{folder}{filename}"
+    for sub in sorted(folders):
+        yield from _bucket_names(storage, f"{folder}{sub}/")
 
 
 def private_file_response(
@@ -233,16 +434,19 @@ def private_file_response(
     if content_type not in MIME_TYPES:
         content_type = "application/octet-stream"
     show_inline = content_type in INLINE_MIME_TYPES and inline is not False
-    source: Any = open_private(name)
+    source, size = _private_stream(name)
     if public and content_type.startswith("image/"):
         with source:
             source = io.BytesIO(without_metadata(source.read(), content_type))
+        size = None
     response = FileResponse(
         source,
         as_attachment=not show_inline,
         filename=display_name(download_name),
         content_type=content_type,
     )
+    if size is not None:
+        response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = (

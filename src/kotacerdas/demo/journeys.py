@@ -248,7 +248,7 @@ def _import_done(*, region: Region, result: Any) -> None:
     from kotacerdas.umkm.imports.engine import inspect
     from kotacerdas.umkm.imports.headers import header_signature
     from kotacerdas.umkm.imports.models import ImportJob
-    from kotacerdas.umkm.imports.selectors import stored_path
+    from kotacerdas.umkm.imports.selectors import stored_file
 
     if ImportJob.objects.filter(region=region).exists():
         return
@@ -257,7 +257,8 @@ def _import_done(*, region: Region, result: Any) -> None:
     upload = SimpleUploadedFile(DEMO_IMPORT_FILE, content, content_type="text/csv")
     checked = validate_upload(upload, kinds=SPREADSHEET_KINDS)
     job = imports.import_job_create(actor=officer, region=region, upload=upload, checked=checked)
-    inspection = inspect(stored_path(job), filename=job.filename)
+    with stored_file(job) as path:
+        inspection = inspect(path, filename=job.filename)
     job = imports.import_job_map(
         actor=officer,
         job=job,

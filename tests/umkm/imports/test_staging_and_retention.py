@@ -343,12 +343,13 @@ def test_removing_a_report_removes_its_half_written_sheets_too(db, settings, tmp
 
     from kotacerdas.umkm.imports.report import RejectionReport
 
-    path = Path(private_storage.path("umkm/laporan/tolak.xlsx"))
+    name = services._new_report_name()
+    path = Path(private_storage.path(name))
     report = RejectionReport(path, headers=["NIK"], parts_beside=True)
     report.reject("Data", 2, [("name_missing", "", "name")], ["1472010101900001"])
-    parts = list(path.parent.glob(".tolak.xlsx.sheet*.partial"))
+    parts = list(path.parent.glob(f".{path.name}.sheet*.partial"))
     assert len(parts) == 3
 
-    services._delete_report("umkm/laporan/tolak.xlsx")
+    services._delete_report(name)
 
     assert not any(part.exists() for part in parts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from django.db.models import Q
 from kotacerdas.core.audit import history_for
 from kotacerdas.core.extensions import PersonalData
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.core.storage import private_storage
+from kotacerdas.core.storage import private_local_copy
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.imports.models import (
     ColumnMapping,
@@ -106,9 +107,12 @@ def import_place_rules(job: ImportJob) -> dict[str, int]:
     return {str(k): int(v) for k, v in places.items()} if isinstance(places, dict) else {}
 
 
-def stored_path(job: ImportJob) -> Path:
-    """Where the uploaded file of ``job`` lies (inside private storage)."""
-    return Path(private_storage.path(job.stored_name))
+def stored_file(job: ImportJob) -> AbstractContextManager[Path]:
+    """The uploaded file of ``job`` as a path on this machine, for the
+    spreadsheet readers (``with stored_file(job) as path:``): the stored file
+    itself, or a temporary copy of it from the bucket, removed afterwards
+    (core.storage.private_local_copy)."""
+    return private_local_copy(job.stored_name)
 
 
 # --- Stored files that hold personal data -----------------------------------------------------
@@ -162,11 +166,10 @@ def _needles(*, niks: Iterable[str], phones: Iterable[str]) -> set[str]:
 def _file_mentions(name: str, filename: str, needles: set[str]) -> bool:
     """Whether the stored file ``name`` has a cell holding one of ``needles``
     (digits compared, whatever the spacing or punctuation in the cell)."""
-    path = Path(private_storage.path(name))
-    if not path.exists() or not needles:
+    if not needles:
         return False
     try:
-        with open_book(path, filename=filename) as book:
+        with private_local_copy(name) as path, open_book(path, filename=filename) as book:
             for sheet in book.sheets:
                 for _number, cells in book.rows(sheet):
                     for cell in cells:
@@ -175,7 +178,7 @@ def _file_mentions(name: str, filename: str, needles: set[str]) -> bool:
                         digits = _digits(str(cell).removesuffix(".0"))
                         if len(digits) >= 8 and any(n in digits for n in needles):
                             return True
-    except ImportFileError:
+    except (ImportFileError, FileNotFoundError):
         return False
     return False
 

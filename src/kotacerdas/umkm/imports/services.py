@@ -35,7 +35,14 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.audit import Actor, audit_state, snapshot
 from kotacerdas.core.jobs import moment_text, stalled
 from kotacerdas.core.services import full_clean
-from kotacerdas.core.storage import delete_private, private_storage, store_checked
+from kotacerdas.core.storage import (
+    delete_private,
+    private_is_local,
+    private_output,
+    private_put,
+    private_storage,
+    store_checked,
+)
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.duplicates.services import candidates_find
@@ -59,7 +66,7 @@ from kotacerdas.umkm.imports.selectors import (
     import_summary,
     imports_running,
     jobs_holding_people,
-    stored_path,
+    stored_file,
 )
 from kotacerdas.umkm.pdp.models import PersonalDataAccess
 from kotacerdas.umkm.pdp.selectors import due_for_anonymisation
@@ -252,7 +259,12 @@ def _enqueue_leftovers_purge() -> None:
 
 def _delete_report(name: str) -> None:
     """Remove a report and the half-written files beside it (see
-    RejectionReport: the workbook and its sheets' rows, which hold NIKs)."""
+    RejectionReport: the workbook and its sheets' rows, which hold NIKs).
+    In a bucket there is only the finished object: a report is written on
+    the worker's machine, in a temporary folder, and uploaded complete."""
+    delete_private(name)
+    if not private_is_local():
+        return
     path = Path(private_storage.path(name))
     path.unlink(missing_ok=True)
     path.with_name(f".{path.name}.partial").unlink(missing_ok=True)
@@ -458,32 +470,64 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
     progress = ProgressFile(job.pk)
     progress.write(0, job.rows_total)
-    report_path = Path(private_storage.path(report_name))
-    report_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with private_output(report_name) as report_path:
+        result = _run_job(job, progress, report_path)
+        if result is None:
+            return {}
+        published = bool(result.report_path) and report_path.exists()
+        if published:
+            # A bucket: the report written here goes up now; the job says
+            # DONE only afterwards (a worker that dies in between leaves a
+            # job given up as DONE without a report, import_job_give_up).
+            try:
+                private_put(report_path, report_name)
+            except Exception:
+                # The import is committed; only its report is lost.
+                logger.exception("import job %s: the report could not be stored", job.pk)
+                published = False
+    import_job_finish(
+        job=job,
+        result=result,
+        report_name=report_name if published else "",
+        actor=job.created_by,
+    )
+    # Only now: until the job row says DONE, the file's freshness is what
+    # tells a page that the worker is alive (give_up_if_stalled).
+    progress.remove()
+    _find_duplicates(job)
+    _warm_statistics(job)
+    return {key: value for key, value in result.as_dict().items() if key != "report_path"}
+
+
+def _run_job(job: ImportJob, progress: ProgressFile, report_path: Path) -> ImportResult | None:
+    """The engine on the job's stored file (a temporary copy of it on this
+    machine when the files are in a bucket), its report written to
+    ``report_path``; None when the job failed (recorded) or was given up."""
     try:
-        result = run_import(
-            actor=job.created_by,
-            region=job.region,
-            path=stored_path(job),
-            filename=job.filename,
-            sheet=job.sheet or None,
-            mapping=mapping_from_json(job.mapping) or None,
-            job=job,
-            progress=progress,
-            report_path=report_path,
-        )
+        with stored_file(job) as path:
+            return run_import(
+                actor=job.created_by,
+                region=job.region,
+                path=path,
+                filename=job.filename,
+                sheet=job.sheet or None,
+                mapping=mapping_from_json(job.mapping) or None,
+                job=job,
+                progress=progress,
+                report_path=report_path,
+            )
     except ImportFileError as error:
         report_path.unlink(missing_ok=True)
         import_job_fail(actor=job.created_by, job=job, message=error.message)
         progress.remove()
-        return {}
+        return None
     except ImportGivenUp:
         # A page settled the job meanwhile (FAILED, with its reason); its rows
         # are purged already. Expected, not a system error: no traceback.
         logger.info("import job %s was given up while it ran; stopped", job.pk)
         report_path.unlink(missing_ok=True)
         progress.remove()
-        return {}
+        return None
     except Exception:
         logger.exception("import job %s failed", job.pk)
         report_path.unlink(missing_ok=True)
@@ -497,19 +541,7 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
             % {"number": job.pk},
         )
         progress.remove()
-        return {}
-    import_job_finish(
-        job=job,
-        result=result,
-        report_name=report_name if result.report_path and report_path.exists() else "",
-        actor=job.created_by,
-    )
-    # Only now: until the job row says DONE, the file's freshness is what
-    # tells a page that the worker is alive (give_up_if_stalled).
-    progress.remove()
-    _find_duplicates(job)
-    _warm_statistics(job)
-    return {key: value for key, value in result.as_dict().items() if key != "report_path"}
+        return None
 
 
 # --- The command line's staged import --------------------------------------------------------

@@ -209,14 +209,14 @@ def _inspect(job: ImportJob, sheet: str | None) -> tuple[Inspection, str]:
     name and the engine can read its header; else on the sheet the engine
     detects, with the reason the requested sheet could not be used. Raises
     ImportFileError when the file cannot be read at all."""
-    path = selectors.stored_path(job)
-    detected = inspect(path, filename=job.filename)
-    if not sheet or sheet == detected.sheet or sheet not in detected.sheets:
-        return detected, ""
-    try:
-        return inspect(path, filename=job.filename, sheet=sheet), ""
-    except ImportFileError as error:
-        return detected, error.message
+    with selectors.stored_file(job) as path:
+        detected = inspect(path, filename=job.filename)
+        if not sheet or sheet == detected.sheet or sheet not in detected.sheets:
+            return detected, ""
+        try:
+            return inspect(path, filename=job.filename, sheet=sheet), ""
+        except ImportFileError as error:
+            return detected, error.message
 
 
 @login_required

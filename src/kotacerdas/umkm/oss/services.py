@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.audit import Actor, audit_record, snapshot
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.services import full_clean
-from kotacerdas.core.storage import delete_private, private_storage, store_checked
+from kotacerdas.core.storage import delete_private, private_local_copy, store_checked
 from kotacerdas.core.uploads import CheckedUpload
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import kbli
@@ -285,8 +284,8 @@ def oss_job_run(*, job_id: int, actor: Actor = None) -> OssImport | None:
     actor = actor or job.created_by
     counts = dict.fromkeys([*COUNTERS.values(), *MATCH_COUNTERS.values(), "rows", "filled"], 0)
     try:
-        path = Path(private_storage.path(job.stored_name))
-        entries = read_entries(path, filename=job.filename)
+        with private_local_copy(job.stored_name) as path:
+            entries = read_entries(path, filename=job.filename)
         kelurahan = _kelurahan(job.region, entries)
         founds = match_all(entries, region_records(job.region), kelurahan)
         items = list(zip(entries, founds, kelurahan, strict=True))

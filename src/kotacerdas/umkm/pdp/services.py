@@ -59,7 +59,7 @@ from kotacerdas.core.logging import redact
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.services import full_clean
 from kotacerdas.core.sheets.writing import TableFile
-from kotacerdas.core.storage import delete_private, private_storage
+from kotacerdas.core.storage import delete_private, private_output, private_put
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm import identifiers
 from kotacerdas.umkm.access import can
@@ -446,9 +446,11 @@ def run_export_job(job: ExportJob | int) -> dict[str, Any]:
         )
         return {}
     name = _new_export_name(job.fmt)
-    path = Path(private_storage.path(name))
     try:
-        written = _export_write(job, path)
+        with private_output(name) as path:
+            written = _export_write(job, path)
+            # In the bucket before the job offers it (a no-op on local disk).
+            private_put(path, name)
     except ExportCut as cut:
         export_job_fail(job=job, message=cut.message)
         return {}
@@ -464,7 +466,7 @@ def run_export_job(job: ExportJob | int) -> dict[str, Any]:
         )
         return {}
     if not _export_finish(job=job, name=name, written=written):
-        path.unlink(missing_ok=True)
+        delete_private(name)
         return {}
     return {"rows": written.rows, "size": written.size}
 
