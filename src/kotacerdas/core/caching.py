@@ -2,8 +2,10 @@
 "rendered once per data version" (the portal's pages, the signed-in
 dashboard's body, the public API's answers).
 
-A *data version* is one number in Django's cache (a file cache in production,
-shared by every worker and the task worker). A committed change bumps it, so
+A *data version* is one number in Django's cache (a folder on one machine,
+Redis or Valkey across several nodes: shared by every web worker and task
+worker of every node, so a change on one node is seen by all; on Redis the
+bump is one atomic ``INCR``). A committed change bumps it, so
 everything cached under the old number is stale at once and rebuilt on its
 next request. Two versions exist:
 

@@ -5,10 +5,13 @@ in one second and 29 registrations in 1,4 seconds.
 
 Each limit counts hits per key (the client's address, or the account the
 request is about) in fixed windows, in the cache every process shares
-(``settings.CACHES``, file-based). Keys are hashed: no address or e-mail is
-written to the cache. The count is approximate under races (the file cache
-has no atomic increment): a burst may pass a hit or two beyond the limit,
-never hundreds.
+(``settings.CACHES``: a folder on one machine, Redis or Valkey across
+several nodes, so a client that alternates between nodes is counted once).
+Keys are hashed: no address or e-mail is written to the cache. A window's
+counter is created with ``add`` and counted with ``incr``: on Redis both are
+single atomic commands, so the count is exact however many processes and
+nodes count at once; on the file cache ``incr`` is a read and a write, and a
+burst may pass a hit or two beyond the limit, never hundreds.
 
 ``client_address`` is the one reading of the client's address behind
 ``KOTACERDAS_NUM_PROXIES`` trusted proxies (sign-in throttling uses it too,
