@@ -42,6 +42,8 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from kotacerdas.core import routers
+
 PUBLISHED = "portal:data-version"
 LIVE = "live:data-version"
 FRAGMENT_TIMEOUT = 60 * 60
@@ -62,7 +64,13 @@ def data_version(key: str = PUBLISHED) -> int:
 
 
 def bump(key: str = PUBLISHED) -> None:
-    """Mark everything cached under ``key``'s data version stale."""
+    """Mark everything cached under ``key``'s data version stale. With a read
+    replica, first record where the primary's WAL stands: a page of the new
+    version is built on the replica only once it has replayed that far
+    (:func:`cached`, kotacerdas.core.routers)."""
+    position = routers.wal_position()
+    if position is not None:
+        cache.set(f"{key}:wal", position, timeout=None)
     try:
         cache.incr(key)
     except ValueError:
@@ -86,6 +94,10 @@ def cached(
     key = ":".join([prefix, str(data_version(version)), get_language() or "", digest])
     value = cache.get(key)
     if value is None:
+        if routers.reading_replica():
+            position = cache.get(f"{version}:wal")
+            if position is not None and not routers.replica_caught_up(position):
+                routers.read_primary()  # behind the change that made this version
         value = build()
         if value is not None:
             cache.set(key, value, FRAGMENT_TIMEOUT)

@@ -24,6 +24,15 @@ replica only when all of these hold, and to the primary otherwise.
   write the rest of the request reads the primary).
 
 Writes always go to the primary; migrations run only on the primary.
+
+**Cached pages and lag.** Pages are cached under a data version
+(:mod:`kotacerdas.core.caching`) that a committed change bumps; a page built
+from a replica that has not yet replayed that change would be cached, stale,
+under the new number. So a bump also records the primary's WAL position
+(:func:`wal_position`), and a request about to build such a page on the
+replica first checks that the replica has replayed up to it
+(:func:`replica_caught_up`); if not, the rest of the request reads the
+primary (:func:`read_primary`).
 """
 
 from __future__ import annotations
@@ -77,6 +86,39 @@ _current: ContextVar[RequestReads | None] = ContextVar("kotacerdas_request_reads
 
 def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
+
+
+def reading_replica() -> bool:
+    """True while this request's reads go to the replica."""
+    reads = _current.get()
+    return reads is not None and reads.replica
+
+
+def read_primary() -> None:
+    """Send the rest of this request's reads to the primary."""
+    reads = _current.get()
+    if reads is not None:
+        reads.replica = False
+
+
+def wal_position() -> str | None:
+    """The primary's current WAL position (PostgreSQL with a replica), else None."""
+    if not replica_configured() or connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return str(cursor.fetchone()[0])
+
+
+def replica_caught_up(position: str) -> bool:
+    """Whether the replica has replayed the primary's WAL up to ``position``.
+    A replica that cannot say (not in recovery: promoted) counts as caught up."""
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_last_wal_replay_lsn() IS NULL OR pg_last_wal_replay_lsn() >= %s::pg_lsn",
+            [position],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 class ReplicaRouter:
