@@ -50,8 +50,23 @@ def redis_server(folder: Path) -> Iterator[str]:
     port = free_port()
     folder.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(  # noqa: S603 - the system's redis-server, fixed arguments
-        [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-         "no", "--dir", str(folder), "--daemonize", "no", "--loglevel", "warning"],  # fmt: skip
+        [
+            program,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -98,15 +113,26 @@ def _as_postgres() -> tuple[list[str], dict[str, int]]:
 
 def _run(command: list[str]) -> None:
     prefix, _owner = _as_postgres()
-    done = subprocess.run(  # noqa: S603 - PostgreSQL's own programs, fixed arguments
+    done = subprocess.run(  # noqa: S603 - PostgreSQL's own programs
         [*prefix, *command], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, (command[0], done.stdout, done.stderr)
 
 
 def _start(bin_dir: Path, cluster: Cluster) -> None:
-    _run([str(bin_dir / "pg_ctl"), "-D", str(cluster.data), "-l", str(cluster.data / "log"),
-          "-w", "-t", "60", "start"])  # fmt: skip
+    _run(
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(cluster.data),
+            "-l",
+            str(cluster.data / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ]
+    )
     _wait_for_port(cluster.port)
 
 
@@ -129,8 +155,22 @@ def postgres_with_replica() -> Iterator[tuple[Cluster, Cluster]]:
         os.chown(folder, owner["uid"], owner["gid"])
     primary = Cluster(folder / "primary", free_port())
     replica = Cluster(folder / "replica", free_port())
-    _run([str(bin_dir / "initdb"), "-D", str(primary.data), "-U", "postgres", "-A", "trust",
-          "--no-sync", "-E", "UTF8", "--locale", "C.UTF-8"])  # fmt: skip
+    _run(
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(primary.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale",
+            "C.UTF-8",
+        ]
+    )
     settings = (
         f"port = {primary.port}\nlisten_addresses = '127.0.0.1'\n"
         f"unix_socket_directories = '{folder}'\nfsync = off\nshared_buffers = 32MB\n"
@@ -143,9 +183,23 @@ def postgres_with_replica() -> Iterator[tuple[Cluster, Cluster]]:
     try:
         _start(bin_dir, primary)
         started.append(primary)
-        _run([str(bin_dir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
-              "-U", "postgres", "-D", str(replica.data), "-R", "-X", "stream",
-              "--no-sync"])  # fmt: skip
+        _run(
+            [
+                str(bin_dir / "pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+                "-D",
+                str(replica.data),
+                "-R",
+                "-X",
+                "stream",
+                "--no-sync",
+            ]
+        )
         with (replica.data / "postgresql.conf").open("a") as conf:
             conf.write(f"port = {replica.port}\n")
         _start(bin_dir, replica)

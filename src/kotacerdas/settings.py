@@ -577,9 +577,7 @@ for _name in (
 # here too. One machine: a folder. Several nodes (issue 16): Redis or Valkey
 # through KOTACERDAS_CACHE_URL (or KOTACERDAS_REDIS_URL), e.g.
 # redis://cache.internal:6379/0, rediss:// for TLS, unix:///run/redis.sock.
-KOTACERDAS_CACHE_URL = (
-    env_str("KOTACERDAS_CACHE_URL") or env_str("KOTACERDAS_REDIS_URL")
-).strip()
+KOTACERDAS_CACHE_URL = (env_str("KOTACERDAS_CACHE_URL") or env_str("KOTACERDAS_REDIS_URL")).strip()
 if KOTACERDAS_CACHE_URL:
     if not KOTACERDAS_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
@@ -601,9 +599,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(
-                Path(env_str("KOTACERDAS_CACHE_DIR") or DATA_DIR / "cache").resolve()
-            ),
+            "LOCATION": str(Path(env_str("KOTACERDAS_CACHE_DIR") or DATA_DIR / "cache").resolve()),
             "TIMEOUT": 24 * 60 * 60,
             # Django's default of 300 entries is passed by the cached pages alone
             # (per region, language and role scope); past it every write deletes

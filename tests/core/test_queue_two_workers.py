@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import signal
-from collections import Counter
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ def _worker(tmp_path: Path, name: str) -> tuple[subprocess.Popen[str], threading
         KOTACERDAS_LOG_LEVEL="INFO",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
     )
-    process = subprocess.Popen(  # noqa: S603 - this interpreter, the project's command
+    process = subprocess.Popen(
         [sys.executable, "-m", "kotacerdas.cli", "worker", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
@@ -78,7 +78,7 @@ def test_two_workers_share_the_queue_and_run_each_task_once(tmp_path: Path, sett
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     workers = [_worker(tmp_path, name) for name in ("node-a", "node-b")]
     try:
-        for process, polling in workers:
+        for _process, polling in workers:
             assert polling.wait(120), "a worker did not start polling"
         for number in range(TASKS):
             take_a_while.enqueue(number)

@@ -41,14 +41,22 @@ def _schema_into(url: str) -> None:
     """The test database's tables and migration records into ``url``'s database."""
     bin_dir = postgres_bin_dir()
     s = connection.settings_dict
+    where = ["-h", s["HOST"] or "127.0.0.1", "-p", str(s["PORT"] or 5432)]
     dump = subprocess.run(  # noqa: S603 - PostgreSQL's own programs
-        [str(bin_dir / "pg_dump"), "-h", s["HOST"] or "127.0.0.1", "-p", str(s["PORT"] or 5432),
-         "-U", s["USER"] or "postgres", "--no-owner", "--no-privileges", s["NAME"]],  # fmt: skip
+        [
+            str(bin_dir / "pg_dump"),
+            *where,
+            "-U",
+            s["USER"] or "postgres",
+            "--no-owner",
+            "--no-privileges",
+            s["NAME"],
+        ],
         capture_output=True,
         check=True,
         timeout=120,
     )
-    load = subprocess.run(  # noqa: S603
+    load = subprocess.run(  # noqa: S603 - PostgreSQL's own programs
         [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", url],
         input=dump.stdout,
         capture_output=True,
@@ -63,9 +71,9 @@ def test_the_portal_is_served_by_the_replica_and_a_writer_reads_the_primary(
     tmp_path: Path,
 ) -> None:
     with postgres_with_replica() as (primary, replica):
-        subprocess.run(  # noqa: S603
-            [str(postgres_bin_dir() / "createdb"), "-h", "127.0.0.1", "-p", str(primary.port),
-             "-U", "postgres", DATABASE],  # fmt: skip
+        createdb = [str(postgres_bin_dir() / "createdb"), "-h", "127.0.0.1"]
+        subprocess.run(  # noqa: S603 - PostgreSQL's own programs
+            [*createdb, "-p", str(primary.port), "-U", "postgres", DATABASE],
             check=True,
             timeout=60,
         )
@@ -79,7 +87,7 @@ def test_the_portal_is_served_by_the_replica_and_a_writer_reads_the_primary(
             DJANGO_SETTINGS_MODULE="kotacerdas.settings",
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
         )
-        probe = subprocess.run(  # noqa: S603 - this interpreter, our module
+        probe = subprocess.run(
             [sys.executable, "-m", "tests.core.replica_probe"],
             cwd=ROOT,
             env=env,

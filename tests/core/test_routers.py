@@ -188,9 +188,11 @@ def test_the_portal_reads_the_replica_and_a_signed_in_writer_the_primary(routed:
     user = make_user("penulis")
     anonymous = Client()
 
-    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
-        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
-            response = anonymous.get("/publik/14.72/")
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
+        response = anonymous.get("/publik/14.72/")
     assert response.status_code == 200 and "Kota Dumai" in response.content.decode()
     assert any("regions_region" in q["sql"] for q in on_replica.captured_queries)
     assert not any("regions_region" in q["sql"] for q in on_primary.captured_queries)
@@ -201,9 +203,11 @@ def test_the_portal_reads_the_replica_and_a_signed_in_writer_the_primary(routed:
     assert response.status_code == 302 and PIN_COOKIE in writer.cookies
     assert get_user_model().objects.get(pk=user.pk).last_login is not None
     cache.clear()  # the page is built again, not served from the first request's cache
-    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
-        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
-            response = writer.get("/publik/14.72/")
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
+        response = writer.get("/publik/14.72/")
     assert response.status_code == 200
     assert not on_replica.captured_queries
     assert any("regions_region" in q["sql"] for q in on_primary.captured_queries)

@@ -244,7 +244,9 @@ def main(argv: list[str]) -> None:
         from kotacerdas.umkm.models import ImportJob
 
         # The jobs with a sign of life in the cache this process shares.
-        emit([str(pk) for pk in ImportJob.objects.values_list("pk", flat=True) if read_progress(pk)])
+        emit(
+            [str(pk) for pk in ImportJob.objects.values_list("pk", flat=True) if read_progress(pk)]
+        )
     elif action == "close":
         from kotacerdas.monitoring.models import ReportingPeriod
         from kotacerdas.monitoring.services import period_close
