@@ -31,10 +31,14 @@ ROOT = Path(__file__).resolve().parents[2]
 TASKS = 40
 TASK_PATH = "tests.core.queue_tasks.take_a_while"
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="row locks (SKIP LOCKED) are PostgreSQL's: run with DATABASE_URL=postgres://...",
-)
+pytestmark = [
+    # Two real worker processes (≈ 35 s): CI's drill step on PostgreSQL.
+    pytest.mark.drill,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="row locks (SKIP LOCKED) are PostgreSQL's: run with DATABASE_URL=postgres://...",
+    ),
+]
 
 
 def _database_url() -> str:

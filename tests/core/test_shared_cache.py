@@ -22,6 +22,10 @@ from tests.servers import redis_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Real processes (≈ 30 s): CI's drill step, or named on the command line. No
+# database is used (DATABASE_URL is removed for the nodes): once, on SQLite.
+pytestmark = [pytest.mark.drill, pytest.mark.one_database]
+
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
