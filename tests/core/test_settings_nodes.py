@@ -51,7 +51,9 @@ def test_a_cache_url_that_is_not_redis_is_refused(environ) -> None:
 
 def test_a_replica_url_adds_the_replica_and_its_router(environ) -> None:
     environ.setenv("DATABASE_URL", PRIMARY)
-    environ.setenv("KOTACERDAS_REPLICA_URL", "postgres://kota:sandi@replica.internal:5432/kotacerdas")
+    environ.setenv(
+        "KOTACERDAS_REPLICA_URL", "postgres://kota:sandi@replica.internal:5432/kotacerdas"
+    )
     environ.setenv("KOTACERDAS_REPLICA_PIN_SECONDS", "9")
     loaded = load_settings()
     replica = loaded["DATABASES"]["replica"]
