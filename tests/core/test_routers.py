@@ -211,3 +211,32 @@ def test_the_portal_reads_the_replica_and_a_signed_in_writer_the_primary(routed:
     assert response.status_code == 200
     assert not on_replica.captured_queries
     assert any("regions_region" in q["sql"] for q in on_primary.captured_queries)
+
+
+def test_a_page_of_a_version_the_replica_has_not_replayed_is_built_on_the_primary(
+    replica_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kotacerdas.core import caching
+
+    asked: list[str] = []
+
+    def caught_up(position: str) -> bool:
+        asked.append(position)
+        return position == "0/10"
+
+    monkeypatch.setattr(routers, "replica_caught_up", caught_up)
+    token = routers._current.set(routers.RequestReads(replica=True))
+    try:
+        # A bump recorded where the primary's WAL stood; the replica is behind it.
+        cache.set(f"{caching.PUBLISHED}:wal", "0/20", timeout=None)
+        built_on = caching.cached(("uji", 1), lambda: routers.reading_replica())
+        assert (built_on, asked) == (False, ["0/20"])
+        # Served from the cache: no question asked, nothing built.
+        routers._current.get().replica = True  # type: ignore[union-attr]
+        assert caching.cached(("uji", 1), lambda: "dibangun lagi") is False
+        assert asked == ["0/20"]
+        # Caught up: a new page is built on the replica.
+        cache.set(f"{caching.PUBLISHED}:wal", "0/10", timeout=None)
+        assert caching.cached(("uji", 2), lambda: routers.reading_replica()) is True
+    finally:
+        routers._current.reset(token)
