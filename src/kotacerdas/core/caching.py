@@ -29,7 +29,9 @@ that bypass model signals (``QuerySet.update``, raw SQL, a restore).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -43,6 +45,8 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from kotacerdas.core import routers
+
+logger = logging.getLogger(__name__)
 
 PUBLISHED = "portal:data-version"
 LIVE = "live:data-version"
@@ -86,21 +90,45 @@ def cached(
 ) -> T | None:
     """``build()``'s value, cached under ``parts`` + language + data version.
     None (a page that does not exist) is not cached: unknown addresses must
-    not fill the cache."""
+    not fill the cache. A cache that cannot be reached (a Redis restarting)
+    costs speed, not the page: it is built, uncached, and a warning logged."""
+    try:
+        return _cached(parts, build, version=version)
+    except _CacheUnavailable:
+        routers.read_primary()  # how far the replica must be is unknown now
+        return build()
+
+
+class _CacheUnavailable(Exception):
+    pass
+
+
+def _cache_call(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except Exception as error:  # the cache's own failures, whatever its backend
+        logger.warning("Cache unavailable (%s); the page is built uncached", type(error).__name__)
+        raise _CacheUnavailable from error
+
+
+def _cached(parts: tuple[Any, ...], build: Callable[[], T | None], *, version: str) -> T | None:
     prefix = "portal" if version == PUBLISHED else version.split(":", 1)[0]
     # The parts hashed: a key of any length and any characters (a role scope,
     # a region code) stays one that every cache backend accepts.
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
-    key = ":".join([prefix, str(data_version(version)), get_language() or "", digest])
-    value = cache.get(key)
+    number = _cache_call(lambda: data_version(version))
+    key = ":".join([prefix, str(number), get_language() or "", digest])
+    value = _cache_call(lambda: cache.get(key))
     if value is None:
         if routers.reading_replica():
-            position = cache.get(f"{version}:wal")
+            position = _cache_call(lambda: cache.get(f"{version}:wal"))
             if position is not None and not routers.replica_caught_up(position):
                 routers.read_primary()  # behind the change that made this version
         value = build()
         if value is not None:
-            cache.set(key, value, FRAGMENT_TIMEOUT)
+            # Built already: a failure to keep it must not lose it.
+            with contextlib.suppress(_CacheUnavailable):
+                _cache_call(lambda: cache.set(key, value, FRAGMENT_TIMEOUT))
     return value
 
 
