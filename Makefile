@@ -40,6 +40,7 @@ install-dev: ## Pasang dependensi aplikasi + pengembangan / install runtime and 
 
 test: install-dev ## Jalankan seluruh uji (DATABASE_URL dihormati) / run the whole suite
 	scripts/ensure-chromium
+	scripts/ensure-redis
 	env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(PYCACHE) \
 		$(UV) run --frozen --no-sync pytest -n $(JOBS) --dist loadfile $(ARGS)
 

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "kotacerdas.core.logging.RequestIdMiddleware",  # first: every log line of a request
+    # Which database this request reads: the primary, or a replica (issue 16).
+    "kotacerdas.core.routers.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,6 +188,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+
+# A PostgreSQL streaming replica (several nodes, issue 16): reads that tolerate
+# lag (the public portal, anonymous API reads) go there, everything else, and
+# every read of a visitor who wrote within KOTACERDAS_REPLICA_PIN_SECONDS, to
+# the primary (kotacerdas.core.routers, docs/operations.md "Several nodes").
+KOTACERDAS_REPLICA_URL = env_str("KOTACERDAS_REPLICA_URL").strip()
+KOTACERDAS_REPLICA_PIN_SECONDS = env_int("KOTACERDAS_REPLICA_PIN_SECONDS", 5)
+# URL namespaces whose GET/HEAD requests may read from the replica; a view can
+# also say so itself (kotacerdas.core.routers.replica_reads).
+KOTACERDAS_REPLICA_NAMESPACES = env_list("KOTACERDAS_REPLICA_NAMESPACES", ["portal", "api"])
+if KOTACERDAS_REPLICA_PIN_SECONDS < 1:
+    raise ImproperlyConfigured("KOTACERDAS_REPLICA_PIN_SECONDS must be 1 or more.")
+DATABASE_ROUTERS: list[str] = []
+if KOTACERDAS_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "KOTACERDAS_REPLICA_URL needs a PostgreSQL primary in DATABASE_URL: a read "
+            "replica is a PostgreSQL streaming replica of it."
+        )
+    DATABASES["replica"] = dj_database_url.parse(
+        KOTACERDAS_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("KOTACERDAS_REPLICA_URL must be a postgres:// address.")
+    # Tests read the test database through the replica's own server (a
+    # physical replica holds every database of its primary).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kotacerdas.core.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -546,18 +576,41 @@ for _name in (
         raise ImproperlyConfigured(f"{_name} must be a number above 0.")
 # A cache every web worker and the task worker share, and that survives a
 # restart: the UMKM statistics keep their tally here (umkm/statistics.py), so
-# a million-business region is counted once, not once per worker and restart.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(Path(env_str("KOTACERDAS_CACHE_DIR") or DATA_DIR / "cache").resolve()),
-        "TIMEOUT": 24 * 60 * 60,
-        # Django's default of 300 entries is passed by the cached pages alone
-        # (per region, language and role scope); past it every write deletes
-        # a random third of the cache, data versions included.
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
+# a million-business region is counted once, not once per worker and restart;
+# data versions, rate limits, the worker's heartbeat and import progress live
+# here too. One machine: a folder. Several nodes (issue 16): Redis or Valkey
+# through KOTACERDAS_CACHE_URL (or KOTACERDAS_REDIS_URL), e.g.
+# redis://cache.internal:6379/0, rediss:// for TLS, unix:///run/redis.sock.
+KOTACERDAS_CACHE_URL = (env_str("KOTACERDAS_CACHE_URL") or env_str("KOTACERDAS_REDIS_URL")).strip()
+if KOTACERDAS_CACHE_URL:
+    if not KOTACERDAS_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "KOTACERDAS_CACHE_URL (or KOTACERDAS_REDIS_URL) must start with redis://, "
+            f"rediss:// or unix://, not {KOTACERDAS_CACHE_URL.split('://')[0]!r}."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": KOTACERDAS_CACHE_URL,
+            "TIMEOUT": 24 * 60 * 60,
+            # Several deployments may share one server: their keys stay apart.
+            "KEY_PREFIX": env_str("KOTACERDAS_CACHE_PREFIX", "kotacerdas"),
+            # A cache server that hangs must not hold a request for ever.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(env_str("KOTACERDAS_CACHE_DIR") or DATA_DIR / "cache").resolve()),
+            "TIMEOUT": 24 * 60 * 60,
+            # Django's default of 300 entries is passed by the cached pages alone
+            # (per region, language and role scope); past it every write deletes
+            # a random third of the cache, data versions included.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 PRIVATE_FILES_DIR = Path(env_str("KOTACERDAS_PRIVATE_DIR") or DATA_DIR / "private").resolve()
 

@@ -34,8 +34,9 @@ def _waiting_job(victim: Victim, process: subprocess.Popen[str], held: str) -> s
     raise AssertionError("the staged import never queued its job")
 
 
-def _progress_files(victim: Victim) -> list[str]:
-    return [name for name in victim.files() if "import-progress" in name]
+def _progress(victim: Victim) -> list[str]:
+    """The jobs whose progress entry (their sign of life) is in the shared cache."""
+    return list(victim.json("progress"))
 
 
 @pytest.mark.parametrize(
@@ -58,7 +59,7 @@ def test_a_waiting_staged_import_stopped_by_a_signal_fails_its_job(
     assert jobs[job] == "failed", (jobs, err)
     assert jobs[held] == "running"  # the other import is not disturbed
     # Its sign of life is gone with it; the holder's stays.
-    assert _progress_files(victim) == [f"private/import-progress/{held}.json"]
+    assert _progress(victim) == [held]
 
 
 def test_a_waiting_staged_import_killed_is_failed_by_the_next_page(victim: Victim) -> None:
@@ -75,4 +76,4 @@ def test_a_waiting_staged_import_killed_is_failed_by_the_next_page(victim: Victi
     settled = victim.json("settle")
     assert settled[job] == "failed"
     assert settled[held] == "running"
-    assert _progress_files(victim) == [f"private/import-progress/{held}.json"]
+    assert _progress(victim) == [held]

@@ -1,5 +1,5 @@
 """A web import whose worker died leaves no litter once a page settles it:
-the progress file and any report the worker wrote go with the job's failure
+the progress entry and any report the worker wrote go with the job's failure
 (the SIGKILL version of this is in test_kill.py)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.conftest import World
 from tests.permissions.rows_umkm_import import upload_job
 
 
-def _dead_worker_job(world: World) -> tuple[ImportJob, Path, Path]:
+def _dead_worker_job(world: World) -> tuple[ImportJob, Path]:
     """A RUNNING job, as a worker killed mid-import leaves it: a progress
     file from long ago and a report written before the kill."""
     job = upload_job(world)
@@ -29,23 +29,23 @@ def _dead_worker_job(world: World) -> tuple[ImportJob, Path, Path]:
         report_name=report_name,
     )
     job.refresh_from_db()
-    progress.ProgressFile(job.pk).write(10, 40)
+    progress.ProgressBeat(job.pk).write(10, 40)
     report = Path(private_storage.path(report_name))
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_bytes(b"PK half a report")
-    return job, progress.progress_path(job.pk), report
+    return job, report
 
 
-def test_giving_up_a_dead_import_removes_its_progress_file_and_report(
+def test_giving_up_a_dead_import_removes_its_progress_entry_and_report(
     world: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    job, progress, report = _dead_worker_job(world)
+    job, report = _dead_worker_job(world)
 
     with django_capture_on_commit_callbacks(execute=True):
         job = services.import_job_give_up(job=job, since=timezone.now() - dt.timedelta(hours=1))
 
     assert job.state == ImportJob.State.FAILED and job.report_name == ""
-    assert not progress.exists()
+    assert progress.read_progress(job.pk) is None
     assert not report.exists()
     # A failed job's stored files go at once (issue 14 point 7), the upload too.
     job.refresh_from_db()

@@ -223,7 +223,7 @@ def main(argv: list[str]) -> None:
         kotacerdas(["umkm", "import", args[0], "--region", "14.72", "--quiet", "--staged"])
     elif action == "hold":
         from kotacerdas.regions.models import Region
-        from kotacerdas.umkm.imports.progress import ProgressFile
+        from kotacerdas.umkm.imports.progress import ProgressBeat
         from kotacerdas.umkm.models import ImportJob
 
         # Another import of the region, running (its sign of life fresh).
@@ -232,7 +232,7 @@ def main(argv: list[str]) -> None:
             filename="besar.csv",
             state=ImportJob.State.RUNNING,
         )
-        ProgressFile(held.pk).write(0, None)
+        ProgressBeat(held.pk).write(0, None)
         emit({"job": held.pk})
     elif action == "settle":
         from kotacerdas.umkm.imports.services import give_up_if_stalled
@@ -240,6 +240,14 @@ def main(argv: list[str]) -> None:
 
         # What the region's import list does with every job it shows.
         emit({str(job.pk): give_up_if_stalled(job).state for job in ImportJob.objects.all()})
+    elif action == "progress":
+        from kotacerdas.umkm.imports.progress import read_progress
+        from kotacerdas.umkm.models import ImportJob
+
+        # The jobs with a sign of life in the cache this process shares.
+        emit(
+            [str(pk) for pk in ImportJob.objects.values_list("pk", flat=True) if read_progress(pk)]
+        )
     elif action == "close":
         from kotacerdas.monitoring.models import ReportingPeriod
         from kotacerdas.monitoring.services import period_close

@@ -2,8 +2,10 @@
 "rendered once per data version" (the portal's pages, the signed-in
 dashboard's body, the public API's answers).
 
-A *data version* is one number in Django's cache (a file cache in production,
-shared by every worker and the task worker). A committed change bumps it, so
+A *data version* is one number in Django's cache (a folder on one machine,
+Redis or Valkey across several nodes: shared by every web worker and task
+worker of every node, so a change on one node is seen by all; on Redis the
+bump is one atomic ``INCR``). A committed change bumps it, so
 everything cached under the old number is stale at once and rebuilt on its
 next request. Two versions exist:
 
@@ -27,7 +29,9 @@ that bypass model signals (``QuerySet.update``, raw SQL, a restore).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -39,6 +43,10 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+from kotacerdas.core import routers
+
+logger = logging.getLogger(__name__)
 
 PUBLISHED = "portal:data-version"
 LIVE = "live:data-version"
@@ -60,7 +68,13 @@ def data_version(key: str = PUBLISHED) -> int:
 
 
 def bump(key: str = PUBLISHED) -> None:
-    """Mark everything cached under ``key``'s data version stale."""
+    """Mark everything cached under ``key``'s data version stale. With a read
+    replica, first record where the primary's WAL stands: a page of the new
+    version is built on the replica only once it has replayed that far
+    (:func:`cached`, kotacerdas.core.routers)."""
+    position = routers.wal_position()
+    if position is not None:
+        cache.set(f"{key}:wal", position, timeout=None)
     try:
         cache.incr(key)
     except ValueError:
@@ -76,17 +90,45 @@ def cached(
 ) -> T | None:
     """``build()``'s value, cached under ``parts`` + language + data version.
     None (a page that does not exist) is not cached: unknown addresses must
-    not fill the cache."""
+    not fill the cache. A cache that cannot be reached (a Redis restarting)
+    costs speed, not the page: it is built, uncached, and a warning logged."""
+    try:
+        return _cached(parts, build, version=version)
+    except _CacheUnavailable:
+        routers.read_primary()  # how far the replica must be is unknown now
+        return build()
+
+
+class _CacheUnavailable(Exception):
+    pass
+
+
+def _cache_call(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except Exception as error:  # the cache's own failures, whatever its backend
+        logger.warning("Cache unavailable (%s); the page is built uncached", type(error).__name__)
+        raise _CacheUnavailable from error
+
+
+def _cached(parts: tuple[Any, ...], build: Callable[[], T | None], *, version: str) -> T | None:
     prefix = "portal" if version == PUBLISHED else version.split(":", 1)[0]
     # The parts hashed: a key of any length and any characters (a role scope,
     # a region code) stays one that every cache backend accepts.
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
-    key = ":".join([prefix, str(data_version(version)), get_language() or "", digest])
-    value = cache.get(key)
+    number = _cache_call(lambda: data_version(version))
+    key = ":".join([prefix, str(number), get_language() or "", digest])
+    value = _cache_call(lambda: cache.get(key))
     if value is None:
+        if routers.reading_replica():
+            position = _cache_call(lambda: cache.get(f"{version}:wal"))
+            if position is not None and not routers.replica_caught_up(position):
+                routers.read_primary()  # behind the change that made this version
         value = build()
         if value is not None:
-            cache.set(key, value, FRAGMENT_TIMEOUT)
+            # Built already: a failure to keep it must not lose it.
+            with contextlib.suppress(_CacheUnavailable):
+                _cache_call(lambda: cache.set(key, value, FRAGMENT_TIMEOUT))
     return value
 
 

@@ -5,10 +5,15 @@ in one second and 29 registrations in 1,4 seconds.
 
 Each limit counts hits per key (the client's address, or the account the
 request is about) in fixed windows, in the cache every process shares
-(``settings.CACHES``, file-based). Keys are hashed: no address or e-mail is
-written to the cache. The count is approximate under races (the file cache
-has no atomic increment): a burst may pass a hit or two beyond the limit,
-never hundreds.
+(``settings.CACHES``: a folder on one machine, Redis or Valkey across
+several nodes, so a client that alternates between nodes is counted once).
+Keys are hashed: no address or e-mail is written to the cache. A window's
+counter is created with ``add`` and counted with ``incr``: on Redis both are
+single atomic commands, so the count is exact however many processes and
+nodes count at once; on the file cache ``incr`` is a read and a write, and a
+burst may pass a hit or two beyond the limit, never hundreds. A cache that
+cannot be reached (a Redis restarting) lets the request through and logs a
+warning: the forms stay usable, unlimited for that moment.
 
 ``client_address`` is the one reading of the client's address behind
 ``KOTACERDAS_NUM_PROXIES`` trusted proxies (sign-in throttling uses it too,
@@ -18,6 +23,7 @@ through ``accounts.network.client_ip``).
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +31,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -62,6 +70,15 @@ def _cache_key(limit: Limit, key: str, now: float) -> str:
     return f"kc:ratelimit:{limit.scope}:{window}:{digest}"
 
 
+def _count(cache_key: str, timeout: int) -> int:
+    cache.add(cache_key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
+
+
 def limits_hit(checks: Iterable[tuple[Limit, str]]) -> Limit | None:
     """Count one hit for each (limit, key) with a non-empty key; the first
     limit now exceeded, or None when every one still allows the request."""
@@ -71,12 +88,11 @@ def limits_hit(checks: Iterable[tuple[Limit, str]]) -> Limit | None:
         if not key:
             continue
         cache_key = _cache_key(limit, key, now)
-        cache.add(cache_key, 0, timeout=limit.seconds + 60)
         try:
-            hits = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=limit.seconds + 60)
-            hits = 1
+            hits = _count(cache_key, limit.seconds + 60)
+        except Exception:  # the cache's own failures, whatever its backend
+            logger.warning("Rate limit %s not counted: cache unavailable", limit.scope)
+            continue
         if hits > limit.count and exceeded is None:
             exceeded = limit
     return exceeded

@@ -14,7 +14,7 @@ from django.db import connections
 
 from kotacerdas.cli import main
 from kotacerdas.umkm.imports.models import ImportJob
-from kotacerdas.umkm.imports.progress import ProgressFile
+from kotacerdas.umkm.imports.progress import ProgressBeat, read_progress
 from kotacerdas.umkm.models import Business, KbliCode, PersonalDataAccess
 from tests.umkm.imports.test_engine import ROWS, write_csv
 
@@ -165,7 +165,7 @@ def test_staged_waits_for_the_running_import_of_its_region(world, survey, monkey
     running = ImportJob.objects.create(
         region=world.region, filename="besar.xlsx", state=ImportJob.State.RUNNING
     )
-    ProgressFile(running.pk).write(0, None)  # alive
+    ProgressBeat(running.pk).write(0, None)  # alive
     polls: list[int] = []
 
     def sleep(seconds: float) -> None:  # the other import ends after two polls
@@ -253,12 +253,12 @@ def test_a_waiting_command_line_job_whose_process_is_gone_is_failed_by_its_page(
     from kotacerdas.umkm.imports import services
 
     job = _waiting(world, services.cli_owner(_finished_pid()))
-    ProgressFile(job.pk).write(0, None)  # a fresh sign of life does not keep a dead pid alive
+    ProgressBeat(job.pk).write(0, None)  # a fresh sign of life does not keep a dead pid alive
     with django_capture_on_commit_callbacks(execute=True):
         settled = services.give_up_if_stalled(job)
     assert settled.state == ImportJob.State.FAILED
     assert "baris perintah berhenti sebelum dimulai" in settled.error
-    assert not ProgressFile(job.pk).path.exists()
+    assert read_progress(job.pk) is None
     assert services.import_jobs_abandoned_fail() == 0  # settled once
 
 
@@ -266,10 +266,10 @@ def test_a_waiting_command_line_job_of_a_live_process_keeps_waiting(world) -> No
     from kotacerdas.umkm.imports import services
 
     job = _waiting(world, services.cli_owner())  # this process
-    ProgressFile(job.pk).write(0, None)
+    ProgressBeat(job.pk).write(0, None)
     assert services.give_up_if_stalled(job).state == ImportJob.State.QUEUED
     elsewhere = _waiting(world, "cli:4242@another-host")
-    ProgressFile(elsewhere.pk).write(0, None)
+    ProgressBeat(elsewhere.pk).write(0, None)
     assert services.import_jobs_abandoned_fail() == 0
     assert ImportJob.objects.filter(state=ImportJob.State.QUEUED).count() == 2
 
@@ -286,7 +286,7 @@ def test_a_command_line_job_without_a_sign_of_life_is_failed_by_the_daily_sweep(
     elsewhere = _waiting(world, "cli:4242@another-host")
     reused = _waiting(world, services.cli_owner())  # alive, but it stopped beating
     for job in (elsewhere, reused):
-        ProgressFile(job.pk).write(0, None)
+        ProgressBeat(job.pk).write(0, None)
     web = ImportJob.objects.create(
         region=world.region, filename="web.csv", state=ImportJob.State.QUEUED, task_id="abc"
     )
@@ -309,6 +309,6 @@ def test_a_job_of_another_container_with_this_host_name_is_not_judged_by_its_pid
 
     assert services.cli_owner(1) != f"cli:1@{socket.gethostname()}"  # the namespace is named
     twin = _waiting(world, f"cli:{_finished_pid()}@1.{socket.gethostname()}")
-    ProgressFile(twin.pk).write(0, None)
+    ProgressBeat(twin.pk).write(0, None)
     assert services.import_jobs_abandoned_fail() == 0
     assert services.give_up_if_stalled(twin).state == ImportJob.State.QUEUED

@@ -1,13 +1,13 @@
-"""The background import task and its progress on the web: the progress file,
+"""The background import task and its progress on the web: the progress entry,
 the htmx-polled panel, stalled workers, failures that change nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from kotacerdas.umkm import tasks
 from kotacerdas.umkm.imports import progress as import_progress
 from kotacerdas.umkm.imports import services
 from kotacerdas.umkm.imports.models import mapping_to_json
-from kotacerdas.umkm.imports.progress import ProgressFile, progress_path, read_progress
+from kotacerdas.umkm.imports.progress import ProgressBeat, progress_key, read_progress
 from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import import_place_rules, import_warnings
 from kotacerdas.umkm.models import Business, ImportJob
@@ -54,21 +54,17 @@ def _running(world: World, *, started: dt.datetime | None = None) -> ImportJob:
 
 
 def _write_progress(job: ImportJob, done: int, total: int | None, at: dt.datetime) -> None:
-    path = progress_path(job.pk)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"done": done, "total": total, "at": at.isoformat()}))
+    cache.set(progress_key(job.pk), {"done": done, "total": total, "at": at.isoformat()})
 
 
-def test_the_progress_file_is_replaced_whole_and_throttled(world: World) -> None:
+def test_the_progress_entry_is_replaced_whole_and_throttled(world: World) -> None:
     ticks = iter([0.0, 0.1, 0.7])
-    progress = ProgressFile(7, interval=0.5, clock=lambda: next(ticks))
+    progress = ProgressBeat(7, interval=0.5, clock=lambda: next(ticks))
     progress(5_000, 20_000)
     progress(10_000, 20_000)  # 0.1 s later: skipped
     assert read_progress(7)[:2] == (5_000, 20_000)  # type: ignore[index]
     progress(15_000, 20_000)
     assert read_progress(7)[:2] == (15_000, 20_000)  # type: ignore[index]
-    # Only the final file is left in the directory: no temporary files.
-    assert [p.name for p in progress_path(7).parent.iterdir()] == ["7.json"]
     progress.remove()
     assert read_progress(7) is None
 
@@ -133,15 +129,15 @@ def test_the_task_imports_and_reports_progress_while_it_runs(
 ) -> None:
     monkeypatch.setattr("kotacerdas.umkm.imports.engine.PROGRESS_EVERY", 1)
     seen: list[tuple[int, int | None]] = []
-    write = ProgressFile.write
+    write = ProgressBeat.write
 
-    def spy(self: ProgressFile, done: int, total: int | None) -> None:
+    def spy(self: ProgressBeat, done: int, total: int | None) -> None:
         write(self, done, total)
-        found = read_progress(int(self.path.stem))
+        found = read_progress(self.job_id)
         assert found is not None
         seen.append(found[:2])
 
-    monkeypatch.setattr(ProgressFile, "write", spy)
+    monkeypatch.setattr(ProgressBeat, "write", spy)
     monkeypatch.setattr(import_progress, "PROGRESS_INTERVAL", 0)
     job = _queued(world)
     summary = tasks.import_run.call(job_id=job.pk)

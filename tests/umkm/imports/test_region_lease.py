@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from kotacerdas.umkm.imports import services
 from kotacerdas.umkm.imports.models import ImportJob
-from kotacerdas.umkm.imports.progress import ProgressFile
+from kotacerdas.umkm.imports.progress import ProgressBeat
 from kotacerdas.umkm.models import Business
 from tests.conftest import World, persona_create, personas_sign_in, world_build
 from tests.factories import RegionFactory
@@ -175,7 +175,7 @@ def test_a_job_of_another_region_does_not_wait() -> None:
     ImportJob.objects.filter(pk=running.pk).update(
         state=State.RUNNING, started_at=timezone.now(), region=RegionFactory(code="14.71")
     )
-    ProgressFile(running.pk).write(0, 3)
+    ProgressBeat(running.pk).write(0, 3)
     elsewhere = _queued(world, _survey(1, 3))
     result = services.import_job_run(job_id=elsewhere.pk)
     assert "waiting" not in result and result["rows"] == 3

@@ -71,17 +71,17 @@ def test_an_import_jobs_rows_are_invisible_until_it_publishes_them(
     before = Business.objects.count()
     job = _queued(world, _survey(60))
     seen: list[tuple[int, int]] = []
-    original = services.ProgressFile.write
+    original = services.ProgressBeat.write
 
     def watch(self: Any, done: int, total: int | None) -> None:
         seen.append((Business.objects.count(), Business.all_rows.count()))
         original(self, done, total)
 
-    services.ProgressFile.write = watch  # type: ignore[method-assign]
+    services.ProgressBeat.write = watch  # type: ignore[method-assign]
     try:
         services.import_job_run(job_id=job.pk)
     finally:
-        services.ProgressFile.write = original  # type: ignore[method-assign]
+        services.ProgressBeat.write = original  # type: ignore[method-assign]
 
     job.refresh_from_db()
     assert (job.state, job.imported, job.staging) == (State.DONE, 60, False)
@@ -99,7 +99,7 @@ def test_a_job_given_up_while_its_slow_worker_writes_is_never_published(
     writes nothing more, publishes nothing, and its rows go (review read)."""
     before = Business.objects.count()
     job = _queued(world, _survey(60))
-    original = services.ProgressFile.write
+    original = services.ProgressBeat.write
     calls: list[int] = []
 
     def give_up_midway(self: Any, done: int, total: int | None) -> None:
@@ -108,13 +108,13 @@ def test_a_job_given_up_while_its_slow_worker_writes_is_never_published(
             ImportJob.objects.filter(pk=job.pk).update(state=State.FAILED)
         original(self, done, total)
 
-    services.ProgressFile.write = give_up_midway  # type: ignore[method-assign]
+    services.ProgressBeat.write = give_up_midway  # type: ignore[method-assign]
     try:
         services.import_job_run(job_id=job.pk)
     except engine.ImportGivenUp:
         pass
     finally:
-        services.ProgressFile.write = original  # type: ignore[method-assign]
+        services.ProgressBeat.write = original  # type: ignore[method-assign]
 
     job.refresh_from_db()
     assert job.state == State.FAILED and not job.staging

@@ -56,7 +56,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 def _during_import(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
     """Run ``action`` once, while the import has written rows and has more to write."""
     calls: list[int] = []
-    original = services.ProgressFile.write
+    original = services.ProgressBeat.write
 
     def hook(self: Any, done: int, total: int | None) -> None:
         calls.append(done)
@@ -64,7 +64,7 @@ def _during_import(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
             action()
         original(self, done, total)
 
-    monkeypatch.setattr(services.ProgressFile, "write", hook)
+    monkeypatch.setattr(services.ProgressBeat, "write", hook)
 
 
 def test_a_nib_held_only_by_an_import_still_writing_goes_to_the_person_saving_it(

@@ -108,3 +108,17 @@ def test_a_code_outside_the_versions_divisions_refuses_the_list(db, tmp_path) ->
     with pytest.raises(CommandError, match="45101"):
         call_command("umkm", "kbli-load", str(path), "--version", "2025")
     assert not KbliCode.objects.exists()
+
+
+def test_a_list_loaded_by_another_process_counts_here_without_a_restart(db) -> None:
+    from django.core.cache import cache
+
+    from kotacerdas.umkm.registry.models import KBLI_LISTS_STAMP
+
+    assert KbliCode.objects.official("2020") is None  # none loaded: read, remembered
+    # Another process (another node) loads a list: its rows, and its stamp in
+    # the shared cache; nothing of this process is told directly.
+    KbliCode.objects.create(version="2020", code="47111", title="Toko", category="G")
+    assert KbliCode.objects.official("2020") is None  # still what this process read
+    cache.set(KBLI_LISTS_STAMP, "dimuat-di-node-lain", timeout=None)
+    assert KbliCode.objects.official("2020") == frozenset({"47111"})

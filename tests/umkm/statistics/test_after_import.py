@@ -56,7 +56,7 @@ def test_the_workers_import_is_counted_by_the_first_statistics_after_it_publishe
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED, mapping=MAPPING)
     during: list[int] = []
     after: list[int] = []
-    beat = services.ProgressFile.__call__
+    beat = services.ProgressBeat.__call__
 
     def viewed_while_staging(self: Any, done: int, total: int | None) -> None:
         during.append(_seen(world.region))
@@ -65,7 +65,7 @@ def test_the_workers_import_is_counted_by_the_first_statistics_after_it_publishe
     def viewed_after_publish(job: ImportJob) -> None:  # before the worker's own recount
         after.append(_seen(world.region))
 
-    monkeypatch.setattr(services.ProgressFile, "__call__", viewed_while_staging)
+    monkeypatch.setattr(services.ProgressBeat, "__call__", viewed_while_staging)
     monkeypatch.setattr(services, "_find_duplicates", viewed_after_publish)
     assert services.import_job_run(job_id=job.pk)["imported"] == 40
 

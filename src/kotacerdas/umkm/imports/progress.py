@@ -1,12 +1,17 @@
 """How far an import is, for the progress bar, and the worker's sign of life.
 
-Progress goes to a small JSON file, not to the job's row: the engine imports
-in one transaction, and on SQLite that transaction holds the write lock (and
-on any database its writes are invisible to other connections), so the web
-could not see ``rows_done`` move. The file lies in ``PRIVATE_FILES_DIR``,
-which web and worker share already (the worker reads the uploaded file from
-there). It also serves as the worker's sign of life: a RUNNING job without
-progress for :data:`STALL_AFTER` is settled when a page shows it
+Progress goes to the cache every process shares (``settings.CACHES``: a
+folder on one machine, Redis or Valkey across several nodes), not to the
+job's row: the engine imports in one transaction, and on SQLite that
+transaction holds the write lock (and on any database its writes are
+invisible to other connections), so the web could not see ``rows_done``
+move; and a write every half second on the database the other users wait
+for is what the import is built to avoid. A file beside the uploads (as
+before issue 16) is seen by one machine only, and private files may now live
+in object storage. The entry holds counts and a time, no personal data.
+
+It also serves as the worker's sign of life: a RUNNING job without progress
+for :data:`STALL_AFTER` is settled when a page shows it
 (:func:`kotacerdas.umkm.imports.services.import_job_give_up`): FAILED, the
 registry unchanged, unless the engine had committed before the worker died.
 """
@@ -14,25 +19,27 @@ registry unchanged, unless the engine had committed before the worker died.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import tempfile
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from kotacerdas.core.jobs import STALL_AFTER, no_worker, stalled
-from kotacerdas.core.storage import private_files_dir
 from kotacerdas.umkm.imports.models import ImportJob
 
-PROGRESS_DIR = "import-progress"
-# When a job is taken for dead (STALL_AFTER) and when a queued one says no
-# worker runs: the rules of every background job (core.jobs).
-# The progress file is rewritten at most this often (seconds).
+logger = logging.getLogger(__name__)
+
+# The progress entry is rewritten at most this often (seconds). When a job is
+# taken for dead (STALL_AFTER) and when a queued one says no worker runs are
+# the rules of every background job (core.jobs).
 PROGRESS_INTERVAL = 0.5
+# An entry outlives its last write by this long (seconds): long past
+# STALL_AFTER, so a dead worker's job is judged by its last beat, and then
+# gone, so nothing accumulates.
+PROGRESS_TIMEOUT = int(STALL_AFTER.total_seconds()) * 6
 
 State = ImportJob.State
 
@@ -63,21 +70,26 @@ class Progress:
         return min(99, self.done * 100 // self.total)
 
 
-def progress_path(job_id: int) -> Path:
-    return private_files_dir() / PROGRESS_DIR / f"{job_id}.json"
+def progress_key(job_id: int) -> str:
+    return f"kotacerdas:import-progress:{job_id}"
 
 
 def read_progress(job_id: int) -> tuple[int, int | None, dt.datetime] | None:
-    """(rows done, rows expected, written at) from the progress file, or None."""
+    """(rows done, rows expected, written at) from the job's progress entry,
+    or None (none, unreadable, or the cache unavailable)."""
     try:
-        data = json.loads(progress_path(job_id).read_text(encoding="utf-8"))
+        data = cache.get(progress_key(job_id))
+    except Exception:  # the cache's own failures, whatever its backend
+        logger.warning("Import progress could not be read", exc_info=True)
+        return None
+    try:
         total = data.get("total")
         return (
             int(data["done"]),
             int(total) if total is not None else None,
             dt.datetime.fromisoformat(data["at"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (AttributeError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -112,10 +124,10 @@ def is_stalled(progress: Progress, *, now: dt.datetime | None = None) -> bool:
     return progress.state == State.RUNNING and stalled(progress.since, now=now)
 
 
-class ProgressFile:
-    """The progress callback handed to the engine: rewrites the job's JSON
-    file atomically (temporary file + ``os.replace``), at most every
-    ``interval`` seconds."""
+class ProgressBeat:
+    """The progress callback handed to the engine: rewrites the job's entry
+    in the shared cache (one ``set``, so a reader sees the old or the new
+    value whole), at most every ``interval`` seconds."""
 
     def __init__(
         self,
@@ -124,7 +136,8 @@ class ProgressFile:
         interval: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.path = progress_path(job_id)
+        self.job_id = job_id
+        self.key = progress_key(job_id)
         self.interval = PROGRESS_INTERVAL if interval is None else interval
         self.clock = clock
         self.last: float | None = None
@@ -137,18 +150,17 @@ class ProgressFile:
         self.write(done, total)
 
     def write(self, done: int, total: int | None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data = json.dumps({"done": done, "total": total, "at": timezone.now().isoformat()})
-        handle, temporary = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.stem}-", suffix=".tmp"
-        )
+        """Never raises: a cache that cannot be written must not fail the
+        import (its page then shows no movement, and after STALL_AFTER
+        without a beat the job is given up, as for a dead worker)."""
+        data = {"done": done, "total": total, "at": timezone.now().isoformat()}
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(data)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            cache.set(self.key, data, timeout=PROGRESS_TIMEOUT)
+        except Exception:
+            logger.warning("Import progress could not be written", exc_info=True)
 
     def remove(self) -> None:
-        self.path.unlink(missing_ok=True)
+        try:
+            cache.delete(self.key)
+        except Exception:
+            logger.warning("Import progress could not be removed", exc_info=True)

@@ -59,7 +59,7 @@ from kotacerdas.umkm.imports.models import (
     mapping_from_json,
     mapping_to_json,
 )
-from kotacerdas.umkm.imports.progress import ProgressFile, is_stalled, job_progress, read_progress
+from kotacerdas.umkm.imports.progress import ProgressBeat, is_stalled, job_progress, read_progress
 from kotacerdas.umkm.imports.reading import ImportFileError
 from kotacerdas.umkm.imports.selectors import (
     files_expired,
@@ -242,8 +242,8 @@ def import_job_give_up(*, job: ImportJob, since: dt.datetime) -> ImportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "report_name", "finished_at"])
         _audit(actor=None, job=job, before=before)
-        # The progress file was the dead worker's sign of life; now it is litter.
-        transaction.on_commit(ProgressFile(job.pk).remove)
+        # The progress entry was the dead worker's sign of life; now it is litter.
+        transaction.on_commit(ProgressBeat(job.pk).remove)
         failed = job.state == State.FAILED
         if failed and job.staging:
             # The rows the dead worker wrote are invisible; the worker deletes them.
@@ -468,7 +468,7 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     if claim is Claim.GONE:
         return {}
     job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
-    progress = ProgressFile(job.pk)
+    progress = ProgressBeat(job.pk)
     progress.write(0, job.rows_total)
     with private_output(report_name) as report_path:
         result = _run_job(job, progress, report_path)
@@ -491,7 +491,7 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
         report_name=report_name if published else "",
         actor=job.created_by,
     )
-    # Only now: until the job row says DONE, the file's freshness is what
+    # Only now: until the job row says DONE, the entry's freshness is what
     # tells a page that the worker is alive (give_up_if_stalled).
     progress.remove()
     _find_duplicates(job)
@@ -499,7 +499,7 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     return {key: value for key, value in result.as_dict().items() if key != "report_path"}
 
 
-def _run_job(job: ImportJob, progress: ProgressFile, report_path: Path) -> ImportResult | None:
+def _run_job(job: ImportJob, progress: ProgressBeat, report_path: Path) -> ImportResult | None:
     """The engine on the job's stored file (a temporary copy of it on this
     machine when the files are in a bucket), its report written to
     ``report_path``; None when the job failed (recorded) or was given up."""
@@ -587,7 +587,7 @@ def _process_alive(pid: int) -> bool:
 def cli_job_abandoned(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
     """True when ``job`` is a command line's QUEUED job whose process is gone:
     on this host, no process has its pid; on any host, its sign of life (the
-    progress file, rewritten at every poll while it waits, else its creation)
+    progress entry, rewritten at every poll while it waits, else its creation)
     is older than :data:`~kotacerdas.core.jobs.STALL_AFTER` (another host's
     process, or a pid reused on this one)."""
     if job.state != State.QUEUED or not job.task_id.startswith(CLI_OWNER):
@@ -619,7 +619,7 @@ def import_job_abandoned_fail(*, job: ImportJob) -> ImportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "finished_at"])
         _audit(actor=None, job=job, before=before)
-        transaction.on_commit(ProgressFile(job.pk).remove)
+        transaction.on_commit(ProgressBeat(job.pk).remove)
     logger.warning("import job %s: its command-line process is gone; marked failed", job.pk)
     return job
 
@@ -667,9 +667,9 @@ def import_run_here(
         job.save()
         _audit(actor=actor, job=job, before=None)
     told: set[int | None] = set()
-    beat = ProgressFile(job.pk)
+    beat = ProgressBeat(job.pk)
     try:
-        # While it waits, the file is its sign of life (cli_job_abandoned).
+        # While it waits, the entry is its sign of life (cli_job_abandoned).
         beat.write(0, None)
         while (claim := _claim(job.pk, "")) is Claim.BUSY:
             holder = ImportJob.objects.filter(pk=job.pk).values_list("waiting_for", flat=True)[0]

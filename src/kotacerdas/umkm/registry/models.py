@@ -9,9 +9,12 @@ reveal or export writes a ``PersonalDataAccess`` row (:mod:`kotacerdas.umkm.pdp.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import time
 from typing import Any, ClassVar
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -528,6 +531,18 @@ class Business(models.Model):
 # loaded). A survey import checks every row against it, in a forked child
 # that must not query the database: the parent reads the lists first.
 _official: dict[str, frozenset[str] | None] = {}
+# Loading a list (on any node, in any process) stamps the shared cache; a
+# process whose lists were read under another stamp reads them again, so a
+# list loaded on one node counts on every node without a restart (issue 16).
+KBLI_LISTS_STAMP = "kotacerdas:kbli-lists"
+_read_under: list[Any] = [None]
+
+
+def _lists_stamp() -> Any:
+    try:
+        return cache.get(KBLI_LISTS_STAMP)
+    except Exception:  # the cache's own failures: keep what this process read
+        return _read_under[0]
 
 
 class KbliCodeManager(models.Manager["KbliCode"]):
@@ -536,14 +551,23 @@ class KbliCodeManager(models.Manager["KbliCode"]):
         that version is loaded (then a code is checked by its division)."""
         if version not in kbli.VERSIONS:
             return None
+        stamp = _lists_stamp()
+        if stamp != _read_under[0]:
+            _official.clear()
+            _read_under[0] = stamp
         if version not in _official:
             codes = frozenset(self.filter(version=version).values_list("code", flat=True))
             _official[version] = codes or None
         return _official[version]
 
     def forget(self) -> None:
-        """Drop the lists read (after loading a list, and between tests)."""
+        """Drop the lists read, here and in every other process (after loading
+        a list, and between tests)."""
         _official.clear()
+        stamp = time.time_ns()
+        _read_under[0] = stamp
+        with contextlib.suppress(Exception):  # no cache: other processes keep theirs
+            cache.set(KBLI_LISTS_STAMP, stamp, timeout=None)
 
 
 class KbliCode(models.Model):
