@@ -9,6 +9,7 @@ class UmkmConfig(AppConfig):
 
     def ready(self) -> None:
         from kotacerdas.core.extensions import panel_register, personal_data_register
+        from kotacerdas.umkm.caching import watch_registry
         from kotacerdas.umkm.duplicates.services import after_business_saved
         from kotacerdas.umkm.imports.selectors import personal_data_kept
         from kotacerdas.umkm.national.panels import siinas_statistics
@@ -21,3 +22,5 @@ class UmkmConfig(AppConfig):
         after_save_register(after_business_saved)
         # What backups say they hold (core/backup.py, the manifest).
         personal_data_register(personal_data_kept)
+        # The cached list and statistics pages go stale with the region's rows.
+        watch_registry()
