@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from kotacerdas.core.caching import LIVE, cached, kept, roles_version
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.regions.models import Region
 
@@ -66,8 +67,14 @@ def roles_of(user: User) -> Roles:
     region_wide: set[int] = set()
     officer: set[int] = set()
     assessor: set[int] = set()
-    rows: Any = Membership.objects.filter(user_id=user.pk).values_list(
-        "region_id", "role", "agency_id"
+    # Kept per user and roles version (core/caching.py: any change to the
+    # user's memberships bumps it after its commit): no query per request.
+    rows: Any = kept(
+        ("memberships", user.pk),
+        lambda: tuple(
+            Membership.objects.filter(user_id=user.pk).values_list("region_id", "role", "agency_id")
+        ),
+        version=roles_version(user.pk),
     )
     for region_id, role, agency_id in rows:
         member.add(region_id)
@@ -115,6 +122,20 @@ def regions_for(user: User, action: Action = "view") -> models.QuerySet[Region]:
         return Region.objects.all()
     ids = roles.member_regions if action == "view" else roles.admin_regions
     return Region.objects.filter(id__in=ids)
+
+
+def region_visible(user: User, code: str) -> Region | None:
+    """The region ``code`` if ``user`` may see it (as ``regions_for(user)``),
+    else None. The row is kept per live data version (core/caching.py; any
+    save of a region bumps it) and access is decided from the user's roles:
+    no query on a signed-in page's every request. For reading only: a
+    write fetches its own row."""
+    region = cached(
+        ("region", code), lambda: Region.objects.filter(code=code).first(), version=LIVE
+    )
+    if region is None or not roles_of(user).can_view_region(region.pk):
+        return None
+    return region
 
 
 def fetch(visible: models.QuerySet[M], permitted: models.QuerySet[M], **lookup: object) -> M:

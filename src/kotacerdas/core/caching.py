@@ -37,7 +37,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
@@ -165,6 +165,42 @@ def cached_unless_asked(
     if request.GET:
         return build()
     return cached(parts, build, version=version) or build()
+
+
+def roles_version(user_id: int) -> str:
+    """The key of one user's roles version: bumped after the commit of any
+    change to the user's memberships (:func:`watch_roles`)."""
+    return f"roles:data-version:{user_id}"
+
+
+def kept(parts: tuple[Any, ...], build: Callable[[], T], *, version: str) -> T:
+    """``build()``'s value kept under ``parts`` and the data version
+    ``version`` (no language: for values, not pages). Inside a transaction
+    it is built each time and never kept: that transaction may have changed
+    the rows behind it, and a value read from uncommitted rows (perhaps
+    rolled back later) must never reach another request."""
+    if connection.in_atomic_block:
+        return build()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    key = ":".join([version.split(":", 1)[0], str(data_version(version)), digest])
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FRAGMENT_TIMEOUT)
+    return value
+
+
+def _roles_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    user_id = getattr(instance, "user_id", None)
+    if user_id is not None:
+        transaction.on_commit(lambda: bump(roles_version(user_id)))
+
+
+def watch_roles(membership: type[Model]) -> None:
+    """Bump a user's roles version after the commit of every save or delete
+    of one of their memberships (a deleted user's go with it)."""
+    post_save.connect(_roles_changed, sender=membership, dispatch_uid="core-roles-save")
+    post_delete.connect(_roles_changed, sender=membership, dispatch_uid="core-roles-delete")
 
 
 def _live_changed(sender: type[Model], **kwargs: Any) -> None:

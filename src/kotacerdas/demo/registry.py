@@ -21,6 +21,7 @@ from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.masterplan.models import Masterplan, Programme
 from kotacerdas.regions.models import Region
+from kotacerdas.umkm.caching import registry_changed
 from kotacerdas.umkm.duplicates.services import candidates_find
 from kotacerdas.umkm.models import Business, RegistrySettings
 
@@ -157,6 +158,7 @@ def registry_demo_load(
         business.clean()
     with transaction.atomic():
         Business.objects.bulk_create(businesses, batch_size=500)
+        registry_changed(region.pk)  # bulk_create sends no signal
         audit_record(
             actor=actor,
             action=AuditEvent.Action.LOAD,

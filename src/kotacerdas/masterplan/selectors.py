@@ -46,6 +46,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.caching import LIVE, cached
 from kotacerdas.core.formatting import percent_of
 from kotacerdas.masterplan.models import (
     ActionPlan,
@@ -683,6 +684,19 @@ def action_plan_corrections(*, action_plan: ActionPlan) -> list[StatusCorrection
 
 
 # --- Lookups ----------------------------------------------------------------------
+
+
+def current_masterplan_kept(*, region: Region) -> Masterplan | None:
+    """:func:`current_masterplan`, kept per live data version and year
+    (core/caching.py: any save of a masterplan bumps it): the same row for
+    every read request until something changes. For reading only: a write
+    fetches its own row."""
+    year = timezone.localdate().year
+    return cached(
+        ("current-masterplan", region.pk, year),
+        lambda: current_masterplan(region=region),
+        version=LIVE,
+    )
 
 
 def current_masterplan(*, region: Region) -> Masterplan | None:

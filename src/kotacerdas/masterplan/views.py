@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import fetch, regions_for, role_scope, roles_of
+from kotacerdas.core.access import fetch, region_visible, regions_for, role_scope, roles_of
 from kotacerdas.core.audit import history_for, readable_changes
 from kotacerdas.core.caching import LIVE, cached, cached_unless_asked, with_csrf, without_csrf
 from kotacerdas.core.forms import apply_errors
@@ -55,6 +55,7 @@ from kotacerdas.masterplan.selectors import (
     action_plan_corrections,
     correction_mark,
     current_masterplan,
+    current_masterplan_kept,
     figure_explain,
     latest_corrections,
     masterplan_figures,
@@ -65,15 +66,21 @@ from kotacerdas.regions.models import Region
 
 
 def _region(request: HttpRequest, code: str) -> Region:
-    region = regions_for(request.user).filter(code=code).first()
+    if request.method in ("GET", "HEAD"):
+        # A read: the row kept per live data version, access from the roles.
+        region = region_visible(request.user, code)
+    else:
+        region = regions_for(request.user).filter(code=code).first()
     if region is None:
         raise Http404
     activate_region(region)
     return region
 
 
-def _masterplan(region: Region) -> Masterplan:
-    masterplan = current_masterplan(region=region)
+def _masterplan(region: Region, *, read: bool = False) -> Masterplan:
+    """The current masterplan; ``read``: a page that only shows it may have
+    the row kept per live data version (no query)."""
+    masterplan = (current_masterplan_kept if read else current_masterplan)(region=region)
     if masterplan is None:
         raise Http404(_("Wilayah ini belum memiliki masterplan."))
     return masterplan
@@ -150,7 +157,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     scope (core/caching.py): a status change bumps the version, so it shows
     at once; the page around it (navigation, user menu) is per request."""
     region = _region(request, code)
-    masterplan = _masterplan(region)
+    masterplan = _masterplan(region, read=True)
 
     def body() -> str:
         figures = masterplan_figures(masterplan=masterplan)
@@ -269,7 +276,7 @@ def _programme_rows(qs: Any) -> Any:
 def programme_list(request: HttpRequest, code: str) -> HttpResponse:
     """The masterplan browser: pillar → element → programme, with filters."""
     region = _region(request, code)
-    masterplan = _masterplan(region)
+    masterplan = _masterplan(region, read=True)
     filters = ProgrammeFilter(request.GET or None, masterplan=masterplan)
     is_admin = _is_admin(request, region)
 
@@ -449,7 +456,7 @@ def programme_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)
-    masterplan = _masterplan(region)
+    masterplan = _masterplan(region, read=True)
     filters = ActionPlanFilter(request.GET or None, masterplan=masterplan)
 
     def results() -> str:

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core.access import fetch, regions_for, role_scope, roles_of
+from kotacerdas.core.access import fetch, region_visible, regions_for, role_scope, roles_of
 from kotacerdas.core.caching import cached_unless_asked, with_csrf, without_csrf
 from kotacerdas.core.formatting import date_id
 from kotacerdas.core.forms import apply_errors
@@ -36,7 +36,7 @@ from kotacerdas.core.storage import private_file_response
 from kotacerdas.core.timezones import activate_region
 from kotacerdas.masterplan.access import action_plans_for
 from kotacerdas.masterplan.models import ActionPlan
-from kotacerdas.masterplan.selectors import current_masterplan
+from kotacerdas.masterplan.selectors import current_masterplan, current_masterplan_kept
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.access import (
     ReportAction,
@@ -73,11 +73,13 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
     """The periods, rendered once per live data version, language, region's
     day (this year's default in the generate form) and role scope
     (core/caching.py); the page around them is per request."""
-    region = regions_for(request.user).filter(code=code).first()
-    masterplan = current_masterplan(region=region) if region else None
-    if region is None or masterplan is None:
+    region = region_visible(request.user, code)
+    if region is None:
         raise Http404
-    activate_region(region)
+    activate_region(region)  # before the masterplan: "this year" is the region's
+    masterplan = current_masterplan_kept(region=region)
+    if masterplan is None:
+        raise Http404
 
     def body() -> str:
         periods = list(periods_for(request.user).filter(masterplan=masterplan))

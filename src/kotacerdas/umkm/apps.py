@@ -12,6 +12,7 @@ class UmkmConfig(AppConfig):
 
         from kotacerdas.core.extensions import panel_register, personal_data_register
         from kotacerdas.regions.models import Region
+        from kotacerdas.umkm.caching import watch_registry
         from kotacerdas.umkm.duplicates.services import after_business_saved
         from kotacerdas.umkm.imports.selectors import personal_data_kept
         from kotacerdas.umkm.national.panels import siinas_statistics
@@ -29,3 +30,5 @@ class UmkmConfig(AppConfig):
         # registered around New Year (statistics/services.py).
         pre_save.connect(region_zone_remember, sender=Region, dispatch_uid="umkm.zone_remember")
         post_save.connect(region_zone_follow, sender=Region, dispatch_uid="umkm.zone_follow")
+        # The cached list and statistics pages go stale with the region's rows.
+        watch_registry()

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.audit import Actor, audit_record
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
+from kotacerdas.umkm.caching import registry_changed
 from kotacerdas.umkm.imports import headers as header_rules
 from kotacerdas.umkm.imports import pipeline
 from kotacerdas.umkm.imports.aliases import aliases_for
@@ -834,6 +835,9 @@ def _record(a: _Arguments, result: ImportResult) -> None:
         after=summary,
         region_code=region.code,
     )
+    # The rows came by bulk INSERT or are published by clearing the job's
+    # staging flag: no model signal tells the cached registry pages.
+    registry_changed(region.pk)
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(
             rows=result.rows,

@@ -9,17 +9,23 @@ full values only come out of :mod:`kotacerdas.umkm.pdp.views` (recorded).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kotacerdas.core.access import role_scope
 from kotacerdas.core.audit import history_for, readable_changes
+from kotacerdas.core.caching import cached_unless_asked, with_csrf, without_csrf
 from kotacerdas.core.forms import apply_errors, invisible_removed
 from kotacerdas.core.pages import attempt
 from kotacerdas.core.ratelimit import Limit, client_address, limits_hit
@@ -27,6 +33,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.regions.reference import get_area
 from kotacerdas.umkm import kbli
 from kotacerdas.umkm.access import business_fetch, businesses_for, can, registry_region_fetch
+from kotacerdas.umkm.caching import registry_version
 from kotacerdas.umkm.identifiers import is_digits
 from kotacerdas.umkm.registry import services
 from kotacerdas.umkm.registry.forms import (
@@ -61,28 +68,51 @@ def _page_number(request: HttpRequest) -> int:
 @login_required
 @require_safe
 def business_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The unfiltered first page (with its empty filter form and the export
+    form) is rendered once per registry data version of the region,
+    language and role scope (umkm/caching.py): it shows masked values only,
+    the same to everyone, and what the right to unmask changes (the export's
+    personal-data choice, the links) follows the role scope in the key. A
+    filtered list, another page or an htmx request is built each time."""
     region = registry_region_fetch(request.user, code)
-    names = area_names(region)
-    form = BusinessFilterForm(request.GET or None, names=names)
-    filters = BusinessFilters.from_data(form.cleaned_data if form.is_valid() else {})
-    can_reveal = can(request.user, "reveal", region)
-    qs = business_search(
-        businesses=businesses_for(request.user).filter(region=region),
-        filters=filters,
-        personal=can_reveal,
+
+    def context() -> dict[str, Any]:
+        names = area_names(region)
+        form = BusinessFilterForm(request.GET or None, names=names)
+        filters = BusinessFilters.from_data(form.cleaned_data if form.is_valid() else {})
+        can_reveal = can(request.user, "reveal", region)
+        qs = business_search(
+            businesses=businesses_for(request.user).filter(region=region),
+            filters=filters,
+            personal=can_reveal,
+        )
+        return {
+            "region": region,
+            "filters": form,
+            "filter_values": filters.as_query(),
+            "page": page_of(qs, _page_number(request)),
+            "names": names,
+            "can_change": can(request.user, "change", region),
+            "can_reveal": can_reveal,
+        }
+
+    if _is_htmx(request):
+        return render(request, "umkm/registry/_results.html", context())
+
+    def body() -> str:
+        # The export form's CSRF token is a placeholder in a cached body.
+        return render_to_string(
+            "umkm/registry/_list_body.html", without_csrf(context()), request=request
+        )
+
+    parts = ("registry-list", region.pk, region.name, request.path, role_scope(request.user))
+    html = cached_unless_asked(request, parts, body, version=registry_version(region.pk))
+    return render(
+        request,
+        "umkm/registry/list.html",
+        # Rendered by our own template (autoescaped there).
+        {"region": region, "body": mark_safe(with_csrf(html, request))},  # noqa: S308
     )
-    page = page_of(qs, _page_number(request))
-    context = {
-        "region": region,
-        "filters": form,
-        "filter_values": filters.as_query(),
-        "page": page,
-        "names": names,
-        "can_change": can(request.user, "change", region),
-        "can_reveal": can_reveal,
-    }
-    template = "umkm/registry/_results.html" if _is_htmx(request) else "umkm/registry/list.html"
-    return render(request, template, context)
 
 
 # --- One business ------------------------------------------------------------------------

@@ -12,14 +12,20 @@ from urllib.parse import urlsplit
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kotacerdas.core.access import role_scope
+from kotacerdas.core.caching import cached_unless_asked
 from kotacerdas.core.sheets.writing import CONTENT_TYPES, csv_bytes
 from kotacerdas.regions.boundaries import boundaries_geojson
 from kotacerdas.regions.models import Region
 from kotacerdas.umkm.access import registry_region_fetch
+from kotacerdas.umkm.caching import registry_version
 from kotacerdas.umkm.registry.models import RegistrySettings
 from kotacerdas.umkm.statistics.selectors import (
     COUNTED_RULE,
@@ -38,17 +44,36 @@ def _kecamatan_param(request: HttpRequest) -> str:
 @login_required
 @require_safe
 def statistics(request: HttpRequest, code: str) -> HttpResponse:
+    """The page for the whole region is rendered once per registry data
+    version of the region, language, the region's day (the SIINas panel
+    counts this year) and role scope (umkm/caching.py): aggregates only, no
+    personal data. A kecamatan asked for is built each time."""
     region = registry_region_fetch(request.user, code, "view")
-    stats = registry_statistics(region=region, kecamatan=_kecamatan_param(request))
-    return render(
-        request,
-        "umkm/stats/statistics.html",
-        {
+
+    def body() -> str:
+        stats = registry_statistics(region=region, kecamatan=_kecamatan_param(request))
+        context = {
             "region": region,
             "stats": stats,
             "kecamatan_choices": region.kecamatan(),
             "counted_rule": COUNTED_RULE,
-        },
+        }
+        return render_to_string("umkm/stats/_statistics_body.html", context, request=request)
+
+    parts = (
+        "registry-statistics",
+        region.pk,
+        region.name,
+        request.path,
+        timezone.localdate().isoformat(),
+        role_scope(request.user),
+    )
+    html = cached_unless_asked(request, parts, body, version=registry_version(region.pk))
+    return render(
+        request,
+        "umkm/stats/statistics.html",
+        # Rendered by our own template (autoescaped there).
+        {"region": region, "body": mark_safe(html)},  # noqa: S308
     )
 
 
