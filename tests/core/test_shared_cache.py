@@ -107,3 +107,41 @@ def test_progress_data_versions_and_the_heartbeat_of_one_node_are_seen_on_anothe
                    "progress-remove", job)  # fmt: skip
     assert second[:3] == [[12500, 40000], version + 1, True]
     assert _node(node_env, "progress-read", job) == [None]
+
+
+def test_a_restore_forgets_only_this_installations_keys(redis_url: str) -> None:
+    """Two installations on one Redis, apart by KOTACERDAS_CACHE_PREFIX: the
+    restore of one empties its own cache (cached pages, kept roles, session
+    copies) and leaves the other's; Django's clear() would FLUSHDB both."""
+    from django.test import override_settings
+
+    from kotacerdas.core.caching import cache_forget_all
+
+    def redis(prefix: str) -> dict[str, Any]:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url, "KEY_PREFIX": prefix}  # fmt: skip
+
+    other = RedisCache(redis_url, {"KEY_PREFIX": "kabupaten"})
+    other.set("portal:data-version", 7, None)
+    with override_settings(CACHES={"default": redis("kota")}):
+        own = caches["default"]
+        own.set_many({f"page-{n}": n for n in range(1500)})
+        own.set("portal:data-version", 3, None)
+
+        assert cache_forget_all() == 1501
+        assert own.get("portal:data-version") is None
+        assert own.get("page-7") is None
+    assert other.get("portal:data-version") == 7
+
+
+def test_a_local_cache_is_cleared_whole(tmp_path: Path) -> None:
+    from django.test import override_settings
+
+    from kotacerdas.core.caching import cache_forget_all
+
+    folder = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+              "LOCATION": str(tmp_path / "cache")}  # fmt: skip
+    with override_settings(CACHES={"default": folder}):
+        caches["default"].set("page", 1)
+        assert cache_forget_all() is None
+        assert caches["default"].get("page") is None

@@ -51,13 +51,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from kotacerdas.core import extensions
+from kotacerdas.core.caching import cache_forget_all
 from kotacerdas.core.storage import (
     delete_private_any,
     private_backend,
@@ -774,8 +774,9 @@ def restore_backup(
                 + "; ".join(problems[:10])
             )
     # Everything cached was built from the rows just replaced: the pages
-    # cached per data version (core/caching.py), the registry's tallies.
-    cache.clear()
+    # cached per data version, the registry's tallies, kept roles, sessions'
+    # cached copies; on a shared Redis only this installation's keys.
+    cache_forget_all()
     if manifest.get("secret_key", {}).get("fingerprint") != secret_key_fingerprint():
         result.warnings.append(
             "SECRET_KEY berbeda dari saat pencadangan: semua pengguna perlu masuk lagi dan "

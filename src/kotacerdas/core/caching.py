@@ -215,3 +215,31 @@ def watch_live() -> None:
     """Bump ``LIVE`` on every committed save or delete in :data:`LIVE_APPS`."""
     post_save.connect(_live_changed, dispatch_uid="core-live-version-save")
     post_delete.connect(_live_changed, dispatch_uid="core-live-version-delete")
+
+
+def cache_forget_all() -> int | None:
+    """Empty this installation's cache after its database was replaced (a
+    restore): pages, tallies, kept roles, sessions' cached copies. On a Redis
+    or Valkey that other installations share (KOTACERDAS_CACHE_PREFIX), only
+    the keys under this installation's prefix go: Django's ``clear()`` is
+    FLUSHDB there, everyone's keys. Returns how many keys went on Redis;
+    None where the whole (local) cache was cleared."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return None
+    client: Any = backend._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    # make_key() writes "<prefix>:<version>:<key>": every key of this installation.
+    gone = 0
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=f"{backend.key_prefix}:*", count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            gone += client.delete(*batch)
+            batch = []
+    if batch:
+        gone += client.delete(*batch)
+    return gone
