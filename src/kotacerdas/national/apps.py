@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NationalConfig(AppConfig):
+    name = "kotacerdas.national"
+    label = "national"
+    verbose_name = _("Perbandingan wilayah")
+
+    def ready(self) -> None:
+        from kotacerdas.core.extensions import panel_register
+        from kotacerdas.national import views
+
+        panel_register("region_picker", views.picker_panel)
