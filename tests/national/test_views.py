@@ -205,3 +205,12 @@ def test_the_navigation_offers_the_comparison_to_a_superuser_only(boss, dumai_ad
     assert reverse("national:compare") in page
     page = dumai_admin.get(reverse("masterplan:method")).content.decode()
     assert reverse("national:compare") not in page
+
+
+def test_the_page_speaks_english_when_asked(boss):
+    boss.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    html = boss.get(reverse("national:compare"), {"provinsi": "77x"}).content.decode()
+
+    assert "Regions compared" in html and "Mean of regions" in html and "Pooled" in html
+    assert "Unknown province 77x" in html
