@@ -202,3 +202,23 @@ def test_the_scope_is_every_region_for_a_superuser_and_the_members_regions_other
     assert set(selectors.regions_in_scope(boss)) == {dumai, bandung}
     assert not selectors.regions_in_scope(stranger).exists()
     assert selectors.shows_comparison(boss) and not selectors.shows_comparison(admin)
+
+
+def test_it_compares_the_masterplan_the_portal_shows():
+    from kotacerdas.portal.selectors import public_masterplan, public_masterplans
+    from tests.factories import make_masterplan
+
+    current = RegionFactory(code="14.72", name="Kota Dumai")
+    old = make_masterplan(current, start_year=2000, end_year=2010, title="Lama")
+    covering = make_masterplan(current, start_year=2020, end_year=2099, title="Berlaku")
+    later = RegionFactory(code="32.73", name="Kota Bandung")
+    make_masterplan(later, start_year=2001, end_year=2005, title="Lama")
+    latest = make_masterplan(later, start_year=2006, end_year=2010, title="Terakhir")
+    make_masterplan(later, start_year=2011, end_year=2015, title="Draf", status="draft")
+
+    chosen = public_masterplans(regions=[current, later])
+
+    assert chosen == {current.pk: covering, later.pk: latest}
+    assert old != covering
+    assert public_masterplan(region=current) == covering
+    assert public_masterplan(region=later) == latest
