@@ -222,3 +222,17 @@ def test_it_compares_the_masterplan_the_portal_shows():
     assert old != covering
     assert public_masterplan(region=current) == covering
     assert public_masterplan(region=later) == latest
+
+
+def test_the_headline_read_in_the_database_is_what_the_whole_figures_hold(two):
+    from kotacerdas.monitoring.models import PeriodSnapshot
+    from kotacerdas.monitoring.snapshots import Frozen, FrozenHeadline
+
+    snapshots = PeriodSnapshot.objects.annotate(**FrozenHeadline.annotations())
+
+    assert snapshots.count() == 2
+    for snapshot in snapshots:
+        whole = Frozen.figures_of(snapshot)
+        headline = FrozenHeadline.of(snapshot)
+        assert headline.overall == whole.overall
+        assert headline.quick_wins == whole.quick_wins

@@ -7,7 +7,8 @@ Only published, frozen figures enter a comparison:
   the snapshot of the region's latest *closed* period of its public
   masterplan (the one the portal shows: :func:`kotacerdas.portal.selectors.public_masterplans`,
   the period chosen by :data:`kotacerdas.portal.selectors.PUBLISHED_ORDER`),
-  read through :meth:`kotacerdas.monitoring.snapshots.Frozen.figures_of`;
+  read through :class:`kotacerdas.monitoring.snapshots.FrozenHeadline`
+  (the overall ratios and quick wins only);
   never from live rows;
 - the evaluation index is the latest revision of the region's latest
   *published* evaluation cycle, and its change is against the latest
@@ -51,9 +52,9 @@ from kotacerdas.evaluation.assessment.selectors import ComparedFigure
 from kotacerdas.evaluation.cycles.models import EvaluationCycle, ResultRevision
 from kotacerdas.evaluation.instruments.selectors import SCORE_PLACES
 from kotacerdas.masterplan.models import ActionPlanStatus, Masterplan
-from kotacerdas.masterplan.selectors import IN_IMPLEMENTATION, Metric, Ratio, Scope
+from kotacerdas.masterplan.selectors import IN_IMPLEMENTATION, Metric, Ratio
 from kotacerdas.monitoring.models import PeriodSnapshot, ReportingPeriod
-from kotacerdas.monitoring.snapshots import Frozen, FrozenFigures
+from kotacerdas.monitoring.snapshots import FrozenHeadline
 from kotacerdas.portal.selectors import PUBLISHED_ORDER, public_masterplans
 from kotacerdas.regions import reference
 from kotacerdas.regions.models import Region
@@ -245,8 +246,9 @@ def row_json(row: RegionRow) -> dict[str, Any]:
 
 def _latest_snapshots(masterplans: Iterable[Masterplan]) -> dict[int, PeriodSnapshot]:
     """Each masterplan's published snapshot (by masterplan id), in one query:
-    the latest closed period's, chosen in the database; only the columns the
-    figures need are loaded (not the plan statuses nor the published texts)."""
+    the latest closed period's, chosen in the database; of its JSON only the
+    overall ratios and the quick wins (:class:`FrozenHeadline`), not the rest
+    of the figures, the plan statuses or the published texts."""
     ids = [m.pk for m in masterplans]
     if not ids:
         return {}
@@ -261,10 +263,10 @@ def _latest_snapshots(masterplans: Iterable[Masterplan]) -> dict[int, PeriodSnap
     snapshots = (
         PeriodSnapshot.objects.filter(pk__in=chosen.values("snapshot"))
         .select_related("period")
+        .annotate(**FrozenHeadline.annotations())
         .only(
             "id",
             "layout",
-            "figures",
             "taken_at",
             "period__id",
             "period__masterplan_id",
@@ -313,8 +315,8 @@ def _evaluations(region_ids: Sequence[int]) -> dict[int, EvaluationIndex]:
     return found
 
 
-def _quick_wins(figures: FrozenFigures) -> QuickWins:
-    items = figures.quick_wins
+def _quick_wins(headline: FrozenHeadline) -> QuickWins:
+    items = headline.quick_wins
     return QuickWins(
         total=len(items),
         in_implementation=sum(1 for q in items if q.status in IN_IMPLEMENTATION),
@@ -329,15 +331,14 @@ def region_rows(regions: Iterable[Region]) -> list[RegionRow]:
     masterplans = public_masterplans(regions=regions)
     snapshots = _latest_snapshots(masterplans.values())
     evaluations = _evaluations([r.pk for r in regions])
-    overall = Scope("overall")
     rows: list[RegionRow] = []
     for region in regions:
         masterplan = masterplans.get(region.pk)
         snapshot = snapshots.get(masterplan.pk) if masterplan is not None else None
         period: PublishedPeriod | None = None
-        figures: FrozenFigures | None = None
+        headline: FrozenHeadline | None = None
         if snapshot is not None:
-            figures = Frozen.figures_of(snapshot)
+            headline = FrozenHeadline.of(snapshot)
             p = snapshot.period
             period = PublishedPeriod(
                 label=p.label,
@@ -348,9 +349,8 @@ def region_rows(regions: Iterable[Region]) -> list[RegionRow]:
                 closed_on=timezone.localdate(snapshot.taken_at, timezone=region.tzinfo),
             )
 
-        def ratio(metric: Metric, figures: FrozenFigures | None = figures) -> Ratio | None:
-            frozen = None if figures is None else figures.ratio(metric, overall)
-            return None if frozen is None else frozen.ratio
+        def ratio(metric: Metric, headline: FrozenHeadline | None = headline) -> Ratio | None:
+            return None if headline is None else headline.ratio(metric).ratio
 
         code = province_code(region.code)
         rows.append(
@@ -363,7 +363,7 @@ def region_rows(regions: Iterable[Region]) -> list[RegionRow]:
                 period=period,
                 action_plans=ratio("action_plans"),
                 programmes=ratio("programmes"),
-                quick_wins=None if figures is None else _quick_wins(figures),
+                quick_wins=None if headline is None else _quick_wins(headline),
                 evaluation=evaluations.get(region.pk),
             )
         )
