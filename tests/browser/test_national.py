@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.a11y import assert_accessible
 from tests.factories import PASSWORD, make_user
 from tests.national.helpers import plan_ratio, region_with_plan
 
@@ -40,6 +41,7 @@ def test_a_superuser_sorts_and_filters_the_comparison(
     login(page, live_server, "menteri", PASSWORD)
     page.goto(live_url("national:compare"))
     expect(page.locator("[data-testid=comparison] tbody tr")).to_have_count(3)
+    assert_accessible(page, "perbandingan")
 
     page.locator("thead a[data-sort=rencana_aksi]").click()
     expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Capaian rencana aksi")
@@ -52,3 +54,6 @@ def test_a_superuser_sorts_and_filters_the_comparison(
     page.get_by_role("button", name="Terapkan").click()
     expect(page.locator("[data-testid=comparison] tbody tr")).to_have_count(2)
     assert _codes(page) == [code for code in reversed(by_share) if code.startswith("14.")]
+    page.goto(live_url("national:public"))
+    expect(page.locator("li[data-code]")).to_have_count(3)
+    assert_accessible(page, "nasional")
