@@ -214,3 +214,26 @@ def test_the_page_speaks_english_when_asked(boss):
 
     assert "Regions compared" in html and "Mean of regions" in html and "Pooled" in html
     assert "Unknown province 77x" in html
+
+
+def test_the_region_picker_offers_the_comparison_to_a_superuser(boss, dumai_admin):
+    picker = boss.get(reverse("home")).content.decode()
+
+    assert 'data-testid="compare-link"' in picker
+    # One region: the member goes straight to its dashboard, no picker.
+    assert dumai_admin.get(reverse("home")).status_code == 302
+
+
+def test_the_public_page_is_cached_until_a_region_publishes(regions, django_assert_num_queries):
+    from kotacerdas.core.caching import bump
+
+    url = reverse("national:public")
+    Client().get(url)
+    with django_assert_num_queries(0):
+        cached = Client().get(url)
+    assert "Kota Surabaya" not in cached.content.decode()
+
+    region_with_plan("35.78", "Kota Surabaya", [["selesai"]])
+    bump()  # what the close's commit does (core.caching)
+
+    assert "Kota Surabaya" in Client().get(url).content.decode()
