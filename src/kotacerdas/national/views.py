@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -43,7 +44,7 @@ class Choices:
         if self.descending:
             values["arah"] = DESCENDING
         values.update(change)
-        return "&".join(f"{k}={v}" for k, v in values.items() if v)
+        return urlencode({k: v for k, v in values.items() if v})
 
 
 def _choices(request: HttpRequest, *, with_province: bool = True) -> Choices:
@@ -131,6 +132,9 @@ def _scope(request: HttpRequest) -> QuerySet[Region]:
     return selectors.regions_in_scope(request.user)
 
 
+NUMERIC_COLUMNS = frozenset({"rencana_aksi", "program", "quick_win", "indeks", "perubahan"})
+
+
 def _headers(choices: Choices, base: str) -> list[dict[str, Any]]:
     """Each column's header: a link that sorts by it (again: the other way)."""
     headers = []
@@ -154,6 +158,7 @@ def _headers(choices: Choices, base: str) -> list[dict[str, Any]]:
                 "label": labels[key],
                 "url": f"{base}?{choices.query(urut=key, arah=DESCENDING if flip else '')}",
                 "sort": ("descending" if choices.descending else "ascending") if current else "",
+                "numeric": key in NUMERIC_COLUMNS,
             }
         )
     return headers
