@@ -9,6 +9,6 @@ class NationalConfig(AppConfig):
 
     def ready(self) -> None:
         from kotacerdas.core.extensions import panel_register
-        from kotacerdas.national import views
+        from kotacerdas.national import panels
 
-        panel_register("region_picker", views.picker_panel)
+        panel_register("region_picker", panels.picker_panel)

@@ -264,13 +264,3 @@ def public(request: HttpRequest) -> HttpResponse:
     html = cached(("national-public",), build, version=PUBLISHED)
     assert html is not None
     return HttpResponse(with_csrf(html, request))
-
-
-def picker_panel(request: HttpRequest, **values: Any) -> str:
-    """On the region picker of a person with more than one region in scope:
-    the way to the comparison page."""
-    if not request.user.is_authenticated:
-        return ""
-    if not selectors.shows_comparison(request.user):
-        return ""
-    return render_to_string("national/_picker_panel.html", request=request)
