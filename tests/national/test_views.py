@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from fractions import Fraction
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kotacerdas.core.formatting import decimal_id, round_half_up
 from kotacerdas.core.models import Membership, Role
 from kotacerdas.national import selectors
 from kotacerdas.regions.models import Region
@@ -53,7 +56,8 @@ def dumai_admin(regions):
 
 
 def _codes(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [row.code for row in response.context["rows"]]
+    """The regions of the table, in the order shown."""
+    return re.findall(r'<tr data-code="([^"]+)"', response.content.decode())
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(regions):
@@ -237,3 +241,30 @@ def test_the_public_page_is_cached_until_a_region_publishes(regions, django_asse
     bump()  # what the close's commit does (core.caching)
 
     assert "Kota Surabaya" in Client().get(url).content.decode()
+
+
+def test_the_table_is_cached_per_scope_and_moves_with_a_new_close_or_evaluation(
+    boss, dumai_admin, regions, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from kotacerdas.core.caching import PUBLISHED, bump
+    from tests.evaluation.assessment_factories import published_cycle
+
+    url = reverse("national:compare")
+    first = boss.get(url)
+    # Built once: the second request reads the table from the cache (the
+    # queries left are the session's, the user's and the roles').
+    with django_assert_max_num_queries(4):
+        again = boss.get(url)
+    assert _codes(again) == _codes(first)
+    # Another scope never shares the superuser's table.
+    assert _codes(dumai_admin.get(url)) == ["14.72"]
+
+    region_with_plan("35.78", "Kota Surabaya", [["selesai"]])
+    assert "35.78" not in _codes(boss.get(url))
+    bump(PUBLISHED)  # what the close's commit does
+    assert "35.78" in _codes(boss.get(url))
+    # Publishing an evaluation moves the table too (its commit bumps EVALUATED).
+    with django_capture_on_commit_callbacks(execute=True):
+        _cycle, revision = published_cycle(regions["14.72"], year=2025)
+    shown = round_half_up(Fraction(revision.result["index"]["fraction"]))
+    assert decimal_id(shown) in boss.get(url).content.decode()

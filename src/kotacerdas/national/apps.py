@@ -9,6 +9,7 @@ class NationalConfig(AppConfig):
 
     def ready(self) -> None:
         from kotacerdas.core.extensions import panel_register
-        from kotacerdas.national import panels
+        from kotacerdas.national import caching, panels
 
         panel_register("region_picker", panels.picker_panel)
+        caching.connect_signals()

@@ -17,13 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kotacerdas.core.caching import PUBLISHED, cached, with_csrf, without_csrf
+from kotacerdas.core.access import role_scope
+from kotacerdas.core.caching import PUBLISHED, cached, data_version, with_csrf, without_csrf
 from kotacerdas.core.sheets.writing import CONTENT_TYPES
 from kotacerdas.national import exports, selectors
+from kotacerdas.national.caching import EVALUATED
 from kotacerdas.regions.models import Region
 
 DESCENDING = "turun"
@@ -167,24 +171,41 @@ def _headers(choices: Choices, base: str) -> list[dict[str, Any]]:
 @login_required
 @require_safe
 def compare(request: HttpRequest) -> HttpResponse:
+    """The table is cached (national/caching.py): built from the checked
+    choices only, so a notice about a dropped value is outside it."""
     regions = _scope(request)
     choices = _choices(request)
-    found = selectors.comparison(regions=regions, province=choices.province or None)
-    rows = selectors.rows_sorted(found.rows, choices.column, descending=choices.descending)
-    base = reverse("national:compare")
+
+    def body() -> str:
+        found = selectors.comparison(regions=regions, province=choices.province or None)
+        rows = selectors.rows_sorted(found.rows, choices.column, descending=choices.descending)
+        return render_to_string(
+            "national/_compare_body.html",
+            {
+                "c": found,
+                "lines": _lines(rows),
+                "t": _texts(),
+                "choices": choices,
+                "headers": _headers(choices, reverse("national:compare")),
+                "provinces": selectors.provinces_of(regions),
+                "export_query": choices.query(),
+            },
+        )
+
+    parts = (
+        "compare",
+        role_scope(request.user),
+        choices.province,
+        choices.column,
+        choices.descending,
+        data_version(EVALUATED),
+        timezone.localdate().isoformat(),  # which masterplan covers "this year"
+    )
+    html = cached(parts, body, version=PUBLISHED) or body()
     return render(
         request,
         "national/compare.html",
-        {
-            "c": found,
-            "rows": rows,
-            "lines": _lines(rows),
-            "t": _texts(),
-            "choices": choices,
-            "headers": _headers(choices, base),
-            "provinces": selectors.provinces_of(regions),
-            "export_query": choices.query(),
-        },
+        {"body": mark_safe(html), "choices": choices},  # noqa: S308 - our own template
     )
 
 
