@@ -31,6 +31,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("evaluation",),
     ("accounts",),  # sign-in: MFA policy reads evaluation assignments
     ("portal",),
+    ("national",),  # regions side by side: reads the portal's published figures
     ("api",),
     ("demo",),  # loads every app's demo data
     ("settings", "urls", "wsgi", "cli"),  # the assembled site

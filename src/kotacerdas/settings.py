@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "kotacerdas.evaluation",
     "kotacerdas.umkm",
     "kotacerdas.portal",
+    "kotacerdas.national",
     "kotacerdas.api",
     "django_tasks",
     "django_tasks_db",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
     # First: the public portal's pages are the busiest and all start with publik/.
     path("", include("kotacerdas.portal.urls")),
+    path("", include("kotacerdas.national.urls")),
     path("", include("kotacerdas.accounts.urls")),
     path("", include("kotacerdas.masterplan.urls")),
     path("", include("kotacerdas.monitoring.urls")),

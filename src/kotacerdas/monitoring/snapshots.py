@@ -171,6 +171,59 @@ class FrozenMasterplan:
     legal_basis: str
 
 
+def _quick_wins_read(data: Mapping[str, Any]) -> tuple[FrozenQuickWin, ...]:
+    return tuple(
+        FrozenQuickWin(
+            code=q["code"],
+            name=q["name"],
+            year=int(q["year"]),
+            pillar_code=q["pillar"],
+            lead_agency=q["lead_agency"],
+            status=q["status"],
+        )
+        for q in data["items"]
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrozenHeadline:
+    """The overall ratios and the quick wins of a snapshot, without the rest
+    of its figures: for readers of many regions at once (the national
+    comparison). The database selects these parts of ``figures``
+    (:meth:`annotations`), so the per-pillar, per-agency and per-year blocks
+    are neither sent nor decoded; :meth:`of` reads them (every layout)."""
+
+    overall: FrozenPair
+    quick_wins: tuple[FrozenQuickWin, ...]
+
+    @staticmethod
+    def annotations() -> dict[str, Any]:
+        """``PeriodSnapshot`` queryset annotations that :meth:`of` reads."""
+        from django.db.models.fields.json import KeyTransform
+
+        return {
+            f"headline_{key}": KeyTransform(key, "figures")
+            for key in ("action_plans", "programmes", "quick_wins")
+        }
+
+    @classmethod
+    def of(cls, snapshot: PeriodSnapshot) -> FrozenHeadline:
+        """Read a snapshot annotated with :meth:`annotations`."""
+        _layout_check(snapshot)
+        found: Any = snapshot
+        pair = {
+            "action_plans": found.headline_action_plans,
+            "programmes": found.headline_programmes,
+        }
+        return cls(
+            overall=FrozenPair(**_pair_read(pair)),
+            quick_wins=_quick_wins_read(found.headline_quick_wins),
+        )
+
+    def ratio(self, metric: Metric) -> FrozenRatio:
+        return self.overall.get(metric)
+
+
 @dataclass(frozen=True, kw_only=True)
 class FrozenFigures:
     """Every figure of the masterplan at the close, in the shape of
@@ -262,17 +315,7 @@ class FrozenFigures:
             rule_version=data["rule_version"],
             computed_at=dt.datetime.fromisoformat(data["computed_at"]),
             overall=FrozenPair(**_pair_read(data)),
-            quick_wins=tuple(
-                FrozenQuickWin(
-                    code=q["code"],
-                    name=q["name"],
-                    year=int(q["year"]),
-                    pillar_code=q["pillar"],
-                    lead_agency=q["lead_agency"],
-                    status=q["status"],
-                )
-                for q in data["quick_wins"]["items"]
-            ),
+            quick_wins=_quick_wins_read(data["quick_wins"]),
             pillars=tuple(
                 FrozenPillar(
                     code=p["code"],

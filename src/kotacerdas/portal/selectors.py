@@ -25,7 +25,9 @@ with the snapshot's plan statuses.
 Public functions (keyword-only; they return frozen dataclasses):
 
 - ``public_region(code=)`` → ``Region | None``; ``public_regions()`` → ``list[Region]``
-- ``public_masterplan(region=)`` → ``Masterplan | None``
+- ``public_masterplan(region=)`` → ``Masterplan | None``;
+  ``public_masterplans(regions=)`` → ``dict[int, Masterplan]``, the same for
+  many regions in one query
 - ``published_snapshot(masterplan=)`` / ``published_snapshots(masterplan=)``
   → ``PublishedSnapshot | None`` / ``list[PublishedSnapshot]``
 - ``public_plan(code=)`` / ``public_plan_for(region=)`` → ``PublicPlan | None``:
@@ -56,7 +58,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,15 +123,30 @@ def public_regions() -> list[Region]:
 
 def public_masterplan(*, region: Region) -> Masterplan | None:
     """The masterplan the portal shows: an enacted one (a draft is not
-    published), preferably the one covering this year, else the latest."""
-    year = timezone.localdate(timezone=region.tzinfo).year
-    enacted = Masterplan.objects.filter(
-        region=region, status=Masterplan.Status.ENACTED
-    ).select_related("region")
-    return (
-        enacted.filter(start_year__lte=year, end_year__gte=year).first()
-        or enacted.order_by("-start_year").first()
-    )
+    published), preferably the one covering the region's year, else the
+    latest. One query."""
+    return public_masterplans(regions=[region]).get(region.pk)
+
+
+def public_masterplans(*, regions: Iterable[Region]) -> dict[int, Masterplan]:
+    """:func:`public_masterplan` of many regions (by region id; a region
+    without an enacted masterplan is left out), in one query whatever their
+    number (the national comparison reads every region at once): the
+    enacted one covering the region's year (the latest start first), else
+    the latest by start year."""
+    by_id = {region.pk: region for region in regions}
+    enacted: dict[int, list[Masterplan]] = {}
+    for masterplan in Masterplan.objects.filter(
+        region_id__in=list(by_id), status=Masterplan.Status.ENACTED
+    ).order_by("region_id", "-start_year", "pk"):
+        masterplan.region = by_id[masterplan.region_id]
+        enacted.setdefault(masterplan.region_id, []).append(masterplan)
+    chosen: dict[int, Masterplan] = {}
+    for region_id, candidates in enacted.items():
+        year = timezone.localdate(timezone=by_id[region_id].tzinfo).year
+        covering = [m for m in candidates if m.start_year <= year <= m.end_year]
+        chosen[region_id] = (covering or candidates)[0]
+    return chosen
 
 
 # How long after the end of the period that follows the published one the
@@ -225,13 +242,18 @@ def _published(snapshot: PeriodSnapshot, masterplan: Masterplan) -> PublishedSna
     )
 
 
+# Which closed period's snapshot is "the published one": the latest by
+# period (not by closing time); the national comparison orders by it too.
+PUBLISHED_ORDER = ("-period__year", "-period__number", "-taken_at")
+
+
 def _closed_snapshots(masterplan: Masterplan) -> Any:
     return (
         PeriodSnapshot.objects.filter(
             period__masterplan=masterplan, period__state=ReportingPeriod.State.CLOSED
         )
         .select_related("period")
-        .order_by("-period__year", "-period__number", "-taken_at")
+        .order_by(*PUBLISHED_ORDER)
     )
 
 
