@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kc_bench \\
         python bench/national.py [--regions N] [--seed 16] [--iterations 15]
-                                 [--targets dashboard,figures,close] [--json] [--check] [--keep]
+                                 [--targets dashboard,figures,close,comparison,province]
+                                 [--json] [--check] [--keep]
 
 PostgreSQL only (SQLite is refused): a fresh database named after
 DATABASE_URL's (``<name>_national_<pid>``) is created on the same server,
@@ -38,9 +39,8 @@ p50, the 2-core machine): dashboard <= 100 ms with the same query count
 at 1 region and at all; closing a period <= 2 s; the comparison page
 <= 500 ms.
 
-HOOK (issue 16, after the comparison pages and ``kotacerdas compare`` are
-merged): ``--targets comparison,province`` are named but not wired here; see
-``HOOKS``. They print "not wired" and count as neither met nor missed.
+The national pages (``--targets comparison,province``, see ``HOOKS``) are
+requested as a superuser, rebuilt and from the cache.
 """
 
 from __future__ import annotations
@@ -63,13 +63,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 FIRST = "14.72"
 DASHBOARD_MS, COMPARISON_MS, CLOSE_MS = 100.0, 500.0, 2000.0
 TARGETS = ("dashboard", "figures", "close", "comparison", "province")
-# HOOK: the comparison page and the province page (issue 16) are not on main
-# yet. To wire one, give it a function (measured region's code) -> path to GET
-# as the region's admin, e.g.
-#   "comparison": lambda code: "/nasional/perbandingan/",
-#   "province": lambda code: f"/provinsi/{code[:2]}/",
-# ``check`` then holds it to COMPARISON_MS.
-HOOKS: dict[str, Callable[[str], str] | None] = {"comparison": None, "province": None}
+# The national pages, GET as a superuser (every region in scope): the
+# measured region's code -> the path. Timed rebuilt (the published-data
+# version bumped before each request, as after any close) and from the cache;
+# ``check`` holds the rebuilt page to COMPARISON_MS.
+HOOKS: dict[str, Callable[[str], str] | None] = {
+    "comparison": lambda code: "/nasional/perbandingan/",
+    "province": lambda code: f"/nasional/provinsi/{code[:2]}/",
+}
 
 
 def refuse_unless_postgres(url: str | None) -> str:
@@ -189,10 +190,29 @@ def measure(code: str, wanted: set[str], iterations: int) -> dict[str, dict[str,
                 transaction.set_rollback(True)
 
         results["close"] = {"path": f"period_close {period.label}", **timed(close, iterations)}
-    for name, hook in HOOKS.items():
-        if name in wanted and hook is not None:
+    national = [(name, hook) for name, hook in HOOKS.items() if name in wanted and hook]
+    if national:
+        from django.contrib.auth import get_user_model
+
+        from kotacerdas.core.caching import bump
+
+        operator, _created = get_user_model().objects.get_or_create(
+            username="bench-national", defaults={"is_superuser": True, "is_staff": True}
+        )
+        as_operator = verified_client(operator)
+
+        def get_all(path: str) -> Callable[[], None]:
+            def run() -> None:
+                response = as_operator.get(path)
+                assert response.status_code == 200, f"{path}: HTTP {response.status_code}"
+
+            return run
+
+        for name, hook in national:
+            assert hook is not None
             path = hook(code)
-            results[name] = {"path": path, **timed(get(path), iterations)}
+            results[name] = {"path": path, **timed(get_all(path), iterations, bump)}
+            results[f"{name} (cached)"] = {"path": path, **timed(get_all(path), iterations)}
     return results
 
 
@@ -241,7 +261,7 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=15)
     parser.add_argument(
         "--targets",
-        default="dashboard,figures,close",
+        default="dashboard,figures,close,comparison,province",
         help=f"comma-separated, of {','.join(TARGETS)}",
     )
     parser.add_argument("--json", action="store_true")
