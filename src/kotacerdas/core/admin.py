@@ -92,7 +92,8 @@ class RegionAdmin(AuditedModelAdmin):
     # Registered here, not in regions/: the regions app is the foundation and
     # imports no other app (docs/architecture.md).
     audit_fields = ("code", "name", "time_zone")
-    list_display = ("code", "name", "zone")
+    list_display = ("code", "name", "kind", "zone")
+    list_filter = ("kind",)
     search_fields = ("code", "name")
 
     @admin.display(description=_("zona waktu berlaku"))
