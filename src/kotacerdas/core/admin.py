@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.audit import audit_record, snapshot
-from kotacerdas.core.models import AuditEvent, Membership
+from kotacerdas.core.models import AuditEvent, DeploymentRole, Membership
 from kotacerdas.regions.models import Region
 
 
@@ -85,6 +85,18 @@ class MembershipAdmin(AuditedModelAdmin):
 
     def _region_code(self, obj: Any) -> str:
         return obj.region.code
+
+
+@admin.register(DeploymentRole)
+class DeploymentRoleAdmin(AuditedModelAdmin):
+    """Roles over the whole deployment (docs/decisions.md §75), granted by a
+    superuser; a deployment admin appoints region admins on their own page."""
+
+    audit_fields = ("user", "role")
+    list_display = ("user", "role", "granted_at")
+    list_filter = ("role",)
+    search_fields = ("user__username",)
+    autocomplete_fields = ("user",)
 
 
 @admin.register(Region)
