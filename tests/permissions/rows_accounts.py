@@ -19,6 +19,7 @@ from tests.permissions.matrix import (
     PUBLIC_SAFE_ONLY,
     SAFE_ONLY,
     Rows,
+    also,
     none,
     region,
     row,
@@ -42,6 +43,7 @@ def staff_role(w: World) -> list[Any]:
 
 # The form posted empty: the admin gets the form back with what is missing.
 ADMIN_FORM = row(LOGIN, 400, 403, 403, 403)
+# Only the deployment admin (and a superuser) manages the deployment.
 NOBODY = row(LOGIN, 403, 403, 403, 403)
 
 ROWS: Rows = {
@@ -53,17 +55,27 @@ ROWS: Rows = {
     ),
     "accounts:region_agencies": (region, {}, {"GET": ADMIN_ONLY, "POST": ADMIN_FORM}),
     # Region roles do not manage the deployment (the deployment admin's page).
-    "accounts:deployment_regions": (none, {}, {"GET": NOBODY, "POST": NOBODY}),
+    "accounts:deployment_regions": (
+        none,
+        {},
+        {"GET": also(NOBODY, deployment=200), "POST": also(NOBODY, deployment=400)},
+    ),
     "accounts:otp": (none, {"token": "bukan-kode"}, {"GET": ONWARD, "POST": ONWARD}),
     "accounts:mfa": (
         none,
         {"token": "bukan-kode"},
-        {"GET": SIGNED_IN, "POST": row(LOGIN, 302, 302, 302, 302)},
+        # The province and ministry analysts need no second factor and have
+        # none: a wrong code shows the enrolment form again.
+        {"GET": SIGNED_IN, "POST": row(LOGIN, 302, 302, 302, 302, province=200, ministry=200)},
     ),
     "accounts:recovery_codes": (
         none,
         {},
-        {"GET": PUBLIC_SAFE_ONLY, "POST": row(LOGIN, 200, 200, 200, 200)},
+        # Without an authenticator there are no recovery codes: back to enrolment.
+        {
+            "GET": PUBLIC_SAFE_ONLY,
+            "POST": row(LOGIN, 200, 200, 200, 200, province=302, ministry=302),
+        },
     ),
     "accounts:password_change": (none, {}, {"GET": SIGNED_IN, "POST": SIGNED_IN}),
     "accounts:password_reset": (none, {}, {"GET": OPEN, "POST": OPEN}),
