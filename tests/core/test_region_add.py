@@ -204,3 +204,24 @@ def test_the_region_picker_of_a_fresh_install_says_how_to_add_a_region(db, clien
     response = client.get(reverse("home"), follow=True)
 
     assert "kotacerdas region add" in response.content.decode()
+
+
+def test_the_console_script_exits_non_zero_on_bad_input_and_zero_when_it_exists(
+    db, capsys
+) -> None:
+    """Through ``kotacerdas.cli.main``, the console script's own entry point:
+    what a deployment script sees is the exit status and stderr."""
+    from kotacerdas.cli import main
+
+    with pytest.raises(SystemExit) as refused:
+        main(["region", "add", "99.99"])
+    err = capsys.readouterr().err
+    main(["region", "add", "14"])
+    main(["region", "add", "14"])  # again: says so, exits 0 (no SystemExit)
+    out = capsys.readouterr().out
+
+    assert refused.value.code == 1
+    assert "tidak ada dalam referensi" in err and "is not in the Kemendagri" in err
+    assert "Wilayah 14 Provinsi Riau (provinsi) ditambahkan" in out
+    assert "Wilayah 14 Provinsi Riau sudah ada" in out
+    assert Region.objects.filter(code="14").count() == 1

@@ -95,14 +95,12 @@ def region_reference_check(code: str, *, provinces: bool = False) -> reference.A
 def region_add(*, actor: Actor, code: str) -> RegionAdded:
     """Add the kab/kota or province ``code`` of the reference, named as the
     reference names it (:func:`region_name`); an existing region is left as
-    it is (idempotent: no second row, no second audit event). For a province
-    ``kecamatan`` and ``kelurahan`` count its kab/kota's: it has none of its
-    own."""
+    it is (idempotent: no second row, no second audit event). A province
+    has no kecamatan or kelurahan of its own (its kab/kota have them): 0."""
     area = region_reference_check(code, provinces=True)
     if area.level == reference.LEVEL_PROVINCE:
-        regencies = reference.children(area.code)
-        kecamatan = [d for r in regencies for d in reference.kecamatan_of(r.code)]
-        kelurahan = [v for r in regencies for v in reference.kelurahan_of(r.code)]
+        kecamatan: list[reference.Area] = []
+        kelurahan: list[reference.Area] = []
     else:
         kecamatan = reference.kecamatan_of(area.code)
         kelurahan = reference.kelurahan_of(area.code)
