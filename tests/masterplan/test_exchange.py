@@ -139,6 +139,8 @@ def test_it_loads_dumai_into_another_region_with_the_same_figures(dumai, dumai_x
 
 
 def test_a_province_loads_its_masterplan_into_the_same_models(dumai, dumai_xlsx, tmp_path):
+    Region.objects.filter(code="14").delete()  # the demo holds Riau: created afresh here
+
     result = load(write(tmp_path, dumai_xlsx), "14")
 
     assert result.ok and result.applied and result.region_created
