@@ -58,6 +58,8 @@ def test_it_creates_the_region_masterplan_and_everything_in_it(dumai):
         "programme": 51,
         "action_plan": 103,
         "user": len(DEMO_USERS),
+        # Riau (14), where the province analyst's role is held.
+        "province": 1,
         "registry_settings": 1,
         # Illustrative businesses, plus one planted twin per 60 for the
         # duplicates queue; the sentra IKM's below.
@@ -220,9 +222,13 @@ def test_it_recreates_a_deleted_action_plan(masterplan):
 
 
 def test_it_creates_one_demo_user_per_role(masterplan):
-    roles = set(Membership.objects.filter(region=masterplan.region).values_list("role", flat=True))
+    region = masterplan.region
+    roles = set(Membership.objects.filter(region=region).values_list("role", flat=True))
+    province = Membership.objects.get(role=Role.PROVINCE_ANALYST)
 
-    assert roles == set(Role.values)
+    assert roles | {province.role} == set(Role.values)
+    assert (province.region.code, province.region.name) == ("14", "Provinsi Riau")
+    assert province.user.username == "analis.riau"
     operator = get_user_model().objects.get(username="operator")
     assert operator.is_superuser
     editor = get_user_model().objects.get(username="opd.diskopukm")

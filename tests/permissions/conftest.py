@@ -28,13 +28,81 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 
-from tests.conftest import SharedWorld, World
+from kotacerdas.core.models import DeploymentRole, Membership, Role
+from kotacerdas.regions.models import Region
+from tests.conftest import SharedWorld, World, _cookies_copy, personas_sign_in
+from tests.factories import (
+    AgencyFactory,
+    make_action_plan,
+    make_masterplan,
+    make_programme,
+    make_user,
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _world_once(shared_world: SharedWorld) -> None:
     """Every module here shares its world (tests/conftest.py ``shared_world``)."""
+
+
+def outsiders_build() -> dict[str, Any]:
+    """The personas of ``matrix.OUTSIDERS``: the admin of a second region
+    with data of its own (Kota Pekanbaru, 14.71, a masterplan, an agency, an
+    action plan), a province analyst of Riau (14, the world's province), the
+    deployment admin and a ministry analyst."""
+    pekanbaru = Region.objects.create(code="14.71", name="Kota Pekanbaru")
+    agency = AgencyFactory(region=pekanbaru, short_name="Diskominfo", name="Dinas Kominfo")
+    programme = make_programme(make_masterplan(pekanbaru), lead_agency=agency)
+    make_action_plan(programme, agency=agency)
+    riau = Region.objects.create(code="14", name="Provinsi Riau")
+    users = {
+        "admin_2": make_user("ayu"),
+        "province": make_user("pras"),
+        "deployment": make_user("dedi"),
+        "ministry": make_user("mira"),
+    }
+    Membership.objects.create(user=users["admin_2"], region=pekanbaru, role=Role.ADMIN)
+    Membership.objects.create(user=users["province"], region=riau, role=Role.PROVINCE_ANALYST)
+    DeploymentRole.objects.create(
+        user=users["deployment"], role=DeploymentRole.Kind.DEPLOYMENT_ADMIN
+    )
+    DeploymentRole.objects.create(user=users["ministry"], role=DeploymentRole.Kind.MINISTRY_ANALYST)
+    return users
+
+
+class Outsiders:
+    """The outsiders' clients, signed in once per module (inside the shared
+    world's transaction), and their cookies right after signing in."""
+
+    def __init__(self, clients: dict[str, Client]) -> None:
+        self.clients = clients
+        self.cookies = {name: _cookies_copy(c.cookies) for name, c in clients.items()}
+
+    def fresh(self) -> dict[str, Client]:
+        for name, client in self.clients.items():
+            client.cookies = _cookies_copy(self.cookies[name])
+        return self.clients
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _outsiders_once(_world_once: None, django_db_blocker: Any) -> Outsiders:
+    """Built when the module starts, before any route's or case's savepoint,
+    so no rollback of a case takes them away; the shared world's transaction
+    rolls them back with the world after the module."""
+    with django_db_blocker.unblock():
+        assert connection.in_atomic_block and not connection.savepoint_ids
+        clients = personas_sign_in(outsiders_build())
+    clients.pop("anonymous")
+    return Outsiders(clients)
+
+
+@pytest.fixture
+def personas(personas: dict[str, Client], _outsiders_once: Outsiders) -> dict[str, Client]:
+    """The world's personas and the outsiders, each with the cookies it had
+    right after signing in."""
+    return {**personas, **_outsiders_once.fresh()}
 
 
 class RouteArgs:

@@ -11,11 +11,15 @@ from __future__ import annotations
 from kotacerdas.evaluation.instruments import services
 from tests.conftest import World
 from tests.evaluation.factories import active_instrument, make_cycle
-from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, row
+from tests.permissions.matrix import LOGIN, SAFE_ONLY, Rows, every_outsider, row
 
+# Instruments are national: any region's smart city team reads them (the
+# second region's admin too); the province and ministry analysts and the
+# deployment admin do not (not their data to read before it is published).
+INSTRUMENT_READ = row(LOGIN, 200, 403, 403, 403, **every_outsider(403) | {"admin_2": 200})
 ADMIN_READ = row(LOGIN, 200, 403, 403, 403)
 ADMIN_POST = row(LOGIN, 302, 403, 403, 403)
-OPERATOR_ONLY = row(LOGIN, 403, 403, 403, 403)
+OPERATOR_ONLY = row(LOGIN, 403, 403, 403, 403, **every_outsider(403))
 
 
 def active(w: World) -> list[object]:
@@ -46,14 +50,14 @@ def cycle(w: World) -> list[object]:
 
 
 ROWS: Rows = {
-    "evaluation:instrument_list": (active_list, {}, {"GET": ADMIN_READ, "POST": SAFE_ONLY}),
+    "evaluation:instrument_list": (active_list, {}, {"GET": INSTRUMENT_READ, "POST": SAFE_ONLY}),
     "evaluation:instrument_create": (
         lambda w: [],
         {"kind": "evaluation", "year": "2026"},
         {"GET": SAFE_ONLY, "POST": OPERATOR_ONLY},
     ),
-    "evaluation:instrument_detail": (active, {}, {"GET": ADMIN_READ, "POST": SAFE_ONLY}),
-    "evaluation:instrument_export": (active, {}, {"GET": ADMIN_READ, "POST": SAFE_ONLY}),
+    "evaluation:instrument_detail": (active, {}, {"GET": INSTRUMENT_READ, "POST": SAFE_ONLY}),
+    "evaluation:instrument_export": (active, {}, {"GET": INSTRUMENT_READ, "POST": SAFE_ONLY}),
     "evaluation:instrument_edit": (draft, {}, {"GET": OPERATOR_ONLY, "POST": OPERATOR_ONLY}),
     "evaluation:instrument_weights": (draft, {}, {"GET": OPERATOR_ONLY, "POST": OPERATOR_ONLY}),
     "evaluation:instrument_new_version": (active, {}, {"GET": SAFE_ONLY, "POST": OPERATOR_ONLY}),

@@ -18,7 +18,13 @@ from tests.permissions.matrix import (
 )
 
 ROWS: Rows = {
-    "home": (none, {}, {"GET": row(200, 302, 302, 302, 302), "POST": PUBLIC_SAFE_ONLY}),
+    # One region: straight to its dashboard (the second region's admin to
+    # theirs); no region (the analysts, the deployment admin): the picker.
+    "home": (
+        none,
+        {},
+        {"GET": row(200, 302, 302, 302, 302, admin_2=302), "POST": PUBLIC_SAFE_ONLY},
+    ),
     "login": (
         none,
         {},

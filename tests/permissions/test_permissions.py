@@ -12,12 +12,21 @@ import pkgutil
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 import tests.permissions
 from tests.logins import login_verified
 from tests.permissions.conftest import RouteArgs
-from tests.permissions.matrix import PERSONAS, Rows
+from tests.permissions.matrix import OUTSIDERS, PERSONAS, Rows, with_outsiders
+
+
+def _takes_arguments(route: str) -> bool:
+    """Whether the route's address names a region or an object."""
+    try:
+        reverse(route)
+    except NoReverseMatch:
+        return True
+    return False
 
 
 def _all_rows() -> Rows:
@@ -28,7 +37,19 @@ def _all_rows() -> Rows:
             overlap = set(rows) & set(merged)
             assert not overlap, f"Routes in two row files: {sorted(overlap)}"
             merged.update(rows)
-    return merged
+    # Every persona of another region, a province or the ministry gets a
+    # decision on every route: the row's, else the default (matrix.py).
+    return {
+        route: (
+            args,
+            data,
+            {
+                method: with_outsiders(by, has_args=_takes_arguments(route))
+                for method, by in methods.items()
+            },
+        )
+        for route, (args, data, methods) in merged.items()
+    }
 
 
 MATRIX = _all_rows()
@@ -94,7 +115,7 @@ def test_it_hides_other_regions(world, personas, db):
 
 
 def test_admin_is_staff_only(world, personas):
-    for persona in PERSONAS:
+    for persona in (*PERSONAS, *OUTSIDERS):
         response = personas[persona].get("/admin/")
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.masterplan import services
+from kotacerdas.regions import reference
 from kotacerdas.regions.models import Region
 
 
 @pytest.mark.parametrize(
     "code",
     [
-        "14",  # a province
+        "99",  # no such province
         "14.72.01",  # a kecamatan
         "14.72.01.1003",  # a kelurahan
         "99.99",  # unknown
@@ -22,19 +23,86 @@ from kotacerdas.regions.models import Region
         "",
     ],
 )
-def test_it_rejects_codes_that_are_not_a_known_kabupaten_or_kota(db, code):
+def test_it_rejects_codes_that_are_not_a_known_province_kabupaten_or_kota(db, code):
     region = Region(code=code, name="Wilayah uji")
 
     with pytest.raises(ValidationError) as excinfo:
         region.full_clean()
 
     messages = excinfo.value.message_dict["code"]
-    assert any("bukan kode kab/kota Kemendagri" in m for m in messages), messages
+    assert any("bukan kode provinsi atau kab/kota Kemendagri" in m for m in messages), messages
 
 
-@pytest.mark.parametrize(("code", "name"), [("14.72", "Kota Dumai"), ("33.05", "Kab. Kebumen")])
-def test_it_accepts_a_kemendagri_kabupaten_or_kota_code(db, code, name):
-    Region(code=code, name=name).full_clean()
+@pytest.mark.parametrize(
+    ("code", "name", "kind"),
+    [
+        ("14.72", "Kota Dumai", Region.Kind.KABKOTA),
+        ("33.05", "Kab. Kebumen", Region.Kind.KABKOTA),
+        ("14", "Provinsi Riau", Region.Kind.PROVINCE),
+        ("34", "Daerah Istimewa Yogyakarta", Region.Kind.PROVINCE),
+    ],
+)
+def test_it_accepts_a_kemendagri_province_kabupaten_or_kota_code(db, code, name, kind):
+    region = Region(code=code, name=name)
+    region.full_clean()
+    region.save()
+
+    assert Region.objects.get(code=code).kind == kind
+    assert region.is_province is (kind == Region.Kind.PROVINCE)
+
+
+def test_it_derives_the_kind_from_the_code_on_every_save(db):
+    region = Region.objects.create(code="14.72", name="Kota Dumai")
+    region.code = "14"
+    region.save(update_fields=["code"])
+
+    assert Region.objects.get(pk=region.pk).kind == Region.Kind.PROVINCE
+
+
+def test_the_database_refuses_a_kind_that_contradicts_the_code(db):
+    from django.db import IntegrityError, transaction
+
+    Region.objects.bulk_create([Region(code="14.72", name="Kota Dumai")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Region.objects.filter(code="14.72").update(kind=Region.Kind.PROVINCE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Region.objects.bulk_create([Region(code="14", name="Riau", kind=Region.Kind.KABKOTA)])
+
+
+def test_a_province_holds_the_kab_kota_whose_code_starts_with_its_own(db):
+    riau = Region.objects.create(code="14", name="Provinsi Riau")
+    dumai = Region.objects.create(code="14.72", name="Kota Dumai")
+    kampar = Region.objects.create(code="14.01", name="Kabupaten Kampar")
+    Region.objects.create(code="12.71", name="Kota Medan")
+    # Another province, and the province itself, are not its kab/kota.
+    Region.objects.create(code="11", name="Aceh")
+
+    assert list(riau.kabkota()) == [kampar, dumai]
+    assert not dumai.kabkota().exists()
+    assert [a.code for a in riau.kabkota_areas()][:1] == ["14.01"]
+    assert len(riau.kabkota_areas()) == len(reference.children("14"))
+    assert riau.kecamatan() == [] and riau.kelurahan() == []
+    assert riau.province is not None and riau.province.name == "Riau"
+    assert riau.province_code == dumai.province_code == "14"
+
+
+@pytest.mark.parametrize(
+    ("code", "zone", "abbreviation"),
+    [
+        ("14", "Asia/Jakarta", "WIB"),
+        ("73", "Asia/Makassar", "WITA"),
+        ("94", "Asia/Jayapura", "WIT"),
+    ],
+)
+def test_a_province_keeps_the_clock_of_its_code(db, code, zone, abbreviation):
+    region = Region.objects.create(code=code, name="Provinsi uji")
+
+    assert (region.zone_name, region.zone_abbreviation) == (zone, abbreviation)
+
+
+def test_a_province_dates_its_documents_with_its_full_name(db):
+    assert Region(code="14", name="Provinsi Riau").place_name == "Provinsi Riau"
+    assert Region(code="14.72", name="Kota Dumai").place_name == "Dumai"
 
 
 def test_it_refuses_a_second_region_with_the_same_code(db):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django_otp import user_has_device
 
-from kotacerdas.core.models import Membership, Role
+from kotacerdas.core.models import DeploymentRole, Membership, Role
 from kotacerdas.evaluation.models import Assignment
 
 # Roles whose holders change the masterplan, verify reports, score the
@@ -26,6 +26,11 @@ MFA_ROLES = (
     Role.ASSESSOR,
     Role.REGISTRY_OFFICER,
 )
+# Deployment roles that create regions, appoint their admins or run the
+# ministry's programme. The read-only ones (analysts, other ministries,
+# province analysts) read published figures only and sign in with a password
+# unless they enrol a second factor of their own accord.
+MFA_DEPLOYMENT_ROLES = (DeploymentRole.Kind.DEPLOYMENT_ADMIN, DeploymentRole.Kind.MINISTRY_OPERATOR)
 
 # Session keys.
 MFA_NEEDED = "kc_mfa_needed"
@@ -41,6 +46,8 @@ def mfa_required(user: AbstractBaseUser | AnonymousUser) -> bool:
     if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
         return True
     if Membership.objects.filter(user_id=user.pk, role__in=MFA_ROLES).exists():
+        return True
+    if DeploymentRole.objects.filter(user_id=user.pk, role__in=MFA_DEPLOYMENT_ROLES).exists():
         return True
     return Assignment.objects.filter(assessor_id=user.pk).exists()
 

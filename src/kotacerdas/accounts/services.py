@@ -1,6 +1,7 @@
 """Writes of the accounts app: second-factor devices, recovery codes, the
-password record and the list of a user's sessions. Device changes are
-audited; nothing here needs a web request."""
+password record, the list of a user's sessions, and a region's own people
+(the region admin's page). Device and role changes are audited; nothing here
+needs a web request."""
 
 from __future__ import annotations
 
@@ -9,15 +10,27 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kotacerdas.core.audit import Actor, audit_record
-from kotacerdas.core.models import AuditEvent
-from kotacerdas.core.services import model_create, model_update
+from kotacerdas.core.models import REGION_STAFF_ROLES, AuditEvent, Membership, Role
+from kotacerdas.core.services import (
+    MEMBERSHIP_FIELDS,
+    USER_FIELDS,
+    membership_grant,
+    model_create,
+    model_delete,
+    model_update,
+)
+from kotacerdas.masterplan.models import Agency
+from kotacerdas.regions.models import Region
 
 from .models import PasswordRecord, Profile, UserSession
 
@@ -190,3 +203,66 @@ def profile_update(*, actor: Actor, user: Any, institution: str) -> Profile:
             audit_fields=PROFILE_FIELDS,
         )
     return profile
+
+
+# --- A region's own people (the region admin's page) -------------------------
+
+
+def staff_add(
+    *,
+    actor: Actor,
+    region: Region,
+    username: str,
+    role: str,
+    agency: Agency | None = None,
+    full_name: str = "",
+    email: str = "",
+) -> tuple[Membership, bool]:
+    """Give ``username`` a role in ``region``: a region admin hands out the
+    region's own roles (``REGION_STAFF_ROLES``), never the assessor's or a
+    province analyst's. A new account is created without a usable password:
+    its holder sets one through "Lupa kata sandi" with ``email``. Returns the
+    membership and whether the account is new. Audited; one transaction."""
+    if role not in REGION_STAFF_ROLES:
+        raise ValidationError({"role": _("Peran ini tidak dapat diberikan oleh admin wilayah.")})
+    if agency is not None and agency.region_id != region.pk:
+        raise ValidationError({"agency": _("Perangkat daerah ini bukan dari wilayah ini.")})
+    username = username.strip()
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model.objects.filter(username=username).first()
+        created = user is None
+        if user is None:
+            if not email.strip():
+                raise ValidationError(
+                    {"email": _("Akun baru perlu surel untuk mengatur kata sandinya.")}
+                )
+            first, _space, last = full_name.strip().partition(" ")
+            user = user_model(username=username, first_name=first, last_name=last, email=email)
+            user.set_unusable_password()
+            model_create(actor=actor, instance=user, data={}, audit_fields=USER_FIELDS)
+        elif not user.is_active:
+            raise ValidationError(
+                {"username": _("Akun %(username)s tidak aktif.") % {"username": username}}
+            )
+        membership = membership_grant(
+            actor=actor, user=user, region=region, role=role, agency=agency
+        )
+    logger.info("Role %s in region %s given to user id %s", role, region.code, user.pk)
+    return membership, created
+
+
+def staff_remove(*, actor: Any, membership: Membership) -> None:
+    """End one role of a person in the region (the account stays: it may
+    hold roles elsewhere). An admin cannot take their own admin role: the
+    region would be left without the person who is removing it."""
+    if membership.user_id == actor.pk and membership.role == Role.ADMIN:
+        raise ValidationError(
+            _("Anda tidak dapat mencabut peran admin Anda sendiri; minta admin lain.")
+        )
+    model_delete(
+        actor=actor,
+        instance=membership,
+        audit_fields=MEMBERSHIP_FIELDS,
+        region_code=membership.region.code,
+    )

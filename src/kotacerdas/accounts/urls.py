@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "accounts"
 
@@ -25,4 +25,20 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+]
+
+# A region's own people and agencies; the deployment's regions (staff_views.py).
+urlpatterns += [
+    path("wilayah/<str:code>/pengguna/", staff_views.region_users, name="region_users"),
+    path(
+        "wilayah/<str:code>/pengguna/<int:pk>/cabut/",
+        staff_views.region_user_remove,
+        name="region_user_remove",
+    ),
+    path(
+        "wilayah/<str:code>/perangkat-daerah/",
+        staff_views.region_agencies,
+        name="region_agencies",
+    ),
+    path("deployment/wilayah/", staff_views.deployment_regions, name="deployment_regions"),
 ]

@@ -16,7 +16,7 @@ from django.db import models
 from django.http import Http404
 
 from kotacerdas.core.caching import LIVE, cached, kept, roles_version
-from kotacerdas.core.models import Membership, Role
+from kotacerdas.core.models import DeploymentRole, Membership, Role
 from kotacerdas.regions.models import Region
 
 User = AbstractBaseUser | AnonymousUser
@@ -33,6 +33,13 @@ class Roles:
     registry officer) lets the user see every agency's reports; ``agencies``:
     every agency the user belongs to (editor or head); ``assessor_regions``:
     regions where the user holds the assessor role (no access by itself).
+
+    Roles over more than one region (docs/decisions.md §75) open no region's
+    non-public data and change nothing; they only widen the regions whose
+    *published* figures the user may compare (:func:`regions_in_comparison_scope`):
+    ``deployment``: the deployment roles held (``DeploymentRole.Kind``);
+    ``analyst_provinces``: codes (``14``) of the provinces whose published
+    figures, and their kab/kota's, the user reads as a province analyst.
     """
 
     superuser: bool = False
@@ -43,6 +50,19 @@ class Roles:
     region_wide: frozenset[int] = frozenset()
     officer_regions: frozenset[int] = frozenset()
     assessor_regions: frozenset[int] = frozenset()
+    deployment: frozenset[str] = frozenset()
+    analyst_provinces: frozenset[str] = frozenset()
+
+    @property
+    def manages_deployment(self) -> bool:
+        """Creates regions and appoints their admins (superuser or deployment admin)."""
+        return self.superuser or DeploymentRole.Kind.DEPLOYMENT_ADMIN in self.deployment
+
+    @property
+    def reads_all_regions(self) -> bool:
+        """Compares the published figures of every region: a superuser and
+        the ministry's roles (operator, analyst, other ministries)."""
+        return self.superuser or bool(self.deployment & NATIONAL_READERS)
 
     def is_admin_of(self, region_id: int) -> bool:
         return self.superuser or region_id in self.admin_regions
@@ -52,6 +72,13 @@ class Roles:
 
 
 CACHE_ATTR = "_kotacerdas_roles"
+NATIONAL_READERS = frozenset(
+    {
+        DeploymentRole.Kind.MINISTRY_OPERATOR,
+        DeploymentRole.Kind.MINISTRY_ANALYST,
+        DeploymentRole.Kind.OTHER_MINISTRY,
+    }
+)
 
 
 def roles_of(user: User) -> Roles:
@@ -67,16 +94,38 @@ def roles_of(user: User) -> Roles:
     region_wide: set[int] = set()
     officer: set[int] = set()
     assessor: set[int] = set()
-    # Kept per user and roles version (core/caching.py: any change to the
-    # user's memberships bumps it after its commit): no query per request.
+    deployment: set[str] = set()
+    provinces: set[str] = set()
+    # One query for both kinds of role (the deployment's rows come with no
+    # region and no code), kept per user and roles version (core/caching.py:
+    # any change to the user's memberships or deployment roles bumps it after
+    # its commit): no query per request.
+    no_id = models.Value(None, output_field=models.IntegerField())
     rows: Any = kept(
         ("memberships", user.pk),
         lambda: tuple(
-            Membership.objects.filter(user_id=user.pk).values_list("region_id", "role", "agency_id")
+            Membership.objects.filter(user_id=user.pk)
+            .order_by()
+            .values_list("region_id", "region__code", "role", "agency_id")
+            .union(
+                DeploymentRole.objects.filter(user_id=user.pk)
+                .order_by()
+                .values_list(
+                    no_id, models.Value("", output_field=models.CharField()), "role", no_id
+                ),
+                all=True,
+            )
         ),
         version=roles_version(user.pk),
     )
-    for region_id, role, agency_id in rows:
+    for region_id, region_code, role, agency_id in rows:
+        if region_id is None:
+            deployment.add(role)
+            continue
+        if role == Role.PROVINCE_ANALYST:
+            # Not a member: the province's own non-public data stays closed.
+            provinces.add(region_code)
+            continue
         member.add(region_id)
         if role == Role.ADMIN:
             admin.add(region_id)
@@ -99,6 +148,8 @@ def roles_of(user: User) -> Roles:
         region_wide=frozenset(region_wide),
         officer_regions=frozenset(officer),
         assessor_regions=frozenset(assessor),
+        deployment=frozenset(deployment),
+        analyst_provinces=frozenset(provinces),
     )
     setattr(user, CACHE_ATTR, roles)
     return roles
@@ -136,6 +187,25 @@ def region_visible(user: User, code: str) -> Region | None:
     if region is None or not roles_of(user).can_view_region(region.pk):
         return None
     return region
+
+
+def regions_in_comparison_scope(user: User) -> models.QuerySet[Region]:
+    """The regions whose published (frozen) figures ``user`` may see side by
+    side (the comparison pages, ``kotacerdas compare``): every region for a
+    superuser and the ministry's roles; a province analyst's province and its
+    kab/kota (codes ``PP`` and ``PP.*``); the regions of the user's own
+    memberships. A deployment admin by that role alone: none (deny by
+    default). Published figures only: the caller must not read a region's
+    working data through this scope."""
+    roles = roles_of(user)
+    if roles.reads_all_regions:
+        return Region.objects.all()
+    scope = models.Q(id__in=roles.member_regions)
+    for code in sorted(roles.analyst_provinces):
+        scope |= models.Q(code=code) | models.Q(code__startswith=f"{code}.")
+    if not roles.member_regions and not roles.analyst_provinces:
+        return Region.objects.none()
+    return Region.objects.filter(scope)
 
 
 def fetch(visible: models.QuerySet[M], permitted: models.QuerySet[M], **lookup: object) -> M:

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.audit import audit_record, snapshot
-from kotacerdas.core.models import AuditEvent, Membership
+from kotacerdas.core.models import AuditEvent, DeploymentRole, Membership
 from kotacerdas.regions.models import Region
 
 
@@ -87,12 +87,25 @@ class MembershipAdmin(AuditedModelAdmin):
         return obj.region.code
 
 
+@admin.register(DeploymentRole)
+class DeploymentRoleAdmin(AuditedModelAdmin):
+    """Roles over the whole deployment (docs/decisions.md §75), granted by a
+    superuser; a deployment admin appoints region admins on their own page."""
+
+    audit_fields = ("user", "role")
+    list_display = ("user", "role", "granted_at")
+    list_filter = ("role",)
+    search_fields = ("user__username",)
+    autocomplete_fields = ("user",)
+
+
 @admin.register(Region)
 class RegionAdmin(AuditedModelAdmin):
     # Registered here, not in regions/: the regions app is the foundation and
     # imports no other app (docs/architecture.md).
     audit_fields = ("code", "name", "time_zone")
-    list_display = ("code", "name", "zone")
+    list_display = ("code", "name", "kind", "zone")
+    list_filter = ("kind",)
     search_fields = ("code", "name")
 
     @admin.display(description=_("zona waktu berlaku"))

@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             timezones,
         )
-        from kotacerdas.core.models import Membership
+        from kotacerdas.core.models import DeploymentRole, Membership
         from kotacerdas.core.storage import (
             sqlite_connections_check,
             sqlite_file_remember,
@@ -32,6 +32,7 @@ class CoreConfig(AppConfig):
         post_delete.connect(forget_zone, sender=Region, dispatch_uid="core.forget_region_zone_del")
         caching.watch_live()
         caching.watch_roles(Membership)
+        caching.watch_roles(DeploymentRole)
         connection_created.connect(sqlite_files_tighten, dispatch_uid="core_sqlite_modes")
         # SQLite connections are kept open between requests (settings): one
         # whose file was moved or replaced is closed before it is used again.

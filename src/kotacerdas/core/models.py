@@ -108,9 +108,15 @@ class Role(models.TextChoices):
     AGENCY_HEAD = "agency_head", _("Kepala perangkat daerah")
     REGISTRY_OFFICER = "registry_officer", _("Petugas registri UMKM")
     ASSESSOR = "assessor", _("Asesor")
+    # Held in the province's own region (code PP); reads the published
+    # figures of the province and its kab/kota, nothing else (core.access).
+    PROVINCE_ANALYST = "province_analyst", _("Analis provinsi")
 
 
 AGENCY_ROLES = (Role.AGENCY_EDITOR, Role.AGENCY_HEAD)
+# Roles a region admin may hand out in the region (accounts.regionusers); the
+# assessor is the ministry's and the province analyst the deployment admin's.
+REGION_STAFF_ROLES = (Role.ADMIN, Role.AGENCY_EDITOR, Role.AGENCY_HEAD, Role.REGISTRY_OFFICER)
 
 
 class Membership(models.Model):
@@ -168,6 +174,67 @@ class Membership(models.Model):
             raise ValidationError(
                 {"agency": _("Perangkat daerah ini bukan dari wilayah keanggotaan.")}
             )
+        # A province analyst is scoped by the province's code (PP.*): in a
+        # kab/kota the role would mean nothing, or worse, its neighbours.
+        if self.role == Role.PROVINCE_ANALYST and self.region_id and not self.region.is_province:
+            raise ValidationError(
+                {"region": _("Analis provinsi hanya dapat diangkat di wilayah provinsi (kode PP).")}
+            )
+
+
+class DeploymentRole(models.Model):
+    """A role over the whole deployment rather than one region: who runs the
+    deployment and who reads across regions for the ministry. Not a
+    ``Membership`` with no region: every reader of a membership (reminders,
+    the API's "me", the assessor's conflict check, the region clock) may rely
+    on its region, and row-level security will key on it (docs/decisions.md
+    §75). None of these roles opens a region's non-public data or lets its
+    holder change a region's data (core.access)."""
+
+    class Kind(models.TextChoices):
+        # Creates regions and appoints their admins; nothing inside a region.
+        DEPLOYMENT_ADMIN = "deployment_admin", _("Admin deployment")
+        # The ministry's programme team: reads every region's published figures.
+        MINISTRY_OPERATOR = "ministry_operator", _("Operator program kementerian")
+        MINISTRY_ANALYST = "ministry_analyst", _("Analis kementerian")
+        # Other ministries and agencies reusing the smart-city data: read-only.
+        OTHER_MINISTRY = "other_ministry", _("Pembaca kementerian/lembaga lain")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deployment_roles",
+        verbose_name=_("pengguna"),
+    )
+    role = models.CharField(_("peran"), max_length=30, choices=Kind.choices)
+    granted_at = models.DateTimeField(_("diberikan pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("peran deployment")
+        verbose_name_plural = _("peran deployment")
+        ordering: ClassVar = ["user_id", "role"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                name="deployment_role_unique",
+                violation_error_message=_("Pengguna sudah memiliki peran deployment ini."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=[
+                        "deployment_admin",
+                        "ministry_operator",
+                        "ministry_analyst",
+                        "other_ministry",
+                    ]
+                ),
+                name="deployment_role_known",
+                violation_error_message=_("Peran deployment tidak dikenal."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
 
 
 class ScheduledRun(models.Model):

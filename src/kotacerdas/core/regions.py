@@ -1,5 +1,7 @@
 """Adding a region to a deployment from the bundled Kemendagri reference
-(``kotacerdas region add CODE``, docs/operations.md "Menambah wilayah").
+(``kotacerdas region add CODE [--admin USERNAME]``, the deployment admin's
+page, docs/operations.md "Menambah wilayah"): a kab/kota (``14.72``) or a
+province (``14``, a Smart Province with its own masterplan).
 
 A region is one row; its kecamatan and kelurahan/desa are not copied into
 the database: every reader (the registry's place list, the survey import's
@@ -12,13 +14,15 @@ the Django admin adds it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import Actor
-from kotacerdas.core.services import model_create
+from kotacerdas.core.models import Membership, Role
+from kotacerdas.core.services import membership_grant, model_create
 from kotacerdas.regions import reference
 from kotacerdas.regions.models import Region
 
@@ -33,21 +37,34 @@ class RegionAdded:
     kelurahan: int
 
 
-def region_reference_check(code: str) -> reference.Area:
-    """The kab/kota of the reference with this code, or a ValidationError
-    that says what the code is instead and what to type."""
+def region_name(area: reference.Area) -> str:
+    """The region's name as the deployment shows it: the reference's for a
+    kab/kota ("Kota Dumai"); "Provinsi Riau" for a province, which the
+    reference names bare ("Riau"), except the two "Daerah ..." whose name
+    already says what they are."""
+    if area.level != reference.LEVEL_PROVINCE or area.name.startswith(("Provinsi", "Daerah")):
+        return area.name
+    return f"Provinsi {area.name}"
+
+
+def region_reference_check(code: str, *, provinces: bool = False) -> reference.Area:
+    """The kab/kota (or, with ``provinces``, the province) of the
+    reference with this code, or a ValidationError that says what the code
+    is instead and what to type."""
     # "1472" is not read as 14.72: four digits are as often a BPS code
     # (Kota Dumai is 1473 there), and a wrong region is worse than a refusal.
     code = code.strip()
     area = reference.get_area(code)
     if area is not None and area.level == reference.LEVEL_REGENCY:
         return area
+    if area is not None and area.level == reference.LEVEL_PROVINCE and provinces:
+        return area
     if area is not None and area.level == reference.LEVEL_PROVINCE:
         examples = ", ".join(f"{a.code} {a.name}" for a in reference.children(area.code)[:2])
         raise ValidationError(
             _(
-                "%(code)s adalah kode provinsi %(name)s, bukan kab/kota. KotaCerdas dipakai "
-                "per kab/kota: tambahkan kab/kotanya, mis. %(examples)s."
+                "%(code)s adalah kode provinsi %(name)s, bukan kab/kota. Registri UMKM dipakai "
+                "per kab/kota: pakai kab/kotanya, mis. %(examples)s."
             )
             % {"code": code, "name": area.name, "examples": examples}
         )
@@ -68,20 +85,25 @@ def region_reference_check(code: str) -> reference.Area:
     raise ValidationError(
         _(
             "Kode %(code)s tidak ada dalam referensi wilayah Kemendagri yang dibawa KotaCerdas. "
-            "Tulis kode kab/kota Kemendagri dengan titik, mis. 14.72 (Kota Dumai); kode BPS "
-            "tidak diterima."
+            "Tulis kode kab/kota Kemendagri dengan titik, mis. 14.72 (Kota Dumai), atau kode "
+            "provinsi dua angka, mis. 14 (Riau); kode BPS tidak diterima."
         )
         % {"code": code}
     )
 
 
 def region_add(*, actor: Actor, code: str) -> RegionAdded:
-    """Add the kab/kota ``code`` of the reference, named as the reference
-    names it; an existing region is left as it is (idempotent: no second
-    row, no second audit event)."""
-    area = region_reference_check(code)
-    kecamatan = reference.kecamatan_of(area.code)
-    kelurahan = reference.kelurahan_of(area.code)
+    """Add the kab/kota or province ``code`` of the reference, named as the
+    reference names it (:func:`region_name`); an existing region is left as
+    it is (idempotent: no second row, no second audit event). A province
+    has no kecamatan or kelurahan of its own (its kab/kota have them): 0."""
+    area = region_reference_check(code, provinces=True)
+    if area.level == reference.LEVEL_PROVINCE:
+        kecamatan: list[reference.Area] = []
+        kelurahan: list[reference.Area] = []
+    else:
+        kecamatan = reference.kecamatan_of(area.code)
+        kelurahan = reference.kelurahan_of(area.code)
     existing = Region.objects.filter(code=area.code).first()
     if existing is None:
         try:
@@ -89,7 +111,7 @@ def region_add(*, actor: Actor, code: str) -> RegionAdded:
                 existing = model_create(
                     actor=actor,
                     instance=Region(),
-                    data={"code": area.code, "name": area.name},
+                    data={"code": area.code, "name": region_name(area)},
                     audit_fields=AUDIT_FIELDS,
                     region_code=area.code,
                 )
@@ -101,3 +123,20 @@ def region_add(*, actor: Actor, code: str) -> RegionAdded:
             return RegionAdded(found, False, len(kecamatan), len(kelurahan))
         return RegionAdded(existing, True, len(kecamatan), len(kelurahan))
     return RegionAdded(existing, False, len(kecamatan), len(kelurahan))
+
+
+def region_admin_appoint(*, actor: Actor, region: Region, user: Any) -> tuple[Membership, bool]:
+    """Make ``user`` an admin (smart city team) of ``region``, audited.
+    Returns the membership and whether it is new (appointing twice changes
+    nothing). An inactive account is refused: it could not act."""
+    if not user.is_active:
+        raise ValidationError(
+            _("Akun %(username)s tidak aktif; aktifkan dulu sebelum diangkat.")
+            % {"username": user.get_username()}
+        )
+    existing = Membership.objects.filter(
+        user_id=user.pk, region=region, role=Role.ADMIN, agency__isnull=True
+    ).first()
+    if existing is not None:
+        return existing, False
+    return membership_grant(actor=actor, user=user, region=region, role=Role.ADMIN), True

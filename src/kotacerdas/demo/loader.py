@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 
 from kotacerdas.core.audit import Actor
 from kotacerdas.core.models import AuditEvent, Role
+from kotacerdas.core.regions import region_add
 from kotacerdas.core.services import membership_grant, user_create
 from kotacerdas.demo.journeys import journeys_demo_load
 from kotacerdas.demo.national import national_demo_load
@@ -41,6 +42,8 @@ class DemoUser:
     role: str | None
     agency: str | None = None
     superuser: bool = False
+    # The role is held in the region's province (Riau, 14), not in the region.
+    in_province: bool = False
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
@@ -53,6 +56,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("operator", "Operator Platform", None, superuser=True),
     # A second assessor, not assigned: the assessor picker has someone to offer.
     DemoUser("asesor.unri", "Rina Kurniawati", Role.ASSESSOR),
+    # Reads the published figures of Riau and its kab/kota (issue 16).
+    DemoUser("analis.riau", "Analis Provinsi Riau", Role.PROVINCE_ANALYST, in_province=True),
 )
 
 
@@ -272,6 +277,7 @@ def _demo_users(
     *, actor: Actor, region: Any, agencies: dict[str, Agency], result: DemoResult
 ) -> None:
     user_model = get_user_model()
+    province: Region | None = None
     for demo in DEMO_USERS:
         user: Any = user_model.objects.filter(username=demo.username).first()
         if user is None:
@@ -285,7 +291,14 @@ def _demo_users(
                 last_name=last,
             )
             result.count(result.created, "user")
-        if demo.role is not None:
+        if demo.role is not None and demo.in_province:
+            if province is None:
+                added = region_add(actor=actor, code=region.province_code)
+                province = added.region
+                if added.created:
+                    result.count(result.created, "province")
+            membership_grant(actor=actor, user=user, region=province, role=demo.role)
+        elif demo.role is not None:
             agency = agencies[demo.agency] if demo.agency else None
             membership_grant(actor=actor, user=user, region=region, role=demo.role, agency=agency)
 

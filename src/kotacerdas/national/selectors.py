@@ -46,7 +46,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from kotacerdas.core.access import User, roles_of
+from kotacerdas.core.access import User, regions_in_comparison_scope, roles_of
 from kotacerdas.core.formatting import round_half_up
 from kotacerdas.evaluation.assessment.selectors import ComparedFigure
 from kotacerdas.evaluation.cycles.models import EvaluationCycle, ResultRevision
@@ -82,21 +82,26 @@ def is_province_code(code: str) -> bool:
 
 
 def regions_in_scope(user: User) -> QuerySet[Region]:
-    """The regions ``user`` may compare: every region for a superuser,
-    otherwise those where the user holds any role; none for anyone else.
-    The one home of this rule (the page, the exports and the command)."""
-    roles = roles_of(user)
-    if roles.superuser:
-        return Region.objects.all()
-    return Region.objects.filter(id__in=roles.member_regions)
+    """The kab/kota ``user`` may compare: the comparison scope of
+    core.access (every region for a superuser and the ministry's roles, a
+    province analyst's province, the regions of the user's own roles),
+    provinces left out (their own masterplans are not kab/kota figures).
+    The one home of this rule for the page, the exports and the command."""
+    return regions_in_comparison_scope(user).filter(kind=Region.Kind.KABKOTA)
 
 
 def shows_comparison(user: User) -> bool:
-    """Whether the navigation offers the comparison: to a superuser, and to
-    anyone with more than one region in scope (a single region's figures
-    are on its own dashboard). No query beyond the user's roles."""
+    """Whether the navigation offers the comparison: to a superuser, the
+    ministry's roles and a province analyst, and to anyone with more than
+    one region of their own (a single region's figures are on its own
+    dashboard). No query beyond the user's roles."""
     roles = roles_of(user)
-    return roles.superuser or len(roles.member_regions) > 1
+    return (
+        roles.superuser
+        or roles.reads_all_regions
+        or bool(roles.analyst_provinces)
+        or len(roles.member_regions) > 1
+    )
 
 
 # --- One region's published figures -------------------------------------------------------------

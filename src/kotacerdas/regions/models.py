@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,17 +10,42 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.regions import reference, timezones
 
 
+def kind_of_code(code: str) -> str:
+    """The kind a Kemendagri code names: two digits (``14``) a province,
+    ``PP.KK`` (``14.72``) a kab/kota. Whether the code exists is
+    :meth:`Region.clean`'s question, not this one's."""
+    return Region.Kind.PROVINCE if "." not in code else Region.Kind.KABKOTA
+
+
 class Region(models.Model):
-    """A kota/kabupaten that uses KotaCerdas, identified by its Kemendagri code."""
+    """A kab/kota or a province that uses KotaCerdas, identified by its
+    Kemendagri code: ``14.72`` (Kota Dumai) or ``14`` (Provinsi Riau, a
+    Smart Province with a masterplan of its own). A province's kab/kota are
+    the regions whose code starts with ``PP.`` (:meth:`kabkota`)."""
+
+    class Kind(models.TextChoices):
+        KABKOTA = "kabkota", _("kab/kota")
+        PROVINCE = "provinsi", _("provinsi")
 
     code = models.CharField(
         _("kode Kemendagri"),
         max_length=5,
         unique=True,
-        help_text=_("Kode wilayah Kemendagri kab/kota, mis. 14.72 (bukan kode BPS)."),
+        help_text=_(
+            "Kode wilayah Kemendagri: provinsi PP (mis. 14) atau kab/kota PP.KK (mis. 14.72); "
+            "bukan kode BPS."
+        ),
         error_messages={"unique": _("Wilayah dengan kode ini sudah terdaftar.")},
     )
     name = models.CharField(_("nama"), max_length=120)
+    kind = models.CharField(
+        _("jenis"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.KABKOTA,
+        editable=False,
+        help_text=_("Diturunkan dari kode: PP provinsi, PP.KK kab/kota."),
+    )
     time_zone = models.CharField(
         _("zona waktu"),
         max_length=32,
@@ -41,16 +66,55 @@ class Region(models.Model):
         verbose_name = _("wilayah")
         verbose_name_plural = _("wilayah")
         ordering: ClassVar = ["code"]
+        constraints: ClassVar = [
+            # The kind is the code's (kind_of_code): a row written past save()
+            # (bulk_create, a raw update) cannot call a kab/kota a province.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="provinsi") & ~models.Q(code__contains=".")
+                    | models.Q(kind="kabkota") & models.Q(code__contains=".")
+                ),
+                name="region_kind_matches_code",
+                violation_error_message=_(
+                    "Jenis wilayah tidak cocok dengan kodenya: PP provinsi, PP.KK kab/kota."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.kind = kind_of_code(self.code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "kind"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_province(self) -> bool:
+        return kind_of_code(self.code) == Region.Kind.PROVINCE
+
+    @property
+    def province_code(self) -> str:
+        """``14`` for Kota Dumai (14.72) and for Provinsi Riau (14) itself."""
+        return self.code[:2]
+
+    def kabkota(self) -> models.QuerySet[Region]:
+        """The kab/kota of this deployment in this province (none for a
+        kab/kota): the regions whose code starts with ``PP.``."""
+        if not self.is_province:
+            return Region.objects.none()
+        return Region.objects.filter(code__startswith=f"{self.code}.")
 
     @property
     def place_name(self) -> str:
         """Where the region's documents are dated and signed: a city by its
         own name ("Kota Dumai" → "Dumai"); a regency by its full name
         ("Kabupaten Kampar"), since the reference data does not name its seat
-        and a regency's seat often has another name (docs/decisions.md)."""
+        and a regency's seat often has another name (docs/decisions.md); a
+        province by its full name too ("Provinsi Riau": the reference does
+        not name its capital either)."""
         lowered = self.name.lower()
         for prefix in ("kota administrasi ", "kota "):
             if lowered.startswith(prefix) and len(self.name) > len(prefix):
@@ -59,16 +123,17 @@ class Region(models.Model):
 
     def clean(self) -> None:
         area = reference.get_area(self.code)
-        if area is None or area.level != reference.LEVEL_REGENCY:
+        if area is None or area.level not in (reference.LEVEL_PROVINCE, reference.LEVEL_REGENCY):
             raise ValidationError(
                 {
                     "code": _(
-                        "Kode %(code)s bukan kode kab/kota Kemendagri yang dikenal "
-                        "(format PP.KK, mis. 14.72)."
+                        "Kode %(code)s bukan kode provinsi atau kab/kota Kemendagri yang dikenal "
+                        "(format PP atau PP.KK, mis. 14 atau 14.72)."
                     )
                     % {"code": self.code}
                 }
             )
+        self.kind = kind_of_code(self.code)
 
     @property
     def zone_name(self) -> str:
@@ -90,10 +155,17 @@ class Region(models.Model):
         return reference.province_of(self.code)
 
     def kecamatan(self) -> list[reference.Area]:
-        return reference.kecamatan_of(self.code)
+        """The region's kecamatan; none for a province (its children in the
+        reference are kab/kota, not kecamatan: :meth:`kabkota_areas`)."""
+        return [] if self.is_province else reference.kecamatan_of(self.code)
 
     def kelurahan(self) -> list[reference.Area]:
-        return reference.kelurahan_of(self.code)
+        return [] if self.is_province else reference.kelurahan_of(self.code)
+
+    def kabkota_areas(self) -> list[reference.Area]:
+        """Every kab/kota of the province in the reference, whether or not it
+        uses this deployment; none for a kab/kota."""
+        return reference.children(self.code) if self.is_province else []
 
 
 class AreaBoundary(models.Model):

@@ -91,6 +91,15 @@ def is_region_admin(user: Any, region: Any) -> bool:
     return roles_of(user).is_admin_of(region.pk)
 
 
+@register.simple_tag
+def manages_deployment(user: Any) -> bool:
+    """Whether ``user`` adds regions and appoints their admins (deployment
+    admin or superuser): navigation only."""
+    from kotacerdas.core.access import roles_of
+
+    return user is not None and roles_of(user).manages_deployment
+
+
 @register.simple_tag(takes_context=True)
 def panels(context: template.Context, slot: str, **values: Any) -> str:
     """The panels other apps put into ``slot`` of this page (core/extensions.py)."""

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _g
 
 from kotacerdas.core.audit import Actor
+from kotacerdas.core.regions import region_name
 from kotacerdas.core.sheets import cells
 from kotacerdas.core.sheets.cells import Raw
 from kotacerdas.core.sheets.problems import ExchangeError, Problem, UnreadableWorkbook
@@ -39,7 +40,7 @@ from kotacerdas.masterplan.exchange.workbook import (
     TEMPLATE_VERSION,
 )
 from kotacerdas.regions.models import Region
-from kotacerdas.regions.reference import LEVEL_REGENCY, get_area
+from kotacerdas.regions.reference import LEVEL_PROVINCE, LEVEL_REGENCY, get_area
 
 __all__ = [
     "ExchangeError",
@@ -124,23 +125,27 @@ def masterplan_import(
     *, actor: Actor, region_code: str, content: bytes, dry_run: bool = False
 ) -> ImportResult:
     """Read ``content`` (an .xlsx following the template) into the region
-    ``region_code``. Raises RegionNotAccepted for a code that is not a
-    kab/kota, UnreadableWorkbook for a file that is not the template;
+    ``region_code`` (a kab/kota, or a province: a Smart Province keeps its
+    masterplan in the same template). Raises RegionNotAccepted for a code
+    that is neither, UnreadableWorkbook for a file that is not the template;
     every problem inside the file is in the result, and then nothing is
     applied. ``dry_run`` runs the same writes and rolls them back."""
     code = region_code.strip()
     area = get_area(code)
-    if area is None or area.level != LEVEL_REGENCY:
+    if area is None or area.level not in (LEVEL_PROVINCE, LEVEL_REGENCY):
         raise RegionNotAccepted(
-            _g("Kode %(code)s bukan kode kab/kota Kemendagri (format PP.KK, mis. 14.72).")
+            _g(
+                "Kode %(code)s bukan kode provinsi atau kab/kota Kemendagri (format PP atau "
+                "PP.KK, mis. 14 atau 14.72)."
+            )
             % {"code": code},
-            f"{code} is not a Kemendagri kab/kota code",
+            f"{code} is not a Kemendagri province or kab/kota code",
         )
     tables = read_workbook(content)
     region = Region.objects.filter(code=code).first()
     result = ImportResult(
         region_code=code,
-        region_name=region.name if region is not None else area.name,
+        region_name=region.name if region is not None else region_name(area),
         dry_run=dry_run,
         region_created=region is None,
     )

@@ -87,7 +87,7 @@ MESSAGES: dict[str, Message] = {
 
 
 class RegionNotAccepted(ExchangeError):
-    """The region code is not a Kemendagri kab/kota."""
+    """The region code is not a Kemendagri province or kab/kota."""
 
 
 # --- Changes -------------------------------------------------------------------------------
