@@ -268,3 +268,29 @@ def test_the_table_is_cached_per_scope_and_moves_with_a_new_close_or_evaluation(
         _cycle, revision = published_cycle(regions["14.72"], year=2025)
     shown = round_half_up(Fraction(revision.result["index"]["fraction"]))
     assert decimal_id(shown) in boss.get(url).content.decode()
+
+
+def test_the_ministry_and_a_province_analyst_compare_their_scope_and_a_deployment_admin_none(
+    regions,
+):
+    """core.access.regions_in_comparison_scope, through the page: the
+    ministry's analyst every kab/kota, Riau's province analyst Riau's kab/kota
+    (not Bandung, nor the province's own row), the deployment admin none."""
+    from kotacerdas.core.models import DeploymentRole
+
+    riau = Region.objects.create(code="14", name="Provinsi Riau")
+    analyst = make_user("analis-riau")
+    Membership.objects.create(user=analyst, region=riau, role=Role.PROVINCE_ANALYST)
+    ministry = make_user("analis-kementerian")
+    DeploymentRole.objects.create(user=ministry, role=DeploymentRole.Kind.MINISTRY_ANALYST)
+    deployer = make_user("admin-deployment")
+    DeploymentRole.objects.create(user=deployer, role=DeploymentRole.Kind.DEPLOYMENT_ADMIN)
+
+    url = reverse("national:compare")
+    assert _codes(_client(ministry).get(url)) == ["14.71", "14.72", "32.73"]
+    assert _codes(_client(analyst).get(url)) == ["14.71", "14.72"]
+    assert _codes(_client(deployer).get(url)) == []
+    assert _client(deployer).get(reverse("national:province", args=["14"])).status_code == 404
+    # The navigation offers it to the two analysts, not to the deployment admin.
+    assert selectors.shows_comparison(ministry) and selectors.shows_comparison(analyst)
+    assert not selectors.shows_comparison(deployer)
