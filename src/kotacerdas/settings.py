@@ -300,7 +300,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Every end of a session goes through the session store (sign-out, "sign out
 # everywhere", the idle and age limits), which deletes both copies; a restore
 # empties the cache (core/backup.py).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "kotacerdas.accounts.sessions"
 # A session ends after KOTACERDAS_SESSION_IDLE_MINUTES without a request and
 # KOTACERDAS_SESSION_MAX_HOURS after sign-in (kotacerdas.accounts.middleware).
 KOTACERDAS_SESSION_IDLE_MINUTES = env_int("KOTACERDAS_SESSION_IDLE_MINUTES", 30)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.test import Client
 from django.urls import reverse
 
@@ -47,7 +48,10 @@ def test_a_region_admin_creates_an_account_with_a_role_in_an_agency(
 
     assert response.status_code == 302
     sari = User.objects.get(username="sari")
-    assert not sari.has_usable_password()
+    # A password nobody knows, but usable: "Lupa kata sandi" finds the
+    # account (Django's reset form skips an unusable one).
+    assert sari.has_usable_password()
+    assert list(PasswordResetForm().get_users("sari@dumaikota.go.id")) == [sari]
     assert (sari.first_name, sari.last_name) == ("Sari", "Wulandari")
     membership = Membership.objects.get(user=sari)
     assert (membership.region, membership.role, membership.agency) == (
@@ -253,3 +257,29 @@ def test_a_ministry_analyst_does_not_manage_the_deployment(db) -> None:
     DeploymentRole.objects.create(user=analyst, role=DeploymentRole.Kind.MINISTRY_ANALYST)
 
     assert _signed_in(analyst).get(DEPLOYMENT).status_code == 403
+
+
+def test_a_region_admin_gives_no_role_to_themselves(world: World, admin_user) -> None:
+    """The registry officer's reveal of NIK and phone is kept from admins:
+    an admin cannot hand it (or any role) to their own account."""
+    response = _signed_in(admin_user).post(
+        _users(world), {"username": admin_user.username, "role": Role.REGISTRY_OFFICER}
+    )
+
+    assert response.status_code == 400
+    assert "diri sendiri" in response.content.decode()
+    assert not Membership.objects.filter(user=admin_user, role=Role.REGISTRY_OFFICER).exists()
+
+
+def test_the_deployment_admin_cannot_appoint_themselves_in_a_region(
+    deployment_admin, world: World
+) -> None:
+    """A deployment admin opens no region's data by that role: appointing
+    their own account admin of an existing region would."""
+    response = _signed_in(deployment_admin).post(
+        DEPLOYMENT, {"code": world.region.code, "admin": deployment_admin.username}
+    )
+
+    assert response.status_code == 400
+    assert "diri sendiri" in response.content.decode()
+    assert not Membership.objects.filter(user=deployment_admin).exists()

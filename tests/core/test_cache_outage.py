@@ -58,3 +58,33 @@ def test_with_the_cache_up_the_limit_holds(caplog) -> None:
     assert limits_hit([(limit, "203.0.113.7")]) is None
     assert limits_hit([(limit, "203.0.113.7")]) == limit
     assert "not counted" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_is_served_while_the_cache_is_down(
+    unreachable_cache, world, admin_user, caplog
+) -> None:
+    """The roles kept per user, the session's cached copy, the navigation
+    fragment and the page body all fall back to the database and rendering:
+    a Redis restarting must not take every signed-in page down."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from kotacerdas.core.access import roles_of
+    from tests.logins import login_verified
+
+    client = login_verified(Client(), admin_user)
+    response = client.get(reverse("masterplan:dashboard", args=[world.region.code]))
+
+    assert response.status_code == 200
+    assert 'class="mainnav"' in response.content.decode()
+    assert "Cache unavailable" in caplog.text
+    assert roles_of(type(admin_user).objects.get(pk=admin_user.pk)).admin_regions == {
+        world.region.pk
+    }
+
+
+def test_a_roles_change_the_cache_could_not_hear_is_logged(unreachable_cache, caplog) -> None:
+    caching._roles_bump(41)
+    assert "Roles of user id 41 changed but the cache could not be told" in caplog.text
+    assert f"at most {caching.KEPT_TIMEOUT} s" in caplog.text

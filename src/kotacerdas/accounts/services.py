@@ -6,6 +6,7 @@ needs a web request."""
 from __future__ import annotations
 
 import logging
+import secrets
 from importlib import import_module
 from typing import Any
 
@@ -220,7 +221,7 @@ def staff_add(
 ) -> tuple[Membership, bool]:
     """Give ``username`` a role in ``region``: a region admin hands out the
     region's own roles (``REGION_STAFF_ROLES``), never the assessor's or a
-    province analyst's. A new account is created without a usable password:
+    province analyst's. A new account gets a random password nobody knows:
     its holder sets one through "Lupa kata sandi" with ``email``. Returns the
     membership and whether the account is new. Audited; one transaction."""
     if role not in REGION_STAFF_ROLES:
@@ -231,6 +232,12 @@ def staff_add(
     user_model = get_user_model()
     with transaction.atomic():
         user = user_model.objects.filter(username=username).first()
+        if user is not None and user.pk == getattr(actor, "pk", None):
+            # An admin does not widen their own rights (the registry
+            # officer's reveal is kept from admins on purpose).
+            raise ValidationError(
+                {"username": _("Anda tidak dapat memberi peran kepada diri sendiri.")}
+            )
         created = user is None
         if user is None:
             if not email.strip():
@@ -239,7 +246,10 @@ def staff_add(
                 )
             first, _space, last = full_name.strip().partition(" ")
             user = user_model(username=username, first_name=first, last_name=last, email=email)
-            user.set_unusable_password()
+            # A password nobody knows, but a usable one: Django's reset form
+            # skips accounts without one, and "Lupa kata sandi" is how the
+            # holder sets theirs.
+            user.set_password(secrets.token_urlsafe(32))
             model_create(actor=actor, instance=user, data={}, audit_fields=USER_FIELDS)
         elif not user.is_active:
             raise ValidationError(

@@ -173,27 +173,53 @@ def roles_version(user_id: int) -> str:
     return f"roles:data-version:{user_id}"
 
 
+# How long a kept value lives at most. The version bump after a commit is
+# what makes a change show at once; this bounds the harm of a bump that never
+# arrived (the cache unreachable at that moment): roles kept are a user's
+# rights, so two minutes, not the hour of a page fragment.
+KEPT_TIMEOUT = 120
+
+
 def kept(parts: tuple[Any, ...], build: Callable[[], T], *, version: str) -> T:
     """``build()``'s value kept under ``parts`` and the data version
     ``version`` (no language: for values, not pages). Inside a transaction
     it is built each time and never kept: that transaction may have changed
     the rows behind it, and a value read from uncommitted rows (perhaps
-    rolled back later) must never reach another request."""
+    rolled back later) must never reach another request. With the cache
+    unreachable it is built each time (slower, never wrong)."""
     if connection.in_atomic_block:
         return build()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
-    key = ":".join([version.split(":", 1)[0], str(data_version(version)), digest])
-    value = cache.get(key)
+    try:
+        number = _cache_call(lambda: data_version(version))
+        key = ":".join([version.split(":", 1)[0], str(number), digest])
+        value = _cache_call(lambda: cache.get(key))
+    except _CacheUnavailable:
+        return build()
     if value is None:
         value = build()
-        cache.set(key, value, FRAGMENT_TIMEOUT)
+        with contextlib.suppress(_CacheUnavailable):
+            _cache_call(lambda: cache.set(key, value, KEPT_TIMEOUT))
     return value
 
 
 def _roles_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     user_id = getattr(instance, "user_id", None)
     if user_id is not None:
-        transaction.on_commit(lambda: bump(roles_version(user_id)))
+        transaction.on_commit(lambda: _roles_bump(user_id))
+
+
+def _roles_bump(user_id: int) -> None:
+    try:
+        bump(roles_version(user_id))
+    except Exception as error:  # the cache's own failure: kept roles expire in KEPT_TIMEOUT
+        logger.error(
+            "Roles of user id %s changed but the cache could not be told (%s); the old "
+            "roles stay at most %s s",
+            user_id,
+            type(error).__name__,
+            KEPT_TIMEOUT,
+        )
 
 
 def watch_roles(membership: type[Model]) -> None:

@@ -134,6 +134,15 @@ def region_admin_appoint(*, actor: Actor, region: Region, user: Any) -> tuple[Me
             _("Akun %(username)s tidak aktif; aktifkan dulu sebelum diangkat.")
             % {"username": user.get_username()}
         )
+    if getattr(actor, "pk", None) == user.pk and not getattr(actor, "is_superuser", False):
+        # A deployment admin opens no region's data by that role: appointing
+        # oneself would (issue 16). The command line's actor is the system.
+        raise ValidationError(
+            _(
+                "Anda tidak dapat mengangkat diri sendiri sebagai admin wilayah; minta admin "
+                "deployment lain atau superuser."
+            )
+        )
     existing = Membership.objects.filter(
         user_id=user.pk, region=region, role=Role.ADMIN, agency__isnull=True
     ).first()

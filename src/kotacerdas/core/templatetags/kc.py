@@ -3,16 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.templatetags.cache import CacheNode, do_cache
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from kotacerdas.core import extensions, formatting, timezones
 
 register = template.Library()
+logger = logging.getLogger(__name__)
+
+
+class _ForgivingCacheNode(CacheNode):
+    """Django's ``{% cache %}``, but a cache that cannot be reached (a shared
+    Redis restarting) costs speed, not the page: the fragment is rendered
+    uncached, with a warning (issue 16, core/caching.py)."""
+
+    def render(self, context: Any) -> str:
+        try:
+            return str(super().render(context))
+        except template.TemplateSyntaxError:
+            raise
+        except Exception as error:  # the cache's own failure, whatever its backend
+            logger.warning(
+                "Cache unavailable (%s); the fragment is built uncached", type(error).__name__
+            )
+            return str(self.nodelist.render(context))
+
+
+@register.tag("kc_cache")
+def kc_cache(parser: Any, token: Any) -> CacheNode:
+    """``{% kc_cache 3600 name vary... %}…{% endcache %}``: ``{% cache %}``
+    that renders uncached when the cache is down."""
+    node = do_cache(parser, token)
+    node.__class__ = _ForgivingCacheNode
+    return node
 
 
 @register.filter
