@@ -655,6 +655,19 @@ def _loopback(host: str) -> bool:
         return False
 
 
+# The shared cache holds session copies and users' roles (issue 15, 16): in
+# production one on another machine must ask for a password (or ACL user).
+if PRODUCTION and KOTACERDAS_CACHE_URL.startswith(("redis://", "rediss://")):
+    _cache_address = urlsplit(KOTACERDAS_CACHE_URL)
+    if not _loopback(_cache_address.hostname or "") and not _cache_address.password:
+        raise ImproperlyConfigured(
+            "KOTACERDAS_CACHE_URL must carry the cache's password in production when the "
+            "cache is on another machine (redis://:PASSWORD@host:6379/0, or rediss:// with "
+            "TLS): it holds sessions and users' roles. Without one only this machine "
+            "(127.0.0.1, ::1, localhost) is accepted."
+        )
+
+
 def _s3_storage() -> dict[str, Any]:
     """settings.STORAGES["private"] for the bucket, or refuses a configuration
     that would fail later or leak (KOTACERDAS_S3_* without a bucket, half a

@@ -40,7 +40,7 @@ def test_it_has_every_part_of_a_several_node_deployment() -> None:
     workers = [name for name, command in commands.items() if command.endswith("worker")]
     assert len(web) >= 2 and workers, commands
     images = {service["image"].split(":")[0] for service in services.values()}
-    assert {"postgres", "edoburu/pgbouncer", "valkey/valkey", "minio/minio"} <= images
+    assert {"postgres", "edoburu/pgbouncer", "valkey/valkey", "chrislusf/seaweedfs"} <= images
     assert "clamav/clamav" in images
     # A primary and a replica made by pg_basebackup -R.
     replica = (DEPLOY / "postgres" / "replica-start.sh").read_text(encoding="utf-8")
@@ -61,7 +61,12 @@ def test_every_variable_it_sets_is_read_by_the_application() -> None:
 
 def test_it_holds_no_secret_and_asks_for_each_one() -> None:
     text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
-    for secret in ("SECRET_KEY", "POSTGRES_PASSWORD", "KOTACERDAS_S3_SECRET_ACCESS_KEY"):
+    for secret in (
+        "SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "CACHE_PASSWORD",
+        "KOTACERDAS_S3_SECRET_ACCESS_KEY",
+    ):
         # Required from the environment file: compose stops with the message.
         assert re.search(rf"\$\{{{secret}:\?", text), secret
     example = (DEPLOY / "env.example").read_text(encoding="utf-8")
@@ -71,3 +76,12 @@ def test_it_holds_no_secret_and_asks_for_each_one() -> None:
         if re.match(r"(SECRET_KEY|\w*PASSWORD|\w*SECRET\w*)=.", line)
     ]
     assert filled == [], "env.example must leave every secret empty"
+
+
+def test_the_cache_asks_for_its_password() -> None:
+    """Production refuses a cache on another machine without a password
+    (settings.py): the compose file gives one to the server and the nodes."""
+    compose = _compose()
+    assert "--requirepass" in compose["services"]["cache"]["command"]
+    for name, service in _app_services(compose).items():
+        assert service["environment"]["KOTACERDAS_CACHE_URL"].startswith("redis://:${"), name

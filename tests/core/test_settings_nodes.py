@@ -80,3 +80,30 @@ def test_a_pin_shorter_than_a_second_is_refused(environ) -> None:
     environ.setenv("KOTACERDAS_REPLICA_PIN_SECONDS", "0")
     with pytest.raises(ImproperlyConfigured, match="KOTACERDAS_REPLICA_PIN_SECONDS"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("redis://cache.internal:6379/0", True),
+        ("rediss://valkey.internal:6380/0", True),
+        ("redis://:rahasia@cache.internal:6379/0", False),
+        ("rediss://kotacerdas:rahasia@valkey.internal:6380/0", False),
+        ("redis://127.0.0.1:6379/0", False),
+        ("unix:///run/redis.sock", False),
+    ],
+)
+def test_production_refuses_a_cache_on_another_machine_without_a_password(
+    environ, url: str, refused: bool
+) -> None:
+    """The cache holds session copies and users' roles: anyone who can
+    reach an open one could forge them (security review, issue 16)."""
+    from tests.core.test_settings import _production
+
+    _production(environ)
+    environ.setenv("KOTACERDAS_CACHE_URL", url)
+    if refused:
+        with pytest.raises(ImproperlyConfigured, match="password"):
+            load_settings()
+    else:
+        assert load_settings()["CACHES"]["default"]["LOCATION"] == url
