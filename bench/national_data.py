@@ -334,6 +334,7 @@ def _structure(areas: Sequence[Any], built: Built) -> list[_Region]:
     from django.contrib.auth.hashers import make_password
 
     from kotacerdas.core.models import Membership, Role
+    from kotacerdas.core.regions import region_name
     from kotacerdas.demo.loader import demo_data
     from kotacerdas.masterplan.models import (
         ActionPlan,
@@ -344,7 +345,7 @@ def _structure(areas: Sequence[Any], built: Built) -> list[_Region]:
         Programme,
     )
     from kotacerdas.masterplan.pillars import PILLARS
-    from kotacerdas.regions.models import Region
+    from kotacerdas.regions.models import Region, kind_of_code
     from kotacerdas.regions.reference import get_area
 
     template = demo_data()
@@ -353,7 +354,7 @@ def _structure(areas: Sequence[Any], built: Built) -> list[_Region]:
         wanted = sorted({area.code[:2] for area in areas})
         have = set(Region.objects.filter(code__in=wanted).values_list("code", flat=True))
         made = Region.objects.bulk_create(
-            Region(code=code, name=area.name)
+            Region(code=code, name=region_name(area), kind=kind_of_code(code))
             for code in wanted
             if code not in have and (area := get_area(code)) is not None
         )

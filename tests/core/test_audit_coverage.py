@@ -68,6 +68,10 @@ NOT_AUDITED = {
         "saves the new session to learn its key for user_session_add (session store)"
     ),
     # Bookkeeping of the system itself.
+    "cache_forget_all": "empties the installation's cache keys after an audited restore",
+    "registered_years_follow_zone": (
+        "a stored derivative of created_at following the region's audited time-zone change"
+    ),
     "schedule_due": (
         "the scheduler's once-a-day marker (ScheduledRun); the job it enqueues "
         "audits its own writes"
