@@ -32,8 +32,11 @@ CHECKED = sorted(
     key=lambda model: model._meta.label,
 )
 # A property test's examples share the test's database transaction (no writes).
+# 35 examples a model (derandomized): the test itself proves they still see
+# every check both holding and broken; at 25 Business's "not merged into
+# itself" is never broken, so 35 keeps a margin (50 cost about 4 s more CPU).
 PROPERTY = settings(
-    max_examples=50,
+    max_examples=35,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -37,6 +37,12 @@ def test_it_collects_every_static_file_with_the_production_storage(production_st
     manifest = json.loads((production_static / "staticfiles.json").read_text())["paths"]
     for name in ("vendor/leaflet/leaflet.js", "vendor/htmx/htmx.min.js", "kotacerdas/app.css"):
         assert (production_static / manifest[name]).is_file()
+        assert (production_static / f"{manifest[name]}.gz").is_file()
+    # Source maps are collected and hashed, not compressed (settings.py: half
+    # of collectstatic's CPU went to brotli on them).
+    source_map = manifest["ninja/redoc.standalone.js.map"]
+    assert (production_static / source_map).is_file()
+    assert not list(production_static.rglob("*.map.gz")) + list(production_static.rglob("*.map.br"))
 
 
 def test_no_shipped_file_points_at_a_file_that_is_not_shipped():

@@ -15,6 +15,8 @@ from tests.factories import AgencyFactory, RegionFactory, make_masterplan, make_
 from tests.monitoring_fixtures import period, report
 from tests.portal.helpers import add_photo, close
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _get(name: str, *args: object, client: Client | None = None, **extra: str):  # type: ignore[no-untyped-def]
     return (client or Client()).get(reverse(f"portal:{name}", args=args), **extra)

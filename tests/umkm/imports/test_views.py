@@ -23,6 +23,8 @@ from tests.factories import RegionFactory, make_user
 from tests.logins import login_verified
 from tests.permissions.rows_umkm_import import SURVEY_CSV
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 State = ImportJob.State
 HEADER = ["No", "Nama Usaha", "Nama Pemilik", "NIK", "Kelurahan", "Alamat", "No HP"]
 ROWS = [
