@@ -270,3 +270,29 @@ def test_a_session_from_before_the_gate_is_decided_on_its_first_request(
     del session[policy.MFA_NEEDED]
     session.save()
     assert client.get(dashboard)["Location"].startswith(MFA)
+
+
+def test_a_role_given_mid_session_asks_for_the_second_factor_at_once(world, dashboard) -> None:  # type: ignore[no-untyped-def]
+    """The flags were decided at sign-in; a role given afterwards (a region
+    admin appointing, the deployment admin appointing) decides them again on
+    the next request: no admin acts without a second factor until the
+    session ends (security review, issue 16)."""
+    from django.test import TestCase
+
+    make_user("calon")
+    client = Client()
+    assert sign_in(client, "calon").status_code == 302
+    assert client.get("/").status_code in (200, 302)
+    assert client.get(dashboard).status_code == 404  # no role there yet, no MFA asked
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Membership.objects.create(user=_user("calon"), region=world.region, role=Role.ADMIN)
+
+    page = client.get(dashboard)
+    assert page.status_code == 302 and page["Location"].startswith(MFA)
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)

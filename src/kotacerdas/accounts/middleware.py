@@ -21,7 +21,7 @@ from django_otp import user_has_device
 from django_otp.middleware import is_verified
 
 from . import policy
-from .signals import SEEN, STARTED, session_flags_set
+from .signals import SEEN, STARTED, roles_stamp, session_flags_set
 
 API_PREFIX = "/api/"
 # How often (seconds) the last-seen time is written back to the session.
@@ -99,9 +99,16 @@ class MFARequiredMiddleware:
         if not request.user.is_authenticated:  # the account is gone or inactive
             return None
         session = request.session
-        if policy.MFA_NEEDED not in session:
-            # A session from before this gate existed: decide once.
-            session_flags_set(request, request.user)
+        stamp = roles_stamp(request.user)
+        if (
+            policy.MFA_NEEDED not in session
+            or stamp is None
+            or session.get(policy.ROLES_AT) != stamp
+        ):
+            # A session from before this gate existed, or the user's roles
+            # changed since it was decided (a new admin must now give a
+            # second factor): decide again.
+            session_flags_set(request, request.user, stamp)
         api = request.path.startswith(API_PREFIX)
         if session[policy.MFA_NEEDED] and not is_verified(request.user):
             if api:

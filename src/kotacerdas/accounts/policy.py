@@ -35,6 +35,9 @@ MFA_DEPLOYMENT_ROLES = (DeploymentRole.Kind.DEPLOYMENT_ADMIN, DeploymentRole.Kin
 # Session keys.
 MFA_NEEDED = "kc_mfa_needed"
 PASSWORD_EXPIRED = "kc_password_expired"  # noqa: S105 - a session key, not a password
+# The user's roles version when the two flags above were decided: a role
+# given or taken mid-session decides them again (security review, issue 16).
+ROLES_AT = "kc_roles_at"
 
 
 def mfa_required(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kotacerdas.core import caching
+
 from . import policy, services
 
 logger = logging.getLogger("kotacerdas.accounts")
@@ -24,11 +26,22 @@ STARTED = "kc_started"
 SEEN = "kc_seen"
 
 
-def session_flags_set(request: HttpRequest, user: Any) -> None:
-    """Decide once per sign-in what the session still needs (a second factor,
-    a new password), so later requests read it from the session."""
+def roles_stamp(user: Any) -> int | None:
+    """The user's roles version (core/caching.py, bumped after any change to
+    their roles); None when the cache cannot say."""
+    try:
+        return caching.data_version(caching.roles_version(user.pk))
+    except Exception:  # the cache's own failure: decide again on every request
+        return None
+
+
+def session_flags_set(request: HttpRequest, user: Any, stamp: int | None = None) -> None:
+    """Decide what the session still needs (a second factor, a new
+    password), at sign-in and again whenever the user's roles change, so
+    other requests read it from the session."""
     request.session[policy.MFA_NEEDED] = policy.mfa_needed(user)
     request.session[policy.PASSWORD_EXPIRED] = policy.password_expired(user, now=timezone.now())
+    request.session[policy.ROLES_AT] = roles_stamp(user) if stamp is None else stamp
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_logged_in")
