@@ -1,7 +1,7 @@
 """In-process page profile: server time and query count of pages on the demo.
 
     python bench/page_profile.py [--iterations 50] [--data-dir DIR] [--action-plans N]
-        [PATH ...]
+        [--cold] [PATH ...]
 
 Sets up the demo like ``make run`` (``kotacerdas migrate`` and ``demo``) in a
 scratch data folder (or reuses ``--data-dir``), then, in this process, signs
@@ -13,7 +13,9 @@ query count (one request, every SQL statement counted through
 took in this thread (Django, templates and SQLite, which runs in-process; no
 network, no gunicorn), the wall-clock p50, the page's size in KB and the
 CPU ratio to the floor measured in the same run: ``/healthz/`` (the middleware stack and a
-response, nothing else). Without paths it profiles the pages of
+response, nothing else). ``--cold`` bumps the live data version (untimed)
+before each request, so a page cached per live version (the dashboard, the
+lists) renders its body every time, as after any change. Without paths it profiles the pages of
 bench/pages.py that a signed-in person waits on.
 
 This finds where a page's time goes; bench/pages.py measures what a person
@@ -116,6 +118,11 @@ def main() -> None:
         default=0,
         help="first grow the demo masterplan to this many action plans (one programme per 10)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="bump the live data version before each request: cached bodies are rendered again",
+    )
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kc-profile-"))
@@ -135,6 +142,8 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from signin import verified_client
 
+    from kotacerdas.core.caching import bump_live
+
     setup_test_environment()
     if args.action_plans:
         grow_masterplan(args.action_plans)
@@ -152,6 +161,8 @@ def main() -> None:
         sizes[path] = len(response.content)
         cpu, wall = [], []
         for _ in range(args.iterations):
+            if args.cold:
+                bump_live()
             start_cpu, start = time.thread_time(), time.perf_counter()
             client.get(path)
             wall.append((time.perf_counter() - start) * 1000)
@@ -159,7 +170,7 @@ def main() -> None:
         return cpu, wall
 
     floor = statistics.median(timed(FLOOR)[0])
-    print(f"data: {data_dir}; {args.iterations} iterations; floor {FLOOR} CPU p50 {floor:.1f} ms")
+    print(f"data: {data_dir}; {args.iterations} iterations{'; cold' if args.cold else ''}; floor {FLOOR} CPU p50 {floor:.1f} ms")
     print(
         f"{'page':50} {'queries':>7} {'CPU p50':>8} {'CPU p95':>8} {'wall p50':>8} {'CPU/floor':>9}"
         f" {'KB':>6}"
@@ -171,6 +182,8 @@ def main() -> None:
             queries.append(sql)  # noqa: B023 - used within this iteration only
             return execute(sql, params, many, context)
 
+        if args.cold:
+            bump_live()
         with connection.execute_wrapper(count):
             client.get(path)
         cpu, wall = timed(path)

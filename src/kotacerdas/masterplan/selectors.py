@@ -38,8 +38,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -89,8 +90,8 @@ class Ratio:
     numerator: int
     denominator: int
 
-    @property
-    def percent(self) -> Decimal | None:
+    @cached_property
+    def percent(self) -> Decimal | None:  # read several times by a page: computed once
         return percent_of(self.numerator, self.denominator)
 
     def as_dict(self, numerator_key: str) -> dict[str, Any]:
@@ -208,6 +209,8 @@ class MasterplanFigures:
     quick_wins: tuple[QuickWin, ...]
     # Counted action plans whose status is a correction by the team, not a report's.
     corrected_plans: int = 0
+    # The rows these figures were counted from (for figures_with_overrides).
+    loaded: _Loaded | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``kotacerdas figures --json`` (and later the API)."""
@@ -486,34 +489,126 @@ def masterplan_figures(
 ) -> MasterplanFigures:
     """Every figure of a masterplan, overall and per pillar, element, agency
     and year, from one load of its rows."""
-    data = _load(masterplan, status_overrides)
-    pillars = tuple(
-        PillarFigures(
-            **vars(_figures(data, Scope("pillar", pillar.code))),
-            elements=tuple(
-                _figures(data, Scope("element", str(e.pk))) for e in pillar.elements.all()
-            ),
-        )
-        for pillar in data.pillars
+    return _masterplan_figures(_load(masterplan, status_overrides))
+
+
+def figures_with_overrides(
+    *, figures: MasterplanFigures, status_overrides: dict[int, str]
+) -> MasterplanFigures:
+    """What ``figures`` would be with the statuses of ``status_overrides``
+    (action plan id → status), computed from the rows ``figures`` were
+    computed from: no query. Equal to ``masterplan_figures`` with the same
+    overrides on the same rows (the dashboard's "if the submitted reports
+    were accepted" beside the official figures, one load for both)."""
+    data = figures.loaded
+    if data is None:  # built elsewhere (a test's own figures): load them
+        return masterplan_figures(masterplan=figures.masterplan, status_overrides=status_overrides)
+    plans = [
+        replace(plan, status=status_overrides[plan.id])
+        if plan.id in status_overrides and status_overrides[plan.id] != plan.status
+        else plan
+        for plan in data.plans
+    ]
+    return _masterplan_figures(
+        _Loaded(data.masterplan, plans, data.programmes, data.pillars, data.agencies)
     )
-    used_agencies = {p.agency_id for p in data.plans} | {p.lead_agency_id for p in data.programmes}
-    agencies = tuple(
-        sorted(
-            (_figures(data, Scope("agency", str(a))) for a in used_agencies),
-            key=lambda f: f.label.lower(),
+
+
+def _masterplan_figures(data: _Loaded) -> MasterplanFigures:
+    """The figures of every scope in one pass over the rows: each plan and
+    programme is put in its pillar, element, agency and year once, then every
+    scope is counted from its own lists (the rule of :func:`_items`, which
+    explains one scope). Raises LookupError like :func:`_items` for a plan
+    of an agency or a year the masterplan does not know."""
+    programme_of = {p.id: p for p in data.programmes}
+    by_pillar: dict[str, tuple[list[PlanRow], list[ProgrammeRow]]] = defaultdict(lambda: ([], []))
+    by_element: dict[int, tuple[list[PlanRow], list[ProgrammeRow]]] = defaultdict(lambda: ([], []))
+    by_agency: dict[int, tuple[list[PlanRow], list[ProgrammeRow]]] = defaultdict(lambda: ([], []))
+    by_year: dict[int, list[PlanRow]] = defaultdict(list)
+    for programme in data.programmes:
+        by_pillar[programme.pillar_code][1].append(programme)
+        by_element[programme.element_id][1].append(programme)
+        by_agency[programme.lead_agency_id][1].append(programme)
+    for plan in data.plans:
+        by_agency[plan.agency_id][0].append(plan)
+        by_year[plan.year].append(plan)
+        owner = programme_of.get(plan.programme_id)
+        if owner is not None:
+            by_pillar[owner.pillar_code][0].append(plan)
+            by_element[owner.element_id][0].append(plan)
+    all_plans_of = data.plans_by_programme
+
+    def figures(
+        scope: Scope, label: str, plans: list[PlanRow], programmes: list[ProgrammeRow]
+    ) -> Figures:
+        return Figures(
+            scope=scope,
+            label=label,
+            action_plans=action_plan_ratio(plans),
+            programmes=programme_ratio(programmes, all_plans_of),
         )
-    )
-    years = sorted({p.year for p in data.plans})
+
+    pillars = []
+    for pillar in data.pillars:
+        plans, programmes = by_pillar.get(pillar.code, ([], []))
+        elements = []
+        for element in pillar.elements.all():
+            element_plans, element_programmes = by_element.get(element.pk, ([], []))
+            elements.append(
+                figures(
+                    Scope("element", str(element.pk)),
+                    element.name,
+                    element_plans,
+                    element_programmes,
+                )
+            )
+        pillars.append(
+            PillarFigures(
+                **vars(figures(Scope("pillar", pillar.code), pillar.name, plans, programmes)),
+                elements=tuple(elements),
+            )
+        )
+    agency_figures = []
+    for agency_id in {p.agency_id for p in data.plans} | {
+        p.lead_agency_id for p in data.programmes
+    }:
+        agency = data.agencies.get(agency_id)
+        if agency is None:
+            raise LookupError(Scope("agency", str(agency_id)).slug)
+        plans, programmes = by_agency[agency_id]
+        agency_figures.append(
+            figures(Scope("agency", str(agency_id)), agency.short_name, plans, programmes)
+        )
+    year_figures = []
+    for year in sorted(by_year):
+        if not data.masterplan.contains_year(year):
+            raise LookupError(Scope("year", str(year)).slug)
+        year_plans = by_year[year]
+        year_plans_of: dict[int, list[PlanRow]] = defaultdict(list)
+        for plan in year_plans:
+            year_plans_of[plan.programme_id].append(plan)
+        year_figures.append(
+            Figures(
+                scope=Scope("year", str(year)),
+                label=str(year),
+                action_plans=action_plan_ratio(year_plans),
+                programmes=programme_ratio(
+                    [p for p in data.programmes if p.start_year <= year <= p.end_year],
+                    year_plans_of,
+                ),
+            )
+        )
     return MasterplanFigures(
-        masterplan=masterplan,
+        masterplan=data.masterplan,
         computed_at=timezone.now(),
         rule_version=RULE_VERSION,
-        overall=_figures(data, Scope("overall")),
-        pillars=pillars,
-        agencies=agencies,
-        years=tuple(_figures(data, Scope("year", str(y))) for y in years),
+        overall=figures(Scope("overall"), str(_("Keseluruhan")), data.plans, data.programmes),
+        pillars=tuple(pillars),
+        agencies=tuple(sorted(agency_figures, key=lambda f: f.label.lower())),
+        years=tuple(year_figures),
         quick_wins=_quick_wins(data),
         corrected_plans=sum(1 for p in data.plans if p.counted and p.corrected),
+        loaded=data,
     )
 
 

@@ -14,7 +14,7 @@ from kotacerdas.monitoring.selectors import (
     agency_todo,
     current_period,
     days_late,
-    missing_reports,
+    missing_report_counts,
     verification_share,
 )
 from kotacerdas.monitoring.trends import period_trends, trend_charts
@@ -34,15 +34,16 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
         return {"period": None, "region": masterplan.region, "closed": closed}
     roles = roles_of(context["request"].user)
     sees_all = roles.superuser or masterplan.region_id in roles.region_wide
-    missing = missing_reports(period=period)
+    missing = missing_report_counts(period=period)
     if not sees_all:
-        missing = [m for m in missing if m.agency.pk in roles.agencies]
+        missing = [m for m in missing if m.agency_id in roles.agencies]
     return {
         "region": masterplan.region,
         "period": period,
         "late": days_late(period),
         "missing": missing,
-        # The dashboard has just computed the official figures; reuse them.
+        # The dashboard has just computed the official figures; reuse them
+        # (and their rows, for the self-reported ones): one load per request.
         "share": verification_share(period=period, official=context.get("figures"))
         if sees_all
         else None,
