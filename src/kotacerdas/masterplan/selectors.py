@@ -514,60 +514,94 @@ def figures_with_overrides(
     )
 
 
+class _Tally:
+    """Numerator and denominator of every scope, counted in one pass."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, object], list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, keys: Iterable[tuple[str, object]], *, counted: bool, hit: bool) -> None:
+        if not counted:
+            return
+        for key in keys:
+            pair = self.counts[key]
+            pair[1] += 1
+            if hit:
+                pair[0] += 1
+
+    def ratio(self, key: tuple[str, object]) -> Ratio:
+        numerator, denominator = self.counts.get(key, (0, 0))
+        return Ratio(numerator, denominator)
+
+
 def _masterplan_figures(data: _Loaded) -> MasterplanFigures:
-    """The figures of every scope in one pass over the rows: each plan and
-    programme is put in its pillar, element, agency and year once, then every
-    scope is counted from its own lists (the rule of :func:`_items`, which
-    explains one scope). Raises LookupError like :func:`_items` for a plan
-    of an agency or a year the masterplan does not know."""
+    """The figures of every scope in one pass over the rows: each action plan
+    is counted once into its overall, pillar, element, agency and year
+    scopes, each programme once into its overall, pillar, element and lead
+    agency scopes and once per year it runs. The rule is :func:`_items`'s
+    (which explains one scope; tests/masterplan/test_figures.py holds the
+    two equal on every scope), the time linear in the rows. Raises
+    LookupError like :func:`_items` for a plan of an agency or a year the
+    masterplan does not know."""
     programme_of = {p.id: p for p in data.programmes}
-    by_pillar: dict[str, tuple[list[PlanRow], list[ProgrammeRow]]] = defaultdict(lambda: ([], []))
-    by_element: dict[int, tuple[list[PlanRow], list[ProgrammeRow]]] = defaultdict(lambda: ([], []))
-    by_agency: dict[int, tuple[list[PlanRow], list[ProgrammeRow]]] = defaultdict(lambda: ([], []))
-    by_year: dict[int, list[PlanRow]] = defaultdict(list)
-    for programme in data.programmes:
-        by_pillar[programme.pillar_code][1].append(programme)
-        by_element[programme.element_id][1].append(programme)
-        by_agency[programme.lead_agency_id][1].append(programme)
+    plans = _Tally()
+    # (programme id, year) → [any plan counted, any plan in implementation]
+    programme_years: dict[tuple[int, int], list[bool]] = defaultdict(lambda: [False, False])
     for plan in data.plans:
-        by_agency[plan.agency_id][0].append(plan)
-        by_year[plan.year].append(plan)
+        counted, hit = plan.counted, plan.in_implementation
+        keys: list[tuple[str, object]] = [
+            ("overall", None),
+            ("agency", plan.agency_id),
+            ("year", plan.year),
+        ]
         owner = programme_of.get(plan.programme_id)
         if owner is not None:
-            by_pillar[owner.pillar_code][0].append(plan)
-            by_element[owner.element_id][0].append(plan)
-    all_plans_of = data.plans_by_programme
+            keys += [("pillar", owner.pillar_code), ("element", owner.element_id)]
+        plans.add(keys, counted=counted, hit=hit)
+        flags = programme_years[(plan.programme_id, plan.year)]
+        flags[0] = flags[0] or counted
+        flags[1] = flags[1] or hit
+    programmes = _Tally()
+    for programme in data.programmes:
+        of = data.plans_by_programme.get(programme.id, [])
+        programmes.add(
+            [
+                ("overall", None),
+                ("pillar", programme.pillar_code),
+                ("element", programme.element_id),
+                ("agency", programme.lead_agency_id),
+            ],
+            counted=programme_counted(of),
+            hit=programme_running(of),
+        )
+    years = sorted({p.year for p in data.plans})
+    for year in years:
+        if not data.masterplan.contains_year(year):
+            raise LookupError(Scope("year", str(year)).slug)
+        for programme in data.programmes:
+            if programme.start_year <= year <= programme.end_year:
+                # No plan that year: counted, not running (the year rule).
+                counted, hit = programme_years.get((programme.id, year), (True, False))
+                programmes.add([("year", year)], counted=counted, hit=hit)
 
-    def figures(
-        scope: Scope, label: str, plans: list[PlanRow], programmes: list[ProgrammeRow]
-    ) -> Figures:
+    def figures(scope: Scope, label: str, key: tuple[str, object]) -> Figures:
         return Figures(
             scope=scope,
             label=label,
-            action_plans=action_plan_ratio(plans),
-            programmes=programme_ratio(programmes, all_plans_of),
+            action_plans=plans.ratio(key),
+            programmes=programmes.ratio(key),
         )
 
-    pillars = []
-    for pillar in data.pillars:
-        plans, programmes = by_pillar.get(pillar.code, ([], []))
-        elements = []
-        for element in pillar.elements.all():
-            element_plans, element_programmes = by_element.get(element.pk, ([], []))
-            elements.append(
-                figures(
-                    Scope("element", str(element.pk)),
-                    element.name,
-                    element_plans,
-                    element_programmes,
-                )
-            )
-        pillars.append(
-            PillarFigures(
-                **vars(figures(Scope("pillar", pillar.code), pillar.name, plans, programmes)),
-                elements=tuple(elements),
-            )
+    pillars = tuple(
+        PillarFigures(
+            **vars(figures(Scope("pillar", pillar.code), pillar.name, ("pillar", pillar.code))),
+            elements=tuple(
+                figures(Scope("element", str(e.pk)), e.name, ("element", e.pk))
+                for e in pillar.elements.all()
+            ),
         )
+        for pillar in data.pillars
+    )
     agency_figures = []
     for agency_id in {p.agency_id for p in data.plans} | {
         p.lead_agency_id for p in data.programmes
@@ -575,37 +609,17 @@ def _masterplan_figures(data: _Loaded) -> MasterplanFigures:
         agency = data.agencies.get(agency_id)
         if agency is None:
             raise LookupError(Scope("agency", str(agency_id)).slug)
-        plans, programmes = by_agency[agency_id]
         agency_figures.append(
-            figures(Scope("agency", str(agency_id)), agency.short_name, plans, programmes)
-        )
-    year_figures = []
-    for year in sorted(by_year):
-        if not data.masterplan.contains_year(year):
-            raise LookupError(Scope("year", str(year)).slug)
-        year_plans = by_year[year]
-        year_plans_of: dict[int, list[PlanRow]] = defaultdict(list)
-        for plan in year_plans:
-            year_plans_of[plan.programme_id].append(plan)
-        year_figures.append(
-            Figures(
-                scope=Scope("year", str(year)),
-                label=str(year),
-                action_plans=action_plan_ratio(year_plans),
-                programmes=programme_ratio(
-                    [p for p in data.programmes if p.start_year <= year <= p.end_year],
-                    year_plans_of,
-                ),
-            )
+            figures(Scope("agency", str(agency_id)), agency.short_name, ("agency", agency_id))
         )
     return MasterplanFigures(
         masterplan=data.masterplan,
         computed_at=timezone.now(),
         rule_version=RULE_VERSION,
-        overall=figures(Scope("overall"), str(_("Keseluruhan")), data.plans, data.programmes),
-        pillars=tuple(pillars),
+        overall=figures(Scope("overall"), str(_("Keseluruhan")), ("overall", None)),
+        pillars=pillars,
         agencies=tuple(sorted(agency_figures, key=lambda f: f.label.lower())),
-        years=tuple(year_figures),
+        years=tuple(figures(Scope("year", str(y)), str(y), ("year", y)) for y in years),
         quick_wins=_quick_wins(data),
         corrected_plans=sum(1 for p in data.plans if p.counted and p.corrected),
         loaded=data,
