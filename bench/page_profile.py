@@ -12,8 +12,9 @@ query count (one request, every SQL statement counted through
 ``connection.execute_wrapper``), p50 and p95 of the CPU time the request
 took in this thread (Django, templates and SQLite, which runs in-process; no
 network, no gunicorn; templates render as on a server, without the test
-framework's copy of every context, as bench/national.py does), the wall-clock p50, the page's size in KB and the
-CPU ratio to the floor measured in the same run: ``/healthz/`` (the middleware stack and a
+framework's copy of every context, as bench/national.py does), the
+wall-clock p50, the page's size in KB and the CPU ratio to the floor
+measured in the same run: ``/healthz/`` (the middleware stack and a
 response, nothing else). ``--cold`` bumps the live data version (untimed)
 before each request, so a page cached per live version (the dashboard, the
 lists) renders its body every time, as after any change. Without paths it profiles the pages of
@@ -140,12 +141,11 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.template.base import Template
     from django.test.utils import setup_test_environment
     from signin import verified_client
 
     from kotacerdas.core.caching import bump_live
-
-    from django.template.base import Template
 
     render = Template._render
     setup_test_environment()  # the test client's host and the mail outbox ...
@@ -175,8 +175,10 @@ def main() -> None:
         return cpu, wall
 
     floor = statistics.median(timed(FLOOR)[0])
+    cold = "; cold" if args.cold else ""
     print(
-        f"data: {data_dir}; {args.iterations} iterations{'; cold' if args.cold else ''}; floor {FLOOR} CPU p50 {floor:.1f} ms"
+        f"data: {data_dir}; {args.iterations} iterations{cold};"
+        f" floor {FLOOR} CPU p50 {floor:.1f} ms"
     )
     print(
         f"{'page':50} {'queries':>7} {'CPU p50':>8} {'CPU p95':>8} {'wall p50':>8} {'CPU/floor':>9}"

@@ -15,10 +15,10 @@ from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Masterplan, Programme
 from kotacerdas.masterplan.selectors import (
     Figures,
+    MasterplanFigures,
     Ratio,
     Scope,
     current_masterplan,
-    MasterplanFigures,
     figure_explain,
     figures_with_overrides,
     masterplan_figures,
