@@ -9,13 +9,16 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kotacerdas.core import caching
 from kotacerdas.masterplan import selectors as figures
-from kotacerdas.monitoring.models import ReportingPeriod
+from kotacerdas.monitoring import services
+from kotacerdas.monitoring.models import ProgressReport, ReportingPeriod
+from kotacerdas.monitoring.trends import trend_charts
 from tests.conftest import World
 from tests.factories import (
     AgencyFactory,
@@ -33,7 +36,7 @@ pytestmark = pytest.mark.usefixtures("shared_world")
 # (session, user, device, roles, region, masterplan), the figures' five, the
 # monitoring panel, the trends and the agency's to-do. Pinned: a query added
 # per programme, plan, period or region shows here first.
-COLD_QUERIES = 21
+COLD_QUERIES = 22
 
 
 def _url(world: World) -> str:
@@ -41,7 +44,7 @@ def _url(world: World) -> str:
 
 
 def _cold_queries(client, world: World) -> tuple[int, str]:
-    caching.bump_live()  # the body is rendered again, as after any change
+    cache.clear()  # nothing kept: the body and the trend panel drawn again
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(_url(world))
     assert response.status_code == 200
@@ -107,3 +110,33 @@ def test_a_cold_dashboard_takes_a_fixed_number_of_queries(world, personas):
     after, page = _cold_queries(personas["admin"], world)
     assert "dari 7 rencana aksi terimplementasi" in page  # the new plans are counted
     assert after == before
+
+
+def test_the_trend_panel_is_kept_until_a_period_closes(world, personas):
+    _monitored(world)
+    with mock.patch(
+        "kotacerdas.monitoring.templatetags.monitoring.trend_charts", wraps=trend_charts
+    ) as drawn:
+        caching.bump_live()
+        first = personas["admin"].get(_url(world)).content.decode()
+        # Another change (a report verified): the body is rendered again,
+        # the trends are not (no period closed).
+        submitted = ProgressReport.objects.get(
+            period__masterplan=world.masterplan, state="submitted"
+        )
+        services.report_verify(actor=None, report=submitted)
+        caching.bump_live()
+        second = personas["admin"].get(_url(world)).content.decode()
+        assert drawn.call_count == 1
+        # Closing the open period adds a snapshot: drawn again, three periods.
+        period(world, "closed", number=3)
+        caching.bump_live()
+        third = personas["admin"].get(_url(world)).content.decode()
+        assert drawn.call_count == 2
+
+    def trend(page: str) -> str:
+        return page.split('data-testid="trend-panel"', 1)[1].split("</section>", 1)[0]
+
+    assert trend(first) == trend(second)
+    assert "Angka beku 2 periode" in trend(first)
+    assert "Angka beku 3 periode" in trend(third)

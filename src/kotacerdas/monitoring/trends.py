@@ -205,6 +205,21 @@ def period_trends(*, masterplan: Masterplan, limit: int = TREND_PERIODS) -> Tren
     return trends_of(frozen, closed_total=total)
 
 
+def trends_version(*, masterplan: Masterplan) -> tuple[tuple[int, str], ...]:
+    """What :func:`period_trends` depends on: every closed period's snapshot
+    (id, when it was taken), newest first. Snapshots are never rewritten
+    (decisions §13), so trends drawn for the same answer are the same; one
+    query, no figures loaded."""
+    return tuple(
+        (pk, taken_at.isoformat())
+        for pk, taken_at in PeriodSnapshot.objects.filter(
+            period__masterplan=masterplan, period__state=ReportingPeriod.State.CLOSED
+        )
+        .order_by("-period__year", "-period__number")
+        .values_list("pk", "taken_at")
+    )
+
+
 # --- Charts of a trend (core/charts.py draws them) ------------------------------------------
 
 

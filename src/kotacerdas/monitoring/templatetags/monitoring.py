@@ -3,11 +3,17 @@ the official (verified) figures beside the self-reported ones."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from kotacerdas.core.access import roles_of
+from kotacerdas.core.caching import FRAGMENT_TIMEOUT
 from kotacerdas.masterplan.models import Agency, Masterplan
 from kotacerdas.monitoring.models import ReportingPeriod
 from kotacerdas.monitoring.selectors import (
@@ -17,7 +23,7 @@ from kotacerdas.monitoring.selectors import (
     missing_report_counts,
     verification_share,
 )
-from kotacerdas.monitoring.trends import period_trends, trend_charts
+from kotacerdas.monitoring.trends import period_trends, trend_charts, trends_version
 
 register = template.Library()
 
@@ -51,11 +57,24 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
     }
 
 
-@register.inclusion_tag("monitoring/_trends_panel.html")
-def monitoring_trends(masterplan: Masterplan) -> dict[str, Any]:
+@register.simple_tag
+def monitoring_trends(masterplan: Masterplan) -> SafeString:
     """The dashboard's trend charts: frozen figures of the closed periods
-    (monitoring/trends.py). Two queries."""
-    return {"t": trend_charts(period_trends(masterplan=masterplan), prefix="trend")}
+    (monitoring/trends.py). They change only when a period closes, so the
+    drawn panel is kept per masterplan, language and closed snapshots
+    (:func:`trends_version`) whatever else changes: one query when kept,
+    three when drawn."""
+    version = trends_version(masterplan=masterplan)
+    digest = hashlib.sha256(repr((masterplan.pk, version)).encode()).hexdigest()[:40]
+    key = f"trends:{get_language() or ''}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "monitoring/_trends_panel.html",
+            {"t": trend_charts(period_trends(masterplan=masterplan), prefix="trend")},
+        )
+        cache.set(key, html, FRAGMENT_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template
 
 
 # How many items of each kind the dashboard lists before pointing to the board.
