@@ -23,7 +23,7 @@ from kotacerdas.monitoring.selectors import (
     missing_report_counts,
     verification_share,
 )
-from kotacerdas.monitoring.trends import period_trends, trend_charts, trends_version
+from kotacerdas.monitoring.trends import trend_charts, trend_snapshots
 
 register = template.Library()
 
@@ -60,18 +60,18 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
 @register.simple_tag
 def monitoring_trends(masterplan: Masterplan) -> SafeString:
     """The dashboard's trend charts: frozen figures of the closed periods
-    (monitoring/trends.py). They change only when a period closes, so the
-    drawn panel is kept per masterplan, language and closed snapshots
-    (:func:`trends_version`) whatever else changes: one query when kept,
-    three when drawn."""
-    version = trends_version(masterplan=masterplan)
-    digest = hashlib.sha256(repr((masterplan.pk, version)).encode()).hexdigest()[:40]
+    (monitoring/trends.py), which change only when a period closes. The drawn
+    panel is kept per masterplan, language and the snapshots' version, so
+    another change of live data does not draw it again; the same queries
+    either way (:func:`trend_snapshots`)."""
+    found = trend_snapshots(masterplan=masterplan)
+    digest = hashlib.sha256(repr((masterplan.pk, found.version)).encode()).hexdigest()[:40]
     key = f"trends:{get_language() or ''}:{digest}"
     html = cache.get(key)
     if html is None:
         html = render_to_string(
             "monitoring/_trends_panel.html",
-            {"t": trend_charts(period_trends(masterplan=masterplan), prefix="trend")},
+            {"t": trend_charts(found.trends(), prefix="trend")},
         )
         cache.set(key, html, FRAGMENT_TIMEOUT)
     return mark_safe(html)  # noqa: S308 - rendered by our own template
