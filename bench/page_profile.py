@@ -1,7 +1,7 @@
 """In-process page profile: server time and query count of pages on the demo.
 
     python bench/page_profile.py [--iterations 50] [--data-dir DIR] [--action-plans N]
-        [PATH ...]
+        [--cold] [PATH ...]
 
 Sets up the demo like ``make run`` (``kotacerdas migrate`` and ``demo``) in a
 scratch data folder (or reuses ``--data-dir``), then, in this process, signs
@@ -11,9 +11,13 @@ second factor, as the sign-in step does) and requests each path
 query count (one request, every SQL statement counted through
 ``connection.execute_wrapper``), p50 and p95 of the CPU time the request
 took in this thread (Django, templates and SQLite, which runs in-process; no
-network, no gunicorn), the wall-clock p50, the page's size in KB and the
-CPU ratio to the floor measured in the same run: ``/healthz/`` (the middleware stack and a
-response, nothing else). Without paths it profiles the pages of
+network, no gunicorn; templates render as on a server, without the test
+framework's copy of every context, as bench/national.py does), the
+wall-clock p50, the page's size in KB and the CPU ratio to the floor
+measured in the same run: ``/healthz/`` (the middleware stack and a
+response, nothing else). ``--cold`` bumps the live data version (untimed)
+before each request, so a page cached per live version (the dashboard, the
+lists) renders its body every time, as after any change. Without paths it profiles the pages of
 bench/pages.py that a signed-in person waits on.
 
 This finds where a page's time goes; bench/pages.py measures what a person
@@ -116,6 +120,11 @@ def main() -> None:
         default=0,
         help="first grow the demo masterplan to this many action plans (one programme per 10)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="bump the live data version before each request: cached bodies are rendered again",
+    )
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kc-profile-"))
@@ -132,10 +141,15 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.template.base import Template
     from django.test.utils import setup_test_environment
     from signin import verified_client
 
-    setup_test_environment()
+    from kotacerdas.core.caching import bump_live
+
+    render = Template._render
+    setup_test_environment()  # the test client's host and the mail outbox ...
+    Template._render = render  # ... but templates render as on a server (no context copies)
     if args.action_plans:
         grow_masterplan(args.action_plans)
     client = verified_client(get_user_model().objects.get(username="admin"))
@@ -152,6 +166,8 @@ def main() -> None:
         sizes[path] = len(response.content)
         cpu, wall = [], []
         for _ in range(args.iterations):
+            if args.cold:
+                bump_live()
             start_cpu, start = time.thread_time(), time.perf_counter()
             client.get(path)
             wall.append((time.perf_counter() - start) * 1000)
@@ -159,7 +175,11 @@ def main() -> None:
         return cpu, wall
 
     floor = statistics.median(timed(FLOOR)[0])
-    print(f"data: {data_dir}; {args.iterations} iterations; floor {FLOOR} CPU p50 {floor:.1f} ms")
+    cold = "; cold" if args.cold else ""
+    print(
+        f"data: {data_dir}; {args.iterations} iterations{cold};"
+        f" floor {FLOOR} CPU p50 {floor:.1f} ms"
+    )
     print(
         f"{'page':50} {'queries':>7} {'CPU p50':>8} {'CPU p95':>8} {'wall p50':>8} {'CPU/floor':>9}"
         f" {'KB':>6}"
@@ -171,6 +191,8 @@ def main() -> None:
             queries.append(sql)  # noqa: B023 - used within this iteration only
             return execute(sql, params, many, context)
 
+        if args.cold:
+            bump_live()
         with connection.execute_wrapper(count):
             client.get(path)
         cpu, wall = timed(path)

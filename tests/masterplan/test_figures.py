@@ -15,10 +15,12 @@ from kotacerdas.masterplan import services
 from kotacerdas.masterplan.models import ActionPlan, Masterplan, Programme
 from kotacerdas.masterplan.selectors import (
     Figures,
+    MasterplanFigures,
     Ratio,
     Scope,
     current_masterplan,
     figure_explain,
+    figures_with_overrides,
     masterplan_figures,
 )
 from tests.factories import (
@@ -386,6 +388,54 @@ def test_it_computes_all_figures_in_a_fixed_number_of_queries(world):
     # 120 plans in five statuses evenly: 24 cancelled, 48 running or done.
     assert counts(large.overall)[0] == (48, 96)
     assert len(large.agencies) == 4
+
+
+def every_scope(figures: MasterplanFigures) -> list[Figures]:
+    return [
+        figures.overall,
+        *figures.pillars,
+        *(e for p in figures.pillars for e in p.elements),
+        *figures.agencies,
+        *figures.years,
+    ]
+
+
+@pytest.mark.parametrize("size", ["scenario", "big"])
+def test_every_scope_counts_as_its_explanation_does(size, scenario, world):
+    """masterplan_figures counts every scope in one pass; figure_explain
+    applies the rule to one scope at a time. They must agree everywhere."""
+    masterplan = world.masterplan if size == "scenario" else big_masterplan(40, 3)
+    figures = masterplan_figures(masterplan=masterplan)
+    scopes = every_scope(figures)
+    assert len(scopes) > 10
+    for fig in scopes:
+        for metric in ("action_plans", "programmes"):
+            explained = figure_explain(masterplan=masterplan, metric=metric, scope=fig.scope)
+            assert explained.ratio == getattr(fig, metric), (fig.scope.slug, metric)
+            assert explained.scope_label == fig.label
+
+
+def test_figures_with_overrides_equal_the_figures_loaded_with_them(scenario, world):
+    overrides = {
+        scenario["k1"].pk: "berjalan",  # postponed → running
+        scenario["g4"].pk: "selesai",  # cancelled → done: counted again
+        scenario["l1"].pk: "dibatalkan",  # running → cancelled
+        scenario["plan_b"].pk: "selesai",  # unchanged
+    }
+    official = masterplan_figures(masterplan=world.masterplan)
+    loaded = masterplan_figures(masterplan=world.masterplan, status_overrides=overrides)
+    with CaptureQueriesContext(connection) as queries:
+        derived = figures_with_overrides(figures=official, status_overrides=overrides)
+
+    assert len(queries) == 0  # counted from the official figures' rows
+    shape = {**loaded.as_dict(), "computed_at": None}
+    assert {**derived.as_dict(), "computed_at": None} == shape
+    assert derived.quick_wins == loaded.quick_wins
+    assert derived.overall != official.overall  # the overrides moved something
+    assert official.as_dict() == {
+        **masterplan_figures(masterplan=world.masterplan).as_dict(),
+        "computed_at": official.computed_at.isoformat(),
+    }  # and left the official figures alone
 
 
 # --- The masterplan in force -----------------------------------------------------------------

@@ -36,10 +36,11 @@ the items behind its numerator and denominator.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -90,8 +91,8 @@ class Ratio:
     numerator: int
     denominator: int
 
-    @property
-    def percent(self) -> Decimal | None:
+    @cached_property
+    def percent(self) -> Decimal | None:  # read several times by a page: computed once
         return percent_of(self.numerator, self.denominator)
 
     def as_dict(self, numerator_key: str) -> dict[str, Any]:
@@ -209,6 +210,8 @@ class MasterplanFigures:
     quick_wins: tuple[QuickWin, ...]
     # Counted action plans whose status is a correction by the team, not a report's.
     corrected_plans: int = 0
+    # The rows these figures were counted from (for figures_with_overrides).
+    loaded: _Loaded = field(repr=False, compare=False, kw_only=True)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``kotacerdas figures --json`` (and later the API)."""
@@ -299,25 +302,34 @@ def _load(
             masterplan, list(frozen_rows.plans), list(frozen_rows.programmes), pillars, agencies
         )
     overrides = status_overrides or {}
+    frozen = frozen_statuses is not None
+    correction = StatusSource.CORRECTION.value
     plans = []
-    for row in (
+    # Tuples, not dicts: this loop runs once per action plan (10,000 at scale).
+    for pk, code, activity, status, source, year, agency_id, programme_id in (
         ActionPlan.objects.filter(masterplan=masterplan)
         .order_by("code")
-        .values(
+        .values_list(
             "id", "code", "activity", "status", "status_source", "year", "agency_id", "programme_id"
         )
     ):
-        fields: dict[str, Any] = dict(row)
-        # A frozen status is the snapshot's, whatever set the live one since.
-        fields["corrected"] = (
-            fields.pop("status_source") == StatusSource.CORRECTION and frozen_statuses is None
-        )
         if frozen_statuses is not None:
-            if fields["code"] not in frozen_statuses:
+            if code not in frozen_statuses:
                 continue
-            fields["status"] = frozen_statuses[fields["code"]]
-        fields["status"] = overrides.get(fields["id"], fields["status"])
-        plans.append(PlanRow(**fields))
+            status = frozen_statuses[code]
+        plans.append(
+            PlanRow(
+                pk,
+                code,
+                activity,
+                overrides.get(pk, status),
+                year,
+                agency_id,
+                programme_id,
+                # A frozen status is the snapshot's, whatever set the live one since.
+                source == correction and not frozen,
+            )
+        )
     programmes = [
         ProgrammeRow(
             id=row["id"],
@@ -487,34 +499,147 @@ def masterplan_figures(
 ) -> MasterplanFigures:
     """Every figure of a masterplan, overall and per pillar, element, agency
     and year, from one load of its rows."""
-    data = _load(masterplan, status_overrides)
+    return _masterplan_figures(_load(masterplan, status_overrides))
+
+
+def figures_with_overrides(
+    *, figures: MasterplanFigures, status_overrides: dict[int, str]
+) -> MasterplanFigures:
+    """What ``figures`` would be with the statuses of ``status_overrides``
+    (action plan id → status), computed from the rows ``figures`` were
+    computed from: no query. Equal to ``masterplan_figures`` with the same
+    overrides on the same rows (the dashboard's "if the submitted reports
+    were accepted" beside the official figures, one load for both)."""
+    data = figures.loaded
+    plans = [
+        replace(plan, status=status_overrides[plan.id])
+        if plan.id in status_overrides and status_overrides[plan.id] != plan.status
+        else plan
+        for plan in data.plans
+    ]
+    return _masterplan_figures(
+        _Loaded(data.masterplan, plans, data.programmes, data.pillars, data.agencies)
+    )
+
+
+class _Tally:
+    """Numerator and denominator of every scope."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, object], list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, key: tuple[str, object], *, counted: int, hit: int) -> None:
+        pair = self.counts[key]
+        pair[0] += hit
+        pair[1] += counted
+
+    def ratio(self, key: tuple[str, object]) -> Ratio:
+        numerator, denominator = self.counts.get(key, (0, 0))
+        return Ratio(numerator, denominator)
+
+
+def _masterplan_figures(data: _Loaded) -> MasterplanFigures:
+    """The figures of every scope from a few counts of the rows: action plans
+    by (programme, status), (agency, status) and (programme, year, status),
+    counted once each, then added up per pillar, element, agency and year;
+    each programme is judged once overall and once per year it runs. The
+    rule is :func:`_items`'s (which explains one scope;
+    tests/masterplan/test_figures.py holds the two equal on every scope), the
+    time linear in the rows with little per row. Raises LookupError like
+    :func:`_items` for a plan of an agency or a year the masterplan does not
+    know."""
+    plans = data.plans
+    by_programme = Counter((p.programme_id, p.status) for p in plans)
+    by_agency = Counter((p.agency_id, p.status) for p in plans)
+    by_programme_year = Counter((p.programme_id, p.year, p.status) for p in plans)
+    programme_of = {p.id: p for p in data.programmes}
+
+    action_plans = _Tally()
+
+    def tally_plans(key: tuple[str, object], status: str, n: int) -> None:
+        if status not in NOT_COUNTED:
+            action_plans.add(key, counted=n, hit=n if status in IN_IMPLEMENTATION else 0)
+
+    # programme id → [any plan counted, any plan in implementation]; a
+    # programme without plans is not in it (counted, not running).
+    judged: dict[object, list[bool]] = defaultdict(lambda: [False, False])
+    for (programme_id, status), n in by_programme.items():
+        tally_plans(("overall", None), status, n)
+        owner = programme_of.get(programme_id)
+        if owner is not None:
+            tally_plans(("pillar", owner.pillar_code), status, n)
+            tally_plans(("element", owner.element_id), status, n)
+        flags = judged[programme_id]
+        flags[0] = flags[0] or status not in NOT_COUNTED
+        flags[1] = flags[1] or status in IN_IMPLEMENTATION
+    for (agency_id, status), n in by_agency.items():
+        tally_plans(("agency", agency_id), status, n)
+    judged_in_year: dict[object, list[bool]] = defaultdict(lambda: [False, False])
+    for (programme_id, year, status), n in by_programme_year.items():
+        tally_plans(("year", year), status, n)
+        flags = judged_in_year[(programme_id, year)]
+        flags[0] = flags[0] or status not in NOT_COUNTED
+        flags[1] = flags[1] or status in IN_IMPLEMENTATION
+
+    programmes = _Tally()
+    years = sorted({year for _programme, year, _status in by_programme_year})
+    for year in years:
+        if not data.masterplan.contains_year(year):
+            raise LookupError(Scope("year", str(year)).slug)
+    for programme in data.programmes:
+        counted, running = judged.get(programme.id, (True, False))
+        if counted:
+            for key in (
+                ("overall", None),
+                ("pillar", programme.pillar_code),
+                ("element", programme.element_id),
+                ("agency", programme.lead_agency_id),
+            ):
+                programmes.add(key, counted=1, hit=int(running))
+        for year in years:
+            if programme.start_year <= year <= programme.end_year:
+                # No plan that year: counted, not running (the year rule).
+                counted, running = judged_in_year.get((programme.id, year), (True, False))
+                if counted:
+                    programmes.add(("year", year), counted=1, hit=int(running))
+
+    def figures(scope: Scope, label: str, key: tuple[str, object]) -> Figures:
+        return Figures(
+            scope=scope,
+            label=label,
+            action_plans=action_plans.ratio(key),
+            programmes=programmes.ratio(key),
+        )
+
     pillars = tuple(
         PillarFigures(
-            **vars(_figures(data, Scope("pillar", pillar.code))),
+            **vars(figures(Scope("pillar", pillar.code), pillar.name, ("pillar", pillar.code))),
             elements=tuple(
-                _figures(data, Scope("element", str(e.pk))) for e in pillar.elements.all()
+                figures(Scope("element", str(e.pk)), e.name, ("element", e.pk))
+                for e in pillar.elements.all()
             ),
         )
         for pillar in data.pillars
     )
-    used_agencies = {p.agency_id for p in data.plans} | {p.lead_agency_id for p in data.programmes}
-    agencies = tuple(
-        sorted(
-            (_figures(data, Scope("agency", str(a))) for a in used_agencies),
-            key=lambda f: f.label.lower(),
+    agency_figures = []
+    for agency_id in {a for a, _status in by_agency} | {p.lead_agency_id for p in data.programmes}:
+        agency = data.agencies.get(agency_id)
+        if agency is None:
+            raise LookupError(Scope("agency", str(agency_id)).slug)
+        agency_figures.append(
+            figures(Scope("agency", str(agency_id)), agency.short_name, ("agency", agency_id))
         )
-    )
-    years = sorted({p.year for p in data.plans})
     return MasterplanFigures(
-        masterplan=masterplan,
+        masterplan=data.masterplan,
         computed_at=timezone.now(),
         rule_version=RULE_VERSION,
-        overall=_figures(data, Scope("overall")),
+        overall=figures(Scope("overall"), str(_("Keseluruhan")), ("overall", None)),
         pillars=pillars,
-        agencies=agencies,
-        years=tuple(_figures(data, Scope("year", str(y))) for y in years),
+        agencies=tuple(sorted(agency_figures, key=lambda f: f.label.lower())),
+        years=tuple(figures(Scope("year", str(y)), str(y), ("year", y)) for y in years),
         quick_wins=_quick_wins(data),
-        corrected_plans=sum(1 for p in data.plans if p.counted and p.corrected),
+        corrected_plans=sum(1 for p in plans if p.corrected and p.counted),
+        loaded=data,
     )
 
 

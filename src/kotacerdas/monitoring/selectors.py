@@ -27,7 +27,12 @@ from kotacerdas.masterplan.models import (
     StatusCorrection,
     StatusSource,
 )
-from kotacerdas.masterplan.selectors import METRICS, MasterplanFigures, masterplan_figures
+from kotacerdas.masterplan.selectors import (
+    METRICS,
+    MasterplanFigures,
+    figures_with_overrides,
+    masterplan_figures,
+)
 from kotacerdas.monitoring.models import (
     Evidence,
     PeriodSnapshot,
@@ -57,17 +62,19 @@ def statuses_at_opening(*, period: ReportingPeriod) -> dict[int, str | None]:
     base; a plan the snapshot does not know (or with no closed period before)
     takes the status typed in before monitoring began (``status_source`` =
     direct). Corrections by the team after that close and before the period
-    opened for reporting are applied on top. Three queries."""
+    opened for reporting are applied on top. Three queries; of the snapshot
+    only its plan statuses are read (not its figures)."""
     earlier = (
         PeriodSnapshot.objects.filter(
             period__masterplan_id=period.masterplan_id,
             period__state=ReportingPeriod.State.CLOSED,
             period__starts_on__lt=period.starts_on,
         )
+        .only("id", "layout", "taken_at", "plan_statuses")
         .order_by("-period__starts_on")
         .first()
     )
-    frozen = Frozen.of(earlier).plan_statuses if earlier is not None else {}
+    frozen = Frozen.plan_statuses_of(earlier) if earlier is not None else {}
     since = earlier.taken_at if earlier is not None else None
     statuses: dict[int, str | None] = {}
     for pk, code, status, source in ActionPlan.objects.filter(
@@ -290,6 +297,31 @@ def missing_reports(*, period: ReportingPeriod) -> list[MissingReports]:
 
 
 @dataclass(frozen=True)
+class MissingCount:
+    agency_id: int
+    short_name: str
+    count: int
+
+
+def missing_report_counts(*, period: ReportingPeriod) -> list[MissingCount]:
+    """How many plans :func:`missing_reports` lists per agency, counted by the
+    database (the dashboard's "Belum melapor"): one aggregate instead of
+    every plan, in the same order (agency short name)."""
+    done = ProgressReport.objects.filter(period=period, state__in=DONE_STATES).values(
+        "action_plan_id"
+    )
+    rows = (
+        period_plans(period=period, plans=ActionPlan.objects.all())
+        .exclude(pk__in=done)
+        .exclude(status=ActionPlanStatus.CANCELLED)
+        .values("agency_id", "agency__short_name")
+        .annotate(count=Count("pk"))
+        .order_by("agency__short_name", "agency_id")
+    )
+    return [MissingCount(r["agency_id"], r["agency__short_name"], r["count"]) for r in rows]
+
+
+@dataclass(frozen=True)
 class AgencyTodo:
     """What an agency's editor or head has to do in the open period (the
     dashboard's "Perlu tindakan"): returned reports with the reviewer's
@@ -369,16 +401,21 @@ def verification_share(
     *, period: ReportingPeriod, official: MasterplanFigures | None = None
 ) -> VerificationShare:
     """``official`` may be passed when the caller already computed it (the
-    dashboard), so the same figures are not loaded twice."""
+    dashboard): the self-reported figures are then counted from the rows it
+    was counted from (:func:`figures_with_overrides`), so the masterplan's
+    rows are loaded once for both."""
     pending = dict(
         ProgressReport.objects.filter(
             period=period, state=ProgressReport.State.SUBMITTED
         ).values_list("action_plan_id", "status")
     )
-    masterplan = period.masterplan
+    if official is None:
+        official = masterplan_figures(masterplan=period.masterplan)
     return VerificationShare(
-        official=official or masterplan_figures(masterplan=masterplan),
-        self_reported=masterplan_figures(masterplan=masterplan, status_overrides=pending),
+        official=official,
+        self_reported=figures_with_overrides(figures=official, status_overrides=pending)
+        if pending
+        else official,
         pending=len(pending),
     )
 

@@ -636,7 +636,7 @@ class Frozen:
             rule_version=snapshot.rule_version,
             taken_at=snapshot.taken_at,
             figures=FrozenFigures.from_json(snapshot.figures),
-            plan_statuses={str(k): str(v) for k, v in snapshot.plan_statuses.items()},
+            plan_statuses=cls.plan_statuses_of(snapshot),
             published=(
                 FrozenPublished.from_json(snapshot.published)
                 if snapshot.layout >= PUBLISHED_SINCE and snapshot.published is not None
@@ -650,6 +650,13 @@ class Frozen:
         readers of many periods (trends) that load ``figures`` alone."""
         _layout_check(snapshot)
         return FrozenFigures.from_json(snapshot.figures)
+
+    @staticmethod
+    def plan_statuses_of(snapshot: PeriodSnapshot) -> dict[str, str]:
+        """Only the plan statuses of a stored snapshot (every layout has them):
+        for the carry-over rule, which loads ``plan_statuses`` alone."""
+        _layout_check(snapshot)
+        return {str(k): str(v) for k, v in snapshot.plan_statuses.items()}
 
     def as_fields(self) -> dict[str, Any]:
         """The ``PeriodSnapshot`` fields that hold this (all but ``period``)."""

@@ -171,10 +171,41 @@ def trends_of(
     )
 
 
-def period_trends(*, masterplan: Masterplan, limit: int = TREND_PERIODS) -> Trends:
-    """The trends of ``masterplan`` over its latest ``limit`` closed periods,
-    from their snapshots only. At most two queries whatever the number of periods,
-    plans or agencies (only the ``figures`` column is loaded)."""
+@dataclass(frozen=True)
+class TrendSnapshots:
+    """The latest closed periods' snapshots of a masterplan (newest first)
+    and how many periods are closed: all a trend is drawn from."""
+
+    snapshots: tuple[PeriodSnapshot, ...]
+    closed_total: int
+
+    @property
+    def version(self) -> tuple[object, ...]:
+        """What the trends depend on: the snapshots (id, when taken) and the
+        number closed. Snapshots are never rewritten (decisions §13), so
+        trends of the same version are the same."""
+        return (
+            self.closed_total,
+            tuple((s.pk, s.taken_at.isoformat()) for s in self.snapshots),
+        )
+
+    def trends(self) -> Trends:
+        frozen = [
+            (
+                TrendPeriod(
+                    pk=s.period.pk, label=s.period.label, short_label=period_short_label(s.period)
+                ),
+                Frozen.figures_of(s),
+            )
+            for s in reversed(self.snapshots)
+        ]
+        return trends_of(frozen, closed_total=self.closed_total)
+
+
+def trend_snapshots(*, masterplan: Masterplan, limit: int = TREND_PERIODS) -> TrendSnapshots:
+    """The snapshots :func:`period_trends` draws from. At most two queries
+    whatever the number of periods, plans or agencies (only the ``figures``
+    column of each is loaded)."""
     closed = (
         PeriodSnapshot.objects.filter(
             period__masterplan=masterplan, period__state=ReportingPeriod.State.CLOSED
@@ -183,6 +214,7 @@ def period_trends(*, masterplan: Masterplan, limit: int = TREND_PERIODS) -> Tren
         .only(
             "id",
             "layout",
+            "taken_at",
             "figures",
             "period__id",
             "period__frequency",
@@ -191,18 +223,15 @@ def period_trends(*, masterplan: Masterplan, limit: int = TREND_PERIODS) -> Tren
         )
         .order_by("-period__year", "-period__number")
     )
-    snapshots = list(closed[:limit])
+    snapshots = tuple(closed[:limit])
     total = len(snapshots) if len(snapshots) < limit else closed.count()
-    frozen = [
-        (
-            TrendPeriod(
-                pk=s.period.pk, label=s.period.label, short_label=period_short_label(s.period)
-            ),
-            Frozen.figures_of(s),
-        )
-        for s in reversed(snapshots)
-    ]
-    return trends_of(frozen, closed_total=total)
+    return TrendSnapshots(snapshots, total)
+
+
+def period_trends(*, masterplan: Masterplan, limit: int = TREND_PERIODS) -> Trends:
+    """The trends of ``masterplan`` over its latest ``limit`` closed periods,
+    from their snapshots only (:func:`trend_snapshots`: at most two queries)."""
+    return trend_snapshots(masterplan=masterplan, limit=limit).trends()
 
 
 # --- Charts of a trend (core/charts.py draws them) ------------------------------------------

@@ -3,21 +3,27 @@ the official (verified) figures beside the self-reported ones."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from kotacerdas.core.access import roles_of
+from kotacerdas.core.caching import FRAGMENT_TIMEOUT
 from kotacerdas.masterplan.models import Agency, Masterplan
 from kotacerdas.monitoring.models import ReportingPeriod
 from kotacerdas.monitoring.selectors import (
     agency_todo,
     current_period,
     days_late,
-    missing_reports,
+    missing_report_counts,
     verification_share,
 )
-from kotacerdas.monitoring.trends import period_trends, trend_charts
+from kotacerdas.monitoring.trends import trend_charts, trend_snapshots
 
 register = template.Library()
 
@@ -34,15 +40,16 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
         return {"period": None, "region": masterplan.region, "closed": closed}
     roles = roles_of(context["request"].user)
     sees_all = roles.superuser or masterplan.region_id in roles.region_wide
-    missing = missing_reports(period=period)
+    missing = missing_report_counts(period=period)
     if not sees_all:
-        missing = [m for m in missing if m.agency.pk in roles.agencies]
+        missing = [m for m in missing if m.agency_id in roles.agencies]
     return {
         "region": masterplan.region,
         "period": period,
         "late": days_late(period),
         "missing": missing,
-        # The dashboard has just computed the official figures; reuse them.
+        # The dashboard has just computed the official figures; reuse them
+        # (and their rows, for the self-reported ones): one load per request.
         "share": verification_share(period=period, official=context.get("figures"))
         if sees_all
         else None,
@@ -50,11 +57,24 @@ def monitoring_panel(context: dict[str, Any], masterplan: Masterplan) -> dict[st
     }
 
 
-@register.inclusion_tag("monitoring/_trends_panel.html")
-def monitoring_trends(masterplan: Masterplan) -> dict[str, Any]:
+@register.simple_tag
+def monitoring_trends(masterplan: Masterplan) -> SafeString:
     """The dashboard's trend charts: frozen figures of the closed periods
-    (monitoring/trends.py). Two queries."""
-    return {"t": trend_charts(period_trends(masterplan=masterplan), prefix="trend")}
+    (monitoring/trends.py), which change only when a period closes. The drawn
+    panel is kept per masterplan, language and the snapshots' version, so
+    another change of live data does not draw it again; the same queries
+    either way (:func:`trend_snapshots`)."""
+    found = trend_snapshots(masterplan=masterplan)
+    digest = hashlib.sha256(repr((masterplan.pk, found.version)).encode()).hexdigest()[:40]
+    key = f"trends:{get_language() or ''}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "monitoring/_trends_panel.html",
+            {"t": trend_charts(found.trends(), prefix="trend")},
+        )
+        cache.set(key, html, FRAGMENT_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template
 
 
 # How many items of each kind the dashboard lists before pointing to the board.
