@@ -1,7 +1,7 @@
 """``demo_loaded_once`` (the ``dumai`` fixture of some ten modules): two
 modules in a row get the same demo, and after each the database is exactly
 as it was before it. On SQLite the second module's demo is written back from
-the first load's pages instead of loaded again (docs/decisions.md §75)."""
+the first load's pages instead of loaded again (docs/decisions.md §82)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Roles over more than one region (docs/decisions.md §75): the deployment
+"""Roles over more than one region (docs/decisions.md §81): the deployment
 admin, the ministry's operator and analyst, other ministries' readers and the
 province analyst. Each widens at most the regions whose *published* figures
 the user may compare (``regions_in_comparison_scope``); none opens a region's

@@ -1,5 +1,5 @@
 """People and agencies of a region, kept by the region's own admin; regions
-of the deployment, kept by the deployment admin (docs/decisions.md §75).
+of the deployment, kept by the deployment admin (docs/decisions.md §81).
 
 - ``/wilayah/<code>/pengguna/``: the region admin gives the region's roles
   (admin, agency editor and head, registry officer) to an account, new or

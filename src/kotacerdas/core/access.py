@@ -34,7 +34,7 @@ class Roles:
     every agency the user belongs to (editor or head); ``assessor_regions``:
     regions where the user holds the assessor role (no access by itself).
 
-    Roles over more than one region (docs/decisions.md §75) open no region's
+    Roles over more than one region (docs/decisions.md §81) open no region's
     non-public data and change nothing; they only widen the regions whose
     *published* figures the user may compare (:func:`regions_in_comparison_scope`):
     ``deployment``: the deployment roles held (``DeploymentRole.Kind``);

@@ -89,7 +89,7 @@ class MembershipAdmin(AuditedModelAdmin):
 
 @admin.register(DeploymentRole)
 class DeploymentRoleAdmin(AuditedModelAdmin):
-    """Roles over the whole deployment (docs/decisions.md §75), granted by a
+    """Roles over the whole deployment (docs/decisions.md §81), granted by a
     superuser; a deployment admin appoints region admins on their own page."""
 
     audit_fields = ("user", "role")

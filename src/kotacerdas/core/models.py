@@ -188,7 +188,7 @@ class DeploymentRole(models.Model):
     ``Membership`` with no region: every reader of a membership (reminders,
     the API's "me", the assessor's conflict check, the region clock) may rely
     on its region, and row-level security will key on it (docs/decisions.md
-    §75). None of these roles opens a region's non-public data or lets its
+    §81). None of these roles opens a region's non-public data or lets its
     holder change a region's data (core.access)."""
 
     class Kind(models.TextChoices):
