@@ -139,6 +139,21 @@ _CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 _CSRF_PLACEHOLDER = "kc-cached-csrf"
 
 
+def stored(key: str, build: Callable[[], T], timeout: int = FRAGMENT_TIMEOUT) -> T:
+    """``build()``'s value under the caller's own ``key`` (one that already
+    says what the value depends on), or built each time while the cache
+    cannot be reached."""
+    try:
+        value: T | None = _cache_call(lambda: cache.get(key))
+    except _CacheUnavailable:
+        return build()
+    if value is None:
+        value = build()
+        with contextlib.suppress(_CacheUnavailable):
+            _cache_call(lambda: cache.set(key, value, timeout))
+    return value
+
+
 def without_csrf(context: dict[str, Any]) -> dict[str, Any]:
     """``context`` for a body that will be cached: its ``{% csrf_token %}``
     tags write a placeholder (the template context wins over the context

@@ -7,13 +7,12 @@ import hashlib
 from typing import Any
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from kotacerdas.core.access import roles_of
-from kotacerdas.core.caching import FRAGMENT_TIMEOUT
+from kotacerdas.core.caching import stored
 from kotacerdas.masterplan.models import Agency, Masterplan
 from kotacerdas.monitoring.models import ReportingPeriod
 from kotacerdas.monitoring.selectors import (
@@ -67,13 +66,13 @@ def monitoring_trends(masterplan: Masterplan) -> SafeString:
     found = trend_snapshots(masterplan=masterplan)
     digest = hashlib.sha256(repr((masterplan.pk, found.version)).encode()).hexdigest()[:40]
     key = f"trends:{get_language() or ''}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
+    html = stored(
+        key,
+        lambda: render_to_string(
             "monitoring/_trends_panel.html",
             {"t": trend_charts(found.trends(), prefix="trend")},
-        )
-        cache.set(key, html, FRAGMENT_TIMEOUT)
+        ),
+    )
     return mark_safe(html)  # noqa: S308 - rendered by our own template
 
 
