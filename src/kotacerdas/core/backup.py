@@ -60,6 +60,7 @@ from kotacerdas.core import extensions
 from kotacerdas.core.caching import cache_forget_all
 from kotacerdas.core.storage import (
     delete_private_any,
+    files_under,
     private_backend,
     private_fetch,
     private_is_local,
@@ -261,15 +262,8 @@ def _run_pg(args: list[str], env: dict[str, str], what: str) -> None:
 def _private_files(root: Path) -> Iterator[tuple[Path, str]]:
     """Regular files under the private directory with their archive names;
     symbolic links are not followed (nothing outside the directory goes in)."""
-    if not root.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for filename in sorted(filenames):
-            path = Path(dirpath) / filename
-            if path.is_symlink() or not path.is_file():
-                continue
-            yield path, PRIVATE_PREFIX + path.relative_to(root).as_posix()
+    for path in files_under(root):
+        yield path, PRIVATE_PREFIX + path.relative_to(root).as_posix()
 
 
 def _private_members(staging: Path) -> list[tuple[Path, str]]:

@@ -207,15 +207,9 @@ def kept(parts: tuple[Any, ...], build: Callable[[], T], *, version: str) -> T:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
     try:
         number = _cache_call(lambda: data_version(version))
-        key = ":".join([version.split(":", 1)[0], str(number), digest])
-        value = _cache_call(lambda: cache.get(key))
     except _CacheUnavailable:
         return build()
-    if value is None:
-        value = build()
-        with contextlib.suppress(_CacheUnavailable):
-            _cache_call(lambda: cache.set(key, value, KEPT_TIMEOUT))
-    return value
+    return stored(":".join([version.split(":", 1)[0], str(number), digest]), build, KEPT_TIMEOUT)
 
 
 def _roles_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:

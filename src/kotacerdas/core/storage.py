@@ -370,21 +370,28 @@ def private_put(source: Path, name: str) -> str:
     return checked
 
 
+def files_under(root: Path) -> Iterator[Path]:
+    """The regular files under ``root``, sorted per folder; symbolic links
+    are not followed (nothing outside the folder is reached)."""
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for filename in sorted(filenames):
+            path = Path(dirpath) / filename
+            if path.is_symlink() or not path.is_file():
+                continue
+            yield path
+
+
 def private_names() -> Iterator[str]:
     """Every file in private storage, by its name (sorted per folder):
     what a backup copies."""
     storage = private_backend()
     if isinstance(storage, FileSystemStorage):
         root = Path(storage.location)
-        if not root.is_dir():
-            return
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
-            for filename in sorted(filenames):
-                path = Path(dirpath) / filename
-                if path.is_symlink() or not path.is_file():
-                    continue
-                yield path.relative_to(root).as_posix()
+        for path in files_under(root):
+            yield path.relative_to(root).as_posix()
         return
     yield from _bucket_names(storage, "")
 
