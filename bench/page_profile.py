@@ -51,6 +51,21 @@ DEFAULT_PATHS = (
 )
 
 
+def demo_environment(data_dir: Path | None) -> Path:
+    """This process set up for the demo in ``data_dir`` (prepared there when
+    it holds none; a new temporary folder when None): only KOTACERDAS_DATA_DIR
+    of the caller's KOTACERDAS_* variables, SQLite. The folder."""
+    folder = data_dir or Path(tempfile.mkdtemp(prefix="kc-profile-"))
+    if data_dir is None or not (folder / "kotacerdas.sqlite3").exists():
+        prepare(folder)
+    for key in [k for k in os.environ if k.startswith("KOTACERDAS_")]:
+        del os.environ[key]
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["KOTACERDAS_DATA_DIR"] = str(folder)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kotacerdas.settings"
+    return folder
+
+
 def prepare(data_dir: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOTACERDAS_")}
     env.pop("DATABASE_URL", None)
@@ -127,14 +142,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kc-profile-"))
-    if args.data_dir is None or not (data_dir / "kotacerdas.sqlite3").exists():
-        prepare(data_dir)
-    for key in [k for k in os.environ if k.startswith("KOTACERDAS_")]:
-        del os.environ[key]
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["KOTACERDAS_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kotacerdas.settings"
+    data_dir = demo_environment(args.data_dir)
 
     import django
 

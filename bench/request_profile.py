@@ -27,10 +27,8 @@ outside every probe and shown as "client". No timings are asserted anywhere.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -39,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from page_profile import REGION, prepare
+from page_profile import REGION, demo_environment
 
 # Every probe appends (name, "in"/"out", CPU seconds) here.
 MARKS: list[tuple[int, str, float]] = []
@@ -65,14 +63,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="a folder with the demo already set up")
     args = parser.parse_args()
 
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kc-profile-"))
-    if args.data_dir is None or not (data_dir / "kotacerdas.sqlite3").exists():
-        prepare(data_dir)
-    for key in [k for k in os.environ if k.startswith("KOTACERDAS_")]:
-        del os.environ[key]
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["KOTACERDAS_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kotacerdas.settings"
+    demo_environment(args.data_dir)
 
     import django
     from django.conf import settings
